@@ -1,0 +1,15 @@
+// Builds dist/rtc-elements.js: one self-contained minified ES module (lit inlined) that a
+// single <script type="module"> tag loads.
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+export default {
+  input: 'src/index.ts',
+  output: { file: 'dist/rtc-elements.js', format: 'es', sourcemap: true },
+  plugins: [
+    nodeResolve({ exportConditions: ['production'] }),
+    typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false }),
+    terser({ ecma: 2021, module: true, format: { comments: false } }),
+  ],
+};

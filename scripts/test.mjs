@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: type check, build, Node tests, then browser tests in headless Chromium.
+// Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
+// this is root with apt-get; otherwise stops with one line saying what to do.
+// Ends with the plain line `N passed, N failed` that CI reads.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...options.env } });
+  if (options.capture && r.stdout) process.stdout.write(r.stdout);
+  return r;
+}
+
+const executable = (p) => {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+
+function findChromium() {
+  if (process.env.CHROME_PATH) {
+    if (executable(process.env.CHROME_PATH)) return process.env.CHROME_PATH;
+    console.error(`CHROME_PATH=${process.env.CHROME_PATH} is not an executable file: point it at Chromium, or unset it to use /usr/bin/chromium.`);
+    process.exit(1);
+  }
+  if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && onPath('apt-get')) {
+    console.log('Chromium not found: installing Debian\'s chromium with apt-get (about 30 s)…');
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    const update = run('apt-get', ['update', '-qq'], { env });
+    const install = update.status === 0 ? run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) : update;
+    if (install.status === 0 && executable('/usr/bin/chromium')) return '/usr/bin/chromium';
+    console.error('Installing chromium with apt-get failed: run `apt-get install chromium` yourself, or set CHROME_PATH to a Chromium binary.');
+    process.exit(1);
+  }
+  console.error('No Chromium found: install Debian\'s chromium (`sudo apt-get install chromium`) or set CHROME_PATH to a Chromium binary.');
+  process.exit(1);
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const step = (name, ok) => {
+  if (ok) totals.passed++;
+  else {
+    totals.failed++;
+    console.error(`✗ ${name} failed`);
+  }
+  return ok;
+};
+
+const chrome = findChromium();
+
+// 1. Type check everything (browser code and Node code), then build what the tests load.
+const typesOk = step('type check (browser)', run(bin('tsc'), ['-p', 'tsconfig.json']).status === 0);
+const nodeBuildOk = step('type check and build (Node)', run(bin('tsc'), ['-p', 'tsconfig.node.json']).status === 0);
+const bundleOk = step('bundle', run(bin('rollup'), ['-c', '--silent']).status === 0);
+
+// 2. Node tests (node:test) over real sockets.
+if (nodeBuildOk) {
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', 'dist/node/test/server/'], { capture: true });
+  const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped') + count('todo');
+  if (r.status !== 0 && count('fail') + count('cancelled') === 0) step('node tests', false);
+} else {
+  totals.failed++;
+}
+
+// 3. Browser tests in headless Chromium against the embedded server.
+if (nodeBuildOk && typesOk) {
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-wtr-'));
+  const summaryFile = join(dir, 'summary.json');
+  const r = run(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], { env: { CHROME_PATH: chrome, WTR_SUMMARY_FILE: summaryFile } });
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch {
+    summary = { passed: 0, failed: 1, skipped: 0 };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  totals.passed += summary.passed;
+  totals.failed += summary.failed;
+  totals.skipped += summary.skipped;
+  if (r.status !== 0 && summary.failed === 0) step('browser tests', false);
+} else {
+  totals.failed++;
+}
+
+void bundleOk;
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed === 0 ? 0 : 1);

@@ -1,0 +1,188 @@
+/**
+ * The embedded AMS-compatible server: one HTTP port serving the demo (`/`), the bundle
+ * (`/dist/…`), the AMS WebSocket (`/<App>/websocket`), the REST subset
+ * (`/<App>/rest/v2/…`) and, when enabled, the fault-injection route (`/__faults`).
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../core/protocol/ams.js';
+import { appSettings, resolveConfig, type ServerConfig } from './config.js';
+import { FaultRuleError, FaultTable } from './faults.js';
+import type { MediaRelay } from './relay/types.js';
+import { createWeriftRelay } from './relay/werift-relay.js';
+import { handleRest, HttpError, readJsonBody, sendJson } from './rest.js';
+import { SignalingHandler, type AppContext } from './signaling-handler.js';
+import { serveFile } from './static-files.js';
+import { AppStore } from './streams.js';
+
+export interface ServerOptions extends Partial<ServerConfig> {
+  /** Injected media relay (tests); the werift SFU by default. */
+  relay?: MediaRelay;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly config: ServerConfig;
+  /** Live fault rules (also reachable over HTTP when `faultInjection` is on). */
+  readonly faults: FaultTable;
+  /** The data store of an app (created on first use). */
+  app(name: string): AppContext;
+  /** Stops accepting, closes every socket and peer connection. */
+  close(): Promise<void>;
+}
+
+/** App names as AMS accepts them in a URL path. */
+const APP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const WS_PATH = /^\/([^/]+)\/websocket\/?$/;
+const REST_PATH = /^\/([^/]+)\/rest\/v2\/(.*)$/;
+/** Frames above AMS's 81,920-byte limit are answered with an error; far larger ones close the socket. */
+const HARD_MAX_FRAME_BYTES = 1024 * 1024;
+
+const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const { relay: injectedRelay, ...rest } = options;
+  const config = resolveConfig(rest);
+  const demoDir = config.demoDir ?? `${packageRoot}demo`;
+  const distDir = config.distDir ?? `${packageRoot}dist`;
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: config.announcedHosts });
+  const faults = new FaultTable(config.faults);
+  const apps = new Map<string, AppContext>();
+  const handlers = new Set<SignalingHandler>();
+
+  const app = (name: string): AppContext => {
+    let ctx = apps.get(name);
+    if (!ctx) {
+      const settings = appSettings(config, name);
+      ctx = { name, settings, store: new AppStore(name, settings), live: new Map() };
+      apps.set(name, ctx);
+    }
+    return ctx;
+  };
+  // Apps named in the config exist from the start, so their streams are listed at once.
+  for (const name of Object.keys(config.apps)) app(name);
+
+  const handleFaults = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'GET') return sendJson(res, 200, faults.list());
+    if (req.method === 'DELETE') {
+      faults.clear();
+      return sendJson(res, 200, { success: true });
+    }
+    if (req.method === 'POST') {
+      const body = await readJsonBody(req);
+      try {
+        const rules = Array.isArray(body) ? body.map((r) => faults.add(r)) : [faults.add(body)];
+        return sendJson(res, 200, { success: true, rules });
+      } catch (e) {
+        if (e instanceof FaultRuleError) throw new HttpError(400, e.message);
+        throw e;
+      }
+    }
+    throw new HttpError(405, 'use GET, POST or DELETE');
+  };
+
+  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const restMatch = REST_PATH.exec(path);
+    if (restMatch) {
+      const name = restMatch[1]!;
+      if (!APP_NAME.test(name)) throw new HttpError(404, 'no such application');
+      return handleRest(req, res, app(name).store, restMatch[2]!, url.searchParams);
+    }
+    if (path === '/__faults') {
+      if (!config.faultInjection) throw new HttpError(404, 'fault injection is off');
+      return handleFaults(req, res);
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
+    const served = path.startsWith('/dist/')
+      ? await serveFile(res, distDir, path.slice('/dist/'.length), method)
+      : await serveFile(res, demoDir, path.slice(1), method);
+    if (!served) throw new HttpError(404, 'not found');
+  };
+
+  const http = createHttpServer((req, res) => {
+    handleHttp(req, res).catch((e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      const message = e instanceof HttpError ? e.message : 'internal error';
+      if (!res.headersSent) sendJson(res, status, { success: false, message });
+      else res.destroy();
+    });
+  });
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_FRAME_BYTES, perMessageDeflate: false });
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const m = WS_PATH.exec(path);
+    if (!m || !APP_NAME.test(m[1]!)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const ctx = app(m[1]!);
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const handler = new SignalingHandler(
+        {
+          send: (text) => ws.send(text),
+          close: () => ws.terminate(),
+          get open() {
+            return ws.readyState === ws.OPEN;
+          },
+        },
+        ctx,
+        relay,
+        faults,
+      );
+      handlers.add(handler);
+      ws.on('message', (data, isBinary) => {
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        handler.handleFrame(isBinary ? buf : buf.toString('utf8'), isBinary);
+      });
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => {
+        handlers.delete(handler);
+        handler.handleClose();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    host: address.address,
+    config,
+    faults,
+    app,
+    close() {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        for (const h of handlers) h.handleClose();
+        handlers.clear();
+        wss.close();
+        await relay.close();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+export { MAX_FRAME_BYTES };

@@ -1,0 +1,432 @@
+/**
+ * One WebSocket session of the AMS protocol: publish, play, SDP and candidate exchange,
+ * stream info, broadcast objects, keepalive, and the AMS error answers. The media itself is
+ * the relay's business (`relay/types.ts`).
+ */
+import {
+  MAX_FRAME_BYTES,
+  STREAM_ID_PATTERN,
+  type ProtocolErrorDefinition,
+  type ServerErrorDefinition,
+  type NotificationDefinition,
+} from '../core/protocol/ams.js';
+import type { ServerFrame } from '../core/protocol/messages.js';
+import type { AppSettings } from './config.js';
+import type { FaultTable } from './faults.js';
+import type { IceCandidateInit, MediaRelay, PeerEvents, PlayerPeer, PublisherPeer } from './relay/types.js';
+import type { AppStore, StreamRecord } from './streams.js';
+
+/** What all sessions of one application share. */
+export interface AppContext {
+  readonly name: string;
+  readonly settings: AppSettings;
+  readonly store: AppStore;
+  /** Streams being published now, by id. */
+  readonly live: Map<string, PublishSession>;
+}
+
+/** The socket as the handler needs it. */
+export interface FrameSink {
+  send(text: string): void;
+  close(): void;
+  readonly open: boolean;
+}
+
+type Phase = 'awaiting-offer' | 'negotiating' | 'connecting' | 'live' | 'stopped';
+
+interface PeerSession {
+  streamId: string;
+  phase: Phase;
+  /** Candidates that arrived before the remote description was applied. */
+  pending: IceCandidateInit[] | null;
+}
+
+export interface PublishSession extends PeerSession {
+  kind: 'publish';
+  owner: SignalingHandler;
+  record: StreamRecord;
+  peer?: PublisherPeer;
+  players: Set<PlaySession>;
+}
+
+interface PlaySession extends PeerSession {
+  kind: 'play';
+  owner: SignalingHandler;
+  source: PublishSession;
+  peer: PlayerPeer;
+}
+
+type Json = Record<string, unknown>;
+
+/** Read through a function so TypeScript does not narrow `phase` across an `await`. */
+const stopped = (s: { phase: Phase }): boolean => s.phase === 'stopped';
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export class SignalingHandler {
+  private readonly publishes = new Map<string, PublishSession>();
+  private readonly plays = new Map<string, PlaySession>();
+  private closed = false;
+
+  constructor(
+    private readonly socket: FrameSink,
+    private readonly app: AppContext,
+    private readonly relay: MediaRelay,
+    private readonly faults: FaultTable,
+  ) {}
+
+  // ------------------------------------------------------------------ inbound
+
+  /** Handles one frame. Never throws: anything unusable is answered with an error frame. */
+  handleFrame(data: string | Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (size > MAX_FRAME_BYTES) return this.protocolError('message_too_large', { maxBytes: MAX_FRAME_BYTES });
+    if (isBinary) return this.protocolError('invalid_message', { reason: 'frames must be JSON text' });
+    let frame: unknown;
+    try {
+      frame = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+    } catch {
+      return this.protocolError('invalid_message', { reason: 'not JSON' });
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as Json).command !== 'string') {
+      return this.protocolError('invalid_message', { reason: 'a frame is a JSON object with a command' });
+    }
+    try {
+      this.dispatch(frame as Json);
+    } catch {
+      // A bug of ours must not take the server down; the session goes on.
+      this.protocolError('invalid_message', { reason: 'the frame could not be handled' });
+    }
+  }
+
+  private dispatch(frame: Json): void {
+    const command = frame.command as string;
+    if (command === 'ping') return this.send({ command: 'pong' });
+    const streamId = str(frame.streamId);
+
+    const fault = this.faults.take(this.app.name, command, streamId);
+    if (fault) {
+      const reply = fault.reply ? ({ ...fault.reply, streamId: streamId ?? '' } as unknown as ServerFrame) : undefined;
+      switch (fault.action) {
+        case 'ignore':
+          return;
+        case 'close':
+          return this.socket.close();
+        case 'replace':
+          return this.send(reply!);
+        case 'after':
+          this.route(command, streamId, frame);
+          return this.send(reply!);
+      }
+    }
+    this.route(command, streamId, frame);
+  }
+
+  private route(command: string, streamId: string | undefined, frame: Json): void {
+    if (command === 'getIceServerConfig') {
+      return this.send({
+        command: 'iceServerConfig',
+        stunServerUri: this.app.settings.stunServerUri,
+        turnServerUsername: '',
+        turnServerCredential: '',
+      });
+    }
+    if (!KNOWN.has(command)) return this.protocolError('unknown_command', { unknownCommand: command.slice(0, 64) });
+    if (!streamId) return this.error('noStreamNameSpecified');
+    if (!STREAM_ID_PATTERN.test(streamId)) return this.error('invalidStreamName', { streamId: streamId.slice(0, 256) });
+
+    switch (command) {
+      case 'publish':
+        return this.publish(streamId, frame);
+      case 'play':
+        return this.play(streamId, frame);
+      case 'stop':
+        return this.stop(streamId);
+      case 'takeConfiguration':
+        return void this.takeConfiguration(streamId, frame);
+      case 'takeCandidate':
+        return this.takeCandidate(streamId, frame);
+      case 'getStreamInfo':
+        return this.streamInfo(streamId);
+      case 'getBroadcastObject':
+        return this.broadcastObject(streamId);
+    }
+  }
+
+  /** The socket closed: stop everything it published or played, without writing to it. */
+  handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of [...this.plays.values()]) this.endPlay(p, false);
+    for (const p of [...this.publishes.values()]) this.endPublish(p, false);
+  }
+
+  // ------------------------------------------------------------------ publish
+
+  private publish(streamId: string, frame: Json): void {
+    if (this.publishes.has(streamId)) return this.error('already_publishing', { streamId });
+    if (this.app.live.has(streamId)) return this.error('streamIdInUse', { streamId });
+    const { store, settings } = this.app;
+    if (settings.acceptOnlyStreamsInDataStore && !store.isRegistered(streamId)) {
+      return this.error('not_allowed_unregistered_streams', { streamId });
+    }
+    if (settings.publishTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'publish')) {
+      return this.error('unauthorized_access', { streamId });
+    }
+    const record = store.forPublish(streamId, str(frame.streamName));
+    const metaData = str(frame.metaData);
+    if (metaData) record.broadcast.metaData = metaData;
+    const session: PublishSession = {
+      kind: 'publish',
+      owner: this,
+      streamId,
+      phase: 'awaiting-offer',
+      pending: [],
+      record,
+      players: new Set(),
+    };
+    this.publishes.set(streamId, session);
+    this.app.live.set(streamId, session);
+    this.send({ command: 'start', streamId, subscriberId: str(frame.subscriberId) ?? '' });
+  }
+
+  private async acceptPublishOffer(session: PublishSession, sdp: string): Promise<void> {
+    session.phase = 'negotiating';
+    const peer = this.relay.createPublisher(session.streamId, this.peerEvents(session, () => this.publishStarted(session)));
+    session.peer = peer;
+    let answer: string;
+    try {
+      answer = await peer.acceptOffer(sdp);
+    } catch {
+      if (stopped(session)) return;
+      this.error('notSetRemoteDescription', { streamId: session.streamId, subscriberId: '' });
+      return this.endPublish(session, false);
+    }
+    if (stopped(session)) return;
+    session.phase = 'connecting';
+    this.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'answer', sdp: answer, linkSession: '', subscriberId: '' });
+    this.flushCandidates(session, peer);
+  }
+
+  private publishStarted(session: PublishSession): void {
+    if (stopped(session)) return;
+    session.phase = 'live';
+    const b = session.record.broadcast;
+    b.status = 'broadcasting';
+    b.startTime = Date.now();
+    this.notify('publish_started', { streamId: session.streamId, subscriberId: '' });
+  }
+
+  private endPublish(session: PublishSession, notify: boolean): void {
+    if (stopped(session)) return;
+    session.phase = 'stopped';
+    this.publishes.delete(session.streamId);
+    if (this.app.live.get(session.streamId) === session) this.app.live.delete(session.streamId);
+    for (const player of [...session.players]) player.owner.endPlay(player, true);
+    session.peer?.close();
+    this.app.store.finish(session.streamId);
+    if (notify) this.notify('publish_finished', { streamId: session.streamId, subscriberId: '' });
+  }
+
+  // ------------------------------------------------------------------ play
+
+  private play(streamId: string, frame: Json): void {
+    if (this.plays.has(streamId)) return this.error('already_playing', { streamId });
+    const { store, settings } = this.app;
+    if (settings.playTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'play')) {
+      return this.error('unauthorized_access', { streamId });
+    }
+    const source = this.app.live.get(streamId);
+    if (!source || source.phase !== 'live' || !source.peer) {
+      return this.error('no_stream_exist', { streamId, error_code: '404', information: 'stream is not live' });
+    }
+    const session = {
+      kind: 'play',
+      owner: this,
+      streamId,
+      phase: 'negotiating',
+      pending: [],
+      source,
+    } as Omit<PlaySession, 'peer'> as PlaySession;
+    session.peer = this.relay.createPlayer(source.peer, this.peerEvents(session, () => this.playStarted(session)));
+    this.plays.set(streamId, session);
+    source.players.add(session);
+    void this.offerToPlayer(session);
+  }
+
+  private async offerToPlayer(session: PlaySession): Promise<void> {
+    let offer: { sdp: string; idMapping: Record<string, string> };
+    try {
+      offer = await session.peer.createOffer();
+    } catch {
+      if (stopped(session)) return;
+      this.error('notSetLocalDescription', { streamId: session.streamId, subscriberId: '' });
+      return this.endPlay(session, false);
+    }
+    if (stopped(session)) return;
+    this.send({
+      command: 'takeConfiguration',
+      streamId: session.streamId,
+      type: 'offer',
+      sdp: offer.sdp,
+      idMapping: offer.idMapping,
+      linkSession: '',
+      subscriberId: '',
+    });
+  }
+
+  private async acceptPlayAnswer(session: PlaySession, sdp: string): Promise<void> {
+    try {
+      await session.peer.acceptAnswer(sdp);
+    } catch {
+      if (stopped(session)) return;
+      this.error('notSetRemoteDescription', { streamId: session.streamId, subscriberId: '' });
+      return this.endPlay(session, false);
+    }
+    if (stopped(session)) return;
+    session.phase = 'connecting';
+    this.flushCandidates(session, session.peer);
+  }
+
+  private playStarted(session: PlaySession): void {
+    if (stopped(session)) return;
+    session.phase = 'live';
+    session.source.record.broadcast.webRTCViewerCount++;
+    this.notify('play_started', { streamId: session.streamId, subscriberId: '' });
+  }
+
+  /** Ends a play; `notify` sends `play_finished` (on `stop`, or when the publisher went away). */
+  endPlay(session: PlaySession, notify: boolean): void {
+    if (stopped(session)) return;
+    const wasLive = session.phase === 'live';
+    session.phase = 'stopped';
+    this.plays.delete(session.streamId);
+    session.source.players.delete(session);
+    if (wasLive) {
+      const b = session.source.record.broadcast;
+      b.webRTCViewerCount = Math.max(0, b.webRTCViewerCount - 1);
+    }
+    session.peer.close();
+    if (notify) this.notify('play_finished', { streamId: session.streamId, subscriberId: '' });
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  private stop(streamId: string): void {
+    const play = this.plays.get(streamId);
+    if (play) this.endPlay(play, true);
+    const pub = this.publishes.get(streamId);
+    if (pub) this.endPublish(pub, true);
+  }
+
+  private async takeConfiguration(streamId: string, frame: Json): Promise<void> {
+    const type = frame.type;
+    const sdp = str(frame.sdp);
+    const pub = this.publishes.get(streamId);
+    const play = this.plays.get(streamId);
+    if (type === 'offer' && pub && pub.phase === 'awaiting-offer') {
+      if (!sdp) {
+        this.error('notSetRemoteDescription', { streamId, subscriberId: '' });
+        return this.endPublish(pub, false);
+      }
+      return this.acceptPublishOffer(pub, sdp);
+    }
+    if (type === 'answer' && play && play.phase === 'negotiating') {
+      if (!sdp) {
+        this.error('notSetRemoteDescription', { streamId, subscriberId: '' });
+        return this.endPlay(play, false);
+      }
+      return this.acceptPlayAnswer(play, sdp);
+    }
+    // An SDP for no session of this socket, or of the wrong type: AMS ignores it; so do we.
+  }
+
+  private takeCandidate(streamId: string, frame: Json): void {
+    const session: PublishSession | PlaySession | undefined = this.publishes.get(streamId) ?? this.plays.get(streamId);
+    const candidate = str(frame.candidate);
+    if (!session || candidate === undefined || candidate === '') return;
+    const label = typeof frame.label === 'number' ? frame.label : Number(frame.label);
+    const c: IceCandidateInit = {
+      candidate,
+      sdpMLineIndex: Number.isInteger(label) && label >= 0 ? label : 0,
+      sdpMid: str(frame.id) ?? String(Number.isInteger(label) ? label : 0),
+    };
+    if (session.pending) session.pending.push(c);
+    else void session.peer?.addCandidate(c).catch(() => undefined);
+  }
+
+  private flushCandidates(session: PeerSession, peer: PublisherPeer | PlayerPeer): void {
+    const queued = session.pending ?? [];
+    session.pending = null;
+    for (const c of queued) void peer.addCandidate(c).catch(() => undefined);
+  }
+
+  private peerEvents(session: PublishSession | PlaySession, started: () => void): PeerEvents {
+    return {
+      onCandidate: (c) => {
+        if (stopped(session)) return;
+        this.send({
+          command: 'takeCandidate',
+          streamId: session.streamId,
+          label: c.sdpMLineIndex,
+          id: c.sdpMid,
+          candidate: c.candidate,
+          linkSession: '',
+          subscriberId: '',
+        });
+      },
+      onMediaStarted: started,
+      onClosed: () => {
+        if (session.kind === 'publish') this.endPublish(session, true);
+        else this.endPlay(session, true);
+      },
+    };
+  }
+
+  private streamInfo(streamId: string): void {
+    const live = this.app.live.get(streamId);
+    if (!live || live.phase !== 'live' || !live.peer) {
+      return this.error('no_stream_exist', { streamId, error_code: '404' });
+    }
+    const info = live.peer.info();
+    this.send({
+      command: 'streamInformation',
+      streamId,
+      streamInfo: [
+        {
+          streamWidth: info.width,
+          streamHeight: info.height,
+          videoBitrate: info.videoBitrate,
+          audioBitrate: info.audioBitrate,
+          videoCodec: info.videoCodec,
+        },
+      ],
+    });
+  }
+
+  private broadcastObject(streamId: string): void {
+    const record = this.app.store.get(streamId);
+    if (!record) return this.error('no_stream_exist', { streamId, error_code: '404' });
+    this.notify('broadcastObject', { streamId, broadcast: JSON.stringify(record.broadcast) });
+  }
+
+  private send(frame: ServerFrame | Json): void {
+    if (this.closed || !this.socket.open) return;
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  private notify(definition: NotificationDefinition, fields: Json): void {
+    this.send({ command: 'notification', definition, ...fields });
+  }
+
+  private error(definition: ServerErrorDefinition, fields: Json = {}): void {
+    this.send({ command: 'error', definition, ...fields });
+  }
+
+  private protocolError(definition: ProtocolErrorDefinition, fields: Json): void {
+    this.send({ command: 'error', definition, ...fields });
+  }
+}
+
+/** Commands this server answers (besides `ping` and `getIceServerConfig`). */
+const KNOWN = new Set(['publish', 'play', 'stop', 'takeConfiguration', 'takeCandidate', 'getStreamInfo', 'getBroadcastObject']);
