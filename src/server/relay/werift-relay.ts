@@ -15,6 +15,7 @@ import {
   useOPUS,
   useVP8,
   type RTCDataChannel,
+  type RTCDtlsTransport,
   type RTCRtpSender,
   type RTCRtpTransceiver,
 } from 'werift';
@@ -119,6 +120,46 @@ function safely(fn: () => void): void {
   }
 }
 
+/** The parts of werift's DTLS socket `sendCloseNotify` touches (not in werift's public types). */
+interface DtlsSocketInternals {
+  connected?: boolean;
+  cipher?: { encryptPacket(pkt: { recordLayerHeader: { contentType: number } }): unknown };
+  send?(buf: Buffer): Promise<void>;
+}
+
+const CONTENT_TYPE_ALERT = 21;
+/** `warning(1), close_notify(0)` */
+const CLOSE_NOTIFY = Buffer.from([1, 0]);
+
+/**
+ * werift closes without telling the browser ("todo impl send alert"), which then keeps the
+ * connection up until its consent checks fail. Send the DTLS close_notify alert werift
+ * lacks, by letting its application-data path encrypt an alert record. Best effort.
+ */
+async function sendCloseNotify(transport: RTCDtlsTransport): Promise<void> {
+  const socket = (transport as unknown as { dtls?: DtlsSocketInternals }).dtls;
+  const cipher = socket?.cipher;
+  if (!socket || !cipher || typeof socket.send !== 'function' || transport.state !== 'connected') return;
+  const encrypt = cipher.encryptPacket;
+  if (typeof encrypt !== 'function') return;
+  cipher.encryptPacket = (pkt) => {
+    pkt.recordLayerHeader.contentType = CONTENT_TYPE_ALERT;
+    return encrypt.call(cipher, pkt);
+  };
+  let sent: Promise<void>;
+  try {
+    // `send` encrypts synchronously, before its first await.
+    sent = socket.send(CLOSE_NOTIFY);
+  } catch {
+    return;
+  } finally {
+    cipher.encryptPacket = encrypt;
+  }
+  await sent.catch(() => undefined);
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 type DataMessage = string | Buffer;
 
 const isEmpty = (m: DataMessage): boolean => m.length === 0;
@@ -151,14 +192,28 @@ abstract class Peer {
     const pc = new RTCPeerConnection({ ...this.relay.policy.config, codecs });
     pc.connectionStateChange.subscribe((state) => {
       if (this.closed) return;
-      if (state === 'connected') this.onConnected();
-      else if (state === 'failed' || state === 'closed') {
-        this.shutdown();
-        safely(() => this.events.onClosed());
+      if (state === 'connected') {
+        // werift leaves connectionState alone when the browser closes (DTLS close_notify);
+        // watch the DTLS transport so a closed browser peer is noticed at once, not after
+        // the 30 s consent timeout.
+        for (const dtls of pc.dtlsTransports) {
+          dtls.onStateChange.subscribe((s) => {
+            if (s === 'closed' || s === 'failed') this.closedRemotely();
+          });
+        }
+        this.onConnected();
+      } else if (state === 'failed' || state === 'closed') {
+        this.closedRemotely();
       }
     });
     this.pc = pc;
     return pc;
+  }
+
+  private closedRemotely(): void {
+    if (this.closed) return;
+    this.shutdown();
+    safely(() => this.events.onClosed());
   }
 
   protected abstract onConnected(): void;
@@ -202,7 +257,12 @@ abstract class Peer {
     this.closed = true;
     this.release();
     const pc = this.pc;
-    if (pc) this.closing = pc.close().catch(() => undefined);
+    if (!pc) return;
+    const alerts = pc.dtlsTransports.map(sendCloseNotify);
+    // Let the alerts leave before werift closes the socket under them.
+    this.closing = Promise.race([Promise.all(alerts), delay(100)])
+      .then(() => pc.close())
+      .catch(() => undefined);
   }
 
   protected abstract release(): void;
