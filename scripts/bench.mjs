@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm run bench`: prints measured numbers. Bundle size (gzip) and, against the embedded server
+// in headless Chromium with a fake camera, the time from a play request to the first decoded
+// frame: for a plain protocol client and for the official AMS SDK.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+
+const root = new URL('..', import.meta.url).pathname;
+const sh = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+sh(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent']);
+sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.server.json']);
+
+const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+console.log(`bundle dist/rtc-elements.js: ${kB(readFileSync(join(root, 'dist/rtc-elements.js')).length)} min, ${kB(gz(join(root, 'dist/rtc-elements.js')))} gzip`);
+
+const { createServer } = await import(join(root, 'dist/node/src/server/server.js'));
+const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
+let server;
+let browser;
+try {
+  await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
+  server = await createServer({ host: '127.0.0.1', port: 0, demoDir: dir });
+  const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`);
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction('typeof window.runBench === "function"');
+  const result = await page.evaluate('window.runBench()');
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
+  };
+  console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
+  console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
+} finally {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+}

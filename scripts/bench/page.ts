@@ -1,0 +1,59 @@
+// The bench page: measures play-request-to-first-decoded-frame against the embedded server,
+// for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
+// Bundled by scripts/bench.mjs with esbuild; never part of the product.
+import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/helpers/ams-client.js';
+// @ts-expect-error the SDK ships no types for its ES entry
+import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
+
+const RUNS = 7;
+
+async function ourClient(streamId: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const client = await AmsClient.connect();
+    const { session, started } = client.play(streamId);
+    times.push(await session.firstFrameMs(10_000));
+    await started;
+    client.close();
+  }
+  return times;
+}
+
+async function sdkPlayer(ws: string, streamId: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    let adaptor: { play(id: string): void; closeWebSocket(): void } | undefined;
+    await new Promise<void>((resolve, reject) => {
+      adaptor = new WebRTCAdaptor({
+        websocket_url: ws,
+        isPlayMode: true,
+        remoteVideoElement: video,
+        mediaConstraints: { video: false, audio: false },
+        peerconnection_config: { iceServers: [] },
+        callback: (info: string) => info === 'initialized' && resolve(),
+        callbackError: (e: string) => e === 'WebSocketNotConnected' && reject(new Error(e)),
+      });
+    });
+    const t0 = performance.now();
+    adaptor!.play(streamId);
+    await poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'SDK first frame', 5);
+    times.push(performance.now() - t0);
+    adaptor!.closeWebSocket();
+    video.remove();
+  }
+  return times;
+}
+
+(window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => {
+  const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
+  const publisher = await AmsClient.connect();
+  const streamId = uniqueStreamId('bench');
+  await publisher.publish(streamId, await fakeMedia());
+  const result = { protocolClient: await ourClient(streamId), officialSdk: await sdkPlayer(ws, streamId) };
+  publisher.close();
+  return result;
+};
