@@ -2,7 +2,6 @@
 // for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
 // Bundled by scripts/bench.mjs with esbuild; never part of the product.
 import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/helpers/ams-client.js';
-// @ts-expect-error the SDK ships no types for its ES entry
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 
 const RUNS = 7;

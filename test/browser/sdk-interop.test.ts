@@ -1,7 +1,6 @@
 // Interoperability: the official AMS JavaScript SDK (@antmedia/webrtc_adaptor), unchanged but
 // for `iceServers: []`, publishes to the embedded server and plays from it.
 import { expect } from '@open-wc/testing';
-// @ts-expect-error the SDK ships no types for its ES entry
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 
 interface Adaptor {

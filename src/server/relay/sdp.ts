@@ -167,3 +167,12 @@ export function bundleCandidates(sdp: string): { candidate: string; sdpMid: stri
     .filter((l) => l.startsWith('a=candidate:'))
     .map((l) => ({ candidate: l.slice(2), sdpMid: mid, sdpMLineIndex: 0 }));
 }
+
+/** A cheap sanity check werift does not make: a session description with media sections and ICE/DTLS parameters. */
+export function isUsableSdp(sdp: string): boolean {
+  if (!/^v=0\r?$/m.test(sdp)) return false;
+  const { media } = splitSdp(sdp);
+  if (media.length === 0) return false;
+  const all = sdp.split(/\r?\n/);
+  return all.some((l) => l.startsWith('a=ice-ufrag:')) && all.some((l) => l.startsWith('a=fingerprint:'));
+}

@@ -22,7 +22,7 @@ import {
 import { trackIdFor } from '../../core/protocol/ams.js';
 import type { IdMapping } from '../../core/protocol/messages.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
-import { addVideoBitrateHints, bundleCandidates, filterCandidates, parseCandidate, restrictPublisherOffer } from './sdp.js';
+import { addVideoBitrateHints, bundleCandidates, filterCandidates, isUsableSdp, parseCandidate, restrictPublisherOffer } from './sdp.js';
 import {
   SdpError,
   type IceCandidateInit,
@@ -320,6 +320,7 @@ class WeriftPublisher extends Peer implements PublisherPeer {
     if (this.closed || !this.pc) throw new SdpError('publisher is closed');
     const pc = this.pc;
     let answer: string;
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable offer');
     try {
       const offer = filterCandidates(restrictPublisherOffer(sdp), (c) => this.relay.policy.allowRemote(c));
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
@@ -347,7 +348,6 @@ class WeriftPublisher extends Peer implements PublisherPeer {
     answer = filterCandidates(answer, (c) => this.relay.policy.allowLocal(c));
     answer = addVideoBitrateHints(answer, BITRATE_HINTS);
     this.trickle(answer);
-    if (this.kinds.size === 0 && pc.connectionState === 'connected') this.startMedia();
     return answer;
   }
 
@@ -527,6 +527,7 @@ class WeriftPlayer extends Peer implements PlayerPeer {
 
   async acceptAnswer(sdp: string): Promise<void> {
     if (this.closed || !this.pc) throw new SdpError(this.closed ? 'player is closed' : 'no offer was made');
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable answer');
     try {
       const answer = filterCandidates(sdp, (c) => this.relay.policy.allowRemote(c));
       await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
