@@ -4,7 +4,8 @@
  * (`/<App>/rest/v2/…`) and, when enabled, the fault-injection route (`/__faults`).
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../core/protocol/ams.js';
@@ -43,6 +44,24 @@ const REST_PATH = /^\/([^/]+)\/rest\/v2\/(.*)$/;
 /** Frames above AMS's 81,920-byte limit are answered with an error; far larger ones close the socket. */
 const HARD_MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * Addresses the relay puts in ICE candidates besides the loopback: `announcedHosts` when given;
+ * otherwise none while bound to the loopback, the bound address when bound to one, and every
+ * external IPv4 address when bound to all (`--host 0.0.0.0`).
+ */
+export function mediaHosts(config: Pick<ServerConfig, 'host' | 'announcedHosts'>): string[] {
+  if (config.announcedHosts.length > 0) return config.announcedHosts;
+  const host = config.host;
+  if (host === '0.0.0.0' || host === '::') {
+    return Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+      .map((i) => i!.address);
+  }
+  if (isIP(host) === 4 && !host.startsWith('127.')) return [host];
+  return [];
+}
+
 const packageRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -50,7 +69,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const config = resolveConfig(rest);
   const demoDir = config.demoDir ?? `${packageRoot}demo`;
   const distDir = config.distDir ?? `${packageRoot}dist`;
-  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: config.announcedHosts });
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config) });
   const faults = new FaultTable(config.faults);
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/server.js';
@@ -129,5 +130,16 @@ describe('HTTP: demo and bundle', () => {
 
   it('binds the loopback by default', () => {
     assert.equal(server.host, '127.0.0.1');
+  });
+});
+
+describe('media addresses', () => {
+  it('announce only the loopback unless --host or announcedHosts say otherwise', async () => {
+    const { mediaHosts } = await import('../../src/server/server.js');
+    assert.deepEqual(mediaHosts({ host: '127.0.0.1', announcedHosts: [] }), []);
+    assert.deepEqual(mediaHosts({ host: 'localhost', announcedHosts: [] }), []);
+    assert.deepEqual(mediaHosts({ host: '192.0.2.7', announcedHosts: [] }), ['192.0.2.7']);
+    assert.deepEqual(mediaHosts({ host: '127.0.0.1', announcedHosts: ['198.51.100.1'] }), ['198.51.100.1']);
+    for (const address of mediaHosts({ host: '0.0.0.0', announcedHosts: [] })) assert.equal(isIP(address), 4);
   });
 });
