@@ -80,6 +80,8 @@ function amsServerPlugin() {
           return serverInfo();
         case 'fault':
           return server.faults.add(payload.rule);
+        case 'drop-connections':
+          return server.dropConnections();
         case 'clear-faults':
           server.faults.clear();
           return true;

@@ -33,6 +33,8 @@ export interface RunningServer {
   readonly faults: FaultTable;
   /** The data store of an app (created on first use). */
   app(name: string): AppContext;
+  /** Drops every WebSocket abruptly (as a lost network would); returns how many. For tests. */
+  dropConnections(): number;
   /** Stops accepting, closes every socket and peer connection. */
   close(): Promise<void>;
 }
@@ -189,6 +191,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     config,
     faults,
     app,
+    dropConnections() {
+      let n = 0;
+      for (const client of wss.clients) {
+        client.terminate();
+        n++;
+      }
+      return n;
+    },
     close() {
       closing ??= (async () => {
         for (const client of wss.clients) client.terminate();

@@ -208,6 +208,19 @@ export class SignalingHandler {
     this.flushCandidates(session, peer);
   }
 
+  private async renegotiatePublish(session: PublishSession, peer: PublisherPeer, sdp: string): Promise<void> {
+    let answer: string;
+    try {
+      answer = await peer.acceptOffer(sdp);
+    } catch {
+      if (stopped(session)) return;
+      // The running connection is left as it was; the client decides what to do next.
+      return this.error('notSetRemoteDescription', { streamId: session.streamId, subscriberId: '' });
+    }
+    if (stopped(session)) return;
+    this.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'answer', sdp: answer, linkSession: '', subscriberId: '' });
+  }
+
   private publishStarted(session: PublishSession): void {
     if (stopped(session)) return;
     session.phase = 'live';
@@ -330,6 +343,10 @@ export class SignalingHandler {
         return this.endPublish(pub, false);
       }
       return this.acceptPublishOffer(pub, sdp);
+    }
+    if (type === 'offer' && pub?.peer && (pub.phase === 'connecting' || pub.phase === 'live')) {
+      // A new offer on a running publish: an ICE restart or a renegotiation.
+      return this.renegotiatePublish(pub, pub.peer, sdp ?? '');
     }
     if (type === 'answer' && play && play.phase === 'negotiating') {
       if (!sdp) {

@@ -1,0 +1,144 @@
+/**
+ * Playing one stream: `play` → the server's offer (with `idMapping`) → our answer → candidates
+ * → `play_started`. A stream that is not live yet (`no_stream_exist`), or whose publisher
+ * went away (`play_finished`), is asked for again until it is live, without tearing anything
+ * down: the same `stream` object keeps its place in the page. AMS has no client-initiated
+ * renegotiation for play, so recovery is a new play.
+ */
+import { RtcError } from '../errors.js';
+import type { IdMapping } from '../protocol/messages.js';
+import { Session } from './session.js';
+import type { PlayOptions } from './types.js';
+
+type Frame = Record<string, unknown>;
+
+/** Retry delays while waiting for a stream to go live: quick at first, then every 3 s. */
+export const WAITING_RETRY_MS = [500, 1000, 2000, 3000] as const;
+
+export class PlaySession extends Session<PlayOptions> {
+  protected readonly kind = 'play' as const;
+  private idMapping: IdMapping = {};
+  private waitingSince = 0;
+  private waits = 0;
+  private _stream: MediaStream | undefined;
+
+  /** The remote media; the same object across reconnects and replays. */
+  get stream(): MediaStream {
+    return (this._stream ??= new MediaStream());
+  }
+
+  /** Whether the session is waiting for the stream to go live. */
+  get waiting(): boolean {
+    return this.waitingSince > 0;
+  }
+
+  /** Plays `options.streamId`; resolves at `play_started` (after any wait for the stream to go live). */
+  start(options: PlayOptions): Promise<void> {
+    this.waitingSince = 0;
+    this.waits = 0;
+    return this.begin(options);
+  }
+
+  /** Asks the server for a rendition (`forceStreamQuality`); 0 = automatic. */
+  setQuality(height: number): void {
+    if (!this.streamId) return;
+    this.send({ command: 'forceStreamQuality', streamId: this.streamId, streamHeight: Math.max(0, Math.floor(height) || 0) });
+  }
+
+  protected async request(): Promise<void> {
+    const o = this.options!;
+    const attempt = this.attempt;
+    let token: string | undefined;
+    try {
+      token = await this.token();
+    } catch {
+      return;
+    }
+    if (attempt !== this.attempt) return;
+    this.send({
+      command: 'play',
+      streamId: o.streamId,
+      token: token ?? '',
+      room: '',
+      trackList: [],
+      subscriberId: '',
+      subscriberCode: '',
+      viewerInfo: '',
+      role: '',
+      userPublishId: '',
+    });
+    if (!this.waiting) this.watchdog('play');
+  }
+
+  protected override onServerError(error: RtcError): boolean {
+    if (error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return false;
+    // Not live yet: report once, then keep asking quietly until it is.
+    if (!this.waiting) {
+      this.waitingSince = Date.now();
+      this.fail(error, false);
+      this.callback('waiting', { streamId: this.streamId });
+    }
+    this.clearTimers();
+    this.teardownPeer();
+    this.transition('connecting');
+    const delay = WAITING_RETRY_MS[Math.min(this.waits++, WAITING_RETRY_MS.length - 1)]!;
+    this.later(delay, () => void this.request());
+    return true;
+  }
+
+  protected async onConfiguration(frame: Frame): Promise<void> {
+    if (frame.type !== 'offer') return;
+    const mapping = frame.idMapping;
+    this.idMapping = mapping && typeof mapping === 'object' && !Array.isArray(mapping) ? (mapping as IdMapping) : {};
+    // A new offer on a live connection is a renegotiation (tracks added or removed).
+    const pc = this.pc && this.pc.signalingState !== 'closed' ? this.pc : this.newPeer();
+    await this.setRemote({ type: 'offer', sdp: String(frame.sdp ?? '') });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    if (this.state === 'connecting') this.transition('negotiating');
+    this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp: answer.sdp ?? '' });
+  }
+
+  private newPeer(): RTCPeerConnection {
+    const pc = this.createPeer();
+    const stream = this.stream;
+    // Tracks of a previous connection leave the stream: the element keeps the same srcObject.
+    for (const old of stream.getTracks()) stream.removeTrack(old);
+    pc.ontrack = (e) => {
+      const track = e.track;
+      stream.addTrack(track);
+      const trackId = this.idMapping[e.transceiver?.mid ?? ''] ?? '';
+      const payload = { stream, track, streamId: this.streamId, trackId };
+      this.emit('track', { track, stream, trackId });
+      this.callback('newTrackAvailable', payload);
+      this.callback('newStreamAvailable', payload);
+    };
+    return pc;
+  }
+
+  protected onNotification(definition: string): void {
+    if (definition === 'play_started') {
+      this.waitingSince = 0;
+      this.waits = 0;
+      this.settleLive();
+    } else if (definition === 'play_finished' && (this.state === 'live' || this.state === 'negotiating')) {
+      // The publisher stopped: wait for it to come back, keeping the element as it is.
+      this.teardownPeer();
+      this.transition('connecting');
+      this.waitingSince = Date.now();
+      this.callback('waiting', { streamId: this.streamId });
+      this.later(WAITING_RETRY_MS[0], () => void this.request());
+    }
+  }
+
+  protected recoverIce(): void {
+    this.callback('reconnection_attempt_for_player', { streamId: this.streamId });
+    if (this.streamId) this.send({ command: 'stop', streamId: this.streamId });
+    this.restartSession();
+  }
+
+  override async stop(): Promise<void> {
+    this.waitingSince = 0;
+    await super.stop();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Publishing one stream: `publish` → `start` → our offer → the server's answer → candidates →
+ * `publish_started`. Recovery: ICE restart on the same peer connection first (a new offer with
+ * fresh credentials; no frames lost), then a full new publish.
+ */
+import { RtcError } from '../errors.js';
+import { Session, ICE_RESTART_TIMEOUT_MS } from './session.js';
+import type { PublishOptions } from './types.js';
+
+type Frame = Record<string, unknown>;
+
+export class PublishSession extends Session<PublishOptions> {
+  protected readonly kind = 'publish' as const;
+  private restarting = false;
+
+  /** Publishes `options.stream`; resolves at `publish_started`. */
+  start(options: PublishOptions): Promise<void> {
+    return this.begin(options);
+  }
+
+  protected async request(): Promise<void> {
+    const o = this.options!;
+    const attempt = this.attempt;
+    let token: string | undefined;
+    try {
+      token = await this.token();
+    } catch {
+      return;
+    }
+    if (attempt !== this.attempt) return;
+    this.restarting = false;
+    this.send({
+      command: 'publish',
+      streamId: o.streamId,
+      token: token ?? '',
+      subscriberId: '',
+      subscriberCode: '',
+      streamName: o.streamName ?? '',
+      mainTrack: '',
+      video: o.stream.getVideoTracks().length > 0,
+      audio: o.stream.getAudioTracks().length > 0,
+      metaData: o.metaData ?? '',
+      role: '',
+    });
+    this.watchdog('publish');
+  }
+
+  protected override onStart(): void {
+    const attempt = this.attempt;
+    void this.offer().catch((e: unknown) => {
+      if (attempt === this.attempt) this.fail(RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e }), true);
+    });
+  }
+
+  private async offer(): Promise<void> {
+    const o = this.options!;
+    // Media first, then the peer connection: the offer always carries the tracks.
+    const pc = this.createPeer();
+    for (const track of o.stream.getTracks()) {
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [o.stream] });
+    }
+    this.attachChannel(pc.createDataChannel(o.streamId, { ordered: true }));
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    this.transition('negotiating');
+    this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
+  }
+
+  protected async onConfiguration(frame: Frame): Promise<void> {
+    if (frame.type !== 'answer' || !this.pc) return;
+    await this.setRemote({ type: 'answer', sdp: String(frame.sdp ?? '') });
+  }
+
+  protected onNotification(definition: string): void {
+    if (definition === 'publish_started' || definition === 'session_restored') {
+      this.settleLive();
+      void this.applyBitrate();
+    } else if (definition === 'publish_finished' && this.state === 'live') {
+      // The server ended our publish (not on our request): publish again.
+      this.transition('reconnecting');
+      this.later(500, () => this.restartSession());
+    }
+  }
+
+  protected override onIceConnected(): void {
+    if (this.restarting) {
+      this.restarting = false;
+      this.clearTimers();
+      this.transition('live');
+    }
+  }
+
+  /** ICE restart on the same connection; a full new publish if that does not connect in time. */
+  protected recoverIce(): void {
+    const pc = this.pc;
+    const o = this.options;
+    if (!pc || !o || this.restarting) return this.restartSession();
+    this.restarting = true;
+    this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId, iceRestart: true });
+    const attempt = this.attempt;
+    void (async () => {
+      pc.restartIce();
+      const offer = await pc.createOffer({ iceRestart: true });
+      await pc.setLocalDescription(offer);
+      if (attempt !== this.attempt) return;
+      this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
+    })().catch(() => undefined);
+    this.later(ICE_RESTART_TIMEOUT_MS, () => {
+      if (!this.restarting) return;
+      this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId });
+      this.send({ command: 'stop', streamId: o.streamId });
+      this.restartSession();
+    });
+  }
+
+  /** Swaps the outgoing track of `kind` without renegotiation (`null` sends nothing). */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.sender(kind);
+    if (sender) await sender.replaceTrack(track);
+  }
+
+  /** Caps the video bitrate (kbps); 0 removes the cap. */
+  async setMaxBitrate(kbps: number): Promise<void> {
+    if (this.options) this.options = { ...this.options, maxBitrateKbps: kbps };
+    await this.applyBitrate();
+  }
+
+  private async applyBitrate(): Promise<void> {
+    const sender = this.sender('video');
+    if (!sender) return;
+    const kbps = this.options?.maxBitrateKbps ?? 0;
+    const params = sender.getParameters();
+    if (!params.encodings || params.encodings.length === 0) return;
+    for (const enc of params.encodings) {
+      if (kbps > 0) enc.maxBitrate = Math.round(kbps * 1000);
+      else delete enc.maxBitrate;
+    }
+    await sender.setParameters(params).catch(() => undefined);
+  }
+
+  private sender(kind: 'audio' | 'video'): RTCRtpSender | undefined {
+    return this.pc?.getTransceivers().find((t) => t.receiver.track?.kind === kind || t.sender.track?.kind === kind)?.sender;
+  }
+}

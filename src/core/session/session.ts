@@ -1,0 +1,458 @@
+/**
+ * The part publishing and playing share: one signaling socket, one peer connection, the state
+ * machine, candidate queueing, server frames turned into AMS callbacks and errors, stats, data
+ * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
+ */
+import { isServerErrorDefinition } from '../protocol/ams.js';
+import { RtcError } from '../errors.js';
+import { SignalingClient } from '../signaling/signaling-client.js';
+import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import { BinaryAssembler, encodeBinary } from './data-channel.js';
+import {
+  canTransition,
+  type AmsCallback,
+  type CommonOptions,
+  type SessionDeps,
+  type SessionEvents,
+  type SessionState,
+  type TokenSource,
+} from './types.js';
+
+type Frame = Record<string, unknown> & { command: string };
+
+/** How long the server may take to answer `publish`/`play` (start, offer) before we call it a timeout. */
+export const ANSWER_TIMEOUT_MS = 10_000;
+/** ICE `disconnected` this long before we act (ICE often recovers by itself). */
+export const ICE_GRACE_MS = 2_000;
+/** After an ICE restart, how long to wait for `connected` before a full new session. */
+export const ICE_RESTART_TIMEOUT_MS = 5_000;
+
+export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> =>
+  typeof token === 'function' ? await token() : token;
+
+/** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI). */
+export function iceServersFromConfig(frame: Record<string, unknown>): RTCIceServer[] | undefined {
+  const uri = typeof frame.stunServerUri === 'string' ? frame.stunServerUri : '';
+  if (uri.startsWith('turn:') || uri.startsWith('turns:')) {
+    return [{ urls: uri, username: String(frame.turnServerUsername ?? ''), credential: String(frame.turnServerCredential ?? '') }];
+  }
+  if (uri.startsWith('stun:')) return [{ urls: uri }];
+  return undefined;
+}
+
+export abstract class Session<O extends CommonOptions = CommonOptions> extends TypedEmitter<SessionEvents> {
+  private _state: SessionState = 'idle';
+  private _error: RtcError | undefined;
+  protected options: O | undefined;
+  protected signaling: SignalingClient | undefined;
+  protected pc: RTCPeerConnection | undefined;
+  protected channel: RTCDataChannel | undefined;
+  /** Bumped by every start/stop/restart: callbacks of an older attempt compare and drop out. */
+  protected attempt = 0;
+  private queuedCandidates: RTCIceCandidateInit[] = [];
+  private remoteSet = false;
+  private serverIceServers: RTCIceServer[] | undefined;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private statsInterval = 0;
+  private readonly stats = new StatsTracker();
+  private readonly assembler = new BinaryAssembler();
+  private pending: { resolve: () => void; reject: (e: RtcError) => void } | undefined;
+
+  protected abstract readonly kind: 'publish' | 'play';
+
+  constructor(protected readonly deps: SessionDeps) {
+    super();
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+
+  /** The last error, until the next successful start. */
+  get error(): RtcError | undefined {
+    return this._error;
+  }
+
+  get streamId(): string | undefined {
+    return this.options?.streamId;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Starts (or restarts) with `options`; resolves when live, rejects with an RtcError. */
+  protected begin(options: O): Promise<void> {
+    this.teardownPeer();
+    this.pending?.reject(RtcError.of('AbortError', { message: 'Started again.', streamId: this.streamId }));
+    this.options = options;
+    this._error = undefined;
+    this.attempt++;
+    const done = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
+    // A rejection nobody awaits must not surface as "unhandled": callers may rely on events.
+    done.catch(() => undefined);
+    this.transition('connecting');
+    this.ensureSignaling();
+    void this.request();
+    return done;
+  }
+
+  /** Stops publishing/playing: tells the server, closes the peer connection and the socket. Never rejects. */
+  async stop(): Promise<void> {
+    this.attempt++;
+    this.pending?.reject(RtcError.of('AbortError', { message: 'Stopped.', streamId: this.streamId }));
+    this.pending = undefined;
+    if (this.streamId && this.signaling?.state === 'open') this.send({ command: 'stop', streamId: this.streamId });
+    this.teardownPeer();
+    this.closeSignaling();
+    this.transition('stopped');
+  }
+
+  /** Releases everything and drops listeners. */
+  dispose(): void {
+    void this.stop();
+    this.removeAllListeners();
+  }
+
+  // ------------------------------------------------------------------ for subclasses
+
+  /** Sends the publish/play request (a fresh token each time). */
+  protected abstract request(): Promise<void>;
+  /** A `takeConfiguration` for our stream. */
+  protected abstract onConfiguration(frame: Frame): Promise<void>;
+  /** A notification for our stream (already reported as a callback). */
+  protected abstract onNotification(definition: string, frame: Frame): void;
+  /** `start` from the server (publish only). */
+  protected onStart(): void {}
+  /** A server error for our stream: return true when handled (e.g. waiting for a stream). */
+  protected onServerError(_error: RtcError): boolean {
+    return false;
+  }
+  /** ICE trouble past the grace period: subclasses try a restart or a new session. */
+  protected abstract recoverIce(): void;
+
+  protected transition(next: SessionState): void {
+    const previous = this._state;
+    if (previous === next) return;
+    if (!canTransition(previous, next)) return;
+    this._state = next;
+    this.emit('stateChange', { state: next, previous });
+  }
+
+  protected callback(definition: string, payload: Record<string, unknown> = {}): void {
+    const detail: AmsCallback = { definition, payload, streamId: this.streamId };
+    this.emit('callback', detail);
+  }
+
+  /** Reports an error; fatal ones fail the session and reject a pending start. */
+  protected fail(error: RtcError, fatal: boolean): void {
+    this._error = error;
+    this.emit('error', error);
+    if (!fatal) return;
+    this.attempt++;
+    this.teardownPeer();
+    this.closeSignaling();
+    this.transition('failed');
+    this.pending?.reject(error);
+    this.pending = undefined;
+  }
+
+  protected settleLive(): void {
+    this.clearTimers();
+    this.transition('live');
+    this.pending?.resolve();
+    this.pending = undefined;
+    this.restartStats();
+  }
+
+  protected send(frame: Record<string, unknown> & { command: string }): void {
+    this.signaling?.send(frame);
+  }
+
+  protected async token(): Promise<string | undefined> {
+    try {
+      return await resolveToken(this.options?.token);
+    } catch (e) {
+      this.fail(RtcError.of('unauthorized_access', { message: 'The token provider failed.', streamId: this.streamId, cause: e }), true);
+      throw e;
+    }
+  }
+
+  /** Arms a one-shot timer that dies with the attempt. */
+  protected later(ms: number, fn: () => void): void {
+    const attempt = this.attempt;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (attempt === this.attempt) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  protected clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Fails the attempt unless it went live within `ms`. */
+  protected watchdog(what: string): void {
+    this.later(ANSWER_TIMEOUT_MS, () => {
+      if (this._state !== 'live') this.fail(RtcError.timeout(what, this.streamId), true);
+    });
+  }
+
+  protected createPeer(): RTCPeerConnection {
+    this.teardownPeer();
+    const config: RTCConfiguration = {
+      iceServers: this.options?.iceServers ?? this.serverIceServers ?? [],
+      bundlePolicy: 'max-bundle',
+    };
+    const pc = (this.deps.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))(config);
+    const attempt = this.attempt;
+    const streamId = this.streamId!;
+    pc.onicecandidate = (e) => {
+      if (attempt !== this.attempt || !e.candidate || !e.candidate.candidate) return;
+      this.send({
+        command: 'takeCandidate',
+        streamId,
+        label: e.candidate.sdpMLineIndex ?? 0,
+        id: e.candidate.sdpMid ?? '0',
+        candidate: e.candidate.candidate,
+      });
+    };
+    pc.oniceconnectionstatechange = () => {
+      if (attempt !== this.attempt) return;
+      const state = pc.iceConnectionState;
+      this.callback('ice_connection_state_changed', { state, streamId });
+      if (state === 'connected' || state === 'completed') {
+        clearTimeout(this.iceTimer);
+        this.iceTimer = undefined;
+        this.onIceConnected();
+      } else if (state === 'disconnected' || state === 'failed') {
+        if (this.iceTimer !== undefined) return;
+        const wait = state === 'failed' ? 0 : ICE_GRACE_MS;
+        this.iceTimer = setTimeout(() => {
+          this.iceTimer = undefined;
+          if (attempt !== this.attempt) return;
+          if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') return;
+          this.fail(RtcError.of('ice_failed', { streamId }), false);
+          this.transition('reconnecting');
+          this.recoverIce();
+        }, wait);
+      }
+    };
+    pc.ondatachannel = (e) => this.attachChannel(e.channel);
+    this.pc = pc;
+    this.remoteSet = false;
+    this.queuedCandidates = [];
+    return pc;
+  }
+
+  protected onIceConnected(): void {}
+
+  protected async setRemote(desc: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.pc!;
+    await pc.setRemoteDescription(desc);
+    this.remoteSet = true;
+    const queued = this.queuedCandidates;
+    this.queuedCandidates = [];
+    for (const c of queued) await pc.addIceCandidate(c).catch(() => undefined);
+  }
+
+  protected attachChannel(channel: RTCDataChannel): void {
+    channel.binaryType = 'arraybuffer';
+    this.channel = channel;
+    const streamId = this.streamId;
+    channel.onopen = () => this.callback('data_channel_opened', { streamId });
+    channel.onclose = () => {
+      if (this.channel === channel) this.channel = undefined;
+      this.callback('data_channel_closed', { streamId });
+    };
+    channel.onerror = (e) => {
+      if (channel.readyState === 'closed' || channel.readyState === 'closing') return;
+      this.fail(RtcError.of('data_channel_error', { streamId, cause: e }), false);
+    };
+    channel.onmessage = (e: MessageEvent) => {
+      const data = typeof e.data === 'string' ? e.data : this.assembler.push(e.data as ArrayBuffer);
+      if (data !== undefined) this.callback('data_received', { streamId, data });
+    };
+  }
+
+  /** Sends text as is and binary in the AMS SDK's chunked format (so SDK peers reassemble it). */
+  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
+    const channel = this.channel;
+    if (!channel || channel.readyState !== 'open') throw RtcError.of('data_channel_not_open', { streamId: this.streamId });
+    if (typeof data === 'string') channel.send(data);
+    else for (const frame of encodeBinary(data)) channel.send(frame);
+  }
+
+  async getStats(): Promise<RtcStats> {
+    if (!this.pc) return this.stats.update([]);
+    return collectStats(this.pc, this.stats);
+  }
+
+  /** Emits `stats` (and the `updated_stats` callback) every `ms`; 0 turns it off. */
+  setStatsInterval(ms: number): void {
+    this.statsInterval = Math.max(0, ms);
+    this.restartStats();
+  }
+
+  private restartStats(): void {
+    clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+    if (!this.statsInterval || !this.pc) return;
+    this.statsTimer = setInterval(() => {
+      void this.getStats().then(
+        (s) => {
+          this.emit('stats', s);
+          this.callback('updated_stats', s as unknown as Record<string, unknown>);
+        },
+        () => undefined,
+      );
+    }, this.statsInterval);
+  }
+
+  /** Closes the peer connection (not the socket). */
+  protected teardownPeer(): void {
+    this.clearTimers();
+    clearTimeout(this.iceTimer);
+    this.iceTimer = undefined;
+    clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+    this.stats.reset();
+    this.assembler.reset();
+    const pc = this.pc;
+    this.pc = undefined;
+    this.channel = undefined;
+    if (pc) {
+      pc.onicecandidate = null;
+      pc.oniceconnectionstatechange = null;
+      pc.ondatachannel = null;
+      pc.ontrack = null;
+      pc.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ signaling
+
+  private ensureSignaling(): void {
+    if (this.signaling && this.signaling.state !== 'closed') return;
+    const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
+    this.signaling = s;
+    s.on('open', ({ reconnected }) => {
+      this.callback('initialized');
+      // The SDK asks on every open; the answer only affects peer connections made later.
+      s.send({ command: 'getIceServerConfig' });
+      if (reconnected && (this._state === 'reconnecting' || this._state === 'live' || this._state === 'negotiating')) {
+        // The server stopped our stream when the old socket closed: start it again.
+        this.callback(`reconnection_attempt_for_${this.kind === 'publish' ? 'publisher' : 'player'}`, { streamId: this.streamId });
+        this.restartSession();
+      }
+    });
+    s.on('close', ({ code, reason, willReconnect }) => {
+      this.callback('closed', { code, reason });
+      if (this._state === 'stopped' || this._state === 'failed' || this._state === 'idle') return;
+      if (willReconnect) {
+        this.teardownPeer();
+        this.transition('reconnecting');
+      } else {
+        this.fail(RtcError.of('WebSocketNotConnected', { streamId: this.streamId, message: 'The connection to the server was lost and could not be restored.' }), true);
+      }
+    });
+    s.on('error', (error) => {
+      // Socket trouble is reported once per drop; the client reconnects by itself.
+      if (this._state === 'stopped' || this._state === 'failed') return;
+      this.fail(error, false);
+    });
+    s.on('pong', () => this.callback('pong'));
+    s.on('frame', (frame) => this.handleFrame(frame as unknown as Frame));
+    s.connect();
+  }
+
+  private closeSignaling(): void {
+    const s = this.signaling;
+    this.signaling = undefined;
+    if (!s) return;
+    const wasOpen = s.state === 'open';
+    s.removeAllListeners();
+    s.close();
+    // The listeners are gone, so report the close we caused ourselves.
+    if (wasOpen) this.callback('closed', { code: 1000, reason: 'closed by the client' });
+  }
+
+  /** Full new publish/play on the same socket (after a socket or ICE loss). */
+  protected restartSession(): void {
+    if (!this.options) return;
+    this.teardownPeer();
+    this.attempt++;
+    this.transition('connecting');
+    void this.request();
+  }
+
+  private handleFrame(frame: Frame): void {
+    const own = this.streamId;
+    const forUs = frame.streamId === undefined || frame.streamId === '' || frame.streamId === own;
+    switch (frame.command) {
+      case 'iceServerConfig':
+        this.serverIceServers = iceServersFromConfig(frame);
+        this.callback('iceServerConfig', frame);
+        return;
+      case 'error': {
+        if (!forUs) return;
+        const error = RtcError.fromServer({ definition: String(frame.definition), streamId: frame.streamId });
+        if (this.onServerError(error)) return;
+        // Errors about the session itself fail it; the rest (unknown definitions, answers to
+        // side requests) are reported and the session goes on.
+        const fatal = this._state !== 'live' && isServerErrorDefinition(error.code);
+        this.fail(error, fatal);
+        return;
+      }
+      case 'notification': {
+        if (!forUs) return;
+        const definition = String(frame.definition);
+        this.callback(definition, frame);
+        this.onNotification(definition, frame);
+        return;
+      }
+      case 'start':
+        if (frame.streamId === own) this.onStart();
+        return;
+      case 'takeConfiguration':
+        if (frame.streamId === own) {
+          void this.onConfiguration(frame).catch((e: unknown) => {
+            this.fail(
+              e instanceof RtcError ? e : RtcError.of('notSetRemoteDescription', { streamId: own, cause: e, message: 'The server\'s session description could not be used.' }),
+              this._state !== 'live',
+            );
+            if (this._state === 'live') this.recoverIce();
+          });
+        }
+        return;
+      case 'takeCandidate': {
+        if (frame.streamId !== own || !this.pc) return;
+        const c: RTCIceCandidateInit = { candidate: String(frame.candidate ?? ''), sdpMLineIndex: Number(frame.label) || 0, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label ?? 0) };
+        if (!c.candidate) return;
+        if (this.remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
+        else this.queuedCandidates.push(c);
+        return;
+      }
+      case 'stop':
+        if (frame.streamId === own && this._state !== 'stopped') {
+          this.callback('stop', frame);
+          this.teardownPeer();
+          this.transition('reconnecting');
+          this.later(500, () => this.restartSession());
+        }
+        return;
+      case 'streamInformation':
+      case 'roomInformation':
+      case 'trackList':
+      case 'peerMessageCommand':
+        if (forUs) this.callback(frame.command, frame);
+        return;
+      default:
+        // A command this version does not know: AMS adds some over time; ignore it.
+        return;
+    }
+  }
+}

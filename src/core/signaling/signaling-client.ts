@@ -1,0 +1,390 @@
+/**
+ * The AMS signaling connection: one logical socket that keeps itself alive. It pings while open
+ * (reference 1.2) and, unlike the AMS SDK, treats a silent socket as dead; it reconnects through
+ * a `ReconnectPolicy`, queues frames while it is not open instead of dropping them (reference 1.3),
+ * and turns text into typed frames. It knows nothing of publish or play: sessions on top of it
+ * re-issue those after `open` with `reconnected: true`.
+ *
+ * DOM-free: the transport factory, timers, clock and `online` source are injected.
+ *
+ * Events, in order on a drop: `state` → `error` → `close` (only if the socket had opened) →
+ * `reconnecting`. Every entry into `closed` emits `close` with `willReconnect: false`.
+ * @internal
+ */
+import { RtcError } from '../errors.js';
+import { parseFrame, serializeFrame } from '../protocol/codec.js';
+import type { ServerFrame } from '../protocol/messages.js';
+import { TypedEmitter } from '../typed-emitter.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy.js';
+import { createWebSocketTransport, type CreateTransport, type SignalingTransport } from './transport.js';
+
+export const SignalingState = {
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+  OPEN: 'open',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+} as const;
+/** `connecting` is the first attempt only; `reconnecting` covers waiting and every later attempt. */
+export type SignalingState = (typeof SignalingState)[keyof typeof SignalingState];
+
+/** The legal moves; `closed` is final. */
+export const SIGNALING_TRANSITIONS: Readonly<Record<SignalingState, readonly SignalingState[]>> = {
+  idle: ['connecting', 'closed'],
+  connecting: ['open', 'reconnecting', 'closed'],
+  open: ['reconnecting', 'closed'],
+  reconnecting: ['open', 'closed'],
+  closed: [],
+};
+
+export interface SignalingEvents {
+  /** The socket is open and the queue flushed; `reconnected` from the second open on. */
+  open: { reconnected: boolean };
+  /** An open socket closed, or the client entered `closed`. */
+  close: { code: number; reason: string; willReconnect: boolean };
+  /** Every valid server frame except `pong`. */
+  frame: ServerFrame;
+  /** `WebSocketNotConnected` once per failed attempt or drop; `protocol` for a malformed frame. */
+  error: RtcError;
+  /** A retry is scheduled; `attempt` counts from 1 since the last open. */
+  reconnecting: { attempt: number; delayMs: number };
+  state: { state: SignalingState; previous: SignalingState };
+  pong: Record<string, never>;
+}
+
+/** Where the `online` event comes from (`window` in browsers). */
+export interface OnlineEventSource {
+  addEventListener(type: 'online', fn: () => void): void;
+  removeEventListener(type: 'online', fn: () => void): void;
+}
+
+export interface SignalingClientOptions {
+  /** `ws(s)://host:port/<App>/websocket`. */
+  url: string;
+  /** Default `createWebSocketTransport`. */
+  createTransport?: CreateTransport;
+  /** Default `new DefaultReconnectPolicy()`. */
+  reconnectPolicy?: ReconnectPolicy;
+  /** Ping period while open; 0 turns keepalive off. Default 3000. */
+  pingIntervalMs?: number;
+  /** No frame at all for this long after a ping means the socket is dead; 0 turns the check off. Default 10 000. */
+  pongTimeoutMs?: number;
+  /** An attempt not open after this long is abandoned; 0 waits forever. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** While reconnecting, its `online` event cuts the wait short. */
+  online?: OnlineEventSource;
+  setTimeout?: (fn: () => void, ms: number) => unknown;
+  clearTimeout?: (handle: unknown) => void;
+  /** Clock for `ReconnectContext.elapsedMs`. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Why a socket or attempt ended. */
+interface Drop {
+  reason: string;
+  code: number;
+  closeReason: string;
+  error?: RtcError;
+}
+
+const PING = serializeFrame({ command: 'ping' });
+/** Close code for a socket that ended without a close frame (RFC 6455 7.4.1). */
+const ABNORMAL = 1006;
+/** Largest delay `setTimeout` honours. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+const duration = (value: number | undefined, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+
+/** An exception from a transport factory: non-recoverable ones end the client. */
+function factoryError(error: unknown): RtcError {
+  if (error instanceof RtcError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  // `new WebSocket(url)` throws a SyntaxError DOMException for a malformed or non-ws URL.
+  if (name === 'SyntaxError') return RtcError.of('invalid_server_url', { cause: error });
+  return RtcError.of('WebSocketNotConnected', { cause: error });
+}
+
+/** The signaling connection to one AMS application. */
+export class SignalingClient extends TypedEmitter<SignalingEvents> {
+  /** The WebSocket URL this client connects to. */
+  readonly url: string;
+
+  private currentState: SignalingState = 'idle';
+  private transport: SignalingTransport | null = null;
+  private transportOpen = false;
+  /** Serialised frames waiting for an open socket, oldest first. */
+  private readonly queue: string[] = [];
+  private retryCount = 0;
+  private lostAt = 0;
+  private hasOpened = false;
+  private connectTimer: unknown;
+  private retryTimer: unknown;
+  private pingTimer: unknown;
+  private pongTimer: unknown;
+
+  private readonly createTransport: CreateTransport;
+  private readonly policy: ReconnectPolicy;
+  private readonly pingIntervalMs: number;
+  private readonly pongTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+
+  constructor(private readonly options: SignalingClientOptions) {
+    super();
+    this.url = options.url;
+    this.createTransport = options.createTransport ?? createWebSocketTransport;
+    this.policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
+    this.pingIntervalMs = duration(options.pingIntervalMs, 3000);
+    this.pongTimeoutMs = duration(options.pongTimeoutMs, 10_000);
+    this.connectTimeoutMs = duration(options.connectTimeoutMs, 10_000);
+  }
+
+  /** Current connection state. */
+  get state(): SignalingState {
+    return this.currentState;
+  }
+
+  /** Starts connecting; does nothing unless `idle`. */
+  connect(): void {
+    if (this.currentState !== 'idle') return;
+    try {
+      this.options.online?.addEventListener('online', this.handleOnline);
+    } catch {
+      // An unusable `online` source only loses the early retry.
+    }
+    if (this.transition('connecting')) this.attempt();
+  }
+
+  /**
+   * Sends a frame now if open, else queues it for the next open (in order). Dropped silently
+   * once closed. A frame that cannot be serialised is reported as a `protocol` error.
+   * (Generic so object literals with extra fields pass without excess-property errors.)
+   */
+  send<F extends { command: string }>(frame: F): void {
+    if (this.currentState === 'closed') return;
+    let text: string;
+    try {
+      text = serializeFrame(frame as Record<string, unknown> & { command: string });
+    } catch (cause) {
+      this.emit('error', RtcError.of('protocol', { message: `Could not serialise a "${String(frame.command)}" frame.`, cause }));
+      return;
+    }
+    // A non-empty queue means a flush is in progress: keep the order.
+    if (this.transportOpen && this.queue.length === 0) this.write(text);
+    else this.queue.push(text);
+  }
+
+  /** Closes for good: no reconnect, timers cleared, queue dropped, state `closed`. */
+  close(): void {
+    if (this.currentState === 'closed') return;
+    this.finish({ reason: 'client closed', code: 1000, closeReason: 'client closed' });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private transition(next: SignalingState): boolean {
+    const previous = this.currentState;
+    if (previous === next || !SIGNALING_TRANSITIONS[previous].includes(next)) return false;
+    this.currentState = next;
+    this.emit('state', { state: next, previous });
+    return true;
+  }
+
+  /** Opens one transport; its handlers act only while it is the current one. */
+  private attempt(): void {
+    let t: SignalingTransport;
+    try {
+      t = this.createTransport(this.url);
+    } catch (error) {
+      const rtcError = factoryError(error);
+      const drop = { reason: 'transport failed', code: ABNORMAL, closeReason: rtcError.message, error: rtcError };
+      if (rtcError.recoverable) this.lost(drop);
+      else this.finish(drop);
+      return;
+    }
+    this.transport = t;
+    t.onopen = () => {
+      if (this.transport === t && !this.transportOpen) this.handleOpen(t);
+    };
+    t.onmessage = (text) => {
+      if (this.transport === t && this.transportOpen) this.handleMessage(text);
+    };
+    t.onerror = () => {
+      if (this.transport === t) this.lost({ reason: 'error', code: ABNORMAL, closeReason: '' });
+    };
+    t.onclose = (ev) => {
+      if (this.transport === t) this.lost({ reason: 'closed', code: ev?.code ?? ABNORMAL, closeReason: ev?.reason ?? '' });
+    };
+    if (this.connectTimeoutMs > 0) {
+      this.connectTimer = this.setTimer(() => {
+        this.connectTimer = undefined;
+        if (this.transport === t && !this.transportOpen) this.lost({ reason: 'connect timeout', code: ABNORMAL, closeReason: 'connect timeout' });
+      }, this.connectTimeoutMs);
+    }
+  }
+
+  private handleOpen(t: SignalingTransport): void {
+    this.clearTimer(this.connectTimer);
+    this.connectTimer = undefined;
+    this.transportOpen = true;
+    const reconnected = this.hasOpened;
+    this.hasOpened = true;
+    this.retryCount = 0;
+    this.flush(t);
+    if (this.transport !== t) return;
+    this.schedulePing();
+    if (!this.transition('open')) return;
+    if (this.transport === t) this.emit('open', { reconnected });
+  }
+
+  private handleMessage(text: string): void {
+    // Any inbound frame, even a malformed one, proves the socket is alive.
+    this.clearTimer(this.pongTimer);
+    this.pongTimer = undefined;
+    const frame = parseFrame(text);
+    if (frame instanceof RtcError) this.emit('error', frame);
+    else if (frame.command === 'pong') this.emit('pong', {});
+    else this.emit('frame', frame);
+  }
+
+  private readonly handleOnline = (): void => {
+    if (this.currentState !== 'reconnecting' || this.retryTimer === undefined) return;
+    this.clearTimer(this.retryTimer);
+    this.retryTimer = undefined;
+    this.attempt();
+  };
+
+  private flush(t: SignalingTransport): void {
+    while (this.queue.length > 0 && this.transport === t && this.transportOpen) this.write(this.queue.shift()!);
+  }
+
+  private write(text: string): void {
+    const t = this.transport!;
+    try {
+      t.send(text);
+    } catch (cause) {
+      // Not sent, so not lost: it goes first on the next socket.
+      this.queue.unshift(text);
+      this.lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
+    }
+  }
+
+  private schedulePing(): void {
+    if (this.pingIntervalMs <= 0) return;
+    this.pingTimer = this.setTimer(() => {
+      this.pingTimer = undefined;
+      this.ping();
+    }, this.pingIntervalMs);
+  }
+
+  private ping(): void {
+    const t = this.transport;
+    if (!t || !this.transportOpen) return;
+    try {
+      t.send(PING);
+    } catch (cause) {
+      this.lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
+      return;
+    }
+    // The deadline runs from the first unanswered ping; later pings do not extend it.
+    if (this.pongTimeoutMs > 0 && this.pongTimer === undefined) {
+      this.pongTimer = this.setTimer(() => {
+        this.pongTimer = undefined;
+        if (this.transport === t) this.lost({ reason: 'pong timeout', code: ABNORMAL, closeReason: 'pong timeout' });
+      }, this.pongTimeoutMs);
+    }
+    this.schedulePing();
+  }
+
+  /** A failed attempt or a dropped socket: schedule a retry, or give up if the policy says so. */
+  private lost(drop: Drop): void {
+    const previous = this.currentState;
+    if (previous !== 'connecting' && previous !== 'open' && previous !== 'reconnecting') return;
+    const wasOpen = this.transportOpen;
+    this.dropTransport(drop.closeReason);
+    if (previous !== 'reconnecting') this.lostAt = this.now();
+    const error =
+      drop.error ??
+      RtcError.of('WebSocketNotConnected', {
+        message: wasOpen ? `The connection to the server was lost (${drop.reason}).` : `Could not connect to the server (${drop.reason}).`,
+      });
+    const delayMs = this.nextDelay(drop.reason);
+    if (delayMs === null) {
+      this.finish({ ...drop, error });
+      return;
+    }
+    const attempt = ++this.retryCount;
+    this.retryTimer = this.setTimer(() => {
+      this.retryTimer = undefined;
+      if (this.currentState === 'reconnecting') this.attempt();
+    }, delayMs);
+    this.transition('reconnecting');
+    // A listener may close the client at any point; stop emitting if it did.
+    if (this.currentState !== 'reconnecting') return;
+    this.emit('error', error);
+    if (wasOpen && this.currentState === 'reconnecting') this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: true });
+    if (this.currentState === 'reconnecting') this.emit('reconnecting', { attempt, delayMs });
+  }
+
+  private nextDelay(reason: string): number | null {
+    let delay: number | null;
+    try {
+      delay = this.policy.nextRetryDelayInMs({ retryCount: this.retryCount, elapsedMs: Math.max(0, this.now() - this.lostAt), reason });
+    } catch {
+      // A policy that throws cannot say when to retry: treat it as giving up.
+      return null;
+    }
+    if (typeof delay !== 'number' || Number.isNaN(delay)) return null;
+    return Math.min(MAX_DELAY, Math.max(0, delay));
+  }
+
+  /** Enters `closed`: everything released, then `error` (if any) and `close`. */
+  private finish(drop: Drop): void {
+    try {
+      this.options.online?.removeEventListener('online', this.handleOnline);
+    } catch {
+      // Nothing more to release.
+    }
+    this.dropTransport(drop.closeReason);
+    this.clearTimer(this.retryTimer);
+    this.retryTimer = undefined;
+    this.queue.length = 0;
+    if (!this.transition('closed')) return;
+    if (drop.error) this.emit('error', drop.error);
+    this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: false });
+  }
+
+  /** Detaches and closes the current transport and stops its timers. */
+  private dropTransport(reason: string): void {
+    const t = this.transport;
+    this.transport = null;
+    this.transportOpen = false;
+    for (const timer of [this.connectTimer, this.pingTimer, this.pongTimer]) this.clearTimer(timer);
+    this.connectTimer = this.pingTimer = this.pongTimer = undefined;
+    if (!t) return;
+    t.onopen = t.onclose = t.onerror = null;
+    t.onmessage = null;
+    try {
+      // Close reasons are capped at 123 bytes on the wire.
+      t.close(1000, reason.slice(0, 100));
+    } catch {
+      // Already closed or never opened: nothing to release.
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private setTimer(fn: () => void, ms: number): unknown {
+    const set = this.options.setTimeout;
+    return set ? set(fn, ms) : setTimeout(fn, ms);
+  }
+
+  private clearTimer(handle: unknown): void {
+    if (handle === undefined) return;
+    const clear = this.options.clearTimeout;
+    if (clear) clear(handle);
+    else clearTimeout(handle as Parameters<typeof clearTimeout>[0]);
+  }
+}
