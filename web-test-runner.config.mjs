@@ -73,13 +73,25 @@ function amsServerPlugin() {
       await server?.close();
     },
     /** `executeServerCommand('rtc-server', {action, …})` from a test. */
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       if (command !== 'rtc-server') return undefined;
       switch (payload?.action) {
         case 'info':
           return serverInfo();
         case 'fault':
           return server.faults.add(payload.rule);
+        case 'set-permission': {
+          // A real browser-level grant or denial (DevTools protocol) for the test page's origin.
+          const page = session.browser.getPage(session.id);
+          const origin = new URL(page.url()).origin;
+          const context = page.browserContext();
+          // Browser.setPermission 'granted' does not take in this launcher's context, while
+          // Browser.grantPermissions does (and replaces earlier grants: pass them all at once).
+          await context.clearPermissionOverrides();
+          if (payload.setting === 'granted') await context.overridePermissions(origin, payload.permissions);
+          else for (const name of payload.permissions) await context.setPermission(origin, { permission: { name }, state: payload.setting });
+          return { origin };
+        }
         case 'drop-connections':
           return server.dropConnections();
         case 'clear-faults':
@@ -94,7 +106,8 @@ function amsServerPlugin() {
 
 export default {
   rootDir: '.',
-  files: ['test/browser/**/*.test.ts'],
+  // Default group: fake camera and microphone, every permission granted.
+  files: ['test/browser/**/*.test.ts', '!test/browser/permissions/**', '!test/browser/no-devices/**'],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -108,5 +121,12 @@ export default {
     `<!doctype html><html><head><script>window.__RTC_SERVER__ = ${JSON.stringify(serverInfo())};</script></head>` +
     `<body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [launcher(FAKE_MEDIA_FLAGS)],
+  groups: [
+    // Real refusals. Fake devices but no fake UI: permissions are really asked, so a denial
+    // through the DevTools protocol gives NotAllowedError.
+    { name: 'permissions', files: ['test/browser/permissions/**/*.test.ts'], browsers: [launcher(['--use-fake-device-for-media-stream'])] },
+    // No devices at all: a granted request finds no camera (NotFoundError).
+    { name: 'no-devices', files: ['test/browser/no-devices/**/*.test.ts'], browsers: [launcher([])] },
+  ],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
 };
