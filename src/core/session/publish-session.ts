@@ -67,8 +67,11 @@ export class PublishSession extends Session<PublishOptions> {
   }
 
   protected async onConfiguration(frame: Frame): Promise<void> {
-    if (frame.type !== 'answer' || !this.pc) return;
+    const pc = this.pc;
+    if (frame.type !== 'answer' || !pc) return;
     await this.setRemote({ type: 'answer', sdp: String(frame.sdp ?? '') });
+    // After an ICE restart the state may never leave `connected` (no event): look now.
+    if (this.restarting && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')) this.onIceConnected();
   }
 
   protected onNotification(definition: string): void {

@@ -228,17 +228,19 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         clearTimeout(this.iceTimer);
         this.iceTimer = undefined;
         this.onIceConnected();
-      } else if (state === 'disconnected' || state === 'failed') {
-        if (this.iceTimer !== undefined) return;
-        const wait = state === 'failed' ? 0 : ICE_GRACE_MS;
+      } else if (state === 'failed') {
+        // Final for this ICE session: act now.
+        clearTimeout(this.iceTimer);
+        this.iceTimer = undefined;
+        this.iceLost(streamId);
+      } else if (state === 'disconnected' && this.iceTimer === undefined) {
+        // Often recovers by itself: give it a moment.
         this.iceTimer = setTimeout(() => {
           this.iceTimer = undefined;
           if (attempt !== this.attempt) return;
           if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') return;
-          this.fail(RtcError.of('ice_failed', { streamId }), false);
-          this.transition('reconnecting');
-          this.recoverIce();
-        }, wait);
+          this.iceLost(streamId);
+        }, ICE_GRACE_MS);
       }
     };
     pc.ondatachannel = (e) => this.attachChannel(e.channel);
@@ -249,6 +251,12 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   protected onIceConnected(): void {}
+
+  private iceLost(streamId: string): void {
+    this.fail(RtcError.of('ice_failed', { streamId }), false);
+    this.transition('reconnecting');
+    this.recoverIce();
+  }
 
   protected async setRemote(desc: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.pc!;

@@ -1,6 +1,7 @@
 // PublishSession and PlaySession against the real embedded server over a real socket, with the
 // fake camera and microphone.
 import { expect } from '@open-wc/testing';
+import sinon from 'sinon';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { RtcError } from '../../../src/core/errors.js';
 import { PlaySession } from '../../../src/core/session/play-session.js';
@@ -184,6 +185,54 @@ describe('PublishSession and PlaySession', () => {
       await poll(() => pub.state === 'live' && play.state === 'live', 10_000, 'both live again');
       expect(pubLog.errors.map((e) => e.code)).to.include('WebSocketNotConnected');
       await poll(async () => (await framesDecoded(play)) > 0, 5000, 'frames after reconnect');
+    });
+  });
+
+  describe('failure: ICE', () => {
+    /** Makes a real connection report `failed` (Chrome takes ~30 s to get there by itself). */
+    function failIce(pc: RTCPeerConnection): void {
+      Object.defineProperty(pc, 'iceConnectionState', { configurable: true, get: () => 'failed' });
+      pc.dispatchEvent(new Event('iceconnectionstatechange'));
+      // Only the event was fake: the real state shows through again.
+      delete (pc as unknown as Record<string, unknown>).iceConnectionState;
+    }
+
+    it('a publisher reports ice_failed, restarts ICE on the same connection and stays live', async () => {
+      const streamId = uniqueStreamId('ice');
+      const pcs: RTCPeerConnection[] = [];
+      const pub = track(new PublishSession({ url, createPeerConnection: (c) => pcs[pcs.push(new RTCPeerConnection(c)) - 1]! }));
+      const log = record(pub);
+      await pub.start({ streamId, stream: await camera() });
+      const pc = pcs[0]!;
+      const restartIce = sinon.spy(pc, 'restartIce');
+      const ufrag = () => /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1];
+      const before = ufrag();
+      failIce(pc);
+      await poll(() => log.errors.find((e) => e.code === 'ice_failed'), 3000, 'ice_failed');
+      expect(pub.state).to.equal('reconnecting');
+      await poll(() => restartIce.called, 3000, 'restartIce');
+      const restart = await log.when('reconnection_attempt_for_publisher');
+      expect(restart.payload.iceRestart).to.equal(true);
+      await poll(() => pc.remoteDescription && ufrag() !== before && pc.signalingState === 'stable', 5000, 'restart offer answered');
+      await poll(() => pub.state === 'live', 8000, 'live again');
+      expect(pcs, 'recovered by the ICE restart, not by a new publish').to.have.length(1);
+      expect(log.callbacks.filter((c) => c.definition === 'publish_started')).to.have.length(1);
+    });
+
+    it('a player reports ice_failed and plays again', async () => {
+      const streamId = uniqueStreamId('iceplay');
+      const pub = track(new PublishSession({ url }));
+      await pub.start({ streamId, stream: await camera() });
+      const pcs: RTCPeerConnection[] = [];
+      const play = track(new PlaySession({ url, createPeerConnection: (c) => pcs[pcs.push(new RTCPeerConnection(c)) - 1]! }));
+      const log = record(play);
+      await play.start({ streamId });
+      failIce(pcs[0]!);
+      await poll(() => log.errors.find((e) => e.code === 'ice_failed'), 3000, 'ice_failed');
+      await log.when('reconnection_attempt_for_player');
+      await poll(() => play.state === 'live' && pcs.length === 2, 8000, 'playing on a new connection');
+      expect(pcs[0]!.signalingState).to.equal('closed');
+      await poll(async () => (await framesDecoded(play)) > 0, 5000, 'frames after recovery');
     });
   });
 });
