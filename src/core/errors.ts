@@ -26,86 +26,89 @@ export const DEVICE_IN_USE_TEXT = 'Camera or Mic is being used by some other pro
  */
 export const ERROR_CATALOG = {
   // --- media (getUserMedia / getDisplayMedia DOMException names and SDK media errors)
-  NotAllowedError: e('media', true, 'The user or the browser refused access to the camera or microphone.'),
-  NotFoundError: e('media', true, 'No camera or microphone matches the request.'),
-  NotReadableError: e('media', true, 'The camera or microphone is in use by another program or failed.'),
-  OverconstrainedError: e('media', true, 'No device satisfies the requested constraints.'),
-  AbortError: e('media', true, 'The device could not be used although access was granted.'),
-  SecurityError: e('media', false, 'Media capture is disabled for this document.'),
-  NotSupportedError: e('media', false, 'Capture needs a secure (https) page.'),
-  TypeError: e('media', false, 'The media constraints are empty or invalid.'),
-  UnsecureContext: e('media', false, 'The page is not a secure context, so media devices are unavailable.'),
-  getUserMediaIsNotAllowed: e('media', false, 'getUserMedia is unavailable on this page.'),
-  TrackStartError: e('media', true, 'Old Chrome name of NotReadableError: the device could not start.'),
-  ConstraintNotSatisfiedError: e('media', true, 'Old Chrome name of OverconstrainedError.'),
-  PermissionDeniedError: e('media', true, 'Old Chrome name of NotAllowedError.'),
-  [DEVICE_IN_USE_TEXT]: e('media', true, 'Documented text for a device held by another program (NotReadableError).'),
-  AudioAlreadyActive: e('media', false, 'Legacy SDK: the microphone is already active.'),
-  VideoAlreadyActive: e('media', false, 'Legacy SDK: the camera is already active.'),
-  NoActiveConnection: e('media', false, 'There is no local stream or connection to act on.'),
-  ScreenSharePermissionDenied: e('media', true, 'The user refused or cancelled screen sharing.'),
-  screen_share_permission_denied: e('media', true, 'Documented spelling of ScreenSharePermissionDenied.'),
-  media_constraint_video_not_defined: e('media', false, 'Legacy SDK: no video constraint was given.'),
+  NotAllowedError: e('media', true, 'Camera or microphone access was refused.'),
+  NotFoundError: e('media', true, 'No matching camera or microphone.'),
+  NotReadableError: e('media', true, 'The device is busy or failed.'),
+  OverconstrainedError: e('media', true, 'No device meets the constraints.'),
+  AbortError: e('media', true, 'The device could not be used.'),
+  SecurityError: e('media', false, 'Capture is disabled for this document.'),
+  NotSupportedError: e('media', false, 'Capture needs https.'),
+  TypeError: e('media', false, 'Empty or invalid constraints.'),
+  UnsecureContext: e('media', false, 'Not a secure context: no media devices.'),
+  getUserMediaIsNotAllowed: e('media', false, 'getUserMedia is unavailable.'),
+  TrackStartError: e('media', true, 'Old name of NotReadableError.'),
+  ConstraintNotSatisfiedError: e('media', true, 'Old name of OverconstrainedError.'),
+  PermissionDeniedError: e('media', true, 'Old name of NotAllowedError.'),
+  [DEVICE_IN_USE_TEXT]: e('media', true, 'Documented text for NotReadableError.'),
+  AudioAlreadyActive: e('media', false, 'That microphone is already in use here.'),
+  VideoAlreadyActive: e('media', false, 'That camera is already in use here.'),
+  NoActiveConnection: e('media', false, 'No local stream or connection.'),
+  ScreenSharePermissionDenied: e('media', true, 'Screen sharing refused or cancelled.'),
+  screen_share_permission_denied: e('media', true, 'Doc spelling of ScreenSharePermissionDenied.'),
+  media_constraint_video_not_defined: e('media', false, 'Legacy: no video constraint.'),
   // --- signaling (WebSocket)
-  WebSocketNotSupported: e('signaling', false, 'This environment has no WebSocket.'),
-  WebSocketNotConnected: e('signaling', true, 'The WebSocket to the server failed or was lost.'),
-  protocol: e('signaling', true, 'ours: the server sent a frame that is not valid AMS protocol.'),
+  WebSocketNotSupported: e('signaling', false, 'No WebSocket here.'),
+  WebSocketNotConnected: e('signaling', true, 'The server connection failed or was lost.'),
+  protocol: e('signaling', true, 'ours: an invalid frame from the server.'),
   timeout: e('signaling', true, 'ours: the server did not answer in time.'),
-  invalid_message: e('signaling', true, 'ours (embedded server): a frame was not valid JSON.'),
-  message_too_large: e('signaling', false, 'ours (embedded server): a frame was over 81,920 bytes.'),
-  unknown_command: e('signaling', false, 'ours (embedded server): the server does not know that command.'),
+  invalid_message: e('signaling', true, 'ours: a frame was not JSON.'),
+  message_too_large: e('signaling', false, 'ours: a frame was over 81,920 bytes.'),
+  unknown_command: e('signaling', false, 'ours: an unknown command.'),
   // --- peer (RTCPeerConnection, ICE, data channel)
-  notSetLocalDescription: e('peer', true, 'The local session description could not be set.'),
-  notSetRemoteDescription: e('peer', true, 'The remote session description could not be set (codec mismatch?).'),
-  ice_failed: e('peer', true, 'ours: no network path to the media server could be found or kept.'),
-  protocol_not_supported: e('peer', false, 'An ICE candidate used a protocol not in candidateTypes.'),
-  data_channel_error: e('peer', true, 'The data channel reported an error.'),
-  data_channel_not_open: e('peer', true, 'ours: sendData was called with no open data channel.'),
+  notSetLocalDescription: e('peer', true, 'The local description could not be set.'),
+  notSetRemoteDescription: e('peer', true, 'The remote description could not be set.'),
+  ice_failed: e('peer', true, 'ours: the media path failed.'),
+  protocol_not_supported: e('peer', false, 'A candidate protocol is not allowed.'),
+  data_channel_error: e('peer', true, 'The data channel failed.'),
+  data_channel_not_open: e('peer', true, 'ours: no open data channel.'),
   // --- server error definitions (reference 3.3)
-  noStreamNameSpecified: e('server', false, 'The message carried no stream id.'),
-  invalidStreamName: e('server', false, 'The stream id has characters outside A-Z a-z 0-9 _ . -.'),
-  streamIdInUse: e('server', true, 'Another publisher is using this stream id.'),
-  already_publishing: e('server', false, 'This connection already publishes this stream id.'),
-  already_playing: e('server', false, 'This connection already plays this stream id.'),
-  no_stream_exist: e('server', true, 'The stream is not live (yet).'),
-  stream_not_exist_or_not_streaming: e('server', true, 'The stream does not exist or is not streaming.'),
-  webrtc_not_enabled: e('server', false, 'The stream exists but has no WebRTC output.'),
-  not_allowed_unregistered_streams: e('server', false, 'The server only accepts streams created beforehand.'),
-  unauthorized_access: e('server', false, 'The token (or TOTP code) was not accepted.'),
+  noStreamNameSpecified: e('server', false, 'No stream id in the message.'),
+  invalidStreamName: e('server', false, 'The stream id has invalid characters.'),
+  streamIdInUse: e('server', true, 'The stream id is in use.'),
+  already_publishing: e('server', false, 'Already publishing this id.'),
+  already_playing: e('server', false, 'Already playing this id.'),
+  no_stream_exist: e('server', true, 'The stream is not live.'),
+  stream_not_exist_or_not_streaming: e('server', true, 'The stream is not streaming.'),
+  webrtc_not_enabled: e('server', false, 'No WebRTC output for this stream.'),
+  not_allowed_unregistered_streams: e('server', false, 'Only pre-created streams are allowed.'),
+  unauthorized_access: e('server', false, 'The token was refused.'),
   user_blocked: e('server', false, 'This subscriber is blocked.'),
-  authenticationTokenNotValid: e('server', false, 'The push notification token is not valid.'),
+  authenticationTokenNotValid: e('server', false, 'Invalid push notification token.'),
   missingParameter: e('server', false, 'A push notification parameter is missing.'),
-  no_room_specified: e('server', false, 'A conference command carried no room.'),
+  no_room_specified: e('server', false, 'No room given.'),
   no_active_streams_in_room: e('server', true, 'The room has no active streams.'),
-  room_not_active_or_expired: e('server', false, 'The room is outside its planned start and end.'),
-  stream_not_active_or_expired: e('server', false, 'The stream is outside its planned start and end.'),
+  room_not_active_or_expired: e('server', false, 'The room is not active now.'),
+  stream_not_active_or_expired: e('server', false, 'The stream is not active now.'),
   main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks: e('server', false, 'The room is full.'),
-  mainTrackDBOperationFailed: e('server', true, 'The server could not create or update the room.'),
-  highResourceUsage: e('server', true, 'The server is overloaded (CPU or memory).'),
-  viewerLimitReached: e('server', true, 'The stream has as many viewers as it allows.'),
+  mainTrackDBOperationFailed: e('server', true, 'The room could not be stored.'),
+  highResourceUsage: e('server', true, 'The server is overloaded.'),
+  viewerLimitReached: e('server', true, 'The viewer limit is reached.'),
   license_suspended_please_renew_license: e('server', false, 'The server licence is suspended.'),
-  not_initialized_yet: e('server', true, 'The server application is still starting.'),
-  data_store_not_available: e('server', true, 'The server database is not available.'),
+  not_initialized_yet: e('server', true, 'The server app is starting.'),
+  data_store_not_available: e('server', true, 'The server database is unavailable.'),
   server_error_check_logs: e('server', true, 'The server could not start the stream.'),
-  no_codec_enabled_in_the_server: e('server', false, 'The server has no codec enabled.'),
-  encoderNotOpened: e('server', true, 'The server encoder could not open.'),
+  no_codec_enabled_in_the_server: e('server', false, 'No codec enabled on the server.'),
+  encoderNotOpened: e('server', true, 'The server encoder did not open.'),
   encoderBlocked: e('server', true, 'The server encoder is blocked.'),
-  publishTimeoutError: e('server', true, 'Publishing did not start within the server timeout.'),
+  publishTimeoutError: e('server', true, 'Publishing did not start in time.'),
   noPacketReceivedForTimeoutDuration: e('server', true, 'The server stopped receiving media.'),
-  no_peer_associated_before: e('server', false, 'Peer-to-peer: no peer is associated with this id.'),
-  no_encoder_settings: e('server', false, 'The server has no encoder settings for publishing.'),
+  no_peer_associated_before: e('server', false, 'No peer for this id (peer-to-peer).'),
+  no_encoder_settings: e('server', false, 'No encoder settings for publishing.'),
   // --- config (element attributes and properties)
-  invalid_server_url: e('config', false, 'ours: server-url is missing or not a ws:// or wss:// URL.'),
-  invalid_stream_id: e('config', false, 'ours: stream-id is missing or has characters AMS refuses.'),
+  invalid_server_url: e('config', false, 'ours: server-url is not a ws(s) URL.'),
+  invalid_stream_id: e('config', false, 'ours: stream-id is missing or invalid.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RtcErrorCode = keyof typeof ERROR_CATALOG;
 
-const UNKNOWN: CatalogEntry = e('server', true, 'An error the catalog does not know.');
+const UNKNOWN: CatalogEntry = e('server', true, 'Unknown error.');
 
 /** The catalog entry of any code, known or not. */
 export const catalogEntry = (code: string): CatalogEntry =>
-  Object.prototype.hasOwnProperty.call(ERROR_CATALOG, code) ? ERROR_CATALOG[code as RtcErrorCode] : UNKNOWN;
+  isCatalogCode(code) ? ERROR_CATALOG[code] : UNKNOWN;
+
+/** Whether `code` is a documented name (or one of ours). */
+export const isCatalogCode = (code: string): code is RtcErrorCode => Object.prototype.hasOwnProperty.call(ERROR_CATALOG, code);
 
 export interface RtcErrorOptions {
   message?: string;
@@ -146,7 +149,7 @@ export class RtcError extends Error {
   /** From a getUserMedia / getDisplayMedia rejection: the DOMException name is the code. */
   static fromMediaError(error: unknown, streamId?: string): RtcError {
     const name = typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'AbortError';
-    const code = Object.prototype.hasOwnProperty.call(ERROR_CATALOG, name) && catalogEntry(name).category === 'media' ? name : 'AbortError';
+    const code = isCatalogCode(name) && catalogEntry(name).category === 'media' ? name : 'AbortError';
     const detail = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : '';
     return new RtcError(code, { streamId, cause: error, message: detail ? `${catalogEntry(code).description} (${detail})` : undefined });
   }

@@ -3,8 +3,7 @@
  * machine, candidate queueing, server frames turned into AMS callbacks and errors, stats, data
  * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
  */
-import { isServerErrorDefinition } from '../protocol/ams.js';
-import { RtcError } from '../errors.js';
+import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
 import { SignalingClient } from '../signaling/signaling-client.js';
 import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
@@ -411,7 +410,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         if (this.onServerError(error)) return;
         // Errors about the session itself fail it; the rest (unknown definitions, answers to
         // side requests) are reported and the session goes on.
-        const fatal = this._state !== 'live' && isServerErrorDefinition(error.code);
+        const fatal = this._state !== 'live' && isCatalogCode(error.code) && catalogEntry(error.code).category === 'server';
         this.fail(error, fatal);
         return;
       }

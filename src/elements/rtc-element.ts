@@ -1,0 +1,162 @@
+/**
+ * The base classes of the elements: `RtcElement` (typed `emit()`, guarded `define()`) and
+ * `RtcStreamElement`, what `<rtc-publisher>` and `<rtc-player>` share (server and stream
+ * attributes, the token that never stays in the DOM, `state`/`error`, the error overlay).
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { RtcError } from '../core/errors.js';
+import { STREAM_ID_PATTERN } from '../core/protocol/ams.js';
+import type { SessionState, TokenSource } from '../core/session/types.js';
+import type { SessionController } from '../controllers/session-controller.js';
+import type { RtcEventMap } from '../events/rtc-events.js';
+
+/**
+ * Base of every rtc-elements element.
+ * @internal
+ */
+export abstract class RtcElement extends LitElement {
+  /**
+   * Registers the element under `tag`; a tag already registered is skipped (with a warning when
+   * another class holds it, e.g. two copies of the bundle on one page).
+   */
+  static define(tag: string): void {
+    const existing = customElements.get(tag);
+    if (!existing) customElements.define(tag, this as unknown as CustomElementConstructor);
+    else if (existing !== (this as unknown)) console.warn(`rtc-elements: <${tag}> is already defined by another copy of rtc-elements; keeping it.`);
+  }
+
+  /**
+   * Dispatches one of the elements' events: bubbling, composed, cancelable only when asked
+   * (STYLE.md convention 2). Returns the event, so callers can read `defaultPrevented`.
+   * @internal
+   */
+  emit<K extends keyof RtcEventMap>(type: K, detail: RtcEventMap[K]['detail'], options: { cancelable?: boolean } = {}): RtcEventMap[K] {
+    const event = new CustomEvent(type, { bubbles: true, composed: true, cancelable: options.cancelable ?? false, detail });
+    this.dispatchEvent(event);
+    return event as RtcEventMap[K];
+  }
+}
+
+/** The server address and stream id an element connects with, once checked. */
+export interface StreamConfig {
+  url: string;
+  streamId: string;
+}
+
+/** What `<rtc-publisher>` and `<rtc-player>` share. */
+export abstract class RtcStreamElement extends RtcElement {
+  /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
+  @property({ attribute: 'server-url' }) serverUrl = '';
+
+  /** The stream id (`A-Z a-z 0-9 _ . -`). */
+  @property({ attribute: 'stream-id' }) streamId = '';
+
+  /**
+   * A one-time or JWT token sent with publish/play. The `token` attribute is accepted and removed
+   * from the DOM as soon as it is read; the token is never reflected, logged or shown.
+   */
+  @property({ attribute: 'token' }) token?: string;
+
+  /** Called on every (re)connect for a fresh token; wins over `token`. */
+  @property({ attribute: false }) tokenProvider?: () => Promise<string> | string;
+
+  /** ICE servers for the peer connection; default: what the server's `iceServerConfig` names. */
+  @property({ attribute: false }) iceServers?: RTCIceServer[];
+
+  /** Hides the built-in controls. */
+  @property({ type: Boolean, attribute: 'no-controls' }) noControls = false;
+
+  /** Never shows the error overlay (errors are still dispatched as `rtc-error`). */
+  @property({ type: Boolean, attribute: 'no-error-overlay' }) noErrorOverlay = false;
+
+  protected abstract readonly session: SessionController;
+
+  /** Whether the element starts by itself when connected (`auto-publish`, `autoplay`). */
+  protected abstract get autoStart(): boolean;
+
+  /** Starts a new run unconditionally (after a change of server or stream). */
+  protected abstract restart(): Promise<void>;
+
+  /** The connection state, reflected as the `state` attribute. */
+  get state(): SessionState {
+    return this.session.state;
+  }
+
+  /** The current error, reflected as the `error-code` attribute; `null` when there is none. */
+  get error(): RtcError | null {
+    return this.session.error;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (name === 'token') {
+      // Accepted from markup, never kept there (STYLE.md convention 8). Our own removal comes back
+      // here with `null` and is ignored.
+      if (value !== null) {
+        this.token = value;
+        this.removeAttribute('token');
+      }
+      return;
+    }
+    super.attributeChangedCallback(name, old, value);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.hasUpdated && (changed.has('serverUrl') || changed.has('streamId'))) {
+      // After this update, so both attributes of one change are read together.
+      void this.updateComplete.then(() => {
+        const s = this.session;
+        if (this.isConnected && (s.active || (s.state === 'failed' && this.autoStart))) this.restart().catch(() => undefined);
+      });
+    }
+  }
+
+  /** The token source for the session: `tokenProvider`, else `token`. */
+  protected tokenSource(): TokenSource | undefined {
+    return this.tokenProvider ?? (this.token || undefined);
+  }
+
+  /** Checks `server-url` and `stream-id`; throws `invalid_server_url` / `invalid_stream_id`. */
+  protected readConfig(): StreamConfig {
+    let ok = false;
+    try {
+      const { protocol, host } = new URL(this.serverUrl);
+      ok = (protocol === 'ws:' || protocol === 'wss:') && host !== '';
+    } catch {
+      ok = false;
+    }
+    // The URL is never echoed into the message: it may carry credentials in its query.
+    if (!ok) throw RtcError.of('invalid_server_url', { message: this.serverUrl ? 'server-url is not a ws:// or wss:// URL.' : 'server-url is missing.' });
+    if (!STREAM_ID_PATTERN.test(this.streamId)) {
+      throw RtcError.of('invalid_stream_id', { message: this.streamId ? 'stream-id has characters other than A-Z a-z 0-9 _ . -' : 'stream-id is missing.' });
+    }
+    return { url: this.serverUrl, streamId: this.streamId };
+  }
+
+  private handleRetry(event: Event): void {
+    // Ours to act on; the page hears about the new attempt through rtc-state-change.
+    event.stopPropagation();
+    this.session.retry();
+  }
+
+  /**
+   * The error overlay, unless `no-error-overlay` is set or the `rtc-error` was canceled. Never
+   * while live: the video and controls stay usable (the error is still dispatched).
+   */
+  protected renderOverlay(): TemplateResult | typeof nothing {
+    const s = this.session;
+    const error = s.error;
+    if (!error || this.noErrorOverlay || s.errorHidden || s.state === 'live') return nothing;
+    const slot = `error-${error.code}`;
+    // Forward the page's replacement message for this code, if it gave one; otherwise the
+    // overlay shows its own wording.
+    const custom = Array.prototype.some.call(this.children, (c: Element) => c.slot === slot);
+    return html`<rtc-error-overlay
+      exportparts="overlay,overlay-title,overlay-message,overlay-detail,retry-button"
+      .error=${error}
+      .retryable=${s.retryable}
+      @rtc-retry=${this.handleRetry}
+      >${custom ? html`<slot name=${slot} slot=${slot}></slot>` : nothing}</rtc-error-overlay
+    >`;
+  }
+}

@@ -1,0 +1,240 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { RtcError } from '../../core/errors.js';
+import { PlaySession } from '../../core/session/play-session.js';
+import type { AmsCallback } from '../../core/session/types.js';
+import type { RtcStats } from '../../core/stats.js';
+import { dispatchCallback, SessionController } from '../../controllers/session-controller.js';
+import { RtcStreamElement } from '../rtc-element.js';
+import { speakerIcon } from './icons.js';
+import styles from './rtc-player.styles.js';
+
+const noop = (): void => undefined;
+
+/**
+ * Plays a live stream from Ant Media Server. Autoplay tries with sound and falls back to muted
+ * with a visible tap-to-unmute button; while the stream is offline it waits and starts by itself
+ * when the stream goes live. Every AMS callback is dispatched as a DOM event named `rtc-` + the
+ * kebab-case AMS name; `detail` holds the AMS payload plus `streamId` and `definition`.
+ *
+ * @summary Plays a live Ant Media Server stream over WebRTC.
+ * @tagname rtc-player
+ *
+ * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
+ * @attr {string} stream-id - Stream id to play (`A-Z a-z 0-9 _ . -`).
+ * @attr {string} token - Play token; read once and removed from the DOM (never reflected).
+ * @attr {boolean} autoplay - Start playing when the element is connected (with sound if the browser allows, else muted).
+ * @attr {boolean} muted - Play without sound.
+ * @attr {boolean} no-controls - Hide the built-in controls.
+ * @attr {boolean} no-error-overlay - Never show the error overlay.
+ * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
+ * @attr {string} error-code - Reflected, read only: the code of the current error.
+ *
+ * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay.
+ * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed: `{state, previous}`.
+ * @fires {RtcCallbackEvent} rtc-play-started - AMS `play_started`: media is flowing.
+ * @fires {RtcCallbackEvent} rtc-play-finished - AMS `play_finished`: the publisher stopped (the player waits for it).
+ * @fires {RtcCallbackEvent} rtc-waiting - The stream is not live; the player retries by itself.
+ * @fires {RtcCallbackEvent} rtc-autoplay-muted - Autoplay with sound was refused; playing muted with a tap-to-unmute button.
+ * @fires {RtcCallbackEvent} rtc-new-track-available - AMS `newTrackAvailable`: `{track, stream, trackId}`.
+ * @fires {RtcCallbackEvent} rtc-new-stream-available - AMS `newStreamAvailable` (deprecated twin of the above).
+ * @fires {RtcCallbackEvent} rtc-initialized - AMS `initialized`: the signaling socket opened.
+ * @fires {RtcCallbackEvent} rtc-closed - AMS `closed`: the signaling socket closed.
+ * @fires {RtcCallbackEvent} rtc-pong - AMS `pong`.
+ * @fires {RtcCallbackEvent} rtc-ice-connection-state-changed - AMS `ice_connection_state_changed`: `{state}`.
+ * @fires {RtcCallbackEvent} rtc-reconnection-attempt-for-player - AMS `reconnection_attempt_for_player`.
+ * @fires {RtcCallbackEvent} rtc-data-channel-opened - AMS `data_channel_opened`.
+ * @fires {RtcCallbackEvent} rtc-data-channel-closed - AMS `data_channel_closed`.
+ * @fires {RtcCallbackEvent} rtc-data-received - AMS `data_received`: `{data}` (string or ArrayBuffer).
+ * @fires {RtcCallbackEvent} rtc-updated-stats - AMS `updated_stats`: an `RtcStats` snapshot every 5 s while playing.
+ * @fires {RtcCallbackEvent} rtc-resolution-change-info - AMS `resolutionChangeInfo` after `setQuality()`.
+ * @fires {RtcCallbackEvent} rtc-bitrate-measurement - AMS `bitrateMeasurement` (and any other server notification, as `rtc-<kebab name>`).
+ * @fires {RtcCallbackEvent} rtc-stream-information - AMS `streamInformation`.
+ * @fires {RtcCallbackEvent} rtc-ice-server-config - AMS `iceServerConfig`.
+ *
+ * @slot error-<code> - Replaces the overlay message for one error code, e.g. `slot="error-no_stream_exist"`.
+ *
+ * @csspart base - The wrapper.
+ * @csspart video - The `<video>`.
+ * @csspart live-badge - The "Live" badge.
+ * @csspart status - The waiting notice.
+ * @csspart unmute-button - The tap-to-unmute button after a muted autoplay.
+ * @csspart controls - The control bar.
+ * @csspart button - Every control button.
+ * @csspart play-button - Play / Stop.
+ * @csspart mute-button - Sound toggle.
+ * @csspart overlay - The error overlay panel.
+ * @csspart overlay-title - The error title.
+ * @csspart overlay-message - The error message.
+ * @csspart overlay-detail - Extra error text for codes without wording of their own.
+ * @csspart retry-button - The overlay's retry button.
+ *
+ * @cssproperty [--rtc-player-aspect-ratio=16 / 9] - Aspect ratio of the video.
+ * @cssproperty [--rtc-accent-color=#2563eb] - Play and unmute buttons, focus ring.
+ * @cssproperty [--rtc-background=#000] - Background.
+ * @cssproperty [--rtc-color=#fff] - Text and icon color.
+ * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
+ * @cssproperty [--rtc-radius=8px] - Corner radius.
+ */
+export class RtcPlayer extends RtcStreamElement {
+  static override styles = styles;
+
+  protected readonly session: SessionController<PlaySession> = new SessionController<PlaySession>(this, {
+    create: (deps) => new PlaySession(deps),
+    auto: () => this.autoplay,
+    start: () => this.play(),
+    statsIntervalMs: 5000,
+    onCallback: (cb) => this.handleCallback(cb),
+  });
+
+  @query('video') private video!: HTMLVideoElement | null;
+
+  /** Autoplay with sound was refused: playing muted until the viewer unmutes. */
+  @state() private autoMuted = false;
+
+  /** The stream is not live; the session asks again until it is. */
+  @state() private waiting = false;
+
+  /** The requested rendition height (`0` = automatic), sent again on every `play_started`. */
+  private quality = 0;
+
+  /** Starts playing when the element is on the page. */
+  @property({ type: Boolean }) autoplay = false;
+
+  /** Plays without sound. */
+  @property({ type: Boolean }) muted = false;
+
+  protected get autoStart(): boolean {
+    return this.autoplay;
+  }
+
+  protected restart(): Promise<void> {
+    const current = this.session.begin();
+    this.autoMuted = this.waiting = false;
+    const run = async (): Promise<void> => {
+      const { url, streamId } = this.readConfig();
+      await this.session.connect(url, { streamId, token: this.tokenSource(), iceServers: this.iceServers }, current);
+    };
+    return this.session.settle(run(), current);
+  }
+
+  private handleCallback({ definition }: AmsCallback): void {
+    if (definition === 'waiting') this.waiting = true;
+    if (definition === 'play_started') {
+      this.waiting = false;
+      if (this.quality) this.session.session?.setQuality(this.quality);
+      void this.startPlayback();
+    }
+  }
+
+  /**
+   * `video.play()` with sound; if the browser refuses, muted with a tap-to-unmute button. Runs at
+   * `play_started` and at every `canplay`: each track added to the stream reloads the element in
+   * Chrome, which aborts a `play()` in progress.
+   */
+  private async startPlayback(): Promise<void> {
+    await this.updateComplete;
+    const video = this.video;
+    if (!video?.srcObject || !video.paused) return;
+    try {
+      await video.play();
+      return;
+    } catch (e) {
+      if ((e as Error | undefined)?.name !== 'NotAllowedError' || video.muted) return;
+    }
+    this.autoMuted = true;
+    video.muted = true;
+    dispatchCallback(this, 'autoplay_muted');
+    // An abort here is retried at the next `canplay`.
+    await video.play().catch(() => undefined);
+  }
+
+  private handleCanPlay(): void {
+    void this.startPlayback();
+  }
+
+  private handlePlayClick(): void {
+    if (this.session.active) void this.stop();
+    else this.play().catch(noop);
+  }
+
+  private handleMuteClick(): void {
+    const muted = !(this.muted || this.autoMuted);
+    this.autoMuted = false;
+    this.muted = muted;
+    if (!muted) this.video?.play().catch(noop);
+  }
+
+  private handleUnmuteClick(): void {
+    this.autoMuted = this.muted = false;
+    const video = this.video;
+    if (video) {
+      // Synchronously, inside the click: the browser allows sound after a user gesture.
+      video.muted = false;
+      video.play().catch(noop);
+    }
+  }
+
+  /**
+   * Plays the stream. Resolves at `play_started` (after waiting for the stream to go live, if it
+   * is not yet); rejects with an `RtcError` (also dispatched once as `rtc-error`). While already
+   * playing, returns the same attempt.
+   */
+  play(): Promise<void> {
+    const s = this.session;
+    return s.active && s.pending ? s.pending : this.restart();
+  }
+
+  /** Stops playing and closes the connection. Never rejects. */
+  async stop(): Promise<void> {
+    this.autoMuted = this.waiting = false;
+    await this.session.stop();
+  }
+
+  /** Sends text or binary over the data channel. Throws `RtcError` `data_channel_not_open` when there is none. */
+  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
+    const s = this.session.session;
+    if (!s) throw RtcError.of('data_channel_not_open', { streamId: this.streamId || undefined });
+    s.sendData(data);
+  }
+
+  /** Asks for the rendition of `height` pixels (AMS `forceStreamQuality`); `0` = automatic. */
+  setQuality(height: number): void {
+    this.quality = Number.isFinite(height) && height > 0 ? Math.floor(height) : 0;
+    this.session.session?.setQuality(this.quality);
+  }
+
+  /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not playing. */
+  getStats(): Promise<RtcStats> {
+    const s = this.session.session;
+    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
+  }
+
+  protected override render(): TemplateResult {
+    const s = this.session;
+    const muted = this.muted || this.autoMuted;
+    return html`<div part="base" class="base">
+      <video part="video" .srcObject=${s.session?.stream ?? null} .muted=${muted} playsinline @canplay=${this.handleCanPlay}></video>
+      ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
+      ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">Waiting for the stream to start…</span>` : nothing}
+      ${this.autoMuted
+        ? html`<button part="unmute-button" class="unmute" type="button" @click=${this.handleUnmuteClick}>${speakerIcon(true)}Tap to unmute</button>`
+        : nothing}
+      ${this.noControls
+        ? nothing
+        : html`<div part="controls" class="controls" role="group" aria-label="Player controls">
+            <button part="button play-button" class="primary" type="button" @click=${this.handlePlayClick}>${s.active ? 'Stop' : 'Play'}</button>
+            <button part="button mute-button" type="button" aria-label="Mute" aria-pressed=${muted ? 'true' : 'false'} @click=${this.handleMuteClick}>
+              ${speakerIcon(muted)}
+            </button>
+          </div>`}
+      ${this.renderOverlay()}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-player': RtcPlayer;
+  }
+}

@@ -1,0 +1,301 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { RtcError } from '../../core/errors.js';
+import type { CaptureOptions } from '../../core/media/capture.js';
+import { PublishSession } from '../../core/session/publish-session.js';
+import type { RtcStats } from '../../core/stats.js';
+import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
+import { SessionController, toRtcError } from '../../controllers/session-controller.js';
+import { RtcStreamElement } from '../rtc-element.js';
+import { cameraIcon, micIcon, screenIcon } from './icons.js';
+import styles from './rtc-publisher.styles.js';
+
+const noop = (): void => undefined;
+
+/** `1.2 Mbps · 30 fps · 1280×720` from a stats snapshot. */
+const formatStats = ({ bitrateOutKbps: kbps, framesPerSecond: fps, frameWidth: w, frameHeight: h }: RtcStats): string =>
+  [kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbps` : `${Math.round(kbps)} kbps`, fps === undefined ? '' : `${Math.round(fps)} fps`, w && h ? `${w}×${h}` : '']
+    .filter(Boolean)
+    .join(' · ');
+
+/**
+ * Captures the camera and microphone and publishes them to Ant Media Server, with a preview and
+ * built-in controls. Every AMS callback is dispatched as a DOM event named `rtc-` + the
+ * kebab-case AMS name; `detail` holds the AMS payload plus `streamId` and `definition`.
+ *
+ * @summary Publishes camera and microphone (or a screen) to Ant Media Server.
+ * @tagname rtc-publisher
+ *
+ * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
+ * @attr {string} stream-id - Stream id to publish (`A-Z a-z 0-9 _ . -`).
+ * @attr {string} token - Publish token; read once and removed from the DOM (never reflected).
+ * @attr {string} stream-name - Human-readable stream name sent with `publish`.
+ * @attr {boolean} auto-publish - Start publishing when the element is connected.
+ * @attr {boolean} no-video - Publish without camera.
+ * @attr {boolean} no-audio - Publish without microphone.
+ * @attr {boolean} no-controls - Hide the built-in controls.
+ * @attr {boolean} no-error-overlay - Never show the error overlay.
+ * @attr {number} max-bitrate - Video bitrate cap in kbps (0 = none); applies live.
+ * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
+ * @attr {string} error-code - Reflected, read only: the code of the current error.
+ *
+ * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay.
+ * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed: `{state, previous}`.
+ * @fires {RtcCallbackEvent} rtc-publish-started - AMS `publish_started`: the stream is live.
+ * @fires {RtcCallbackEvent} rtc-publish-finished - AMS `publish_finished`.
+ * @fires {RtcCallbackEvent} rtc-session-restored - AMS `session_restored`.
+ * @fires {RtcCallbackEvent} rtc-initialized - AMS `initialized`: the signaling socket opened.
+ * @fires {RtcCallbackEvent} rtc-closed - AMS `closed`: the signaling socket closed.
+ * @fires {RtcCallbackEvent} rtc-pong - AMS `pong`.
+ * @fires {RtcCallbackEvent} rtc-ice-connection-state-changed - AMS `ice_connection_state_changed`: `{state}`.
+ * @fires {RtcCallbackEvent} rtc-reconnection-attempt-for-publisher - AMS `reconnection_attempt_for_publisher`.
+ * @fires {RtcCallbackEvent} rtc-data-channel-opened - AMS `data_channel_opened`.
+ * @fires {RtcCallbackEvent} rtc-data-channel-closed - AMS `data_channel_closed`.
+ * @fires {RtcCallbackEvent} rtc-data-received - AMS `data_received`: `{data}` (string or ArrayBuffer).
+ * @fires {RtcCallbackEvent} rtc-updated-stats - AMS `updated_stats`: an `RtcStats` snapshot, every second while publishing.
+ * @fires {RtcCallbackEvent} rtc-available-devices - AMS `available_devices`: `{devices}` after capture and on every device change.
+ * @fires {RtcCallbackEvent} rtc-browser-screen-share-supported - AMS `browser_screen_share_supported`, on connect.
+ * @fires {RtcCallbackEvent} rtc-screen-share-stopped - AMS `screen_share_stopped`: sharing ended; back to the camera.
+ * @fires {RtcCallbackEvent} rtc-audio-only-fallback - AMS `audio_only_fallback`: `{reason}`, the camera failed, the microphone alone is published.
+ * @fires {RtcCallbackEvent} rtc-bitrate-measurement - AMS `bitrateMeasurement` (and any other server notification, as `rtc-<kebab name>`).
+ * @fires {RtcCallbackEvent} rtc-ice-server-config - AMS `iceServerConfig`.
+ *
+ * @slot error-<code> - Replaces the overlay message for one error code, e.g. `slot="error-NotAllowedError"`.
+ *
+ * @csspart base - The wrapper.
+ * @csspart video - The local preview `<video>`.
+ * @csspart live-badge - The "Live" badge.
+ * @csspart stats - The stats readout (bitrate, frame rate, resolution).
+ * @csspart controls - The control bar.
+ * @csspart button - Every control button.
+ * @csspart start-button - Go live / Stop.
+ * @csspart mic-button - Microphone mute toggle.
+ * @csspart camera-button - Camera off toggle.
+ * @csspart screen-button - Screen share toggle.
+ * @csspart select - Both device menus.
+ * @csspart camera-select - The camera menu.
+ * @csspart mic-select - The microphone menu.
+ * @csspart overlay - The error overlay panel.
+ * @csspart overlay-title - The error title.
+ * @csspart overlay-message - The error message.
+ * @csspart overlay-detail - Extra error text for codes without wording of their own.
+ * @csspart retry-button - The overlay's retry button.
+ *
+ * @cssproperty [--rtc-publisher-aspect-ratio=16 / 9] - Aspect ratio of the preview.
+ * @cssproperty [--rtc-accent-color=#2563eb] - Go live button and focus ring.
+ * @cssproperty [--rtc-background=#000] - Background.
+ * @cssproperty [--rtc-color=#fff] - Text and icon color.
+ * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
+ * @cssproperty [--rtc-radius=8px] - Corner radius.
+ */
+export class RtcPublisher extends RtcStreamElement {
+  static override styles = styles;
+
+  protected readonly session: SessionController<PublishSession> = new SessionController<PublishSession>(this, {
+    create: (deps) => new PublishSession(deps),
+    auto: () => this.autoPublish,
+    start: () => this.start(),
+    statsIntervalMs: 1000,
+  });
+
+  private readonly media = new MediaCaptureController(this, {
+    constraints: () => this.captureOptions(),
+    replaceTrack: async (kind, track) => this.session.session?.replaceTrack(kind, track),
+    onScreenEnded: () => void this.shareScreen(false).catch(noop),
+  });
+
+  /** Stream name sent with `publish`. */
+  @property({ attribute: 'stream-name' }) streamName = '';
+
+  /** Starts publishing as soon as the element is on the page. */
+  @property({ type: Boolean, attribute: 'auto-publish' }) autoPublish = false;
+
+  /** Publishes without the camera. */
+  @property({ type: Boolean, attribute: 'no-video' }) noVideo = false;
+
+  /** Publishes without the microphone. */
+  @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
+
+  /** Video bitrate cap in kbps; 0 = none. Changes apply while live. */
+  @property({ type: Number, attribute: 'max-bitrate' }) maxBitrate = 0;
+
+  /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
+  @property({ attribute: false }) mediaConstraints?: MediaStreamConstraints;
+
+  protected get autoStart(): boolean {
+    return this.autoPublish;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.hasUpdated && changed.has('maxBitrate')) void this.session.session?.setMaxBitrate(this.bitrate()).catch(noop);
+  }
+
+  private bitrate(): number {
+    return Number.isFinite(this.maxBitrate) && this.maxBitrate > 0 ? this.maxBitrate : 0;
+  }
+
+  private captureOptions(): CaptureOptions {
+    const c = this.mediaConstraints ?? {};
+    return { video: this.noVideo ? false : (c.video ?? true), audio: this.noAudio ? false : (c.audio ?? true) };
+  }
+
+  protected restart(): Promise<void> {
+    const current = this.session.begin();
+    const run = async (): Promise<void> => {
+      const { url, streamId } = this.readConfig();
+      const stream = await this.media.acquire();
+      const kbps = this.bitrate();
+      await this.session.connect(
+        url,
+        { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, maxBitrateKbps: kbps || undefined },
+        current,
+      );
+    };
+    return this.session.settle(run(), current);
+  }
+
+  /** Dispatches a failed action's `rtc-error` once and rejects with it (no overlay: the stream goes on). */
+  private guard(work: Promise<void>): Promise<void> {
+    return work.catch((e: unknown) => {
+      const error = toRtcError(e);
+      this.session.report(error, false);
+      throw error;
+    });
+  }
+
+  private handleStartClick(): void {
+    if (this.session.active) void this.stop();
+    else this.start().catch(noop);
+  }
+
+  private handleMicClick(): void {
+    this.setMicrophoneMuted(!this.media.micMuted);
+  }
+
+  private handleCameraClick(): void {
+    this.setCameraOff(!this.media.cameraOff).catch(noop);
+  }
+
+  private handleScreenClick(): void {
+    this.shareScreen(!this.media.sharing).catch(noop);
+  }
+
+  private handleCameraSelect(event: Event): void {
+    this.switchCamera((event.target as HTMLSelectElement).value).catch(noop);
+  }
+
+  private handleMicSelect(event: Event): void {
+    this.switchMicrophone((event.target as HTMLSelectElement).value).catch(noop);
+  }
+
+  /**
+   * Captures (if needed) and publishes. Resolves at `publish_started`; rejects with an `RtcError`
+   * (also dispatched once as `rtc-error`). While already publishing, returns the same attempt.
+   */
+  start(): Promise<void> {
+    const s = this.session;
+    return s.active && s.pending ? s.pending : this.restart();
+  }
+
+  /** Stops publishing and releases the camera and microphone. Never rejects. */
+  async stop(): Promise<void> {
+    const stopping = this.session.stop();
+    this.media.release();
+    await stopping;
+  }
+
+  /** Mutes or unmutes the microphone (`track.enabled`; the connection stays as it is). */
+  setMicrophoneMuted(muted: boolean): void {
+    this.media.setMicMuted(!!muted);
+  }
+
+  /**
+   * Sends black frames instead of the camera (its light goes off), or the camera again; no
+   * renegotiation. Like the other actions, a failure rejects with an `RtcError` and is dispatched
+   * once as `rtc-error`, without the overlay and without changing `error`: the stream goes on.
+   */
+  setCameraOff(off: boolean): Promise<void> {
+    return this.guard(this.media.setCameraOff(!!off));
+  }
+
+  /** Switches to another camera (`deviceId` from `rtc-available-devices`) without renegotiation. */
+  switchCamera(deviceId: string): Promise<void> {
+    return this.guard(this.media.switchCamera(String(deviceId)));
+  }
+
+  /** Switches to another microphone without renegotiation. */
+  switchMicrophone(deviceId: string): Promise<void> {
+    return this.guard(this.media.switchMicrophone(String(deviceId)));
+  }
+
+  /** Shares a screen instead of the camera (`true`), or goes back to the camera (`false`). */
+  shareScreen(on: boolean): Promise<void> {
+    return this.guard(this.media.shareScreen(!!on));
+  }
+
+  /** Sends text or binary over the data channel. Throws `RtcError` `data_channel_not_open` when there is none. */
+  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
+    const s = this.session.session;
+    if (!s) throw RtcError.of('data_channel_not_open', { streamId: this.streamId || undefined });
+    s.sendData(data);
+  }
+
+  /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not publishing. */
+  getStats(): Promise<RtcStats> {
+    const s = this.session.session;
+    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
+  }
+
+  private renderControls(): TemplateResult {
+    const m = this.media;
+    const { video, audio } = this.captureOptions();
+    const pressed = (on: boolean): string => (on ? 'true' : 'false');
+    const menu = (kind: MediaDeviceKind, label: string, part: string, change: (e: Event) => void): TemplateResult | typeof nothing => {
+      const list = m.devices.filter((d) => d.kind === kind);
+      if (list.length < 2) return nothing;
+      const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
+      return html`<select part="select ${part}" aria-label=${label} @change=${change}>
+        ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
+      </select>`;
+    };
+    return html`<div part="controls" class="controls" role="group" aria-label="Publishing controls">
+      <button part="button start-button" class="primary" type="button" @click=${this.handleStartClick}>
+        ${this.session.active ? 'Stop' : 'Go live'}
+      </button>
+      ${audio
+        ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.handleMicClick}>
+            ${micIcon(m.micMuted)}
+          </button>`
+        : nothing}
+      ${video
+        ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.handleCameraClick}>
+            ${cameraIcon(m.cameraOff)}
+          </button>`
+        : nothing}
+      ${m.hasVideo && m.screenShareSupported
+        ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.handleScreenClick}>
+            ${screenIcon()}
+          </button>`
+        : nothing}
+      ${menu('videoinput', 'Camera', 'camera-select', this.handleCameraSelect)} ${menu('audioinput', 'Microphone', 'mic-select', this.handleMicSelect)}
+    </div>`;
+  }
+
+  protected override render(): TemplateResult {
+    const s = this.session;
+    const stats = s.state === 'live' && !this.noControls ? s.stats : null;
+    return html`<div part="base" class="base">
+      <video part="video" class=${this.media.sharing ? '' : 'mirror'} .srcObject=${this.media.preview} .muted=${true} autoplay playsinline></video>
+      ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
+      ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
+      ${this.noControls ? nothing : this.renderControls()} ${this.renderOverlay()}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-publisher': RtcPublisher;
+  }
+}

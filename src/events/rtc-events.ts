@@ -1,0 +1,78 @@
+/**
+ * The DOM events of `<rtc-publisher>` and `<rtc-player>`, typed in `GlobalEventHandlersEventMap`
+ * (STYLE.md convention 3), so `el.addEventListener('rtc-error', (e) => e.detail.code)` is typed.
+ * All bubble and are composed; only `rtc-error` is cancelable.
+ */
+import type { ErrorCategory, RtcError } from '../core/errors.js';
+import type { SessionState } from '../core/session/types.js';
+import type { RtcStats } from '../core/stats.js';
+import type { AmsCallbackName, RtcEventName } from './names.js';
+
+/** What every callback event carries besides the AMS payload. */
+export interface RtcCallbackDetailBase {
+  /** The stream the callback is about. */
+  streamId: string;
+  /** The AMS callback name, e.g. `publish_started`. */
+  definition: string;
+}
+
+/** The detail of a callback event: the AMS payload, `streamId` and `definition`. */
+export type RtcCallbackDetail<P extends object = Record<string, unknown>> = P & RtcCallbackDetailBase;
+
+/** The payloads whose shape the elements guarantee; any other callback carries the server's fields. */
+export interface RtcCallbackPayloads {
+  available_devices: { devices: MediaDeviceInfo[] };
+  audio_only_fallback: { reason: string };
+  browser_screen_share_supported: object;
+  screen_share_stopped: object;
+  autoplay_muted: object;
+  waiting: object;
+  data_received: { data: string | ArrayBuffer };
+  data_channel_opened: object;
+  data_channel_closed: object;
+  ice_connection_state_changed: { state: RTCIceConnectionState };
+  newTrackAvailable: { track: MediaStreamTrack; stream: MediaStream; trackId: string };
+  newStreamAvailable: { track: MediaStreamTrack; stream: MediaStream; trackId: string };
+  updated_stats: RtcStats;
+  closed: { code: number; reason: string };
+}
+
+type PayloadOf<N extends string> = N extends keyof RtcCallbackPayloads ? RtcCallbackPayloads[N] : Record<string, unknown>;
+
+/** One AMS callback as a DOM event. */
+export type RtcCallbackEvent<N extends string = string> = CustomEvent<RtcCallbackDetail<PayloadOf<N>>>;
+
+/** `rtc-<kebab AMS name>` → its event type, for every name of `AMS_CALLBACKS`. */
+export type RtcCallbackEventMap = { [N in AmsCallbackName as RtcEventName<N>]: RtcCallbackEvent<N> };
+
+/** `rtc-error`: one per error. */
+export interface RtcErrorDetail {
+  /** The documented AMS name, e.g. `NotAllowedError`, `unauthorized_access`. */
+  code: string;
+  message: string;
+  category: ErrorCategory;
+  /** Whether trying again can help. */
+  recoverable: boolean;
+  streamId: string | undefined;
+  /** The error itself. */
+  error: RtcError;
+}
+export type RtcErrorEvent = CustomEvent<RtcErrorDetail>;
+
+/** `rtc-state-change`. */
+export interface RtcStateChangeDetail {
+  state: SessionState;
+  previous: SessionState;
+}
+export type RtcStateChangeEvent = CustomEvent<RtcStateChangeDetail>;
+
+/** Every event the elements dispatch. */
+export interface RtcEventMap extends RtcCallbackEventMap {
+  'rtc-error': RtcErrorEvent;
+  'rtc-state-change': RtcStateChangeEvent;
+}
+
+declare global {
+  // HTMLElementEventMap, DocumentEventMap and WindowEventMap all extend this one.
+  interface GlobalEventHandlersEventMap extends RtcEventMap {}
+}

@@ -1,0 +1,27 @@
+import { css } from 'lit';
+
+/**
+ * Shared `:host` rules and the `--rtc-*` tokens with their defaults (STYLE.md convention 9):
+ * `--rtc-accent-color`, `--rtc-font-family`, `--rtc-radius`, `--rtc-background`, `--rtc-color`.
+ * Written compactly: it ships in the bundle as is.
+ */
+export const tokenStyles = css`
+:host{display:block;position:relative;overflow:hidden;font:0.875rem var(--rtc-font-family,system-ui,sans-serif);color:var(--rtc-color,#fff);background:var(--rtc-background,#000);border-radius:var(--rtc-radius,8px)}
+:host([hidden]){display:none}
+.base{position:relative;width:100%;height:100%}
+video{display:block;width:100%;height:100%;object-fit:contain}
+.badge,.status{position:absolute;top:.5em;padding:.125em .5em;border-radius:.25em;font-size:.75rem}
+.badge{left:.5em;font-weight:700;text-transform:uppercase;background:#dc2626}
+.status{right:.5em;background:#0009}
+.controls{position:absolute;inset:auto 0 0;display:flex;flex-wrap:wrap;align-items:center;gap:.5em;padding:.5em;background:linear-gradient(#0000,#000b)}
+button,select{min-height:2.5rem;padding:0 .75em;font:inherit;color:inherit;background:#fff3;border:0;border-radius:var(--rtc-radius,8px);cursor:pointer}
+button{display:inline-flex;align-items:center;gap:.5em}
+select{max-width:11em;padding:0 .5em}
+option{color:#000}
+:is(button,select):hover{background:#fff5}
+:is(button,select):focus-visible{outline:2px solid var(--rtc-accent-color,#2563eb);outline-offset:2px}
+[aria-pressed=true]{background:#dc2626}
+.primary{font-weight:600;background:var(--rtc-accent-color,#2563eb)}
+svg{width:1.25em;height:1.25em;fill:currentColor}
+rtc-error-overlay{position:absolute;inset:0;z-index:2}
+`;

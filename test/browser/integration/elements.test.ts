@@ -1,0 +1,165 @@
+// <rtc-publisher> and <rtc-player> end to end: the real embedded server over a real socket,
+// the fake camera and microphone, and the official AMS SDK on the other side.
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
+import '../../../src/define.js';
+import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
+import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
+import { AmsClient, poll, uniqueStreamId } from '../helpers/ams-client.js';
+import { installLeakTracker } from '../helpers/leak-tracker.js';
+
+const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
+
+const videoOf = (el: HTMLElement): HTMLVideoElement => {
+  const v = el.shadowRoot?.querySelector('video');
+  if (!v) throw new Error(`${el.localName} renders no <video>`);
+  return v;
+};
+const decodedFrames = (v: HTMLVideoElement): number => v.getVideoPlaybackQuality().totalVideoFrames;
+
+describe('elements against the embedded server', () => {
+  it('publisher → player on one page: rtc-publish-started, rtc-play-started, frames decoded', async () => {
+    const streamId = uniqueStreamId('el');
+    const pub = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${streamId}></rtc-publisher>`);
+    const started = oneEvent(pub, 'rtc-publish-started');
+    void pub.start();
+    const e = (await started) as CustomEvent;
+    expect(e.detail.streamId).to.equal(streamId);
+    expect(e.detail.definition).to.equal('publish_started');
+    expect(pub.getAttribute('state')).to.equal('live');
+
+    const player = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} muted></rtc-player>`);
+    const playing = oneEvent(player, 'rtc-play-started');
+    void player.play();
+    expect(((await playing) as CustomEvent).detail.streamId).to.equal(streamId);
+    await poll(() => decodedFrames(videoOf(player)) > 3, 5000, 'frames decoded by <rtc-player>');
+    expect(player.getAttribute('state')).to.equal('live');
+  });
+
+  it('a player started before the publisher plays within 2 s of rtc-publish-started', async () => {
+    const streamId = uniqueStreamId('early');
+    const player = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} autoplay muted></rtc-player>`);
+    await oneEvent(player, 'rtc-error'); // no_stream_exist: the stream is not live yet
+    expect(player.getAttribute('state')).to.not.equal('live');
+    const pub = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${streamId} auto-publish></rtc-publisher>`);
+    await oneEvent(pub, 'rtc-publish-started');
+    const liveAt = performance.now();
+    if (player.getAttribute('state') !== 'live') await oneEvent(player, 'rtc-play-started');
+    expect(performance.now() - liveAt).to.be.below(2000);
+  });
+
+  it('our publisher → the official SDK as player', async () => {
+    const streamId = uniqueStreamId('tosdk');
+    const pub = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${streamId} auto-publish></rtc-publisher>`);
+    await oneEvent(pub, 'rtc-publish-started');
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    const infos: string[] = [];
+    const adaptor = await new Promise<WebRTCAdaptor>((resolve) => {
+      const a: WebRTCAdaptor = new WebRTCAdaptor({
+        websocket_url: ws,
+        isPlayMode: true,
+        remoteVideoElement: video,
+        mediaConstraints: { video: false, audio: false },
+        peerconnection_config: { iceServers: [] },
+        callback: (info: string) => {
+          infos.push(info);
+          if (info === 'initialized') resolve(a);
+        },
+        callbackError: () => undefined,
+      });
+    });
+    try {
+      adaptor.play(streamId);
+      await poll(() => infos.includes('play_started'), 10_000, 'SDK play_started');
+      await poll(() => decodedFrames(video) > 3, 5000, 'SDK player frames');
+    } finally {
+      adaptor.closeWebSocket();
+      video.remove();
+    }
+  });
+
+  it('the official SDK publishing → our player', async () => {
+    const streamId = uniqueStreamId('fromsdk');
+    const local = document.createElement('video');
+    local.muted = true;
+    document.body.append(local);
+    const infos: string[] = [];
+    const adaptor = await new Promise<WebRTCAdaptor>((resolve) => {
+      const a: WebRTCAdaptor = new WebRTCAdaptor({
+        websocket_url: ws,
+        localVideoElement: local,
+        mediaConstraints: { video: true, audio: true },
+        peerconnection_config: { iceServers: [] },
+        callback: (info: string) => {
+          infos.push(info);
+          if (info === 'initialized') resolve(a);
+        },
+        callbackError: () => undefined,
+      });
+    });
+    try {
+      adaptor.publish(streamId);
+      await poll(() => infos.includes('publish_started'), 10_000, 'SDK publish_started');
+      const player = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} autoplay muted></rtc-player>`);
+      if (player.getAttribute('state') !== 'live') await oneEvent(player, 'rtc-play-started');
+      await poll(() => decodedFrames(videoOf(player)) > 3, 5000, 'our player frames from the SDK');
+    } finally {
+      adaptor.closeStream();
+      adaptor.closeWebSocket();
+      local.remove();
+    }
+  });
+
+  it('data sent by the publisher reaches the player as rtc-data-received, and back', async () => {
+    const streamId = uniqueStreamId('eldata');
+    const pub = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${streamId} auto-publish></rtc-publisher>`);
+    await oneEvent(pub, 'rtc-publish-started');
+    const player = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} autoplay muted></rtc-player>`);
+    await oneEvent(player, 'rtc-data-channel-opened');
+    const received = oneEvent(player, 'rtc-data-received');
+    pub.sendData('hello');
+    expect(((await received) as CustomEvent).detail.data).to.equal('hello');
+    const back = oneEvent(pub, 'rtc-data-received');
+    player.sendData('hi back');
+    expect(((await back) as CustomEvent).detail.data).to.equal('hi back');
+  });
+
+  it('50 add/remove cycles of both elements leave no open peer connection, live track or socket', async () => {
+    const tracker = installLeakTracker();
+    try {
+      const streamId = uniqueStreamId('cycle');
+      // One steady publisher for the players to find (its own resources are counted out).
+      const steady = await AmsClient.connect();
+      await steady.publish(streamId, await navigator.mediaDevices.getUserMedia({ video: true, audio: true }));
+      tracker.reset();
+      const host = document.createElement('div');
+      document.body.append(host);
+      for (let i = 0; i < 50; i++) {
+        const pub = document.createElement('rtc-publisher');
+        pub.setAttribute('server-url', ws);
+        pub.setAttribute('stream-id', `${streamId}x${i}`);
+        pub.setAttribute('auto-publish', '');
+        const player = document.createElement('rtc-player');
+        player.setAttribute('server-url', ws);
+        player.setAttribute('stream-id', streamId);
+        player.setAttribute('autoplay', '');
+        player.setAttribute('muted', '');
+        host.append(pub, player);
+        // Remove at different moments: right away, while negotiating, once live.
+        if (i % 3 === 1) await new Promise((r) => setTimeout(r, 20));
+        if (i % 3 === 2) await Promise.all([oneEvent(pub, 'rtc-publish-started'), oneEvent(player, 'rtc-play-started')]);
+        pub.remove();
+        player.remove();
+      }
+      host.remove();
+      await poll(() => tracker.open().total === 0, 10_000, `everything released: ${JSON.stringify(tracker.open())}`);
+      expect(tracker.created().peerConnections).to.be.greaterThan(10);
+      steady.close();
+    } finally {
+      tracker.uninstall();
+    }
+  });
+});
