@@ -1,9 +1,37 @@
-// Generates custom-elements.json (committed; a test checks it is fresh).
+// Generates custom-elements.json (committed; test/server/manifest.test.ts checks it is fresh).
+// `npm run docs` regenerates it and the README API tables.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 export default {
   globs: ['src/elements/**/rtc-*.ts'],
   exclude: ['src/elements/**/*.styles.ts'],
   outdir: '.',
   litelement: true,
   dependencies: false,
-  packagejson: true,
+  // package.json already names the manifest; off so an `--outdir` run (the freshness check) never
+  // rewrites package.json.
+  packagejson: false,
+  // globby lists files in directory order, which differs between file systems: sort them so the
+  // manifest is the same on every machine.
+  overrideModuleCreation: ({ ts, globs }) =>
+    [...globs]
+      .sort()
+      .map((glob) => ts.createSourceFile(glob, readFileSync(resolve(glob), 'utf8'), ts.ScriptTarget.ES2015, true)),
+  plugins: [dropAnonymousDefinitions()],
 };
+
+/**
+ * `static define(tag)` calls `customElements.define(tag, this)`, which the analyzer records as a
+ * definition of a tag named `tag` for a class `anonymous_N`. The real tag comes from `@tagname`.
+ */
+function dropAnonymousDefinitions() {
+  return {
+    name: 'rtc-drop-anonymous-definitions',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules ?? []) {
+        mod.exports = mod.exports?.filter((e) => !(e.kind === 'custom-element-definition' && /^anonymous_\d+$/.test(e.declaration?.name ?? '')));
+      }
+    },
+  };
+}

@@ -10,11 +10,51 @@ export interface CatalogEntry {
   readonly category: ErrorCategory;
   /** Whether trying again (retry button, reconnect) can help. */
   readonly recoverable: boolean;
-  /** One line, for developers. Viewer-facing wording lives in the overlay's messages. */
+  /** A short title for viewers (the overlay's heading). */
+  readonly title: string;
+  /** One plain sentence, readable by viewers and developers alike (the overlay's message). */
   readonly description: string;
 }
 
-const e = (category: ErrorCategory, recoverable: boolean, description: string): CatalogEntry => ({ category, recoverable, description });
+// Viewer wording: a title and one plain sentence per code, shared through these constants so
+// the table stays small (25 kB gzip budget for the whole bundle). The sentence is the catalog's
+// description and the overlay's message: developers get the code beside it.
+const DEVICES = 'Camera or mic unavailable';
+const BLOCKED = 'Camera or mic blocked';
+const SCREEN = 'Screen sharing blocked';
+const CONNECTION = 'Connection problem';
+const STREAM = 'Stream unavailable';
+const SERVER = 'Server problem';
+const ACCESS = 'Access denied';
+const ROOM = 'Room unavailable';
+const SETUP = 'Setup problem';
+const ALLOW = 'Allow camera and microphone access in your browser.';
+const NO_DEVICE = 'No camera or microphone was found.';
+const IN_USE = 'Another app is using your camera or microphone.';
+const NOT_SUITABLE = 'Your camera does not support the requested settings.';
+const NO_START = 'Your camera or microphone could not start.';
+const HTTPS = 'The camera needs a secure (https) page.';
+const DISABLED = 'The camera is disabled on this page.';
+const ALREADY_ON = 'Your camera or microphone is already on.';
+const NOTHING_ON = 'Nothing is connected yet.';
+const SCREEN_DENIED = 'Screen sharing was not allowed.';
+const UNREACHABLE = 'Could not reach the video server.';
+const LOST = 'The connection was interrupted.';
+const NO_PATH = 'Your network blocks video. Check your firewall.';
+const BROWSER = 'This browser cannot play live video.';
+const FAILED = 'The video connection could not be set up.';
+const OWNER = 'The server refused. Contact the site owner.';
+const BAD_SETUP = 'This page is set up wrong. Contact the site owner.';
+const BUSY = 'The server is busy. Try again soon.';
+const SERVER_FAILED = 'The server had a problem.';
+const NOT_LIVE = 'This stream is not live yet.';
+const NOT_NOW = 'This stream is not available now.';
+const NOT_ALLOWED = 'You are not allowed to open this stream.';
+const TAKEN = 'Someone else is already broadcasting here.';
+const ALREADY = 'This stream is already open here.';
+const CHANNEL = 'Messages could not be sent.';
+
+const e = (category: ErrorCategory, recoverable: boolean, title: string, description: string): CatalogEntry => ({ category, recoverable, title, description });
 
 /** The literal error text the AMS documentation lists for a busy device. */
 export const DEVICE_IN_USE_TEXT = 'Camera or Mic is being used by some other process that does not let read the devices';
@@ -26,82 +66,82 @@ export const DEVICE_IN_USE_TEXT = 'Camera or Mic is being used by some other pro
  */
 export const ERROR_CATALOG = {
   // --- media (getUserMedia / getDisplayMedia DOMException names and SDK media errors)
-  NotAllowedError: e('media', true, 'Camera or microphone access was refused.'),
-  NotFoundError: e('media', true, 'No matching camera or microphone.'),
-  NotReadableError: e('media', true, 'The device is busy or failed.'),
-  OverconstrainedError: e('media', true, 'No device meets the constraints.'),
-  AbortError: e('media', true, 'The device could not be used.'),
-  SecurityError: e('media', false, 'Capture is disabled for this document.'),
-  NotSupportedError: e('media', false, 'Capture needs https.'),
-  TypeError: e('media', false, 'Empty or invalid constraints.'),
-  UnsecureContext: e('media', false, 'Not a secure context: no media devices.'),
-  getUserMediaIsNotAllowed: e('media', false, 'getUserMedia is unavailable.'),
-  TrackStartError: e('media', true, 'Old name of NotReadableError.'),
-  ConstraintNotSatisfiedError: e('media', true, 'Old name of OverconstrainedError.'),
-  PermissionDeniedError: e('media', true, 'Old name of NotAllowedError.'),
-  [DEVICE_IN_USE_TEXT]: e('media', true, 'Documented text for NotReadableError.'),
-  AudioAlreadyActive: e('media', false, 'That microphone is already in use here.'),
-  VideoAlreadyActive: e('media', false, 'That camera is already in use here.'),
-  NoActiveConnection: e('media', false, 'No local stream or connection.'),
-  ScreenSharePermissionDenied: e('media', true, 'Screen sharing refused or cancelled.'),
-  screen_share_permission_denied: e('media', true, 'Doc spelling of ScreenSharePermissionDenied.'),
-  media_constraint_video_not_defined: e('media', false, 'Legacy: no video constraint.'),
+  NotAllowedError: e('media', true, BLOCKED, ALLOW),
+  NotFoundError: e('media', true, DEVICES, NO_DEVICE),
+  NotReadableError: e('media', true, DEVICES, IN_USE),
+  OverconstrainedError: e('media', true, DEVICES, NOT_SUITABLE),
+  AbortError: e('media', true, DEVICES, NO_START),
+  SecurityError: e('media', false, BLOCKED, DISABLED),
+  NotSupportedError: e('media', false, BLOCKED, HTTPS),
+  TypeError: e('media', false, SETUP, BAD_SETUP),
+  UnsecureContext: e('media', false, BLOCKED, HTTPS),
+  getUserMediaIsNotAllowed: e('media', false, BLOCKED, DISABLED),
+  TrackStartError: e('media', true, DEVICES, IN_USE),
+  ConstraintNotSatisfiedError: e('media', true, DEVICES, NOT_SUITABLE),
+  PermissionDeniedError: e('media', true, BLOCKED, ALLOW),
+  [DEVICE_IN_USE_TEXT]: e('media', true, DEVICES, IN_USE),
+  AudioAlreadyActive: e('media', false, DEVICES, ALREADY_ON),
+  VideoAlreadyActive: e('media', false, DEVICES, ALREADY_ON),
+  NoActiveConnection: e('media', false, CONNECTION, NOTHING_ON),
+  ScreenSharePermissionDenied: e('media', true, SCREEN, SCREEN_DENIED),
+  screen_share_permission_denied: e('media', true, SCREEN, SCREEN_DENIED),
+  media_constraint_video_not_defined: e('media', false, SETUP, BAD_SETUP),
   // --- signaling (WebSocket)
-  WebSocketNotSupported: e('signaling', false, 'No WebSocket here.'),
-  WebSocketNotConnected: e('signaling', true, 'The server connection failed or was lost.'),
-  protocol: e('signaling', true, 'ours: an invalid frame from the server.'),
-  timeout: e('signaling', true, 'ours: the server did not answer in time.'),
-  invalid_message: e('signaling', true, 'ours: a frame was not JSON.'),
-  message_too_large: e('signaling', false, 'ours: a frame was over 81,920 bytes.'),
-  unknown_command: e('signaling', false, 'ours: an unknown command.'),
+  WebSocketNotSupported: e('signaling', false, CONNECTION, BROWSER),
+  WebSocketNotConnected: e('signaling', true, CONNECTION, UNREACHABLE),
+  protocol: e('signaling', true, CONNECTION, LOST),
+  timeout: e('signaling', true, CONNECTION, UNREACHABLE),
+  invalid_message: e('signaling', true, CONNECTION, LOST),
+  message_too_large: e('signaling', false, CONNECTION, OWNER),
+  unknown_command: e('signaling', false, CONNECTION, OWNER),
   // --- peer (RTCPeerConnection, ICE, data channel)
-  notSetLocalDescription: e('peer', true, 'The local description could not be set.'),
-  notSetRemoteDescription: e('peer', true, 'The remote description could not be set.'),
-  ice_failed: e('peer', true, 'ours: the media path failed.'),
-  protocol_not_supported: e('peer', false, 'A candidate protocol is not allowed.'),
-  data_channel_error: e('peer', true, 'The data channel failed.'),
-  data_channel_not_open: e('peer', true, 'ours: no open data channel.'),
+  notSetLocalDescription: e('peer', true, CONNECTION, FAILED),
+  notSetRemoteDescription: e('peer', true, CONNECTION, FAILED),
+  ice_failed: e('peer', true, CONNECTION, NO_PATH),
+  protocol_not_supported: e('peer', false, CONNECTION, NO_PATH),
+  data_channel_error: e('peer', true, CONNECTION, CHANNEL),
+  data_channel_not_open: e('peer', true, CONNECTION, CHANNEL),
   // --- server error definitions (reference 3.3)
-  noStreamNameSpecified: e('server', false, 'No stream id in the message.'),
-  invalidStreamName: e('server', false, 'The stream id has invalid characters.'),
-  streamIdInUse: e('server', true, 'The stream id is in use.'),
-  already_publishing: e('server', false, 'Already publishing this id.'),
-  already_playing: e('server', false, 'Already playing this id.'),
-  no_stream_exist: e('server', true, 'The stream is not live.'),
-  stream_not_exist_or_not_streaming: e('server', true, 'The stream is not streaming.'),
-  webrtc_not_enabled: e('server', false, 'No WebRTC output for this stream.'),
-  not_allowed_unregistered_streams: e('server', false, 'Only pre-created streams are allowed.'),
-  unauthorized_access: e('server', false, 'The token was refused.'),
-  user_blocked: e('server', false, 'This subscriber is blocked.'),
-  authenticationTokenNotValid: e('server', false, 'Invalid push notification token.'),
-  missingParameter: e('server', false, 'A push notification parameter is missing.'),
-  no_room_specified: e('server', false, 'No room given.'),
-  no_active_streams_in_room: e('server', true, 'The room has no active streams.'),
-  room_not_active_or_expired: e('server', false, 'The room is not active now.'),
-  stream_not_active_or_expired: e('server', false, 'The stream is not active now.'),
-  main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks: e('server', false, 'The room is full.'),
-  mainTrackDBOperationFailed: e('server', true, 'The room could not be stored.'),
-  highResourceUsage: e('server', true, 'The server is overloaded.'),
-  viewerLimitReached: e('server', true, 'The viewer limit is reached.'),
-  license_suspended_please_renew_license: e('server', false, 'The server licence is suspended.'),
-  not_initialized_yet: e('server', true, 'The server app is starting.'),
-  data_store_not_available: e('server', true, 'The server database is unavailable.'),
-  server_error_check_logs: e('server', true, 'The server could not start the stream.'),
-  no_codec_enabled_in_the_server: e('server', false, 'No codec enabled on the server.'),
-  encoderNotOpened: e('server', true, 'The server encoder did not open.'),
-  encoderBlocked: e('server', true, 'The server encoder is blocked.'),
-  publishTimeoutError: e('server', true, 'Publishing did not start in time.'),
-  noPacketReceivedForTimeoutDuration: e('server', true, 'The server stopped receiving media.'),
-  no_peer_associated_before: e('server', false, 'No peer for this id (peer-to-peer).'),
-  no_encoder_settings: e('server', false, 'No encoder settings for publishing.'),
+  noStreamNameSpecified: e('server', false, SETUP, BAD_SETUP),
+  invalidStreamName: e('server', false, SETUP, BAD_SETUP),
+  streamIdInUse: e('server', true, STREAM, TAKEN),
+  already_publishing: e('server', false, STREAM, ALREADY),
+  already_playing: e('server', false, STREAM, ALREADY),
+  no_stream_exist: e('server', true, STREAM, NOT_LIVE),
+  stream_not_exist_or_not_streaming: e('server', true, STREAM, NOT_LIVE),
+  webrtc_not_enabled: e('server', false, STREAM, OWNER),
+  not_allowed_unregistered_streams: e('server', false, STREAM, OWNER),
+  unauthorized_access: e('server', false, ACCESS, NOT_ALLOWED),
+  user_blocked: e('server', false, ACCESS, NOT_ALLOWED),
+  authenticationTokenNotValid: e('server', false, ACCESS, NOT_ALLOWED),
+  missingParameter: e('server', false, SERVER, OWNER),
+  no_room_specified: e('server', false, ROOM, OWNER),
+  no_active_streams_in_room: e('server', true, ROOM, 'Nobody is broadcasting here yet.'),
+  room_not_active_or_expired: e('server', false, ROOM, 'This room is not open now.'),
+  stream_not_active_or_expired: e('server', false, STREAM, NOT_NOW),
+  main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks: e('server', false, ROOM, 'This room is full.'),
+  mainTrackDBOperationFailed: e('server', true, ROOM, SERVER_FAILED),
+  highResourceUsage: e('server', true, SERVER, BUSY),
+  viewerLimitReached: e('server', true, STREAM, 'Too many viewers. Try again later.'),
+  license_suspended_please_renew_license: e('server', false, SERVER, OWNER),
+  not_initialized_yet: e('server', true, SERVER, BUSY),
+  data_store_not_available: e('server', true, SERVER, SERVER_FAILED),
+  server_error_check_logs: e('server', true, SERVER, SERVER_FAILED),
+  no_codec_enabled_in_the_server: e('server', false, SERVER, OWNER),
+  encoderNotOpened: e('server', true, SERVER, SERVER_FAILED),
+  encoderBlocked: e('server', true, SERVER, SERVER_FAILED),
+  publishTimeoutError: e('server', true, STREAM, 'The broadcast did not start in time.'),
+  noPacketReceivedForTimeoutDuration: e('server', true, STREAM, 'The server stopped receiving video.'),
+  no_peer_associated_before: e('server', false, CONNECTION, OWNER),
+  no_encoder_settings: e('server', false, SERVER, OWNER),
   // --- config (element attributes and properties)
-  invalid_server_url: e('config', false, 'ours: server-url is not a ws(s) URL.'),
-  invalid_stream_id: e('config', false, 'ours: stream-id is missing or invalid.'),
+  invalid_server_url: e('config', false, SETUP, BAD_SETUP),
+  invalid_stream_id: e('config', false, SETUP, BAD_SETUP),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RtcErrorCode = keyof typeof ERROR_CATALOG;
 
-const UNKNOWN: CatalogEntry = e('server', true, 'Unknown error.');
+const UNKNOWN: CatalogEntry = e('server', true, 'Something went wrong', 'The video could not start.');
 
 /** The catalog entry of any code, known or not. */
 export const catalogEntry = (code: string): CatalogEntry =>

@@ -119,7 +119,7 @@ const maxOf = (values: (number | undefined)[]): number | undefined => {
  * not moved (a cached report, or no new RTCP report yet) keeps its previous rates.
  */
 export class StatsTracker {
-  private previous = new Map<string, Sample>();
+  #previous = new Map<string, Sample>();
 
   /** Computes a snapshot from `report` and remembers its counters for the next call. */
   update(report: StatsReportLike): RtcStats {
@@ -132,7 +132,7 @@ export class StatsTracker {
      * restarted sample, of the whole life of the stream).
      */
     const track = (stat: Stat, now: Counters, lossOf: (d: Counters) => { lost: number; expected: number }): Rates => {
-      const before = this.previous.get(stat.id);
+      const before = this.#previous.get(stat.id);
       const ms = before ? stat.timestamp - before.timestamp : 0;
       const d: Counters = before
         ? { bytes: now.bytes - before.bytes, packets: now.packets - before.packets, lost: now.lost - before.lost, frames: now.frames - before.frames }
@@ -240,7 +240,7 @@ export class StatsTracker {
           break;
       }
     }
-    this.previous = current;
+    this.#previous = current;
 
     const result: RtcStats = {
       timestamp,
@@ -285,7 +285,7 @@ export class StatsTracker {
 
   /** Forgets the previous samples: the next `update()` reports zero rates (use it for a new connection). */
   reset(): void {
-    this.previous = new Map();
+    this.#previous = new Map();
   }
 }
 

@@ -5,12 +5,12 @@
  * @internal
  */
 export class TypedEmitter<M extends object> {
-  private readonly listeners = new Map<keyof M, Set<(detail: never) => void>>();
+  readonly #listeners = new Map<keyof M, Set<(detail: never) => void>>();
 
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof M>(type: K, fn: (detail: M[K]) => void): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
     set.add(fn);
     return () => this.off(type, fn);
   }
@@ -26,17 +26,17 @@ export class TypedEmitter<M extends object> {
 
   /** Removes a listener added with `on`. */
   off<K extends keyof M>(type: K, fn: (detail: M[K]) => void): void {
-    this.listeners.get(type)?.delete(fn);
+    this.#listeners.get(type)?.delete(fn);
   }
 
   /** Removes every listener of every event. */
   removeAllListeners(): void {
-    this.listeners.clear();
+    this.#listeners.clear();
   }
 
   /** Calls the listeners of `type` (those present when the emit starts). */
   protected emit<K extends keyof M>(type: K, detail: M[K]): void {
-    const set = this.listeners.get(type);
+    const set = this.#listeners.get(type);
     if (!set) return;
     for (const fn of [...set] as Array<(detail: M[K]) => void>) {
       // Removed by an earlier listener of this same emit: skip it, as EventTarget does.

@@ -39,32 +39,32 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** Reassembles the SDK's frames; a binary message not in that format passes through as is. */
 export class BinaryAssembler {
-  private readonly partial = new Map<number, Partial>();
+  readonly #partial = new Map<number, Partial>();
 
   /** Returns a whole message when one completes, else undefined. */
   push(frame: ArrayBuffer): ArrayBuffer | undefined {
     if (frame.byteLength < 4) return frame;
     const view = new DataView(frame);
     const token = view.getInt32(0, true);
-    const open = this.partial.get(token);
+    const open = this.#partial.get(token);
     if (open) {
       const payload = new Uint8Array(frame, 4);
       const room = open.total - open.received;
       if (payload.byteLength > room) {
-        this.partial.delete(token);
+        this.#partial.delete(token);
         return frame;
       }
       open.bytes.set(payload, open.received);
       open.received += payload.byteLength;
       if (open.received < open.total) return undefined;
-      this.partial.delete(token);
+      this.#partial.delete(token);
       return open.bytes.buffer as ArrayBuffer;
     }
     if (frame.byteLength === 8) {
       const total = view.getInt32(4, true);
       if (total >= 0 && total <= MAX_MESSAGE_BYTES) {
         if (total === 0) return new ArrayBuffer(0);
-        this.partial.set(token, { total, received: 0, bytes: new Uint8Array(total) });
+        this.#partial.set(token, { total, received: 0, bytes: new Uint8Array(total) });
         return undefined;
       }
     }
@@ -72,6 +72,6 @@ export class BinaryAssembler {
   }
 
   reset(): void {
-    this.partial.clear();
+    this.#partial.clear();
   }
 }

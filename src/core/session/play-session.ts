@@ -17,25 +17,25 @@ export const WAITING_RETRY_MS = [500, 1000, 2000, 3000] as const;
 
 export class PlaySession extends Session<PlayOptions> {
   protected readonly kind = 'play' as const;
-  private idMapping: IdMapping = {};
-  private waitingSince = 0;
-  private waits = 0;
-  private _stream: MediaStream | undefined;
+  #idMapping: IdMapping = {};
+  #waitingSince = 0;
+  #waits = 0;
+  #_stream: MediaStream | undefined;
 
   /** The remote media; the same object across reconnects and replays. */
   get stream(): MediaStream {
-    return (this._stream ??= new MediaStream());
+    return (this.#_stream ??= new MediaStream());
   }
 
   /** Whether the session is waiting for the stream to go live. */
   get waiting(): boolean {
-    return this.waitingSince > 0;
+    return this.#waitingSince > 0;
   }
 
   /** Plays `options.streamId`; resolves at `play_started` (after any wait for the stream to go live). */
   start(options: PlayOptions): Promise<void> {
-    this.waitingSince = 0;
-    this.waits = 0;
+    this.#waitingSince = 0;
+    this.#waits = 0;
     return this.begin(options);
   }
 
@@ -74,14 +74,14 @@ export class PlaySession extends Session<PlayOptions> {
     if (error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return false;
     // Not live yet: report once, then keep asking quietly until it is.
     if (!this.waiting) {
-      this.waitingSince = Date.now();
+      this.#waitingSince = Date.now();
       this.fail(error, false);
       this.callback('waiting', { streamId: this.streamId });
     }
     this.clearTimers();
     this.teardownPeer();
     this.transition('connecting');
-    const delay = WAITING_RETRY_MS[Math.min(this.waits++, WAITING_RETRY_MS.length - 1)]!;
+    const delay = WAITING_RETRY_MS[Math.min(this.#waits++, WAITING_RETRY_MS.length - 1)]!;
     this.later(delay, () => void this.request());
     return true;
   }
@@ -89,9 +89,9 @@ export class PlaySession extends Session<PlayOptions> {
   protected async onConfiguration(frame: Frame): Promise<void> {
     if (frame.type !== 'offer') return;
     const mapping = frame.idMapping;
-    this.idMapping = mapping && typeof mapping === 'object' && !Array.isArray(mapping) ? (mapping as IdMapping) : {};
+    this.#idMapping = mapping && typeof mapping === 'object' && !Array.isArray(mapping) ? (mapping as IdMapping) : {};
     // A new offer on a live connection is a renegotiation (tracks added or removed).
-    const pc = this.pc && this.pc.signalingState !== 'closed' ? this.pc : this.newPeer();
+    const pc = this.pc && this.pc.signalingState !== 'closed' ? this.pc : this.#newPeer();
     await this.setRemote({ type: 'offer', sdp: String(frame.sdp ?? '') });
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
@@ -99,7 +99,7 @@ export class PlaySession extends Session<PlayOptions> {
     this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp: answer.sdp ?? '' });
   }
 
-  private newPeer(): RTCPeerConnection {
+  #newPeer(): RTCPeerConnection {
     const pc = this.createPeer();
     const stream = this.stream;
     // Tracks of a previous connection leave the stream: the element keeps the same srcObject.
@@ -107,7 +107,7 @@ export class PlaySession extends Session<PlayOptions> {
     pc.ontrack = (e) => {
       const track = e.track;
       stream.addTrack(track);
-      const trackId = this.idMapping[e.transceiver?.mid ?? ''] ?? '';
+      const trackId = this.#idMapping[e.transceiver?.mid ?? ''] ?? '';
       const payload = { stream, track, streamId: this.streamId, trackId };
       this.emit('track', { track, stream, trackId });
       this.callback('newTrackAvailable', payload);
@@ -118,14 +118,14 @@ export class PlaySession extends Session<PlayOptions> {
 
   protected onNotification(definition: string): void {
     if (definition === 'play_started') {
-      this.waitingSince = 0;
-      this.waits = 0;
+      this.#waitingSince = 0;
+      this.#waits = 0;
       this.settleLive();
     } else if (definition === 'play_finished' && (this.state === 'live' || this.state === 'negotiating')) {
       // The publisher stopped: wait for it to come back, keeping the element as it is.
       this.teardownPeer();
       this.transition('connecting');
-      this.waitingSince = Date.now();
+      this.#waitingSince = Date.now();
       this.callback('waiting', { streamId: this.streamId });
       this.later(WAITING_RETRY_MS[0], () => void this.request());
     }
@@ -138,7 +138,7 @@ export class PlaySession extends Session<PlayOptions> {
   }
 
   override async stop(): Promise<void> {
-    this.waitingSince = 0;
+    this.#waitingSince = 0;
     await super.stop();
   }
 }

@@ -11,7 +11,7 @@ type Frame = Record<string, unknown>;
 
 export class PublishSession extends Session<PublishOptions> {
   protected readonly kind = 'publish' as const;
-  private restarting = false;
+  #restarting = false;
 
   /** Publishes `options.stream`; resolves at `publish_started`. */
   start(options: PublishOptions): Promise<void> {
@@ -28,7 +28,7 @@ export class PublishSession extends Session<PublishOptions> {
       return;
     }
     if (attempt !== this.attempt) return;
-    this.restarting = false;
+    this.#restarting = false;
     this.send({
       command: 'publish',
       streamId: o.streamId,
@@ -47,12 +47,12 @@ export class PublishSession extends Session<PublishOptions> {
 
   protected override onStart(): void {
     const attempt = this.attempt;
-    void this.offer().catch((e: unknown) => {
+    void this.#offer().catch((e: unknown) => {
       if (attempt === this.attempt) this.fail(RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e }), true);
     });
   }
 
-  private async offer(): Promise<void> {
+  async #offer(): Promise<void> {
     const o = this.options!;
     // Media first, then the peer connection: the offer always carries the tracks.
     const pc = this.createPeer();
@@ -71,13 +71,13 @@ export class PublishSession extends Session<PublishOptions> {
     if (frame.type !== 'answer' || !pc) return;
     await this.setRemote({ type: 'answer', sdp: String(frame.sdp ?? '') });
     // After an ICE restart the state may never leave `connected` (no event): look now.
-    if (this.restarting && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')) this.onIceConnected();
+    if (this.#restarting && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')) this.onIceConnected();
   }
 
   protected onNotification(definition: string): void {
     if (definition === 'publish_started' || definition === 'session_restored') {
       this.settleLive();
-      void this.applyBitrate();
+      void this.#applyBitrate();
     } else if (definition === 'publish_finished' && this.state === 'live') {
       // The server ended our publish (not on our request): publish again.
       this.transition('reconnecting');
@@ -86,8 +86,8 @@ export class PublishSession extends Session<PublishOptions> {
   }
 
   protected override onIceConnected(): void {
-    if (this.restarting) {
-      this.restarting = false;
+    if (this.#restarting) {
+      this.#restarting = false;
       this.clearTimers();
       this.transition('live');
     }
@@ -97,8 +97,8 @@ export class PublishSession extends Session<PublishOptions> {
   protected recoverIce(): void {
     const pc = this.pc;
     const o = this.options;
-    if (!pc || !o || this.restarting) return this.restartSession();
-    this.restarting = true;
+    if (!pc || !o || this.#restarting) return this.restartSession();
+    this.#restarting = true;
     this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId, iceRestart: true });
     const attempt = this.attempt;
     void (async () => {
@@ -109,7 +109,7 @@ export class PublishSession extends Session<PublishOptions> {
       this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
     })().catch(() => undefined);
     this.later(ICE_RESTART_TIMEOUT_MS, () => {
-      if (!this.restarting) return;
+      if (!this.#restarting) return;
       this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId });
       this.send({ command: 'stop', streamId: o.streamId });
       this.restartSession();
@@ -118,18 +118,18 @@ export class PublishSession extends Session<PublishOptions> {
 
   /** Swaps the outgoing track of `kind` without renegotiation (`null` sends nothing). */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.sender(kind);
+    const sender = this.#sender(kind);
     if (sender) await sender.replaceTrack(track);
   }
 
   /** Caps the video bitrate (kbps); 0 removes the cap. */
   async setMaxBitrate(kbps: number): Promise<void> {
     if (this.options) this.options = { ...this.options, maxBitrateKbps: kbps };
-    await this.applyBitrate();
+    await this.#applyBitrate();
   }
 
-  private async applyBitrate(): Promise<void> {
-    const sender = this.sender('video');
+  async #applyBitrate(): Promise<void> {
+    const sender = this.#sender('video');
     if (!sender) return;
     const kbps = this.options?.maxBitrateKbps ?? 0;
     const params = sender.getParameters();
@@ -141,7 +141,7 @@ export class PublishSession extends Session<PublishOptions> {
     await sender.setParameters(params).catch(() => undefined);
   }
 
-  private sender(kind: 'audio' | 'video'): RTCRtpSender | undefined {
+  #sender(kind: 'audio' | 'video'): RTCRtpSender | undefined {
     return this.pc?.getTransceivers().find((t) => t.receiver.track?.kind === kind || t.sender.track?.kind === kind)?.sender;
   }
 }

@@ -41,24 +41,24 @@ export function iceServersFromConfig(frame: Record<string, unknown>): RTCIceServ
 }
 
 export abstract class Session<O extends CommonOptions = CommonOptions> extends TypedEmitter<SessionEvents> {
-  private _state: SessionState = 'idle';
-  private _error: RtcError | undefined;
+  #_state: SessionState = 'idle';
+  #_error: RtcError | undefined;
   protected options: O | undefined;
   protected signaling: SignalingClient | undefined;
   protected pc: RTCPeerConnection | undefined;
   protected channel: RTCDataChannel | undefined;
   /** Bumped by every start/stop/restart: callbacks of an older attempt compare and drop out. */
   protected attempt = 0;
-  private queuedCandidates: RTCIceCandidateInit[] = [];
-  private remoteSet = false;
-  private serverIceServers: RTCIceServer[] | undefined;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private iceTimer: ReturnType<typeof setTimeout> | undefined;
-  private statsTimer: ReturnType<typeof setInterval> | undefined;
-  private statsInterval = 0;
-  private readonly stats = new StatsTracker();
-  private readonly assembler = new BinaryAssembler();
-  private pending: { resolve: () => void; reject: (e: RtcError) => void } | undefined;
+  #queuedCandidates: RTCIceCandidateInit[] = [];
+  #remoteSet = false;
+  #serverIceServers: RTCIceServer[] | undefined;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #statsInterval = 0;
+  readonly #stats = new StatsTracker();
+  readonly #assembler = new BinaryAssembler();
+  #pending: { resolve: () => void; reject: (e: RtcError) => void } | undefined;
 
   protected abstract readonly kind: 'publish' | 'play';
 
@@ -67,12 +67,12 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   get state(): SessionState {
-    return this._state;
+    return this.#_state;
   }
 
   /** The last error, until the next successful start. */
   get error(): RtcError | undefined {
-    return this._error;
+    return this.#_error;
   }
 
   get streamId(): string | undefined {
@@ -84,27 +84,28 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   /** Starts (or restarts) with `options`; resolves when live, rejects with an RtcError. */
   protected begin(options: O): Promise<void> {
     this.teardownPeer();
-    this.pending?.reject(RtcError.of('AbortError', { message: 'Started again.', streamId: this.streamId }));
+    this.#pending?.reject(RtcError.of('AbortError', { message: 'Started again.', streamId: this.streamId }));
     this.options = options;
-    this._error = undefined;
+    this.#_error = undefined;
     this.attempt++;
-    const done = new Promise<void>((resolve, reject) => (this.pending = { resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => (this.#pending = { resolve, reject }));
     // A rejection nobody awaits must not surface as "unhandled": callers may rely on events.
     done.catch(() => undefined);
     this.transition('connecting');
-    this.ensureSignaling();
-    void this.request();
+    this.#ensureSignaling();
+    // Opening the socket can fail at once (no WebSocket here): then there is nothing to request.
+    if (this.#_state === 'connecting') void this.request();
     return done;
   }
 
   /** Stops publishing/playing: tells the server, closes the peer connection and the socket. Never rejects. */
   async stop(): Promise<void> {
     this.attempt++;
-    this.pending?.reject(RtcError.of('AbortError', { message: 'Stopped.', streamId: this.streamId }));
-    this.pending = undefined;
+    this.#pending?.reject(RtcError.of('AbortError', { message: 'Stopped.', streamId: this.streamId }));
+    this.#pending = undefined;
     if (this.streamId && this.signaling?.state === 'open') this.send({ command: 'stop', streamId: this.streamId });
     this.teardownPeer();
-    this.closeSignaling();
+    this.#closeSignaling();
     this.transition('stopped');
   }
 
@@ -132,10 +133,10 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected abstract recoverIce(): void;
 
   protected transition(next: SessionState): void {
-    const previous = this._state;
+    const previous = this.#_state;
     if (previous === next) return;
     if (!canTransition(previous, next)) return;
-    this._state = next;
+    this.#_state = next;
     this.emit('stateChange', { state: next, previous });
   }
 
@@ -146,23 +147,23 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   /** Reports an error; fatal ones fail the session and reject a pending start. */
   protected fail(error: RtcError, fatal: boolean): void {
-    this._error = error;
+    this.#_error = error;
     this.emit('error', error);
     if (!fatal) return;
     this.attempt++;
     this.teardownPeer();
-    this.closeSignaling();
+    this.#closeSignaling();
     this.transition('failed');
-    this.pending?.reject(error);
-    this.pending = undefined;
+    this.#pending?.reject(error);
+    this.#pending = undefined;
   }
 
   protected settleLive(): void {
     this.clearTimers();
     this.transition('live');
-    this.pending?.resolve();
-    this.pending = undefined;
-    this.restartStats();
+    this.#pending?.resolve();
+    this.#pending = undefined;
+    this.#restartStats();
   }
 
   protected send(frame: Record<string, unknown> & { command: string }): void {
@@ -182,28 +183,28 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected later(ms: number, fn: () => void): void {
     const attempt = this.attempt;
     const t = setTimeout(() => {
-      this.timers.delete(t);
+      this.#timers.delete(t);
       if (attempt === this.attempt) fn();
     }, ms);
-    this.timers.add(t);
+    this.#timers.add(t);
   }
 
   protected clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
   }
 
   /** Fails the attempt unless it went live within `ms`. */
   protected watchdog(what: string): void {
     this.later(ANSWER_TIMEOUT_MS, () => {
-      if (this._state !== 'live') this.fail(RtcError.timeout(what, this.streamId), true);
+      if (this.#_state !== 'live') this.fail(RtcError.timeout(what, this.streamId), true);
     });
   }
 
   protected createPeer(): RTCPeerConnection {
     this.teardownPeer();
     const config: RTCConfiguration = {
-      iceServers: this.options?.iceServers ?? this.serverIceServers ?? [],
+      iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],
       bundlePolicy: 'max-bundle',
     };
     const pc = (this.deps.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))(config);
@@ -224,34 +225,34 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       const state = pc.iceConnectionState;
       this.callback('ice_connection_state_changed', { state, streamId });
       if (state === 'connected' || state === 'completed') {
-        clearTimeout(this.iceTimer);
-        this.iceTimer = undefined;
+        clearTimeout(this.#iceTimer);
+        this.#iceTimer = undefined;
         this.onIceConnected();
       } else if (state === 'failed') {
         // Final for this ICE session: act now.
-        clearTimeout(this.iceTimer);
-        this.iceTimer = undefined;
-        this.iceLost(streamId);
-      } else if (state === 'disconnected' && this.iceTimer === undefined) {
+        clearTimeout(this.#iceTimer);
+        this.#iceTimer = undefined;
+        this.#iceLost(streamId);
+      } else if (state === 'disconnected' && this.#iceTimer === undefined) {
         // Often recovers by itself: give it a moment.
-        this.iceTimer = setTimeout(() => {
-          this.iceTimer = undefined;
+        this.#iceTimer = setTimeout(() => {
+          this.#iceTimer = undefined;
           if (attempt !== this.attempt) return;
           if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') return;
-          this.iceLost(streamId);
+          this.#iceLost(streamId);
         }, ICE_GRACE_MS);
       }
     };
     pc.ondatachannel = (e) => this.attachChannel(e.channel);
     this.pc = pc;
-    this.remoteSet = false;
-    this.queuedCandidates = [];
+    this.#remoteSet = false;
+    this.#queuedCandidates = [];
     return pc;
   }
 
   protected onIceConnected(): void {}
 
-  private iceLost(streamId: string): void {
+  #iceLost(streamId: string): void {
     this.fail(RtcError.of('ice_failed', { streamId }), false);
     this.transition('reconnecting');
     this.recoverIce();
@@ -260,9 +261,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected async setRemote(desc: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.pc!;
     await pc.setRemoteDescription(desc);
-    this.remoteSet = true;
-    const queued = this.queuedCandidates;
-    this.queuedCandidates = [];
+    this.#remoteSet = true;
+    const queued = this.#queuedCandidates;
+    this.#queuedCandidates = [];
     for (const c of queued) await pc.addIceCandidate(c).catch(() => undefined);
   }
 
@@ -280,7 +281,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       this.fail(RtcError.of('data_channel_error', { streamId, cause: e }), false);
     };
     channel.onmessage = (e: MessageEvent) => {
-      const data = typeof e.data === 'string' ? e.data : this.assembler.push(e.data as ArrayBuffer);
+      const data = typeof e.data === 'string' ? e.data : this.#assembler.push(e.data as ArrayBuffer);
       if (data !== undefined) this.callback('data_received', { streamId, data });
     };
   }
@@ -294,21 +295,21 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   async getStats(): Promise<RtcStats> {
-    if (!this.pc) return this.stats.update([]);
-    return collectStats(this.pc, this.stats);
+    if (!this.pc) return this.#stats.update([]);
+    return collectStats(this.pc, this.#stats);
   }
 
   /** Emits `stats` (and the `updated_stats` callback) every `ms`; 0 turns it off. */
   setStatsInterval(ms: number): void {
-    this.statsInterval = Math.max(0, ms);
-    this.restartStats();
+    this.#statsInterval = Math.max(0, ms);
+    this.#restartStats();
   }
 
-  private restartStats(): void {
-    clearInterval(this.statsTimer);
-    this.statsTimer = undefined;
-    if (!this.statsInterval || !this.pc) return;
-    this.statsTimer = setInterval(() => {
+  #restartStats(): void {
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    if (!this.#statsInterval || !this.pc) return;
+    this.#statsTimer = setInterval(() => {
       void this.getStats().then(
         (s) => {
           this.emit('stats', s);
@@ -316,18 +317,18 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         },
         () => undefined,
       );
-    }, this.statsInterval);
+    }, this.#statsInterval);
   }
 
   /** Closes the peer connection (not the socket). */
   protected teardownPeer(): void {
     this.clearTimers();
-    clearTimeout(this.iceTimer);
-    this.iceTimer = undefined;
-    clearInterval(this.statsTimer);
-    this.statsTimer = undefined;
-    this.stats.reset();
-    this.assembler.reset();
+    clearTimeout(this.#iceTimer);
+    this.#iceTimer = undefined;
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    this.#stats.reset();
+    this.#assembler.reset();
     const pc = this.pc;
     this.pc = undefined;
     this.channel = undefined;
@@ -342,7 +343,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   // ------------------------------------------------------------------ signaling
 
-  private ensureSignaling(): void {
+  #ensureSignaling(): void {
     if (this.signaling && this.signaling.state !== 'closed') return;
     const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
     this.signaling = s;
@@ -350,7 +351,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       this.callback('initialized');
       // The SDK asks on every open; the answer only affects peer connections made later.
       s.send({ command: 'getIceServerConfig' });
-      if (reconnected && (this._state === 'reconnecting' || this._state === 'live' || this._state === 'negotiating')) {
+      if (reconnected && (this.#_state === 'reconnecting' || this.#_state === 'live' || this.#_state === 'negotiating')) {
         // The server stopped our stream when the old socket closed: start it again.
         this.callback(`reconnection_attempt_for_${this.kind === 'publish' ? 'publisher' : 'player'}`, { streamId: this.streamId });
         this.restartSession();
@@ -358,7 +359,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     });
     s.on('close', ({ code, reason, willReconnect }) => {
       this.callback('closed', { code, reason });
-      if (this._state === 'stopped' || this._state === 'failed' || this._state === 'idle') return;
+      if (this.#_state === 'stopped' || this.#_state === 'failed' || this.#_state === 'idle') return;
       if (willReconnect) {
         this.teardownPeer();
         this.transition('reconnecting');
@@ -367,16 +368,17 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
     });
     s.on('error', (error) => {
-      // Socket trouble is reported once per drop; the client reconnects by itself.
-      if (this._state === 'stopped' || this._state === 'failed') return;
-      this.fail(error, false);
+      // Socket trouble is reported once per drop; the client reconnects by itself, unless trying
+      // again cannot help (no WebSocket in this browser): then the session fails with that error.
+      if (this.#_state === 'stopped' || this.#_state === 'failed') return;
+      this.fail(error, !error.recoverable);
     });
     s.on('pong', () => this.callback('pong'));
-    s.on('frame', (frame) => this.handleFrame(frame as unknown as Frame));
+    s.on('frame', (frame) => this.#handleFrame(frame as unknown as Frame));
     s.connect();
   }
 
-  private closeSignaling(): void {
+  #closeSignaling(): void {
     const s = this.signaling;
     this.signaling = undefined;
     if (!s) return;
@@ -396,12 +398,12 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     void this.request();
   }
 
-  private handleFrame(frame: Frame): void {
+  #handleFrame(frame: Frame): void {
     const own = this.streamId;
     const forUs = frame.streamId === undefined || frame.streamId === '' || frame.streamId === own;
     switch (frame.command) {
       case 'iceServerConfig':
-        this.serverIceServers = iceServersFromConfig(frame);
+        this.#serverIceServers = iceServersFromConfig(frame);
         this.callback('iceServerConfig', frame);
         return;
       case 'error': {
@@ -410,7 +412,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         if (this.onServerError(error)) return;
         // Errors about the session itself fail it; the rest (unknown definitions, answers to
         // side requests) are reported and the session goes on.
-        const fatal = this._state !== 'live' && isCatalogCode(error.code) && catalogEntry(error.code).category === 'server';
+        const fatal = this.#_state !== 'live' && isCatalogCode(error.code) && catalogEntry(error.code).category === 'server';
         this.fail(error, fatal);
         return;
       }
@@ -429,9 +431,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
           void this.onConfiguration(frame).catch((e: unknown) => {
             this.fail(
               e instanceof RtcError ? e : RtcError.of('notSetRemoteDescription', { streamId: own, cause: e, message: 'The server\'s session description could not be used.' }),
-              this._state !== 'live',
+              this.#_state !== 'live',
             );
-            if (this._state === 'live') this.recoverIce();
+            if (this.#_state === 'live') this.recoverIce();
           });
         }
         return;
@@ -439,12 +441,12 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         if (frame.streamId !== own || !this.pc) return;
         const c: RTCIceCandidateInit = { candidate: String(frame.candidate ?? ''), sdpMLineIndex: Number(frame.label) || 0, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label ?? 0) };
         if (!c.candidate) return;
-        if (this.remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
-        else this.queuedCandidates.push(c);
+        if (this.#remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
+        else this.#queuedCandidates.push(c);
         return;
       }
       case 'stop':
-        if (frame.streamId === own && this._state !== 'stopped') {
+        if (frame.streamId === own && this.#_state !== 'stopped') {
           this.callback('stop', frame);
           this.teardownPeer();
           this.transition('reconnecting');

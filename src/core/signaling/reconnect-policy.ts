@@ -39,27 +39,27 @@ const check = (name: string, value: number, ok: boolean): number => {
 
 /** Exponential backoff with jitter: `min(maxMs, baseMs · 2^retryCount) · (1 ± jitter)`, capped at `maxMs`. */
 export class DefaultReconnectPolicy implements ReconnectPolicy {
-  private readonly baseMs: number;
-  private readonly maxMs: number;
-  private readonly jitter: number;
-  private readonly maxRetries: number;
-  private readonly random: () => number;
+  readonly #baseMs: number;
+  readonly #maxMs: number;
+  readonly #jitter: number;
+  readonly #maxRetries: number;
+  readonly #random: () => number;
 
   /** Throws `RangeError` for a negative or non-finite option (`maxRetries` may be `Infinity`). */
   constructor(opts: DefaultReconnectPolicyOptions = {}) {
     const { baseMs = 500, maxMs = 10_000, jitter = 0.3, maxRetries = Infinity, random = Math.random } = opts;
-    this.baseMs = check('baseMs', baseMs, Number.isFinite(baseMs) && baseMs >= 0);
-    this.maxMs = check('maxMs', maxMs, Number.isFinite(maxMs) && maxMs >= baseMs);
-    this.jitter = check('jitter', jitter, jitter >= 0 && jitter <= 1);
-    this.maxRetries = check('maxRetries', maxRetries, maxRetries >= 0);
-    this.random = random;
+    this.#baseMs = check('baseMs', baseMs, Number.isFinite(baseMs) && baseMs >= 0);
+    this.#maxMs = check('maxMs', maxMs, Number.isFinite(maxMs) && maxMs >= baseMs);
+    this.#jitter = check('jitter', jitter, jitter >= 0 && jitter <= 1);
+    this.#maxRetries = check('maxRetries', maxRetries, maxRetries >= 0);
+    this.#random = random;
   }
 
   nextRetryDelayInMs({ retryCount }: ReconnectContext): number | null {
-    if (!(retryCount < this.maxRetries)) return null;
+    if (!(retryCount < this.#maxRetries)) return null;
     // Capping the exponent keeps 2 ** n finite for absurd retry counts.
-    const backoff = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(Math.max(0, retryCount), 52));
-    const spread = backoff * this.jitter * (2 * this.random() - 1);
-    return Math.round(Math.min(this.maxMs, Math.max(0, backoff + spread)));
+    const backoff = Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(Math.max(0, retryCount), 52));
+    const spread = backoff * this.#jitter * (2 * this.#random() - 1);
+    return Math.round(Math.min(this.#maxMs, Math.max(0, backoff + spread)));
   }
 }

@@ -110,49 +110,49 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /** The WebSocket URL this client connects to. */
   readonly url: string;
 
-  private currentState: SignalingState = 'idle';
-  private transport: SignalingTransport | null = null;
-  private transportOpen = false;
+  #currentState: SignalingState = 'idle';
+  #transport: SignalingTransport | null = null;
+  #transportOpen = false;
   /** Serialised frames waiting for an open socket, oldest first. */
-  private readonly queue: string[] = [];
-  private retryCount = 0;
-  private lostAt = 0;
-  private hasOpened = false;
-  private connectTimer: unknown;
-  private retryTimer: unknown;
-  private pingTimer: unknown;
-  private pongTimer: unknown;
+  readonly #queue: string[] = [];
+  #retryCount = 0;
+  #lostAt = 0;
+  #hasOpened = false;
+  #connectTimer: unknown;
+  #retryTimer: unknown;
+  #pingTimer: unknown;
+  #pongTimer: unknown;
 
-  private readonly createTransport: CreateTransport;
-  private readonly policy: ReconnectPolicy;
-  private readonly pingIntervalMs: number;
-  private readonly pongTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
+  readonly #createTransport: CreateTransport;
+  readonly #policy: ReconnectPolicy;
+  readonly #pingIntervalMs: number;
+  readonly #pongTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
 
   constructor(private readonly options: SignalingClientOptions) {
     super();
     this.url = options.url;
-    this.createTransport = options.createTransport ?? createWebSocketTransport;
-    this.policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
-    this.pingIntervalMs = duration(options.pingIntervalMs, 3000);
-    this.pongTimeoutMs = duration(options.pongTimeoutMs, 10_000);
-    this.connectTimeoutMs = duration(options.connectTimeoutMs, 10_000);
+    this.#createTransport = options.createTransport ?? createWebSocketTransport;
+    this.#policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
+    this.#pingIntervalMs = duration(options.pingIntervalMs, 3000);
+    this.#pongTimeoutMs = duration(options.pongTimeoutMs, 10_000);
+    this.#connectTimeoutMs = duration(options.connectTimeoutMs, 10_000);
   }
 
   /** Current connection state. */
   get state(): SignalingState {
-    return this.currentState;
+    return this.#currentState;
   }
 
   /** Starts connecting; does nothing unless `idle`. */
   connect(): void {
-    if (this.currentState !== 'idle') return;
+    if (this.#currentState !== 'idle') return;
     try {
-      this.options.online?.addEventListener('online', this.handleOnline);
+      this.options.online?.addEventListener('online', this.#handleOnline);
     } catch {
       // An unusable `online` source only loses the early retry.
     }
-    if (this.transition('connecting')) this.attempt();
+    if (this.#transition('connecting')) this.#attempt();
   }
 
   /**
@@ -161,7 +161,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
    * (Generic so object literals with extra fields pass without excess-property errors.)
    */
   send<F extends { command: string }>(frame: F): void {
-    if (this.currentState === 'closed') return;
+    if (this.#currentState === 'closed') return;
     let text: string;
     try {
       text = serializeFrame(frame as Record<string, unknown> & { command: string });
@@ -170,166 +170,166 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
       return;
     }
     // A non-empty queue means a flush is in progress: keep the order.
-    if (this.transportOpen && this.queue.length === 0) this.write(text);
-    else this.queue.push(text);
+    if (this.#transportOpen && this.#queue.length === 0) this.#write(text);
+    else this.#queue.push(text);
   }
 
   /** Closes for good: no reconnect, timers cleared, queue dropped, state `closed`. */
   close(): void {
-    if (this.currentState === 'closed') return;
-    this.finish({ reason: 'client closed', code: 1000, closeReason: 'client closed' });
+    if (this.#currentState === 'closed') return;
+    this.#finish({ reason: 'client closed', code: 1000, closeReason: 'client closed' });
   }
 
   // ------------------------------------------------------------------ internals
 
-  private transition(next: SignalingState): boolean {
-    const previous = this.currentState;
+  #transition(next: SignalingState): boolean {
+    const previous = this.#currentState;
     if (previous === next || !SIGNALING_TRANSITIONS[previous].includes(next)) return false;
-    this.currentState = next;
+    this.#currentState = next;
     this.emit('state', { state: next, previous });
     return true;
   }
 
   /** Opens one transport; its handlers act only while it is the current one. */
-  private attempt(): void {
+  #attempt(): void {
     let t: SignalingTransport;
     try {
-      t = this.createTransport(this.url);
+      t = this.#createTransport(this.url);
     } catch (error) {
       const rtcError = factoryError(error);
       const drop = { reason: 'transport failed', code: ABNORMAL, closeReason: rtcError.message, error: rtcError };
-      if (rtcError.recoverable) this.lost(drop);
-      else this.finish(drop);
+      if (rtcError.recoverable) this.#lost(drop);
+      else this.#finish(drop);
       return;
     }
-    this.transport = t;
+    this.#transport = t;
     t.onopen = () => {
-      if (this.transport === t && !this.transportOpen) this.handleOpen(t);
+      if (this.#transport === t && !this.#transportOpen) this.#handleOpen(t);
     };
     t.onmessage = (text) => {
-      if (this.transport === t && this.transportOpen) this.handleMessage(text);
+      if (this.#transport === t && this.#transportOpen) this.#handleMessage(text);
     };
     t.onerror = () => {
-      if (this.transport === t) this.lost({ reason: 'error', code: ABNORMAL, closeReason: '' });
+      if (this.#transport === t) this.#lost({ reason: 'error', code: ABNORMAL, closeReason: '' });
     };
     t.onclose = (ev) => {
-      if (this.transport === t) this.lost({ reason: 'closed', code: ev?.code ?? ABNORMAL, closeReason: ev?.reason ?? '' });
+      if (this.#transport === t) this.#lost({ reason: 'closed', code: ev?.code ?? ABNORMAL, closeReason: ev?.reason ?? '' });
     };
-    if (this.connectTimeoutMs > 0) {
-      this.connectTimer = this.setTimer(() => {
-        this.connectTimer = undefined;
-        if (this.transport === t && !this.transportOpen) this.lost({ reason: 'connect timeout', code: ABNORMAL, closeReason: 'connect timeout' });
-      }, this.connectTimeoutMs);
+    if (this.#connectTimeoutMs > 0) {
+      this.#connectTimer = this.#setTimer(() => {
+        this.#connectTimer = undefined;
+        if (this.#transport === t && !this.#transportOpen) this.#lost({ reason: 'connect timeout', code: ABNORMAL, closeReason: 'connect timeout' });
+      }, this.#connectTimeoutMs);
     }
   }
 
-  private handleOpen(t: SignalingTransport): void {
-    this.clearTimer(this.connectTimer);
-    this.connectTimer = undefined;
-    this.transportOpen = true;
-    const reconnected = this.hasOpened;
-    this.hasOpened = true;
-    this.retryCount = 0;
-    this.flush(t);
-    if (this.transport !== t) return;
-    this.schedulePing();
-    if (!this.transition('open')) return;
-    if (this.transport === t) this.emit('open', { reconnected });
+  #handleOpen(t: SignalingTransport): void {
+    this.#clearTimer(this.#connectTimer);
+    this.#connectTimer = undefined;
+    this.#transportOpen = true;
+    const reconnected = this.#hasOpened;
+    this.#hasOpened = true;
+    this.#retryCount = 0;
+    this.#flush(t);
+    if (this.#transport !== t) return;
+    this.#schedulePing();
+    if (!this.#transition('open')) return;
+    if (this.#transport === t) this.emit('open', { reconnected });
   }
 
-  private handleMessage(text: string): void {
+  #handleMessage(text: string): void {
     // Any inbound frame, even a malformed one, proves the socket is alive.
-    this.clearTimer(this.pongTimer);
-    this.pongTimer = undefined;
+    this.#clearTimer(this.#pongTimer);
+    this.#pongTimer = undefined;
     const frame = parseFrame(text);
     if (frame instanceof RtcError) this.emit('error', frame);
     else if (frame.command === 'pong') this.emit('pong', {});
     else this.emit('frame', frame);
   }
 
-  private readonly handleOnline = (): void => {
-    if (this.currentState !== 'reconnecting' || this.retryTimer === undefined) return;
-    this.clearTimer(this.retryTimer);
-    this.retryTimer = undefined;
-    this.attempt();
+  readonly #handleOnline = (): void => {
+    if (this.#currentState !== 'reconnecting' || this.#retryTimer === undefined) return;
+    this.#clearTimer(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#attempt();
   };
 
-  private flush(t: SignalingTransport): void {
-    while (this.queue.length > 0 && this.transport === t && this.transportOpen) this.write(this.queue.shift()!);
+  #flush(t: SignalingTransport): void {
+    while (this.#queue.length > 0 && this.#transport === t && this.#transportOpen) this.#write(this.#queue.shift()!);
   }
 
-  private write(text: string): void {
-    const t = this.transport!;
+  #write(text: string): void {
+    const t = this.#transport!;
     try {
       t.send(text);
     } catch (cause) {
       // Not sent, so not lost: it goes first on the next socket.
-      this.queue.unshift(text);
-      this.lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
+      this.#queue.unshift(text);
+      this.#lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
     }
   }
 
-  private schedulePing(): void {
-    if (this.pingIntervalMs <= 0) return;
-    this.pingTimer = this.setTimer(() => {
-      this.pingTimer = undefined;
-      this.ping();
-    }, this.pingIntervalMs);
+  #schedulePing(): void {
+    if (this.#pingIntervalMs <= 0) return;
+    this.#pingTimer = this.#setTimer(() => {
+      this.#pingTimer = undefined;
+      this.#ping();
+    }, this.#pingIntervalMs);
   }
 
-  private ping(): void {
-    const t = this.transport;
-    if (!t || !this.transportOpen) return;
+  #ping(): void {
+    const t = this.#transport;
+    if (!t || !this.#transportOpen) return;
     try {
       t.send(PING);
     } catch (cause) {
-      this.lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
+      this.#lost({ reason: 'send failed', code: ABNORMAL, closeReason: '', error: RtcError.of('WebSocketNotConnected', { cause }) });
       return;
     }
     // The deadline runs from the first unanswered ping; later pings do not extend it.
-    if (this.pongTimeoutMs > 0 && this.pongTimer === undefined) {
-      this.pongTimer = this.setTimer(() => {
-        this.pongTimer = undefined;
-        if (this.transport === t) this.lost({ reason: 'pong timeout', code: ABNORMAL, closeReason: 'pong timeout' });
-      }, this.pongTimeoutMs);
+    if (this.#pongTimeoutMs > 0 && this.#pongTimer === undefined) {
+      this.#pongTimer = this.#setTimer(() => {
+        this.#pongTimer = undefined;
+        if (this.#transport === t) this.#lost({ reason: 'pong timeout', code: ABNORMAL, closeReason: 'pong timeout' });
+      }, this.#pongTimeoutMs);
     }
-    this.schedulePing();
+    this.#schedulePing();
   }
 
   /** A failed attempt or a dropped socket: schedule a retry, or give up if the policy says so. */
-  private lost(drop: Drop): void {
-    const previous = this.currentState;
+  #lost(drop: Drop): void {
+    const previous = this.#currentState;
     if (previous !== 'connecting' && previous !== 'open' && previous !== 'reconnecting') return;
-    const wasOpen = this.transportOpen;
-    this.dropTransport(drop.closeReason);
-    if (previous !== 'reconnecting') this.lostAt = this.now();
+    const wasOpen = this.#transportOpen;
+    this.#dropTransport(drop.closeReason);
+    if (previous !== 'reconnecting') this.#lostAt = this.#now();
     const error =
       drop.error ??
       RtcError.of('WebSocketNotConnected', {
         message: wasOpen ? `The connection to the server was lost (${drop.reason}).` : `Could not connect to the server (${drop.reason}).`,
       });
-    const delayMs = this.nextDelay(drop.reason);
+    const delayMs = this.#nextDelay(drop.reason);
     if (delayMs === null) {
-      this.finish({ ...drop, error });
+      this.#finish({ ...drop, error });
       return;
     }
-    const attempt = ++this.retryCount;
-    this.retryTimer = this.setTimer(() => {
-      this.retryTimer = undefined;
-      if (this.currentState === 'reconnecting') this.attempt();
+    const attempt = ++this.#retryCount;
+    this.#retryTimer = this.#setTimer(() => {
+      this.#retryTimer = undefined;
+      if (this.#currentState === 'reconnecting') this.#attempt();
     }, delayMs);
-    this.transition('reconnecting');
+    this.#transition('reconnecting');
     // A listener may close the client at any point; stop emitting if it did.
-    if (this.currentState !== 'reconnecting') return;
+    if (this.#currentState !== 'reconnecting') return;
     this.emit('error', error);
-    if (wasOpen && this.currentState === 'reconnecting') this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: true });
-    if (this.currentState === 'reconnecting') this.emit('reconnecting', { attempt, delayMs });
+    if (wasOpen && this.#currentState === 'reconnecting') this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: true });
+    if (this.#currentState === 'reconnecting') this.emit('reconnecting', { attempt, delayMs });
   }
 
-  private nextDelay(reason: string): number | null {
+  #nextDelay(reason: string): number | null {
     let delay: number | null;
     try {
-      delay = this.policy.nextRetryDelayInMs({ retryCount: this.retryCount, elapsedMs: Math.max(0, this.now() - this.lostAt), reason });
+      delay = this.#policy.nextRetryDelayInMs({ retryCount: this.#retryCount, elapsedMs: Math.max(0, this.#now() - this.#lostAt), reason });
     } catch {
       // A policy that throws cannot say when to retry: treat it as giving up.
       return null;
@@ -339,28 +339,28 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   }
 
   /** Enters `closed`: everything released, then `error` (if any) and `close`. */
-  private finish(drop: Drop): void {
+  #finish(drop: Drop): void {
     try {
-      this.options.online?.removeEventListener('online', this.handleOnline);
+      this.options.online?.removeEventListener('online', this.#handleOnline);
     } catch {
       // Nothing more to release.
     }
-    this.dropTransport(drop.closeReason);
-    this.clearTimer(this.retryTimer);
-    this.retryTimer = undefined;
-    this.queue.length = 0;
-    if (!this.transition('closed')) return;
+    this.#dropTransport(drop.closeReason);
+    this.#clearTimer(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#queue.length = 0;
+    if (!this.#transition('closed')) return;
     if (drop.error) this.emit('error', drop.error);
     this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: false });
   }
 
   /** Detaches and closes the current transport and stops its timers. */
-  private dropTransport(reason: string): void {
-    const t = this.transport;
-    this.transport = null;
-    this.transportOpen = false;
-    for (const timer of [this.connectTimer, this.pingTimer, this.pongTimer]) this.clearTimer(timer);
-    this.connectTimer = this.pingTimer = this.pongTimer = undefined;
+  #dropTransport(reason: string): void {
+    const t = this.#transport;
+    this.#transport = null;
+    this.#transportOpen = false;
+    for (const timer of [this.#connectTimer, this.#pingTimer, this.#pongTimer]) this.#clearTimer(timer);
+    this.#connectTimer = this.#pingTimer = this.#pongTimer = undefined;
     if (!t) return;
     t.onopen = t.onclose = t.onerror = null;
     t.onmessage = null;
@@ -372,16 +372,16 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
     }
   }
 
-  private now(): number {
+  #now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  private setTimer(fn: () => void, ms: number): unknown {
+  #setTimer(fn: () => void, ms: number): unknown {
     const set = this.options.setTimeout;
     return set ? set(fn, ms) : setTimeout(fn, ms);
   }
 
-  private clearTimer(handle: unknown): void {
+  #clearTimer(handle: unknown): void {
     if (handle === undefined) return;
     const clear = this.options.clearTimeout;
     if (clear) clear(handle);

@@ -1,0 +1,79 @@
+import { expect } from '@open-wc/testing';
+
+/** What demo/csp-check.js posts back. */
+interface CspCheck {
+  type: 'rtc-csp-check';
+  ok: boolean;
+  error?: string;
+  exports?: number;
+  elements?: Array<{ tag: string; registered: boolean; upgraded?: boolean; rendered?: boolean; styled?: boolean }>;
+  demoPolicy?: string | null;
+  ownPolicy?: string | null;
+  violations: Array<{ directive: string; blocked: string; sample: string; source: string }>;
+}
+
+interface Manifest {
+  modules: Array<{ declarations?: Array<{ customElement?: boolean; tagName?: string }> }>;
+}
+
+const server = (window as unknown as { __RTC_SERVER__: { http: string; ws: string } }).__RTC_SERVER__;
+
+/** Opens demo/csp-check.html from the embedded server in an iframe and waits for its report. */
+async function runCheck(query = ''): Promise<CspCheck> {
+  const frame = document.createElement('iframe');
+  const report = new Promise<CspCheck>((resolve) => {
+    const onMessage = (e: MessageEvent): void => {
+      if (e.source !== frame.contentWindow || (e.data as CspCheck | undefined)?.type !== 'rtc-csp-check') return;
+      window.removeEventListener('message', onMessage);
+      resolve(e.data as CspCheck);
+    };
+    window.addEventListener('message', onMessage);
+  });
+  frame.src = `${server.http}/csp-check.html${query}`;
+  document.body.append(frame);
+  try {
+    return await report;
+  } finally {
+    frame.remove();
+  }
+}
+
+/** Every tag custom-elements.json documents: the bundle must ship each of them. */
+async function documentedTags(): Promise<string[]> {
+  const manifest = (await (await fetch('/custom-elements.json')).json()) as Manifest;
+  return manifest.modules
+    .flatMap((m) => m.declarations ?? [])
+    .filter((d) => d.customElement && d.tagName)
+    .map((d) => d.tagName!)
+    .sort();
+}
+
+describe('the bundle under a strict Content-Security-Policy', () => {
+  it('is checked under the demo page\'s own policy, which is strict', async () => {
+    const result = await runCheck();
+    expect(result.error).to.equal(undefined);
+    expect(result.ownPolicy).to.be.a('string');
+    expect(result.ownPolicy).to.equal(result.demoPolicy);
+    const policy = result.ownPolicy!;
+    expect(policy).to.contain("script-src 'self'");
+    expect(policy).to.contain("require-trusted-types-for 'script'");
+    expect(policy).not.to.match(/unsafe-(inline|eval|hashes)/);
+  });
+
+  it('sees a violation when there is one (Trusted Types enforced)', async () => {
+    const result = await runCheck('?probe');
+    expect(result.violations.map((v) => v.directive)).to.include('require-trusted-types-for');
+  });
+
+  it('upgrades and renders every element with no violation', async () => {
+    const tags = await documentedTags();
+    expect(tags).to.include('rtc-error-overlay');
+    const result = await runCheck(`?tags=${tags.join(',')}`);
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.violations).to.deep.equal([]);
+    expect(result.elements!.map((e) => e.tag)).to.deep.equal(tags);
+    for (const e of result.elements!) {
+      expect(e, `<${e.tag}> in dist/rtc-elements.js`).to.deep.equal({ tag: e.tag, registered: true, upgraded: true, rendered: true, styled: true });
+    }
+  });
+});
