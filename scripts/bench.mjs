@@ -20,7 +20,8 @@ sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.server.json']);
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
-console.log(`bundle dist/rtc-elements.js: ${kB(readFileSync(join(root, 'dist/rtc-elements.js')).length)} min, ${kB(gz(join(root, 'dist/rtc-elements.js')))} gzip`);
+console.log(`bundle dist/rtc-elements.js: ${kB(readFileSync(join(root, 'dist/rtc-elements.js')).length)} min, ${kB(gz(join(root, 'dist/rtc-elements.js')))} gzip (budget 25 kB)`);
+
 
 const { createServer } = await import(join(root, 'dist/node/src/server/server.js'));
 const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
@@ -51,6 +52,8 @@ try {
   };
   console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
   console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
+  console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
+  console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
 } finally {
   await browser?.close();
   await server?.close();

@@ -3,6 +3,7 @@
 // Bundled by scripts/bench.mjs with esbuild; never part of the product.
 import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/helpers/ams-client.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
+import '../../src/define.js';
 
 const RUNS = 7;
 /** Viewers rarely join within a second of each other; back-to-back joins also meet Chrome's
@@ -18,6 +19,56 @@ async function ourClient(streamId: string): Promise<number[]> {
     times.push(await session.firstFrameMs(10_000));
     await started;
     client.close();
+    await gap();
+  }
+  return times;
+}
+
+const firstFrame = (video: HTMLVideoElement) =>
+  poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'first frame', 5);
+
+/** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame. */
+async function elementPlayer(ws: string, streamId: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const el = document.createElement('rtc-player');
+    el.setAttribute('server-url', ws);
+    el.setAttribute('stream-id', streamId);
+    el.setAttribute('autoplay', '');
+    el.setAttribute('muted', '');
+    const t0 = performance.now();
+    document.body.append(el);
+    await el.updateComplete;
+    await firstFrame(el.shadowRoot!.querySelector('video')!);
+    times.push(performance.now() - t0);
+    el.remove();
+    await gap();
+  }
+  return times;
+}
+
+/** The SDK player: from constructing the adaptor (socket not yet open) to its first frame. */
+async function sdkFromScratch(ws: string, streamId: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    const t0 = performance.now();
+    const adaptor = new WebRTCAdaptor({
+      websocket_url: ws,
+      isPlayMode: true,
+      remoteVideoElement: video,
+      mediaConstraints: { video: false, audio: false },
+      peerconnection_config: { iceServers: [] },
+      callback: (info: string) => info === 'initialized' && adaptor.play(streamId),
+      callbackError: () => undefined,
+    });
+    await firstFrame(video);
+    times.push(performance.now() - t0);
+    adaptor.closeWebSocket();
+    video.remove();
     await gap();
   }
   return times;
@@ -58,7 +109,12 @@ async function sdkPlayer(ws: string, streamId: string): Promise<number[]> {
   const publisher = await AmsClient.connect();
   const streamId = uniqueStreamId('bench');
   await publisher.publish(streamId, await fakeMedia());
-  const result = { protocolClient: await ourClient(streamId), officialSdk: await sdkPlayer(ws, streamId) };
+  const result = {
+    protocolClient: await ourClient(streamId),
+    officialSdk: await sdkPlayer(ws, streamId),
+    element: await elementPlayer(ws, streamId),
+    sdkFromScratch: await sdkFromScratch(ws, streamId),
+  };
   publisher.close();
   return result;
 };
