@@ -14,6 +14,8 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
+const ERRORS_START = '<!-- errors:start -->';
+const ERRORS_END = '<!-- errors:end -->';
 const START = '<!-- api:start -->';
 const END = '<!-- api:end -->';
 const FIX = 'run `npm run docs` and commit the result';
@@ -103,6 +105,38 @@ function withApiSection(readme, manifest) {
   return readme.slice(0, start) + apiSection(manifest) + readme.slice(end + END.length);
 }
 
+/** ERROR_CATALOG, read from src/core/errors.ts (bundled on the fly: it is TypeScript). */
+async function loadCatalog() {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [join(root, 'src/core/errors.ts')], bundle: true, format: 'esm', write: false, logLevel: 'error' });
+  const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
+  return import(url);
+}
+
+/** The errors table: every catalog code, its category, whether retrying helps, and its sentence. */
+function errorsSection({ ERROR_CATALOG: catalog, OUR_CODES: ours }) {
+  const rows = Object.entries(catalog).map(
+    ([name, e]) => `| ${code(name)} | ${ours.includes(name) ? 'ours' : 'AMS'} | ${e.category} | ${e.recoverable ? 'yes' : 'no'} | ${cell(e.description)} |`,
+  );
+  return [
+    ERRORS_START,
+    '<!-- Generated from ERROR_CATALOG (src/core/errors.ts) by `npm run docs`. -->',
+    '',
+    '| code | from | category | retry helps | message |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    ERRORS_END,
+  ].join('\n');
+}
+
+function withErrorsSection(readme, catalog) {
+  const start = readme.indexOf(ERRORS_START);
+  const end = readme.indexOf(ERRORS_END);
+  if (start < 0 || end < start) throw new Error(`${relative(root, readmePath)} has no ${ERRORS_START} … ${ERRORS_END} section`);
+  return readme.slice(0, start) + errorsSection(catalog) + readme.slice(end + ERRORS_END.length);
+}
+
 /** custom-elements.json as the analyzer writes it now, from a run into a temporary folder. */
 function freshManifest() {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-cem-'));
@@ -132,7 +166,7 @@ function firstDifference(a, b) {
 
 const readme = readFileSync(readmePath, 'utf8');
 const manifestText = readFileSync(manifestPath, 'utf8');
-const wanted = withApiSection(readme, JSON.parse(manifestText));
+const wanted = withErrorsSection(withApiSection(readme, JSON.parse(manifestText)), await loadCatalog());
 
 if (args.check) {
   const problems = [];

@@ -141,6 +141,19 @@ export const ERROR_CATALOG = {
 
 export type RtcErrorCode = keyof typeof ERROR_CATALOG;
 
+/** Codes this project adds to AMS's own names (docs and tests read this list). */
+export const OUR_CODES: readonly RtcErrorCode[] = [
+  'protocol',
+  'timeout',
+  'invalid_message',
+  'message_too_large',
+  'unknown_command',
+  'ice_failed',
+  'data_channel_not_open',
+  'invalid_server_url',
+  'invalid_stream_id',
+];
+
 const UNKNOWN: CatalogEntry = e('server', true, 'Something went wrong', 'The video could not start.');
 
 /** The catalog entry of any code, known or not. */
