@@ -32,6 +32,9 @@ export interface MediaCaptureOptions {
   devices?: () => MediaDevicesLike | undefined;
 }
 
+/** Microphone level (RMS, 0–1) over which a muted publisher counts as speaking (the AMS SDK's 0.1). */
+const SPEAKING_LEVEL = 0.1;
+
 /** Camera failures after which the microphone alone is published (AMS 3.0 `audio_only_fallback`). */
 const FALLBACK = new Set(['NotAllowedError', 'NotFoundError', 'NotReadableError']);
 
@@ -51,12 +54,14 @@ export class MediaCaptureController implements ReactiveController {
   /** Chosen devices; `''` = the browser's default. */
   cameraId = '';
   micId = '';
-  private screen: MediaStreamTrack | null = null;
-  private readonly blacks = new Map<MediaStreamTrack, () => void>();
-  private opening: Promise<MediaStream> | null = null;
-  private unwatch: (() => void) | null = null;
+  #screen: MediaStreamTrack | null = null;
+  readonly #blacks = new Map<MediaStreamTrack, () => void>();
+  #opening: Promise<MediaStream> | null = null;
+  #unwatch: (() => void) | null = null;
+  /** Stops the level meter that runs while the microphone is muted. */
+  #unmeter: (() => void) | null = null;
   /** Bumped by `release()`: work started before it drops its result. */
-  private gen = 0;
+  #gen = 0;
 
   constructor(
     private readonly host: SessionHost,
@@ -65,13 +70,13 @@ export class MediaCaptureController implements ReactiveController {
     host.addController(this);
   }
 
-  private get mediaDevices(): MediaDevicesLike | undefined {
+  get #mediaDevices(): MediaDevicesLike | undefined {
     return (this.options.devices ?? defaultMediaDevices)();
   }
 
   /** Whether the browser can share a screen. */
   get screenShareSupported(): boolean {
-    return typeof this.mediaDevices?.getDisplayMedia === 'function';
+    return typeof this.#mediaDevices?.getDisplayMedia === 'function';
   }
 
   /** Whether there is a video track to replace (camera, black frames or screen). */
@@ -103,25 +108,27 @@ export class MediaCaptureController implements ReactiveController {
   /** The capture stream, opening camera and microphone on first use. Rejects with an `RtcError`. */
   acquire(): Promise<MediaStream> {
     if (this.stream) return Promise.resolve(this.stream);
-    return (this.opening ??= this.open().finally(() => (this.opening = null)));
+    return (this.#opening ??= this.#open().finally(() => (this.#opening = null)));
   }
 
   /** Stops every track (camera and microphone lights go off) and the device watch. */
   release(): void {
-    this.gen++;
-    this.unwatch?.();
-    this.unwatch = null;
-    for (const track of this.stream?.getTracks() ?? []) this.stopTrack(track);
-    for (const stop of this.blacks.values()) stop();
-    this.blacks.clear();
-    this.stream = this.preview = this.screen = null;
+    this.#gen++;
+    this.#unwatch?.();
+    this.#unwatch = null;
+    for (const track of this.stream?.getTracks() ?? []) this.#stopTrack(track);
+    for (const stop of this.#blacks.values()) stop();
+    this.#blacks.clear();
+    this.stream = this.preview = this.#screen = null;
     this.sharing = false;
+    this.#meter();
     this.host.requestUpdate();
   }
 
   setMicMuted(muted: boolean): void {
     this.micMuted = muted;
     for (const track of this.stream?.getAudioTracks() ?? []) track.enabled = !muted;
+    this.#meter();
     this.host.requestUpdate();
   }
 
@@ -133,7 +140,7 @@ export class MediaCaptureController implements ReactiveController {
     // Without a stream (or while sharing) the choice applies at the next capture / end of sharing.
     if (!this.hasVideo || this.sharing) return;
     try {
-      await this.swap('video', off ? this.black() : await this.openCamera(), this.gen);
+      await this.#swap('video', off ? this.#black() : await this.#openCamera(), this.#gen);
     } catch (e) {
       this.cameraOff = !off;
       this.host.requestUpdate();
@@ -141,13 +148,15 @@ export class MediaCaptureController implements ReactiveController {
     }
   }
 
+  /** Rejects with `VideoAlreadyActive` when `deviceId` is the camera being sent already. */
   async switchCamera(deviceId: string): Promise<void> {
+    if (this.hasVideo && !this.cameraOff && !this.sharing && deviceId === this.currentDevice('video')) throw RtcError.of('VideoAlreadyActive');
     const previous = this.cameraId;
     this.cameraId = deviceId;
     this.host.requestUpdate();
     if (!this.hasVideo || this.cameraOff || this.sharing) return;
     try {
-      await this.swap('video', await this.openCamera(), this.gen);
+      await this.#swap('video', await this.#openCamera(), this.#gen);
     } catch (e) {
       this.cameraId = previous;
       this.host.requestUpdate();
@@ -155,15 +164,17 @@ export class MediaCaptureController implements ReactiveController {
     }
   }
 
+  /** Rejects with `AudioAlreadyActive` when `deviceId` is the microphone being sent already. */
   async switchMicrophone(deviceId: string): Promise<void> {
+    if (this.hasAudio && deviceId === this.currentDevice('audio')) throw RtcError.of('AudioAlreadyActive');
     const previous = this.micId;
     this.micId = deviceId;
     this.host.requestUpdate();
     if (!this.hasAudio) return;
-    const gen = this.gen;
+    const gen = this.#gen;
     try {
-      const s = await captureUserMedia(this.mediaDevices, { video: false, audio: withDevice(this.options.constraints().audio || true, deviceId) }, isSecureContext);
-      await this.swap('audio', s.getAudioTracks()[0]!, gen);
+      const s = await captureUserMedia(this.#mediaDevices, { video: false, audio: withDevice(this.options.constraints().audio || true, deviceId) }, isSecureContext);
+      await this.#swap('audio', s.getAudioTracks()[0]!, gen);
     } catch (e) {
       this.micId = previous;
       this.host.requestUpdate();
@@ -174,114 +185,151 @@ export class MediaCaptureController implements ReactiveController {
   /** Shares a screen in place of the camera, or goes back to the camera (or black frames). */
   async shareScreen(on: boolean): Promise<void> {
     if (on === this.sharing) return;
-    const gen = this.gen;
+    const gen = this.#gen;
     if (on) {
       if (!this.hasVideo) throw RtcError.of('NoActiveConnection', { message: 'There is no video to replace with the screen: start first.' });
-      const track = (await captureScreen(this.mediaDevices)).getVideoTracks()[0]!;
-      track.addEventListener('ended', () => this.screen === track && this.options.onScreenEnded());
-      await this.swap('video', track, gen);
-      if (gen !== this.gen) return;
-      this.screen = track;
+      const track = (await captureScreen(this.#mediaDevices)).getVideoTracks()[0]!;
+      track.addEventListener('ended', () => this.#screen === track && this.options.onScreenEnded());
+      await this.#swap('video', track, gen);
+      if (gen !== this.#gen) return;
+      this.#screen = track;
       this.sharing = true;
     } else {
       this.sharing = false;
-      this.screen = null;
+      this.#screen = null;
       this.host.requestUpdate();
       try {
-        if (this.hasVideo) await this.swap('video', this.cameraOff ? this.black() : await this.openCamera(), gen);
+        if (this.hasVideo) await this.#swap('video', this.cameraOff ? this.#black() : await this.#openCamera(), gen);
       } finally {
-        if (gen === this.gen) dispatchCallback(this.host, 'screen_share_stopped');
+        if (gen === this.#gen) dispatchCallback(this.host, 'screen_share_stopped');
       }
     }
     this.host.requestUpdate();
   }
 
-  private async open(): Promise<MediaStream> {
-    const gen = this.gen;
+  async #open(): Promise<MediaStream> {
+    const gen = this.#gen;
     const c = this.options.constraints();
     const video = c.video && !this.cameraOff ? withDevice(c.video, this.cameraId) : false;
     const audio = c.audio ? withDevice(c.audio, this.micId) : false;
     let stream = new MediaStream();
     if (video || audio) {
       try {
-        stream = await captureUserMedia(this.mediaDevices, { video, audio }, isSecureContext);
+        stream = await captureUserMedia(this.#mediaDevices, { video, audio }, isSecureContext);
       } catch (e) {
         const error = toRtcError(e);
-        if (error.code === 'NotFoundError') this.listDevices(gen);
+        if (error.code === 'NotFoundError') this.#listDevices(gen);
         if (!video || !audio || !FALLBACK.has(error.code)) throw error;
         // The camera is refused or missing but the microphone may work: publish audio only.
-        stream = await captureUserMedia(this.mediaDevices, { video: false, audio }, isSecureContext).catch(() => {
+        stream = await captureUserMedia(this.#mediaDevices, { video: false, audio }, isSecureContext).catch(() => {
           throw error;
         });
-        if (gen === this.gen) dispatchCallback(this.host, 'audio_only_fallback', { reason: error.code });
+        if (gen === this.#gen) dispatchCallback(this.host, 'audio_only_fallback', { reason: error.code });
       }
     }
-    if (gen !== this.gen) {
+    if (gen !== this.#gen) {
       stopStream(stream);
       throw RtcError.of('AbortError', { message: 'Capture was canceled.' });
     }
-    if (c.video && this.cameraOff) stream.addTrack(this.black());
+    if (c.video && this.cameraOff) stream.addTrack(this.#black());
     for (const track of stream.getAudioTracks()) track.enabled = !this.micMuted;
     this.stream = stream;
     this.preview = new MediaStream(stream.getVideoTracks());
-    this.listDevices(gen);
-    this.unwatch ??= watchDevices(this.mediaDevices, (list) => this.setDevices(list));
+    this.#meter();
+    this.#listDevices(gen);
+    this.#unwatch ??= watchDevices(this.#mediaDevices, (list) => this.#setDevices(list));
     this.host.requestUpdate();
     return stream;
   }
 
-  private listDevices(gen: number): void {
-    listDevices(this.mediaDevices).then(
-      (list) => gen === this.gen && this.setDevices(list),
+  #listDevices(gen: number): void {
+    listDevices(this.#mediaDevices).then(
+      (list) => gen === this.#gen && this.#setDevices(list),
       () => undefined,
     );
   }
 
-  private setDevices(devices: MediaDeviceInfo[]): void {
+  #setDevices(devices: MediaDeviceInfo[]): void {
     this.devices = devices;
     dispatchCallback(this.host, 'available_devices', { devices });
     this.host.requestUpdate();
   }
 
-  private async openCamera(): Promise<MediaStreamTrack> {
-    const s = await captureUserMedia(this.mediaDevices, { video: withDevice(this.options.constraints().video || true, this.cameraId), audio: false }, isSecureContext);
+  async #openCamera(): Promise<MediaStreamTrack> {
+    const s = await captureUserMedia(this.#mediaDevices, { video: withDevice(this.options.constraints().video || true, this.cameraId), audio: false }, isSecureContext);
     return s.getVideoTracks()[0]!;
   }
 
   /** A black-frames track the size of the current video. */
-  private black(): MediaStreamTrack {
+  #black(): MediaStreamTrack {
     const { width, height } = this.stream?.getVideoTracks()[0]?.getSettings() ?? {};
     const b = createBlackVideoTrack(width, height);
-    this.blacks.set(b.track, b.stop);
+    this.#blacks.set(b.track, b.stop);
     return b.track;
   }
 
-  private stopTrack(track: MediaStreamTrack): void {
-    const stop = this.blacks.get(track);
-    this.blacks.delete(track);
+  #stopTrack(track: MediaStreamTrack): void {
+    const stop = this.#blacks.get(track);
+    this.#blacks.delete(track);
     if (stop) stop();
     else track.stop();
   }
 
   /** Sends `next` instead of the current track of `kind` and puts it in the stream; stops the old one. */
-  private async swap(kind: Kind, next: MediaStreamTrack, gen: number): Promise<void> {
-    if (gen !== this.gen || !this.stream) return this.stopTrack(next);
+  async #swap(kind: Kind, next: MediaStreamTrack, gen: number): Promise<void> {
+    if (gen !== this.#gen || !this.stream) return this.#stopTrack(next);
     try {
       await this.options.replaceTrack(kind, next);
     } catch (e) {
-      this.stopTrack(next);
+      this.#stopTrack(next);
       throw toRtcError(e);
     }
     const stream = this.stream;
-    if (gen !== this.gen || !stream) return this.stopTrack(next);
+    if (gen !== this.#gen || !stream) return this.#stopTrack(next);
     const previous = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
     if (previous) {
       stream.removeTrack(previous);
-      this.stopTrack(previous);
+      this.#stopTrack(previous);
     }
     stream.addTrack(next);
-    if (kind === 'audio') next.enabled = !this.micMuted;
-    else this.preview = new MediaStream([next]);
+    if (kind === 'audio') {
+      next.enabled = !this.micMuted;
+      this.#meter();
+    } else this.preview = new MediaStream([next]);
     this.host.requestUpdate();
+  }
+
+  /**
+   * While the microphone is muted, listens to it (through an enabled clone: the muted track is
+   * silent) and dispatches `speaking_but_muted` each time the level rises over `SPEAKING_LEVEL`.
+   * Stops, or starts afresh, on every call. Needs a running AudioContext (on most pages: after a
+   * user gesture, such as the click on the mute button).
+   */
+  #meter(): void {
+    this.#unmeter?.();
+    this.#unmeter = null;
+    const track = this.micMuted && this.stream?.getAudioTracks()[0];
+    if (!track) return;
+    const clone = track.clone();
+    clone.enabled = true;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    // 4096 samples (85 ms at 48 kHz) read every 80 ms: no sound falls between two readings.
+    const samples = new Float32Array((analyser.fftSize = 4096));
+    context.createMediaStreamSource(new MediaStream([clone])).connect(analyser);
+    let loud = false;
+    const timer = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const s of samples) sum += s * s;
+      const now = Math.sqrt(sum / samples.length) > SPEAKING_LEVEL;
+      if (now && !loud) dispatchCallback(this.host, 'speaking_but_muted');
+      loud = now;
+    }, 80);
+    this.#unmeter = () => {
+      clearInterval(timer);
+      clone.stop();
+      void context.close();
+    };
   }
 }

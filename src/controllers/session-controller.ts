@@ -69,8 +69,8 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
   session: S | null = null;
   /** The newest start, until it settles. */
   pending: Promise<void> | null = null;
-  private call = 0;
-  private readonly reported = new WeakSet<RtcError>();
+  #call = 0;
+  readonly #reported = new WeakSet<RtcError>();
 
   constructor(
     private readonly host: SessionHost,
@@ -99,11 +99,11 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
   }
 
   hostDisconnected(): void {
-    this.call++;
-    this.drop();
+    this.#call++;
+    this.#drop();
     this.stats = null;
-    this.clearError();
-    if (this.state !== 'idle') this.setState('stopped');
+    this.#clearError();
+    if (this.state !== 'idle') this.#setState('stopped');
   }
 
   /**
@@ -111,12 +111,12 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
    * newer run or `stop()` supersedes this one.
    */
   begin(): () => boolean {
-    const id = ++this.call;
-    this.drop();
+    const id = ++this.#call;
+    this.#drop();
     this.stats = null;
-    this.clearError();
-    this.setState('connecting');
-    return () => id === this.call;
+    this.#clearError();
+    this.#setState('connecting');
+    return () => id === this.#call;
   }
 
   /** Creates the session, wires its events and starts it; resolves when live. */
@@ -125,7 +125,7 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
     const s = this.options.create({ url, online: globalThis as unknown as SessionDeps['online'] });
     this.session = s;
     const mine = (): boolean => this.session === s;
-    s.on('stateChange', ({ state }) => mine() && this.setState(state));
+    s.on('stateChange', ({ state }) => mine() && this.#setState(state));
     s.on('callback', (cb) => {
       if (!mine()) return;
       dispatchCallback(this.host, cb.definition, cb.payload, cb.streamId);
@@ -152,7 +152,7 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
       if (!current()) return;
       const error = toRtcError(e);
       this.report(error);
-      this.setState('failed');
+      this.#setState('failed');
       throw error;
     });
     this.pending = p;
@@ -163,17 +163,17 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
 
   /** Stops the session (never rejects); the element becomes `stopped`. */
   async stop(): Promise<void> {
-    const id = ++this.call;
+    const id = ++this.#call;
     const s = this.session;
-    this.clearError();
+    this.#clearError();
     if (s) {
       await s.stop();
-      if (this.session === s) this.drop();
+      if (this.session === s) this.#drop();
     }
-    if (id !== this.call) return;
+    if (id !== this.#call) return;
     this.stats = null;
     this.pending = null;
-    if (this.state !== 'idle') this.setState('stopped');
+    if (this.state !== 'idle') this.#setState('stopped');
   }
 
   /**
@@ -182,8 +182,8 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
    * sharing the screen) is only dispatched, and its method rejects.
    */
   report(error: RtcError, keep = true): void {
-    if (this.reported.has(error)) return;
-    this.reported.add(error);
+    if (this.#reported.has(error)) return;
+    this.#reported.add(error);
     if (keep) {
       this.error = error;
       this.host.setAttribute('error-code', error.code);
@@ -200,17 +200,17 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
     this.options.start().catch(noop);
   }
 
-  private setState(next: SessionState): void {
+  #setState(next: SessionState): void {
     const previous = this.state;
     if (previous === next) return;
     this.state = next;
-    if (next === 'live') this.clearError();
+    if (next === 'live') this.#clearError();
     this.host.setAttribute('state', next);
     this.host.emit('rtc-state-change', { state: next, previous });
     this.host.requestUpdate();
   }
 
-  private clearError(): void {
+  #clearError(): void {
     if (!this.error) return;
     this.error = null;
     this.errorHidden = false;
@@ -219,7 +219,7 @@ export class SessionController<S extends SessionLike<any> = SessionLike<any>> im
   }
 
   /** Forgets the session and releases it (socket, peer connection, timers). */
-  private drop(): void {
+  #drop(): void {
     const s = this.session;
     this.session = null;
     s?.dispose();

@@ -8,7 +8,7 @@ import { property } from 'lit/decorators.js';
 import { RtcError } from '../core/errors.js';
 import { STREAM_ID_PATTERN } from '../core/protocol/ams.js';
 import type { SessionState, TokenSource } from '../core/session/types.js';
-import type { SessionController } from '../controllers/session-controller.js';
+import { toRtcError, type SessionController } from '../controllers/session-controller.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
 
 /**
@@ -133,7 +133,23 @@ export abstract class RtcStreamElement extends RtcElement {
     return { url: this.serverUrl, streamId: this.streamId };
   }
 
-  private handleRetry(event: Event): void {
+  /**
+   * Sends text or binary over the data channel. Without an open one, throws `RtcError`
+   * `data_channel_not_open`, also dispatched once as `rtc-error` (without the overlay).
+   */
+  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
+    try {
+      const s = this.session.session;
+      if (!s) throw RtcError.of('data_channel_not_open', { streamId: this.streamId || undefined });
+      s.sendData(data);
+    } catch (e) {
+      const error = toRtcError(e);
+      this.session.report(error, false);
+      throw error;
+    }
+  }
+
+  #handleRetry(event: Event): void {
     // Ours to act on; the page hears about the new attempt through rtc-state-change.
     event.stopPropagation();
     this.session.retry();
@@ -155,7 +171,7 @@ export abstract class RtcStreamElement extends RtcElement {
       exportparts="overlay,overlay-title,overlay-message,overlay-detail,retry-button"
       .error=${error}
       .retryable=${s.retryable}
-      @rtc-retry=${this.handleRetry}
+      @rtc-retry=${this.#handleRetry}
       >${custom ? html`<slot name=${slot} slot=${slot}></slot>` : nothing}</rtc-error-overlay
     >`;
   }

@@ -57,6 +57,7 @@ export const AMS_CALLBACKS = [
   'available_devices',
   'browser_screen_share_supported',
   'screen_share_stopped',
+  'speaking_but_muted',
   'audio_only_fallback',
   // Ours: the player waits for a stream that is not live yet; autoplay with sound was refused.
   'waiting',

@@ -25,6 +25,7 @@ export interface RtcCallbackPayloads {
   audio_only_fallback: { reason: string };
   browser_screen_share_supported: object;
   screen_share_stopped: object;
+  speaking_but_muted: object;
   autoplay_muted: object;
   waiting: object;
   data_received: { data: string | ArrayBuffer };

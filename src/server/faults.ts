@@ -1,8 +1,9 @@
 /**
  * Fault injection: make the server answer a chosen command for a chosen stream with any AMS
- * `error` or `notification` frame, close the socket, or stay silent — so every documented
- * error can be produced over a real socket in tests. Rules come from the config (`faults`) or,
- * when `faultInjection` is on, from the test-only `/__faults` HTTP route. Off by default.
+ * `error` or `notification` frame or any raw text, close the socket, or stay silent — so every
+ * documented error can be produced over a real socket in tests. Rules come from the config
+ * (`faults`) or, when `faultInjection` is on, from the test-only `/__faults` HTTP route. Off by
+ * default.
  */
 import {
   ClientCommand,
@@ -18,7 +19,9 @@ export type FaultAction =
   /** Swallow the command: no answer at all. */
   | 'ignore'
   /** Close the socket abruptly. */
-  | 'close';
+  | 'close'
+  /** Answer with `text` byte for byte (a malformed frame, any command) instead of handling the command. */
+  | 'raw';
 
 export interface FaultRule {
   /** App name; any app when absent. */
@@ -30,6 +33,8 @@ export interface FaultRule {
   action?: FaultAction;
   /** For `replace` / `after`: `{command: 'error' | 'notification', definition, ...fields}`. `streamId` is filled in. */
   reply?: { command: 'error' | 'notification'; definition: string; [field: string]: unknown };
+  /** For `raw`: the frame to send, byte for byte (need not be JSON). */
+  text?: string;
   /** How many times the rule fires; forever when absent. */
   times?: number;
 }
@@ -38,7 +43,7 @@ export class FaultRuleError extends Error {
   override readonly name = 'FaultRuleError';
 }
 
-const ACTIONS: readonly FaultAction[] = ['replace', 'after', 'ignore', 'close'];
+const ACTIONS: readonly FaultAction[] = ['replace', 'after', 'ignore', 'close', 'raw'];
 const COMMANDS = new Set<string>(Object.values(ClientCommand));
 
 /** Validates one rule (from config or HTTP); throws `FaultRuleError` with a readable reason. */
@@ -52,6 +57,7 @@ export function checkFaultRule(input: unknown): FaultRule {
   if (!ACTIONS.includes(action)) throw new FaultRuleError(`action must be one of ${ACTIONS.join(', ')}`);
   if (r.times !== undefined && !(typeof r.times === 'number' && Number.isInteger(r.times) && r.times > 0))
     throw new FaultRuleError('times must be a positive integer');
+  if (action === 'raw' && typeof r.text !== 'string') throw new FaultRuleError('text (a string) is required for raw');
   if (action === 'replace' || action === 'after') {
     const reply = r.reply as Record<string, unknown> | undefined;
     if (typeof reply !== 'object' || reply === null) throw new FaultRuleError('reply is required for replace and after');

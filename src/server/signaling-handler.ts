@@ -112,6 +112,9 @@ export class SignalingHandler {
           return;
         case 'close':
           return this.socket.close();
+        case 'raw':
+          if (this.socket.open) this.socket.send(fault.text!);
+          return;
         case 'replace':
           return this.send(reply!);
         case 'after':

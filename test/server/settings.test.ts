@@ -7,6 +7,7 @@ import { ConfigError, loadConfigFile, resolveConfig } from '../../src/server/con
 import { parseArgs } from '../../src/server/cli.js';
 import { checkFaultRule, FaultRuleError } from '../../src/server/faults.js';
 import type { RunningServer } from '../../src/server/server.js';
+import WebSocket from 'ws';
 import { AmsClient, http, publishDataOnly, startServer, wsUrl } from './helpers.js';
 
 describe('config', () => {
@@ -68,6 +69,9 @@ describe('config', () => {
     assert.throws(() => checkFaultRule({ command: 'nonsense', action: 'ignore' }), FaultRuleError);
     assert.throws(() => checkFaultRule({ command: 'publish', action: 'explode' }), FaultRuleError);
     assert.equal(checkFaultRule({ command: 'play', action: 'ignore' }).action, 'ignore');
+    assert.throws(() => checkFaultRule({ command: 'play', action: 'raw' }), /text/);
+    assert.throws(() => checkFaultRule({ command: 'play', action: 'raw', text: { command: 'pong' } }), /text/);
+    assert.equal(checkFaultRule({ command: 'play', action: 'raw', text: '' }).text, '');
   });
 });
 
@@ -220,6 +224,32 @@ describe('fault injection', () => {
     assert.equal(c.frames.length, 0, 'no answer to a swallowed command');
     c.send({ command: 'getStreamInfo', streamId: 'slam' });
     await c.closed();
+  });
+
+  it('sends raw text exactly as given, instead of handling the command', async () => {
+    const text = '{"command":"notification","definition":"<img src=x onerror=alert(1)>"';
+    const added = await http(server, 'POST', '/__faults', { command: 'play', streamId: 'raw1', action: 'raw', text, times: 1 });
+    assert.equal(added.status, 200);
+    assert.equal((await http(server, 'POST', '/__faults', { command: 'play', action: 'raw' })).status, 400);
+    // A plain socket: the frame is not JSON, so AmsClient could not read it.
+    const ws = new WebSocket(wsUrl(server));
+    try {
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const received: string[] = [];
+      ws.on('message', (data) => received.push(String(data)));
+      ws.send(JSON.stringify({ command: 'play', streamId: 'raw1' }));
+      ws.send(JSON.stringify({ command: 'play', streamId: 'raw1' }));
+      ws.send(JSON.stringify({ command: 'ping' }));
+      while (!received.some((f) => f.includes('pong'))) await new Promise((r) => ws.once('message', r));
+      // The raw text byte for byte, then (times: 1) the second play handled as usual; nothing else.
+      assert.equal(received[0], text);
+      assert.deepEqual(
+        received.slice(1).map((f) => JSON.parse(f) as Record<string, unknown>).map((f) => f.definition ?? f.command),
+        ['no_stream_exist', 'pong'],
+      );
+    } finally {
+      ws.close();
+    }
   });
 
   it('refuses a bad rule with 400 and lists and clears rules', async () => {

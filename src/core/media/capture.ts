@@ -4,7 +4,7 @@
  * `OverconstrainedError`, `ScreenSharePermissionDenied`, …). Nothing here touches `navigator` at
  * import time; `defaultMediaDevices()` reads it only when called (STYLE 3.5: controllers inject it).
  */
-import { RtcError, catalogEntry, type RtcErrorCode } from '../errors.js';
+import { DEVICE_IN_USE_TEXT, RtcError, catalogEntry, type RtcErrorCode } from '../errors.js';
 
 export { createBlackVideoTrack } from './black-frames.js';
 
@@ -64,7 +64,8 @@ function mediaErrorCode(error: unknown): RtcErrorCode {
 /**
  * Turns a capture rejection into an `RtcError` with the documented code. The message keeps the
  * browser's own text and, for `OverconstrainedError`, names the constraint no device satisfies
- * (the exception's `constraint` field; Chrome leaves its message empty).
+ * (the exception's `constraint` field; Chrome leaves its message empty). `NotReadableError` says
+ * exactly what the AMS documentation says for it (`DEVICE_IN_USE_TEXT`).
  */
 export function toMediaError(error: unknown): RtcError {
   if (error instanceof RtcError) return error;
@@ -77,7 +78,9 @@ export function toMediaError(error: unknown): RtcError {
       : 'No device satisfies the requested constraints (the browser did not say which).';
   }
   const detail = stringField(error, 'message');
-  if (detail && !message.includes(detail)) message = `${message} (${detail})`;
+  // A busy device gets the documented text, exactly (reference 5.3); the browser's words stay in `cause`.
+  if (code === 'NotReadableError') message = DEVICE_IN_USE_TEXT;
+  else if (detail && !message.includes(detail)) message = `${message} (${detail})`;
   return RtcError.of(code, { message, cause: error });
 }
 

@@ -62,7 +62,7 @@ export class RtcErrorOverlay extends LitElement {
     }
   }
 
-  private handleRetryClick(): void {
+  #handleRetryClick(): void {
     const code = this.error?.code;
     if (code === undefined) return;
     this.dispatchEvent(new CustomEvent('rtc-retry', { bubbles: true, composed: true, detail: { code } }));
@@ -80,7 +80,7 @@ export class RtcErrorOverlay extends LitElement {
       <div part="overlay-message" class="overlay__message"><slot name="error-${error.code}">${message}</slot></div>
       ${detail ? html`<div part="overlay-detail" class="overlay__detail">${detail}</div>` : nothing}
       ${this.retryable && error.recoverable
-        ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.handleRetryClick}>Try again</button>`
+        ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.#handleRetryClick}>Try again</button>`
         : nothing}
     </div>`;
   }

@@ -84,7 +84,7 @@ export class RtcPlayer extends RtcStreamElement {
     auto: () => this.autoplay,
     start: () => this.play(),
     statsIntervalMs: 5000,
-    onCallback: (cb) => this.handleCallback(cb),
+    onCallback: (cb) => this.#handleCallback(cb),
   });
 
   @query('video') private video!: HTMLVideoElement | null;
@@ -96,7 +96,7 @@ export class RtcPlayer extends RtcStreamElement {
   @state() private waiting = false;
 
   /** The requested rendition height (`0` = automatic), sent again on every `play_started`. */
-  private quality = 0;
+  #quality = 0;
 
   /** Starts playing when the element is on the page. */
   @property({ type: Boolean }) autoplay = false;
@@ -118,12 +118,12 @@ export class RtcPlayer extends RtcStreamElement {
     return this.session.settle(run(), current);
   }
 
-  private handleCallback({ definition }: AmsCallback): void {
+  #handleCallback({ definition }: AmsCallback): void {
     if (definition === 'waiting') this.waiting = true;
     if (definition === 'play_started') {
       this.waiting = false;
-      if (this.quality) this.session.session?.setQuality(this.quality);
-      void this.startPlayback();
+      if (this.#quality) this.session.session?.setQuality(this.#quality);
+      void this.#startPlayback();
     }
   }
 
@@ -132,7 +132,7 @@ export class RtcPlayer extends RtcStreamElement {
    * `play_started` and at every `canplay`: each track added to the stream reloads the element in
    * Chrome, which aborts a `play()` in progress.
    */
-  private async startPlayback(): Promise<void> {
+  async #startPlayback(): Promise<void> {
     await this.updateComplete;
     const video = this.video;
     if (!video?.srcObject || !video.paused) return;
@@ -149,23 +149,23 @@ export class RtcPlayer extends RtcStreamElement {
     await video.play().catch(() => undefined);
   }
 
-  private handleCanPlay(): void {
-    void this.startPlayback();
+  #handleCanPlay(): void {
+    void this.#startPlayback();
   }
 
-  private handlePlayClick(): void {
+  #handlePlayClick(): void {
     if (this.session.active) void this.stop();
     else this.play().catch(noop);
   }
 
-  private handleMuteClick(): void {
+  #handleMuteClick(): void {
     const muted = !(this.muted || this.autoMuted);
     this.autoMuted = false;
     this.muted = muted;
     if (!muted) this.video?.play().catch(noop);
   }
 
-  private handleUnmuteClick(): void {
+  #handleUnmuteClick(): void {
     this.autoMuted = this.muted = false;
     const video = this.video;
     if (video) {
@@ -191,17 +191,10 @@ export class RtcPlayer extends RtcStreamElement {
     await this.session.stop();
   }
 
-  /** Sends text or binary over the data channel. Throws `RtcError` `data_channel_not_open` when there is none. */
-  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
-    const s = this.session.session;
-    if (!s) throw RtcError.of('data_channel_not_open', { streamId: this.streamId || undefined });
-    s.sendData(data);
-  }
-
   /** Asks for the rendition of `height` pixels (AMS `forceStreamQuality`); `0` = automatic. */
   setQuality(height: number): void {
-    this.quality = Number.isFinite(height) && height > 0 ? Math.floor(height) : 0;
-    this.session.session?.setQuality(this.quality);
+    this.#quality = Number.isFinite(height) && height > 0 ? Math.floor(height) : 0;
+    this.session.session?.setQuality(this.#quality);
   }
 
   /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not playing. */
@@ -214,17 +207,17 @@ export class RtcPlayer extends RtcStreamElement {
     const s = this.session;
     const muted = this.muted || this.autoMuted;
     return html`<div part="base" class="base">
-      <video part="video" .srcObject=${s.session?.stream ?? null} .muted=${muted} playsinline @canplay=${this.handleCanPlay}></video>
+      <video part="video" .srcObject=${s.session?.stream ?? null} .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
       ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">Waiting for the stream to start…</span>` : nothing}
       ${this.autoMuted
-        ? html`<button part="unmute-button" class="unmute" type="button" @click=${this.handleUnmuteClick}>${speakerIcon(true)}Tap to unmute</button>`
+        ? html`<button part="unmute-button" class="unmute" type="button" @click=${this.#handleUnmuteClick}>${speakerIcon(true)}Tap to unmute</button>`
         : nothing}
       ${this.noControls
         ? nothing
         : html`<div part="controls" class="controls" role="group" aria-label="Player controls">
-            <button part="button play-button" class="primary" type="button" @click=${this.handlePlayClick}>${s.active ? 'Stop' : 'Play'}</button>
-            <button part="button mute-button" type="button" aria-label="Mute" aria-pressed=${muted ? 'true' : 'false'} @click=${this.handleMuteClick}>
+            <button part="button play-button" class="primary" type="button" @click=${this.#handlePlayClick}>${s.active ? 'Stop' : 'Play'}</button>
+            <button part="button mute-button" type="button" aria-label="Mute" aria-pressed=${muted ? 'true' : 'false'} @click=${this.#handleMuteClick}>
               ${speakerIcon(muted)}
             </button>
           </div>`}

@@ -99,7 +99,7 @@ export class RtcPublisher extends RtcStreamElement {
   });
 
   private readonly media = new MediaCaptureController(this, {
-    constraints: () => this.captureOptions(),
+    constraints: () => this.#captureOptions(),
     replaceTrack: async (kind, track) => this.session.session?.replaceTrack(kind, track),
     onScreenEnded: () => void this.shareScreen(false).catch(noop),
   });
@@ -128,14 +128,14 @@ export class RtcPublisher extends RtcStreamElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && changed.has('maxBitrate')) void this.session.session?.setMaxBitrate(this.bitrate()).catch(noop);
+    if (this.hasUpdated && changed.has('maxBitrate')) void this.session.session?.setMaxBitrate(this.#bitrate()).catch(noop);
   }
 
-  private bitrate(): number {
+  #bitrate(): number {
     return Number.isFinite(this.maxBitrate) && this.maxBitrate > 0 ? this.maxBitrate : 0;
   }
 
-  private captureOptions(): CaptureOptions {
+  #captureOptions(): CaptureOptions {
     const c = this.mediaConstraints ?? {};
     return { video: this.noVideo ? false : (c.video ?? true), audio: this.noAudio ? false : (c.audio ?? true) };
   }
@@ -145,7 +145,7 @@ export class RtcPublisher extends RtcStreamElement {
     const run = async (): Promise<void> => {
       const { url, streamId } = this.readConfig();
       const stream = await this.media.acquire();
-      const kbps = this.bitrate();
+      const kbps = this.#bitrate();
       await this.session.connect(
         url,
         { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, maxBitrateKbps: kbps || undefined },
@@ -156,7 +156,7 @@ export class RtcPublisher extends RtcStreamElement {
   }
 
   /** Dispatches a failed action's `rtc-error` once and rejects with it (no overlay: the stream goes on). */
-  private guard(work: Promise<void>): Promise<void> {
+  #guard(work: Promise<void>): Promise<void> {
     return work.catch((e: unknown) => {
       const error = toRtcError(e);
       this.session.report(error, false);
@@ -164,28 +164,28 @@ export class RtcPublisher extends RtcStreamElement {
     });
   }
 
-  private handleStartClick(): void {
+  #handleStartClick(): void {
     if (this.session.active) void this.stop();
     else this.start().catch(noop);
   }
 
-  private handleMicClick(): void {
+  #handleMicClick(): void {
     this.setMicrophoneMuted(!this.media.micMuted);
   }
 
-  private handleCameraClick(): void {
+  #handleCameraClick(): void {
     this.setCameraOff(!this.media.cameraOff).catch(noop);
   }
 
-  private handleScreenClick(): void {
+  #handleScreenClick(): void {
     this.shareScreen(!this.media.sharing).catch(noop);
   }
 
-  private handleCameraSelect(event: Event): void {
+  #handleCameraSelect(event: Event): void {
     this.switchCamera((event.target as HTMLSelectElement).value).catch(noop);
   }
 
-  private handleMicSelect(event: Event): void {
+  #handleMicSelect(event: Event): void {
     this.switchMicrophone((event.target as HTMLSelectElement).value).catch(noop);
   }
 
@@ -216,29 +216,22 @@ export class RtcPublisher extends RtcStreamElement {
    * once as `rtc-error`, without the overlay and without changing `error`: the stream goes on.
    */
   setCameraOff(off: boolean): Promise<void> {
-    return this.guard(this.media.setCameraOff(!!off));
+    return this.#guard(this.media.setCameraOff(!!off));
   }
 
   /** Switches to another camera (`deviceId` from `rtc-available-devices`) without renegotiation. */
   switchCamera(deviceId: string): Promise<void> {
-    return this.guard(this.media.switchCamera(String(deviceId)));
+    return this.#guard(this.media.switchCamera(String(deviceId)));
   }
 
   /** Switches to another microphone without renegotiation. */
   switchMicrophone(deviceId: string): Promise<void> {
-    return this.guard(this.media.switchMicrophone(String(deviceId)));
+    return this.#guard(this.media.switchMicrophone(String(deviceId)));
   }
 
   /** Shares a screen instead of the camera (`true`), or goes back to the camera (`false`). */
   shareScreen(on: boolean): Promise<void> {
-    return this.guard(this.media.shareScreen(!!on));
-  }
-
-  /** Sends text or binary over the data channel. Throws `RtcError` `data_channel_not_open` when there is none. */
-  sendData(data: string | ArrayBuffer | ArrayBufferView): void {
-    const s = this.session.session;
-    if (!s) throw RtcError.of('data_channel_not_open', { streamId: this.streamId || undefined });
-    s.sendData(data);
+    return this.#guard(this.media.shareScreen(!!on));
   }
 
   /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not publishing. */
@@ -247,9 +240,9 @@ export class RtcPublisher extends RtcStreamElement {
     return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
-  private renderControls(): TemplateResult {
+  #renderControls(): TemplateResult {
     const m = this.media;
-    const { video, audio } = this.captureOptions();
+    const { video, audio } = this.#captureOptions();
     const pressed = (on: boolean): string => (on ? 'true' : 'false');
     const menu = (kind: MediaDeviceKind, label: string, part: string, change: (e: Event) => void): TemplateResult | typeof nothing => {
       const list = m.devices.filter((d) => d.kind === kind);
@@ -260,25 +253,25 @@ export class RtcPublisher extends RtcStreamElement {
       </select>`;
     };
     return html`<div part="controls" class="controls" role="group" aria-label="Publishing controls">
-      <button part="button start-button" class="primary" type="button" @click=${this.handleStartClick}>
+      <button part="button start-button" class="primary" type="button" @click=${this.#handleStartClick}>
         ${this.session.active ? 'Stop' : 'Go live'}
       </button>
       ${audio
-        ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.handleMicClick}>
+        ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
             ${micIcon(m.micMuted)}
           </button>`
         : nothing}
       ${video
-        ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.handleCameraClick}>
+        ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
             ${cameraIcon(m.cameraOff)}
           </button>`
         : nothing}
       ${m.hasVideo && m.screenShareSupported
-        ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.handleScreenClick}>
+        ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
             ${screenIcon()}
           </button>`
         : nothing}
-      ${menu('videoinput', 'Camera', 'camera-select', this.handleCameraSelect)} ${menu('audioinput', 'Microphone', 'mic-select', this.handleMicSelect)}
+      ${menu('videoinput', 'Camera', 'camera-select', this.#handleCameraSelect)} ${menu('audioinput', 'Microphone', 'mic-select', this.#handleMicSelect)}
     </div>`;
   }
 
@@ -289,7 +282,7 @@ export class RtcPublisher extends RtcStreamElement {
       <video part="video" class=${this.media.sharing ? '' : 'mirror'} .srcObject=${this.media.preview} .muted=${true} autoplay playsinline></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
       ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
-      ${this.noControls ? nothing : this.renderControls()} ${this.renderOverlay()}
+      ${this.noControls ? nothing : this.#renderControls()} ${this.renderOverlay()}
     </div>`;
   }
 }

@@ -342,16 +342,23 @@ describe('<rtc-publisher>', () => {
       const stream = start.firstCall.args[0].stream as MediaStream;
       const devices = await navigator.mediaDevices.enumerateDevices();
       const cam = devices.find((d) => d.kind === 'videoinput')!;
-      const mic = devices.find((d) => d.kind === 'audioinput')!;
       const oldVideo = stream.getVideoTracks()[0]!;
       const oldAudio = stream.getAudioTracks()[0]!;
-      await el.switchCamera(cam.deviceId);
+      // Another microphone than the one in use (the fake devices have one camera only).
+      const mic = devices.find((d) => d.kind === 'audioinput' && d.deviceId !== oldAudio.getSettings().deviceId)!;
       await el.switchMicrophone(mic.deviceId);
-      expect(replaceTrack.args.map((a) => a[0])).to.deep.equal(['video', 'audio']);
-      expect(oldVideo.readyState).to.equal('ended');
+      expect(replaceTrack.args.map((a) => a[0])).to.deep.equal(['audio']);
       expect(oldAudio.readyState).to.equal('ended');
-      expect(stream.getVideoTracks()[0]!.getSettings().deviceId).to.equal(cam.deviceId);
-      expect(stream.getAudioTracks()[0]).to.equal(replaceTrack.secondCall.args[1]);
+      expect(stream.getAudioTracks()[0]).to.equal(replaceTrack.firstCall.args[1]);
+      expect(stream.getAudioTracks()[0]!.getSettings().deviceId).to.equal(mic.deviceId);
+      // The camera in use already: VideoAlreadyActive, and the camera is left alone.
+      const error = await el.switchCamera(cam.deviceId).then(
+        () => null,
+        (e: unknown) => e as RtcError,
+      );
+      expect(error?.code).to.equal('VideoAlreadyActive');
+      expect(replaceTrack.callCount).to.equal(1);
+      expect(oldVideo.readyState).to.equal('live');
     });
 
     it('a failed switch reports rtc-error once and rejects, keeping the current camera', async () => {
