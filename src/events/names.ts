@@ -5,35 +5,15 @@
  * name as `definition` for people porting AMS code.
  */
 
+import { NOTIFICATIONS } from '../core/protocol/ams.js';
+
 /**
  * Every AMS callback name the elements can fire, for docs and tests. A callback a server sends
  * that is not listed here still becomes an event, under the same naming rule.
  */
 export const AMS_CALLBACKS = [
-  // Server notifications (reference 3.2).
-  'publish_started',
-  'publish_finished',
-  'play_started',
-  'play_finished',
-  'session_restored',
-  'joined',
-  'leaved',
-  'joinedTheRoom',
-  'leavedFromRoom',
-  'bitrateMeasurement',
-  'resolutionChangeInfo',
-  'server_will_stop',
-  'streaming_started',
-  'streaming_starts_soon',
-  'subtrackAdded',
-  'subtrackRemoved',
-  'subtrackList',
-  'subtrackCount',
-  'subscriberCount',
-  'subscriberList',
-  'broadcastObject',
-  'videoTrackAssignmentList',
-  'debugInfo',
+  // Server notifications (reference 3.2), from the one protocol table.
+  ...NOTIFICATIONS,
   // Server frames reported as callbacks (reference 3.1 and 4).
   'streamInformation',
   'roomInformation',

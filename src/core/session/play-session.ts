@@ -47,18 +47,12 @@ export class PlaySession extends Session<PlayOptions> {
 
   protected async request(): Promise<void> {
     const o = this.options!;
-    const attempt = this.attempt;
-    let token: string | undefined;
-    try {
-      token = await this.token();
-    } catch {
-      return;
-    }
-    if (attempt !== this.attempt) return;
+    const token = await this.freshToken();
+    if (token === null) return;
     this.send({
       command: 'play',
       streamId: o.streamId,
-      token: token ?? '',
+      token,
       room: '',
       trackList: [],
       subscriberId: '',

@@ -20,19 +20,13 @@ export class PublishSession extends Session<PublishOptions> {
 
   protected async request(): Promise<void> {
     const o = this.options!;
-    const attempt = this.attempt;
-    let token: string | undefined;
-    try {
-      token = await this.token();
-    } catch {
-      return;
-    }
-    if (attempt !== this.attempt) return;
+    const token = await this.freshToken();
+    if (token === null) return;
     this.#restarting = false;
     this.send({
       command: 'publish',
       streamId: o.streamId,
-      token: token ?? '',
+      token,
       subscriberId: '',
       subscriberCode: '',
       streamName: o.streamName ?? '',

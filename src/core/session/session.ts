@@ -170,12 +170,20 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.signaling?.send(frame);
   }
 
-  protected async token(): Promise<string | undefined> {
+  /**
+   * A fresh token for this attempt (`''` when none is set), or null when the attempt is over:
+   * stopped or restarted meanwhile, or the token provider failed (the session then fails).
+   */
+  protected async freshToken(): Promise<string | null> {
+    const attempt = this.attempt;
     try {
-      return await resolveToken(this.options?.token);
+      const token = await resolveToken(this.options?.token);
+      return attempt === this.attempt ? (token ?? '') : null;
     } catch (e) {
-      this.fail(RtcError.of('unauthorized_access', { message: 'The token provider failed.', streamId: this.streamId, cause: e }), true);
-      throw e;
+      if (attempt === this.attempt) {
+        this.fail(RtcError.of('unauthorized_access', { message: 'The token provider failed.', streamId: this.streamId, cause: e }), true);
+      }
+      return null;
     }
   }
 

@@ -160,6 +160,25 @@ describe('PublishSession and PlaySession', () => {
       });
     }
 
+    it('a token provider that fails ends the start with unauthorized_access, and a retry asks it again', async () => {
+      const streamId = uniqueStreamId('badtok');
+      let calls = 0;
+      const pub = track(new PublishSession({ url }));
+      const log = record(pub);
+      const stream = await camera();
+      const token = async () => {
+        if (++calls === 1) throw new Error('the backend is down');
+        return '';
+      };
+      const err = await pub.start({ streamId, stream, token }).then(() => undefined, (e: unknown) => e);
+      expect((err as RtcError).code).to.equal('unauthorized_access');
+      expect(pub.state).to.equal('failed');
+      expect(log.errors.map((e) => e.code)).to.deep.equal(['unauthorized_access']);
+      await pub.start({ streamId, stream, token });
+      expect(calls).to.equal(2);
+      expect(pub.state).to.equal('live');
+    });
+
     it('a token provider is asked on every start', async () => {
       const streamId = uniqueStreamId('tok');
       let calls = 0;
