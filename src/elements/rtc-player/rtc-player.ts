@@ -120,6 +120,8 @@ export class RtcPlayer extends RtcStreamElement {
 
   #handleCallback({ definition }: AmsCallback): void {
     if (definition === 'waiting') this.waiting = true;
+    // The <video> takes the stream once it has a track (see render()).
+    if (definition === 'newTrackAvailable') this.requestUpdate();
     if (definition === 'play_started') {
       this.waiting = false;
       if (this.#quality) this.session.session?.setQuality(this.#quality);
@@ -206,8 +208,11 @@ export class RtcPlayer extends RtcStreamElement {
   protected override render(): TemplateResult {
     const s = this.session;
     const muted = this.muted || this.autoMuted;
+    // A <video> holding a MediaStream with no tracks yet keeps the page's load event from ever
+    // firing in Chromium: attach the stream once it has something to show.
+    const stream = s.session?.stream;
     return html`<div part="base" class="base">
-      <video part="video" .srcObject=${s.session?.stream ?? null} .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
+      <video part="video" .srcObject=${stream?.getTracks().length ? stream : null} .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
       ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">Waiting for the stream to start…</span>` : nothing}
       ${this.autoMuted

@@ -127,6 +127,23 @@ describe('elements against the embedded server', () => {
     expect(((await back) as CustomEvent).detail.data).to.equal('hi back');
   });
 
+  it('a page holding a waiting <rtc-player autoplay> still fires its load event', async () => {
+    // Chromium never fires `load` while a <video> holds a MediaStream without tracks.
+    const frame = document.createElement('iframe');
+    const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+    frame.srcdoc =
+      `<script type="module" src="/src/define.ts"></script>` +
+      `<rtc-player server-url="${ws}" stream-id="${uniqueStreamId('noload')}" autoplay muted></rtc-player>`;
+    document.body.append(frame);
+    try {
+      await poll(() => frame.contentDocument?.querySelector('rtc-player')?.getAttribute('state') === 'connecting', 5000, 'player waiting in the frame');
+      await Promise.race([loaded, new Promise((_, reject) => setTimeout(() => reject(new Error('no load event within 5 s')), 5000))]);
+      expect(frame.contentDocument!.readyState).to.equal('complete');
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('50 add/remove cycles of both elements leave no open peer connection, live track or socket', async () => {
     const tracker = installLeakTracker();
     try {
