@@ -14,6 +14,8 @@ import { FaultRuleError, FaultTable } from './faults.js';
 import type { MediaRelay } from './relay/types.js';
 import { createWeriftRelay } from './relay/werift-relay.js';
 import { handleRest, HttpError, readJsonBody, sendJson } from './rest.js';
+import { P2PRelay } from './p2p.js';
+import { RoomRegistry } from './rooms.js';
 import { SignalingHandler, type AppContext } from './signaling-handler.js';
 import { serveFile } from './static-files.js';
 import { AppStore } from './streams.js';
@@ -80,7 +82,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     let ctx = apps.get(name);
     if (!ctx) {
       const settings = appSettings(config, name);
-      ctx = { name, settings, store: new AppStore(name, settings), live: new Map() };
+      ctx = { name, settings, store: new AppStore(name, settings), live: new Map(), rooms: new RoomRegistry(), p2p: new P2PRelay() };
       apps.set(name, ctx);
     }
     return ctx;

@@ -13,7 +13,9 @@ import {
 import type { ServerFrame } from '../core/protocol/messages.js';
 import type { AppSettings } from './config.js';
 import type { FaultTable } from './faults.js';
+import type { P2PPeer, P2PRelay } from './p2p.js';
 import type { IceCandidateInit, MediaRelay, PeerEvents, PlayerPeer, PublisherPeer } from './relay/types.js';
+import type { RoomRegistry } from './rooms.js';
 import type { AppStore, StreamRecord } from './streams.js';
 
 /** What all sessions of one application share. */
@@ -23,6 +25,10 @@ export interface AppContext {
   readonly store: AppStore;
   /** Streams being published now, by id. */
   readonly live: Map<string, PublishSession>;
+  /** Legacy conference rooms (`joinRoom`). */
+  readonly rooms: RoomRegistry;
+  /** Peer-to-peer sessions (`join`). */
+  readonly p2p: P2PRelay;
 }
 
 /** The socket as the handler needs it. */
@@ -66,6 +72,8 @@ export class SignalingHandler {
   private readonly publishes = new Map<string, PublishSession>();
   private readonly plays = new Map<string, PlaySession>();
   private closed = false;
+  /** This socket as a P2P peer (its identity keys its P2P sessions). */
+  private readonly p2pPeer: P2PPeer = { send: (frame) => this.send(frame) };
 
   constructor(
     private readonly socket: FrameSink,
@@ -135,9 +143,19 @@ export class SignalingHandler {
       });
     }
     if (!KNOWN.has(command)) return this.protocolError('unknown_command', { unknownCommand: command.slice(0, 64) });
+    // Room commands name a room; their streamId is optional (joinRoom makes one when absent).
+    if (ROOM_COMMANDS.has(command)) return this.roomCommand(command, streamId, frame);
     if (!streamId) return this.error('noStreamNameSpecified');
     if (!STREAM_ID_PATTERN.test(streamId)) return this.error('invalidStreamName', { streamId: streamId.slice(0, 256) });
 
+    // SDP and candidates go to the P2P relay only for an id this socket joined as a peer;
+    // for publish and play ids they stay with the sessions below.
+    const isP2P =
+      command === 'join' ||
+      command === 'leave' ||
+      command === 'peerMessageCommand' ||
+      ((command === 'takeConfiguration' || command === 'takeCandidate') && this.app.p2p.isJoined(this.p2pPeer, streamId));
+    if (isP2P) return this.p2pCommand(command, streamId, frame);
     switch (command) {
       case 'publish':
         return this.publish(streamId, frame);
@@ -160,6 +178,8 @@ export class SignalingHandler {
   handleClose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.app.p2p.leaveAll(this.p2pPeer);
+    this.app.rooms.leaveAll(this);
     for (const p of [...this.plays.values()]) this.endPlay(p, false);
     for (const p of [...this.publishes.values()]) this.endPublish(p, false);
   }
@@ -230,7 +250,9 @@ export class SignalingHandler {
     const b = session.record.broadcast;
     b.status = 'broadcasting';
     b.startTime = Date.now();
-    this.notify('publish_started', { streamId: session.streamId, subscriberId: '' });
+    // A legacy room member's publish names its room, as AMS does.
+    const room = this.app.rooms.roomOf(this, session.streamId);
+    this.notify('publish_started', { streamId: session.streamId, subscriberId: '', ...(room ? { ATTR_ROOM_NAME: room, room } : {}) });
   }
 
   private endPublish(session: PublishSession, notify: boolean): void {
@@ -430,6 +452,84 @@ export class SignalingHandler {
     this.notify('broadcastObject', { streamId, broadcast: JSON.stringify(record.broadcast) });
   }
 
+  // ------------------------------------------------------------------ legacy rooms
+
+  private roomCommand(command: string, streamId: string | undefined, frame: Json): void {
+    const room = str(frame.room);
+    if (!room) return this.error('no_room_specified');
+    if (!STREAM_ID_PATTERN.test(room)) return this.error('invalidStreamName', { room: room.slice(0, 256) });
+    if (streamId !== undefined && streamId !== '' && !STREAM_ID_PATTERN.test(streamId)) {
+      return this.error('invalidStreamName', { streamId: streamId.slice(0, 256) });
+    }
+    const own = streamId || undefined;
+    const rooms = this.app.rooms;
+    switch (command) {
+      case 'joinRoom': {
+        // `mode` (legacy / mcu / amcu / multitrack) and `role` are accepted and not acted on:
+        // every mode is a legacy room here (no server-side mixing).
+        const joined = rooms.join(room, this, own, str(frame.streamName), str(frame.metadata), (id) =>
+          this.app.live.has(id) || this.app.store.get(id) !== undefined,
+        );
+        if (!joined.ok) return this.error('streamIdInUse', { streamId: own ?? '' });
+        const list = rooms.liveStreams(room, joined.member.streamId, this.liveView);
+        return this.notify('joinedTheRoom', {
+          streamId: joined.member.streamId,
+          streams: list.map((e) => e.streamId),
+          streamList: list,
+          ATTR_ROOM_NAME: room,
+          room,
+          maxTrackCount: -1,
+        });
+      }
+      case 'getRoomInfo': {
+        const list = rooms.liveStreams(room, own, this.liveView);
+        if (list.length === 0) return this.error('no_active_streams_in_room', { room });
+        return this.send({
+          command: 'roomInformation',
+          streams: list.map((e) => e.streamId),
+          streamList: list,
+          ATTR_ROOM_NAME: room,
+          room,
+        });
+      }
+      case 'leaveFromRoom':
+        // Leaving a room this socket is not in is answered the same way (nothing to drop).
+        rooms.leave(room, this, own);
+        return this.notify('leavedFromRoom', { ATTR_ROOM_NAME: room, room });
+    }
+  }
+
+  /** Name and metaData of a stream that is being published and live. */
+  private readonly liveView = (id: string): { name: string; metaData: string | null } | undefined => {
+    const s = this.app.live.get(id);
+    if (!s || s.phase !== 'live') return undefined;
+    return { name: s.record.broadcast.name, metaData: s.record.broadcast.metaData };
+  };
+
+  // ------------------------------------------------------------------ peer-to-peer
+
+  private p2pCommand(command: string, streamId: string, frame: Json): void {
+    const p2p = this.app.p2p;
+    switch (command) {
+      case 'join': {
+        // `multiPeer` and `mode` are accepted; a session is always one pair of peers.
+        const joined = p2p.join(this.p2pPeer, streamId);
+        // A third peer is refused (the reference does not say what AMS answers): the pair is busy.
+        if (!joined.ok) return this.error('streamIdInUse', { streamId });
+        return this.notify('joined', { streamId });
+      }
+      case 'leave':
+        // Leaving an id this socket never joined: there is no peer for it, so AMS's P2P error
+        // `no_peer_associated_before` (the reference does not spell this case out).
+        if (!p2p.leave(this.p2pPeer, streamId)) return this.error('no_peer_associated_before');
+        return this.notify('leaved', { streamId });
+      default:
+        // takeConfiguration / takeCandidate of a joined id, or peerMessageCommand: passed on
+        // unchanged; with no other peer AMS answers `no_peer_associated_before` (no streamId).
+        if (!p2p.relay(this.p2pPeer, streamId, frame)) return this.error('no_peer_associated_before');
+    }
+  }
+
   private send(frame: ServerFrame | Json): void {
     if (this.closed || !this.socket.open) return;
     this.socket.send(JSON.stringify(frame));
@@ -449,4 +549,21 @@ export class SignalingHandler {
 }
 
 /** Commands this server answers (besides `ping` and `getIceServerConfig`). */
-const KNOWN = new Set(['publish', 'play', 'stop', 'takeConfiguration', 'takeCandidate', 'getStreamInfo', 'getBroadcastObject']);
+const KNOWN = new Set([
+  'publish',
+  'play',
+  'stop',
+  'takeConfiguration',
+  'takeCandidate',
+  'getStreamInfo',
+  'getBroadcastObject',
+  'joinRoom',
+  'getRoomInfo',
+  'leaveFromRoom',
+  'join',
+  'leave',
+  'peerMessageCommand',
+]);
+
+/** Legacy room commands: routed before the streamId check. */
+const ROOM_COMMANDS = new Set(['joinRoom', 'getRoomInfo', 'leaveFromRoom']);
