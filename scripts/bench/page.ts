@@ -2,6 +2,7 @@
 // for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
 // Bundled by scripts/bench.mjs with esbuild; never part of the product.
 import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/helpers/ams-client.js';
+import { createSdkPeer } from '../../test/browser/helpers/sdk.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 import '../../src/define.js';
 
@@ -81,23 +82,12 @@ async function sdkPlayer(ws: string, streamId: string): Promise<number[]> {
     video.muted = true;
     video.autoplay = true;
     document.body.append(video);
-    let adaptor: { play(id: string): void; closeWebSocket(): void } | undefined;
-    await new Promise<void>((resolve, reject) => {
-      adaptor = new WebRTCAdaptor({
-        websocket_url: ws,
-        isPlayMode: true,
-        remoteVideoElement: video,
-        mediaConstraints: { video: false, audio: false },
-        peerconnection_config: { iceServers: [] },
-        callback: (info: string) => info === 'initialized' && resolve(),
-        callbackError: (e: string) => e === 'WebSocketNotConnected' && reject(new Error(e)),
-      });
-    });
+    const { adaptor } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
     const t0 = performance.now();
-    adaptor!.play(streamId);
-    await poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'SDK first frame', 5);
+    adaptor.play(streamId);
+    await firstFrame(video);
     times.push(performance.now() - t0);
-    adaptor!.closeWebSocket();
+    adaptor.closeWebSocket();
     video.remove();
     await gap();
   }

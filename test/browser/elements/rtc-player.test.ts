@@ -8,35 +8,14 @@ import { RtcError } from '../../../src/core/errors.js';
 import { PlaySession } from '../../../src/core/session/play-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
 import '../../../src/define.js';
-import type { RtcErrorOverlay } from '../../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
 import { MESSAGES } from '../../../src/elements/rtc-error-overlay/messages.js';
 import { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcErrorEvent } from '../../../src/events/rtc-events.js';
 import { poll, uniqueStreamId } from '../helpers/ams-client.js';
+import { ws, XSS, domStrings, part, overlayOf, overlayPart } from '../helpers/dom.js';
 
-const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
-const XSS = '<img src=x onerror="window.__xss = true">';
-
-/** Every attribute value and text in `root`, its shadow roots included: what the DOM holds. */
-function domStrings(root: Node): string {
-  const out: string[] = [];
-  const walk = (node: Node): void => {
-    if (node.nodeType === Node.TEXT_NODE) out.push(node.nodeValue ?? '');
-    if (node instanceof Element) {
-      for (const a of node.attributes) out.push(`${a.name}=${a.value}`);
-      if (node.shadowRoot) walk(node.shadowRoot);
-    }
-    for (const child of node.childNodes) walk(child);
-  };
-  walk(root);
-  return out.join('\n');
-}
-
-const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const videoOf = (el: RtcPlayer): HTMLVideoElement => part(el, 'video') as HTMLVideoElement;
-const overlayOf = (el: Element): RtcErrorOverlay | null => el.shadowRoot!.querySelector('rtc-error-overlay');
-const overlayPart = (el: Element, name: string): HTMLElement | null => overlayOf(el)?.shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`) ?? null;
 
 const emitFrom = <K extends keyof SessionEvents>(session: object, type: K, detail: SessionEvents[K]): void =>
   (session as { emit(t: K, d: SessionEvents[K]): void }).emit(type, detail);

@@ -7,31 +7,11 @@ import sinon from 'sinon';
 import { RtcError } from '../../../src/core/errors.js';
 import { PublishSession } from '../../../src/core/session/publish-session.js';
 import '../../../src/define.js';
-import type { RtcErrorOverlay } from '../../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
 import { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcCallbackEvent, RtcErrorEvent } from '../../../src/events/rtc-events.js';
 import { uniqueStreamId } from '../helpers/ams-client.js';
+import { ws, XSS, domStrings, part, overlayOf } from '../helpers/dom.js';
 
-const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
-const XSS = '<img src=x onerror="window.__xss = true">';
-
-/** Every attribute value and text in `root`, its shadow roots included: what the DOM holds. */
-function domStrings(root: Node): string {
-  const out: string[] = [];
-  const walk = (node: Node): void => {
-    if (node.nodeType === Node.TEXT_NODE) out.push(node.nodeValue ?? '');
-    if (node instanceof Element) {
-      for (const a of node.attributes) out.push(`${a.name}=${a.value}`);
-      if (node.shadowRoot) walk(node.shadowRoot);
-    }
-    for (const child of node.childNodes) walk(child);
-  };
-  walk(root);
-  return out.join('\n');
-}
-
-const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
-const overlayOf = (el: Element): RtcErrorOverlay | null => el.shadowRoot!.querySelector('rtc-error-overlay');
 const overlayText = (el: Element, name: string): string => overlayOf(el)?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? '';
 
 /** Every element in `root` and in every shadow root below it. */

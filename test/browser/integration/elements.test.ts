@@ -1,12 +1,12 @@
 // <rtc-publisher> and <rtc-player> end to end: the real embedded server over a real socket,
 // the fake camera and microphone, and the official AMS SDK on the other side.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 import '../../../src/define.js';
 import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import { AmsClient, poll, uniqueStreamId } from '../helpers/ams-client.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
+import { createSdkPeer } from '../helpers/sdk.js';
 
 const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 
@@ -56,21 +56,7 @@ describe('elements against the embedded server', () => {
     video.muted = true;
     video.autoplay = true;
     document.body.append(video);
-    const infos: string[] = [];
-    const adaptor = await new Promise<WebRTCAdaptor>((resolve) => {
-      const a: WebRTCAdaptor = new WebRTCAdaptor({
-        websocket_url: ws,
-        isPlayMode: true,
-        remoteVideoElement: video,
-        mediaConstraints: { video: false, audio: false },
-        peerconnection_config: { iceServers: [] },
-        callback: (info: string) => {
-          infos.push(info);
-          if (info === 'initialized') resolve(a);
-        },
-        callbackError: () => undefined,
-      });
-    });
+    const { adaptor, infos } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
     try {
       adaptor.play(streamId);
       await poll(() => infos.includes('play_started'), 10_000, 'SDK play_started');
@@ -86,20 +72,7 @@ describe('elements against the embedded server', () => {
     const local = document.createElement('video');
     local.muted = true;
     document.body.append(local);
-    const infos: string[] = [];
-    const adaptor = await new Promise<WebRTCAdaptor>((resolve) => {
-      const a: WebRTCAdaptor = new WebRTCAdaptor({
-        websocket_url: ws,
-        localVideoElement: local,
-        mediaConstraints: { video: true, audio: true },
-        peerconnection_config: { iceServers: [] },
-        callback: (info: string) => {
-          infos.push(info);
-          if (info === 'initialized') resolve(a);
-        },
-        callbackError: () => undefined,
-      });
-    });
+    const { adaptor, infos } = await createSdkPeer(ws, { localVideoElement: local, mediaConstraints: { video: true, audio: true } });
     try {
       adaptor.publish(streamId);
       await poll(() => infos.includes('publish_started'), 10_000, 'SDK publish_started');

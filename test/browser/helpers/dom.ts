@@ -1,0 +1,28 @@
+/** DOM helpers shared by the element tests. */
+import type { RtcErrorOverlay } from '../../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
+
+/** The embedded server's WebSocket URL (set by web-test-runner.config.mjs). */
+export const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
+
+/** Markup that would run script if it ever reached an HTML sink. */
+export const XSS = '<img src=x onerror="window.__xss = true">';
+
+/** Every attribute value and text in `root`, its shadow roots included: what the DOM holds. */
+export function domStrings(root: Node): string {
+  const out: string[] = [];
+  const walk = (node: Node): void => {
+    if (node.nodeType === Node.TEXT_NODE) out.push(node.nodeValue ?? '');
+    if (node instanceof Element) {
+      for (const a of node.attributes) out.push(`${a.name}=${a.value}`);
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+    for (const child of node.childNodes) walk(child);
+  };
+  walk(root);
+  return out.join('\n');
+}
+
+export const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+export const overlayOf = (el: Element): RtcErrorOverlay | null => el.shadowRoot!.querySelector('rtc-error-overlay');
+export const overlayPart = (el: Element, name: string): HTMLElement | null =>
+  overlayOf(el)?.shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`) ?? null;
