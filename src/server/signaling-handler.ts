@@ -14,7 +14,7 @@ import type { ServerFrame } from '../core/protocol/messages.js';
 import type { AppSettings } from './config.js';
 import type { FaultTable } from './faults.js';
 import type { P2PPeer, P2PRelay } from './p2p.js';
-import type { IceCandidateInit, MediaRelay, PeerEvents, PlayerPeer, PublisherPeer } from './relay/types.js';
+import type { IceCandidateInit, MediaRelay, PeerEvents, PlayerPeer, PublisherPeer, RoomPlayerPeer } from './relay/types.js';
 import type { RoomRegistry } from './rooms.js';
 import type { AppStore, StreamRecord } from './streams.js';
 
@@ -25,6 +25,8 @@ export interface AppContext {
   readonly store: AppStore;
   /** Streams being published now, by id. */
   readonly live: Map<string, PublishSession>;
+  /** Multitrack rooms (main tracks) with live subtracks or room players, by main track id. */
+  readonly mainTracks: Map<string, MainTrack>;
   /** Legacy conference rooms (`joinRoom`). */
   readonly rooms: RoomRegistry;
   /** Peer-to-peer sessions (`join`). */
@@ -53,6 +55,28 @@ export interface PublishSession extends PeerSession {
   record: StreamRecord;
   peer?: PublisherPeer;
   players: Set<PlaySession>;
+  /** The room (main track) this publish is a subtrack of. */
+  mainTrack?: string;
+}
+
+/** A multitrack room: its live subtracks and the sessions playing it. */
+export interface MainTrack {
+  readonly id: string;
+  readonly subtracks: Map<string, PublishSession>;
+  readonly players: Set<RoomPlaySession>;
+}
+
+interface RoomPlaySession extends PeerSession {
+  kind: 'roomPlay';
+  owner: SignalingHandler;
+  room: MainTrack;
+  peer: RoomPlayerPeer;
+  /** Participants whose media this player takes (trackList, userPublishId, enableTrack). */
+  wants(id: string): boolean;
+  /** Participants switched off with `enableTrack`. */
+  disabled: Set<string>;
+  /** This player's own publish id: never sent back, not even its data. */
+  own: string;
 }
 
 interface PlaySession extends PeerSession {
@@ -71,6 +95,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export class SignalingHandler {
   private readonly publishes = new Map<string, PublishSession>();
   private readonly plays = new Map<string, PlaySession>();
+  private readonly roomPlays = new Map<string, RoomPlaySession>();
   private closed = false;
   /** This socket as a P2P peer (its identity keys its P2P sessions). */
   private readonly p2pPeer: P2PPeer = { send: (frame) => this.send(frame) };
@@ -171,6 +196,14 @@ export class SignalingHandler {
         return this.streamInfo(streamId);
       case 'getBroadcastObject':
         return this.broadcastObject(streamId);
+      case 'getSubtracks':
+        return this.subtracks(streamId, frame);
+      case 'getSubtracksCount':
+        return this.notify('subtrackCount', { streamId, count: this.liveSubtracks(streamId).length });
+      case 'updateStreamMetaData':
+        return this.updateMetaData(streamId, frame);
+      case 'enableTrack':
+        return this.enableTrack(streamId, frame);
     }
   }
 
@@ -181,6 +214,7 @@ export class SignalingHandler {
     this.app.p2p.leaveAll(this.p2pPeer);
     this.app.rooms.leaveAll(this);
     for (const p of [...this.plays.values()]) this.endPlay(p, false);
+    for (const p of [...this.roomPlays.values()]) this.endRoomPlay(p, false);
     for (const p of [...this.publishes.values()]) this.endPublish(p, false);
   }
 
@@ -196,6 +230,16 @@ export class SignalingHandler {
     if (settings.publishTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'publish')) {
       return this.error('unauthorized_access', { streamId });
     }
+    const mainTrack = str(frame.mainTrack) || undefined;
+    if (mainTrack !== undefined) {
+      if (!STREAM_ID_PATTERN.test(mainTrack) || mainTrack === streamId) {
+        return this.error('invalidStreamName', { streamId: mainTrack.slice(0, 256) });
+      }
+      // The main track is made on the first subtrack, unless only registered streams may exist.
+      if (settings.acceptOnlyStreamsInDataStore && !store.isRegistered(mainTrack)) {
+        return this.error('not_allowed_unregistered_streams', { streamId: mainTrack });
+      }
+    }
     const record = store.forPublish(streamId, str(frame.streamName));
     const metaData = str(frame.metaData);
     if (metaData) record.broadcast.metaData = metaData;
@@ -207,7 +251,14 @@ export class SignalingHandler {
       pending: [],
       record,
       players: new Set(),
+      ...(mainTrack ? { mainTrack } : {}),
     };
+    if (mainTrack) {
+      record.broadcast.mainTrackStreamId = mainTrack;
+      store.forPublish(mainTrack);
+      // The room can be played from now on (an SDK publishes, then plays the room at once).
+      this.mainTrackOf(mainTrack);
+    }
     this.publishes.set(streamId, session);
     this.app.live.set(streamId, session);
     this.send({ command: 'start', streamId, subscriberId: str(frame.subscriberId) ?? '' });
@@ -253,6 +304,7 @@ export class SignalingHandler {
     // A legacy room member's publish names its room, as AMS does.
     const room = this.app.rooms.roomOf(this, session.streamId);
     this.notify('publish_started', { streamId: session.streamId, subscriberId: '', ...(room ? { ATTR_ROOM_NAME: room, room } : {}) });
+    if (session.mainTrack) this.subtrackStarted(session, session.mainTrack);
   }
 
   private endPublish(session: PublishSession, notify: boolean): void {
@@ -261,20 +313,201 @@ export class SignalingHandler {
     this.publishes.delete(session.streamId);
     if (this.app.live.get(session.streamId) === session) this.app.live.delete(session.streamId);
     for (const player of [...session.players]) player.owner.endPlay(player, true);
+    if (session.mainTrack) this.subtrackEnded(session, session.mainTrack);
     session.peer?.close();
     this.app.store.finish(session.streamId);
     if (notify) this.notify('publish_finished', { streamId: session.streamId, subscriberId: '' });
   }
 
+  // ------------------------------------------------------------------ multitrack rooms
+
+  private mainTrackOf(room: string): MainTrack {
+    let mt = this.app.mainTracks.get(room);
+    if (!mt) {
+      mt = { id: room, subtracks: new Map(), players: new Set() };
+      this.app.mainTracks.set(room, mt);
+    }
+    return mt;
+  }
+
+  private subtrackStarted(session: PublishSession, room: string): void {
+    const mt = this.mainTrackOf(room);
+    mt.subtracks.set(session.streamId, session);
+    const main = this.app.store.forPublish(room).broadcast;
+    if (!main.subTrackStreamIds.includes(session.streamId)) main.subTrackStreamIds.push(session.streamId);
+    if (main.status !== 'broadcasting') {
+      main.status = 'broadcasting';
+      main.startTime = Date.now();
+    }
+    for (const player of [...mt.players]) player.owner.subtrackAdded(player, session);
+  }
+
+  private subtrackEnded(session: PublishSession, room: string): void {
+    const mt = this.app.mainTracks.get(room);
+    const record = this.app.store.get(room);
+    if (record && record.broadcast.subTrackStreamIds.includes(session.streamId)) {
+      const b = record.broadcast;
+      b.subTrackStreamIds = b.subTrackStreamIds.filter((id) => id !== session.streamId);
+      // The main track broadcasts while it has a live subtrack (unless it is a live stream itself).
+      if (b.subTrackStreamIds.length === 0 && !this.app.live.has(room)) b.status = record.registered ? 'finished' : 'created';
+    }
+    if (mt && mt.subtracks.get(session.streamId) === session) {
+      mt.subtracks.delete(session.streamId);
+      for (const player of [...mt.players]) player.owner.subtrackRemoved(player, session.streamId);
+    }
+    this.dropRoomIfIdle(room);
+  }
+
+  /** Forgets a room with no live subtrack and no player (and its main track, unless registered). */
+  private dropRoomIfIdle(room: string): void {
+    const mt = this.app.mainTracks.get(room);
+    if (mt && (mt.subtracks.size > 0 || mt.players.size > 0)) return;
+    for (const s of this.app.live.values()) if (s.mainTrack === room && !stopped(s)) return;
+    this.app.mainTracks.delete(room);
+    const record = this.app.store.get(room);
+    if (record && !record.registered && record.broadcast.subTrackStreamIds.length === 0 && !this.app.live.has(room)) {
+      this.app.store.finish(room);
+    }
+  }
+
+  subtrackAdded(player: RoomPlaySession, sub: PublishSession): void {
+    if (stopped(player) || sub.streamId === player.own || sub.owner === this) return;
+    this.notify('subtrackAdded', { trackId: sub.streamId, mainTrack: player.room.id, streamId: player.room.id });
+    if (sub.peer) player.peer.addSource(sub.peer, player.wants(sub.streamId));
+  }
+
+  subtrackRemoved(player: RoomPlaySession, id: string): void {
+    if (stopped(player) || id === player.own) return;
+    this.notify('subtrackRemoved', { trackId: id, mainTrack: player.room.id, streamId: player.room.id });
+    player.peer.removeSource(id);
+  }
+
+  private liveSubtracks(room: string): PublishSession[] {
+    const mt = this.app.mainTracks.get(room);
+    return mt ? [...mt.subtracks.values()].filter((s) => s.phase === 'live') : [];
+  }
+
+  private subtracks(room: string, frame: Json): void {
+    const offset = typeof frame.offset === 'number' && frame.offset >= 0 ? Math.floor(frame.offset) : 0;
+    const size = typeof frame.size === 'number' && frame.size >= 0 ? Math.floor(frame.size) : 50;
+    const list = this.liveSubtracks(room)
+      .slice(offset, offset + size)
+      .map((s) => JSON.stringify(s.record.broadcast));
+    this.notify('subtrackList', { streamId: room, subtrackList: list });
+  }
+
+  private updateMetaData(streamId: string, frame: Json): void {
+    const record = this.app.store.get(streamId);
+    if (!record) return this.error('no_stream_exist', { streamId, error_code: '404' });
+    const m = frame.metaData;
+    record.broadcast.metaData = m === undefined || m === null ? null : typeof m === 'string' ? m : JSON.stringify(m);
+  }
+
+  private enableTrack(room: string, frame: Json): void {
+    const player = this.roomPlays.get(room);
+    const trackId = str(frame.trackId);
+    if (!player || !trackId) return;
+    // The SDK's track ids may come with the ARDAMSv / ARDAMSa prefix.
+    const id = /^ARDAMS[av]/.test(trackId) && !player.room.subtracks.has(trackId) ? trackId.slice(7) : trackId;
+    const enabled = frame.enabled !== false && frame.enabled !== 'false';
+    if (enabled) player.disabled.delete(id);
+    else player.disabled.add(id);
+    if (player.room.subtracks.has(id)) player.peer.setMedia(id, player.wants(id));
+  }
+
+  private playRoom(mt: MainTrack, frame: Json): void {
+    const room = mt.id;
+    const own = str(frame.userPublishId) ?? '';
+    const include = new Set<string>();
+    const exclude = new Set<string>();
+    if (Array.isArray(frame.trackList)) {
+      for (const t of frame.trackList) {
+        if (typeof t !== 'string' || t === '') continue;
+        if (t.startsWith('!')) exclude.add(t.slice(1));
+        else include.add(t);
+      }
+    }
+    const disabled = new Set<string>();
+    const session = {
+      kind: 'roomPlay',
+      owner: this,
+      streamId: room,
+      phase: 'negotiating',
+      pending: [],
+      room: mt,
+      own,
+      disabled,
+      wants: (id: string) => id !== own && !exclude.has(id) && (include.size === 0 || include.has(id)) && !disabled.has(id),
+    } as Omit<RoomPlaySession, 'peer'> as RoomPlaySession;
+    session.peer = this.relay.createRoomPlayer(room, {
+      ...this.peerEvents(session, () => this.roomPlayStarted(session)),
+      onRenegotiate: (offer) => {
+        if (stopped(session)) return;
+        this.send({ command: 'takeConfiguration', streamId: room, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
+      },
+    });
+    this.roomPlays.set(room, session);
+    mt.players.add(session);
+    for (const sub of mt.subtracks.values()) {
+      if (sub.streamId !== own && sub.owner !== this && sub.peer && sub.phase === 'live') session.peer.addSource(sub.peer, session.wants(sub.streamId));
+    }
+    void this.offerToRoomPlayer(session);
+  }
+
+  private async offerToRoomPlayer(session: RoomPlaySession): Promise<void> {
+    let offer: { sdp: string; idMapping: Record<string, string> };
+    try {
+      offer = await session.peer.createOffer();
+    } catch {
+      if (stopped(session)) return;
+      this.error('notSetLocalDescription', { streamId: session.streamId, subscriberId: '' });
+      return this.endRoomPlay(session, false);
+    }
+    if (stopped(session)) return;
+    this.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
+  }
+
+  private async acceptRoomAnswer(session: RoomPlaySession, sdp: string): Promise<void> {
+    try {
+      await session.peer.acceptAnswer(sdp);
+    } catch {
+      if (stopped(session)) return;
+      this.error('notSetRemoteDescription', { streamId: session.streamId, subscriberId: '' });
+      return this.endRoomPlay(session, false);
+    }
+    if (stopped(session) || session.phase !== 'negotiating') return;
+    session.phase = 'connecting';
+    this.flushCandidates(session, session.peer);
+  }
+
+  private roomPlayStarted(session: RoomPlaySession): void {
+    if (stopped(session)) return;
+    session.phase = 'live';
+    this.notify('play_started', { streamId: session.streamId, subscriberId: '' });
+  }
+
+  endRoomPlay(session: RoomPlaySession, notify: boolean): void {
+    if (stopped(session)) return;
+    session.phase = 'stopped';
+    this.roomPlays.delete(session.streamId);
+    session.room.players.delete(session);
+    session.peer.close();
+    this.dropRoomIfIdle(session.room.id);
+    if (notify) this.notify('play_finished', { streamId: session.streamId, subscriberId: '' });
+  }
+
   // ------------------------------------------------------------------ play
 
   private play(streamId: string, frame: Json): void {
-    if (this.plays.has(streamId)) return this.error('already_playing', { streamId });
+    if (this.plays.has(streamId) || this.roomPlays.has(streamId)) return this.error('already_playing', { streamId });
     const { store, settings } = this.app;
     if (settings.playTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'play')) {
       return this.error('unauthorized_access', { streamId });
     }
     const source = this.app.live.get(streamId);
+    // A room (main track) that has, or had while being played, subtracks.
+    const mt = this.app.mainTracks.get(streamId);
+    if (!source && mt) return this.playRoom(mt, frame);
     if (!source || source.phase !== 'live' || !source.peer) {
       return this.error('no_stream_exist', { streamId, error_code: '404', information: 'stream is not live' });
     }
@@ -353,6 +586,8 @@ export class SignalingHandler {
   private stop(streamId: string): void {
     const play = this.plays.get(streamId);
     if (play) this.endPlay(play, true);
+    const roomPlay = this.roomPlays.get(streamId);
+    if (roomPlay) this.endRoomPlay(roomPlay, true);
     const pub = this.publishes.get(streamId);
     if (pub) this.endPublish(pub, true);
   }
@@ -380,11 +615,17 @@ export class SignalingHandler {
       }
       return this.acceptPlayAnswer(play, sdp);
     }
+    const roomPlay = this.roomPlays.get(streamId);
+    if (type === 'answer' && roomPlay && !stopped(roomPlay)) {
+      // The answer to the first offer, or to a renegotiation offer after a participant change.
+      return this.acceptRoomAnswer(roomPlay, sdp ?? '');
+    }
     // An SDP for no session of this socket, or of the wrong type: AMS ignores it; so do we.
   }
 
   private takeCandidate(streamId: string, frame: Json): void {
-    const session: PublishSession | PlaySession | undefined = this.publishes.get(streamId) ?? this.plays.get(streamId);
+    const session: PublishSession | PlaySession | RoomPlaySession | undefined =
+      this.publishes.get(streamId) ?? this.plays.get(streamId) ?? this.roomPlays.get(streamId);
     const candidate = str(frame.candidate);
     if (!session || candidate === undefined || candidate === '') return;
     const label = typeof frame.label === 'number' ? frame.label : Number(frame.label);
@@ -397,13 +638,13 @@ export class SignalingHandler {
     else void session.peer?.addCandidate(c).catch(() => undefined);
   }
 
-  private flushCandidates(session: PeerSession, peer: PublisherPeer | PlayerPeer): void {
+  private flushCandidates(session: PeerSession, peer: PublisherPeer | PlayerPeer | RoomPlayerPeer): void {
     const queued = session.pending ?? [];
     session.pending = null;
     for (const c of queued) void peer.addCandidate(c).catch(() => undefined);
   }
 
-  private peerEvents(session: PublishSession | PlaySession, started: () => void): PeerEvents {
+  private peerEvents(session: PublishSession | PlaySession | RoomPlaySession, started: () => void): PeerEvents {
     return {
       onCandidate: (c) => {
         if (stopped(session)) return;
@@ -420,6 +661,7 @@ export class SignalingHandler {
       onMediaStarted: started,
       onClosed: () => {
         if (session.kind === 'publish') this.endPublish(session, true);
+        else if (session.kind === 'roomPlay') this.endRoomPlay(session, true);
         else this.endPlay(session, true);
       },
     };
@@ -557,6 +799,10 @@ const KNOWN = new Set([
   'takeCandidate',
   'getStreamInfo',
   'getBroadcastObject',
+  'getSubtracks',
+  'getSubtracksCount',
+  'updateStreamMetaData',
+  'enableTrack',
   'joinRoom',
   'getRoomInfo',
   'leaveFromRoom',

@@ -63,9 +63,39 @@ export interface PlayerPeer {
   close(): void;
 }
 
+export interface RoomPlayerEvents extends PeerEvents {
+  /**
+   * The room's participants changed after the first answer: a new server offer on the same
+   * stream id, to send as `takeConfiguration` (the client answers it through `acceptAnswer`).
+   */
+  onRenegotiate(offer: { sdp: string; idMapping: IdMapping }): void;
+}
+
+/**
+ * A player of a multitrack room (main track): one connection carrying every added source's
+ * audio and video (`ARDAMSv<id>` / `ARDAMSa<id>`) and a data channel that carries the sources'
+ * data channel messages. Source changes after the first answer renegotiate (`onRenegotiate`).
+ */
+export interface RoomPlayerPeer {
+  /** The first offer: the data channel, then the m-lines of the sources added so far. */
+  createOffer(): Promise<{ sdp: string; idMapping: IdMapping }>;
+  /** Applies the client's answer to the first offer or to a renegotiation offer. Rejects with `SdpError`. */
+  acceptAnswer(sdp: string): Promise<void>;
+  addCandidate(candidate: IceCandidateInit): Promise<void>;
+  /** Adds a participant: its data always, its audio and video when `media`. */
+  addSource(source: PublisherPeer, media: boolean): void;
+  /** Drops a participant (its m-lines go inactive). */
+  removeSource(streamId: string): void;
+  /** Starts or stops forwarding a participant's audio and video (`enableTrack`). */
+  setMedia(streamId: string, media: boolean): void;
+  /** Idempotent. */
+  close(): void;
+}
+
 export interface MediaRelay {
   createPublisher(streamId: string, events: PeerEvents): PublisherPeer;
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer;
+  createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer;
   /** Closes every peer connection. */
   close(): Promise<void>;
 }

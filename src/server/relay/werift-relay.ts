@@ -58,9 +58,9 @@ const KEYFRAME_GATE_MS = 1500;
 /** Data channel messages kept for a player whose channel is not open yet. */
 const MAX_PENDING_MESSAGES = 256;
 
-const RTCP_PSFB = 206;
-const PSFB_PLI = 1;
-const PSFB_FIR = 4;
+export const RTCP_PSFB = 206;
+export const PSFB_PLI = 1;
+export const PSFB_FIR = 4;
 
 interface NetworkPolicy {
   config: ConstructorParameters<typeof RTCPeerConnection>[0];
@@ -109,10 +109,10 @@ function networkPolicy(announcedHosts: string[] | undefined): NetworkPolicy {
   };
 }
 
-const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Runs a callback of the signaling handler without letting it throw into werift. */
-function safely(fn: () => void): void {
+export function safely(fn: () => void): void {
   try {
     fn();
   } catch {
@@ -160,11 +160,11 @@ async function sendCloseNotify(transport: RTCDtlsTransport): Promise<void> {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-type DataMessage = string | Buffer;
+export type DataMessage = string | Buffer;
 
-const isEmpty = (m: DataMessage): boolean => m.length === 0;
+export const isEmpty = (m: DataMessage): boolean => m.length === 0;
 
-function sendData(channel: RTCDataChannel | undefined, message: DataMessage): boolean {
+export function sendData(channel: RTCDataChannel | undefined, message: DataMessage): boolean {
   if (!channel || channel.readyState !== 'open') return false;
   try {
     channel.send(message);
@@ -175,7 +175,7 @@ function sendData(channel: RTCDataChannel | undefined, message: DataMessage): bo
 }
 
 /** Things publisher and player share: the werift connection, its lifecycle and candidates. */
-abstract class Peer {
+export abstract class Peer {
   protected pc: RTCPeerConnection | undefined;
   protected closed = false;
   private mediaStarted = false;
@@ -272,9 +272,19 @@ abstract class Peer {
   }
 }
 
-class WeriftPublisher extends Peer implements PublisherPeer {
+/** What a publisher forwards to: a player, or one source slot of a room player. */
+export interface RtpSink {
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void;
+  sendToPlayer(message: DataMessage): void;
+  /** Connected, forwarding video, and no keyframe sent yet. */
+  readonly waitingForKeyframe: boolean;
+  /** The publisher is going away. */
+  close(): void;
+}
+
+export class WeriftPublisher extends Peer implements PublisherPeer {
   readonly kinds = new Set<MediaKind>();
-  readonly players = new Set<WeriftPlayer>();
+  readonly players = new Set<RtpSink>();
   videoCodec: RTCRtpCodecParameters | undefined;
   audioCodec: RTCRtpCodecParameters | undefined;
   private videoName: VideoCodecName | undefined;
@@ -393,14 +403,14 @@ class WeriftPublisher extends Peer implements PublisherPeer {
     sendData(channel, message);
   }
 
-  attach(player: WeriftPlayer): void {
+  attach(player: RtpSink): void {
     if (this.closed) return;
     this.players.add(player);
     this.timer ??= setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
 
-  detach(player: WeriftPlayer): void {
+  detach(player: RtpSink): void {
     this.players.delete(player);
     if (this.players.size === 0 && this.timer) {
       clearInterval(this.timer);
@@ -452,7 +462,7 @@ interface Forwarder {
   started: boolean;
 }
 
-class WeriftPlayer extends Peer implements PlayerPeer {
+class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private readonly forwarders = new Map<MediaKind, Forwarder>();
   private channel: RTCDataChannel | undefined;
   private pending: DataMessage[] = [];
@@ -585,9 +595,9 @@ class WeriftPlayer extends Peer implements PlayerPeer {
   }
 }
 
-export class WeriftRelay implements MediaRelay {
+export class WeriftRelay implements Omit<MediaRelay, 'createRoomPlayer'> {
   readonly policy: NetworkPolicy;
-  private readonly peers = new Set<Peer>();
+  protected readonly peers = new Set<Peer>();
 
   constructor(options: WeriftRelayOptions = {}) {
     this.policy = networkPolicy(options.announcedHosts);
@@ -618,6 +628,6 @@ export class WeriftRelay implements MediaRelay {
   }
 }
 
-export function createWeriftRelay(options?: WeriftRelayOptions): MediaRelay {
+export function createWeriftRelay(options?: WeriftRelayOptions): WeriftRelay {
   return new WeriftRelay(options);
 }

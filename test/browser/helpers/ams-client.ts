@@ -149,6 +149,10 @@ export class PlaySession extends Session {
   readonly trackIds: string[] = [];
   readonly streams: MediaStream[] = [];
   readonly channel: Promise<RTCDataChannel>;
+  /** Offers answered so far (more than one: the server renegotiated, e.g. a room changed). */
+  offers = 0;
+  /** performance.now() when the latest offer arrived. */
+  lastOfferAt = 0;
 
   constructor(client: AmsClient, streamId: string) {
     super(client, streamId);
@@ -168,6 +172,9 @@ export class PlaySession extends Session {
   async onConfiguration(f: Frame): Promise<void> {
     if (f.type !== 'offer') throw new Error(`player got ${String(f.type)}`);
     if (!f.idMapping || typeof f.idMapping !== 'object') throw new Error('play offer without idMapping');
+    // A later offer on the same play is a renegotiation: answered the same way, its idMapping
+    // replaces the previous one.
+    this.lastOfferAt = performance.now();
     this.idMapping = f.idMapping as Record<string, string>;
     this.offerSdp = String(f.sdp);
     await this.remoteDescription({ type: 'offer', sdp: this.offerSdp });
@@ -176,6 +183,7 @@ export class PlaySession extends Session {
     answer.sdp = answer.sdp?.replace('useinbandfec=1', 'useinbandfec=1; stereo=1');
     await this.pc.setLocalDescription(answer);
     this.client.send({ command: 'takeConfiguration', streamId: this.streamId, type: 'answer', sdp: answer.sdp });
+    this.offers++;
   }
 
   /** Milliseconds from the `play` request until the first decoded video frame. */
@@ -257,7 +265,7 @@ export class AmsClient {
   }
 
   /** Publishes `stream`; resolves once the server sent `publish_started`. */
-  async publish(streamId: string, stream: MediaStream): Promise<PublishSession> {
+  async publish(streamId: string, stream: MediaStream, options: { mainTrack?: string } = {}): Promise<PublishSession> {
     const session = new PublishSession(this, streamId, stream);
     this.sessions.set(streamId, session);
     this.send({
@@ -267,7 +275,7 @@ export class AmsClient {
       subscriberId: '',
       subscriberCode: '',
       streamName: streamId,
-      mainTrack: '',
+      mainTrack: options.mainTrack ?? '',
       video: stream.getVideoTracks().length > 0,
       audio: stream.getAudioTracks().length > 0,
       metaData: '',
@@ -278,7 +286,7 @@ export class AmsClient {
   }
 
   /** Sends `play`; returns at once (await `started` for `play_started`). */
-  play(streamId: string): { session: PlaySession; started: Promise<Frame> } {
+  play(streamId: string, options: { userPublishId?: string; trackList?: string[] } = {}): { session: PlaySession; started: Promise<Frame> } {
     const session = new PlaySession(this, streamId);
     this.sessions.set(streamId, session);
     this.send({
@@ -286,12 +294,12 @@ export class AmsClient {
       streamId,
       token: '',
       room: '',
-      trackList: [],
+      trackList: options.trackList ?? [],
       subscriberId: '',
       subscriberCode: '',
       viewerInfo: '',
       role: '',
-      userPublishId: '',
+      userPublishId: options.userPublishId ?? '',
     });
     return { session, started: this.notification('play_started', streamId) };
   }

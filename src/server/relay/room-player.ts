@@ -1,0 +1,342 @@
+/**
+ * Multitrack conference play: one werift connection from the server to a browser carrying every
+ * participant of a room (main track), plus a data channel labelled with the room id. Each participant gets
+ * a `sendonly` audio and video transceiver with the stream id = participant id and the AMS track
+ * ids; a participant joining or leaving makes a new server offer on the same connection
+ * (changes wait while an offer is outstanding). Freed transceivers go `inactive` and are reused
+ * for later participants, so the SDP does not grow forever.
+ */
+import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, type RTCDataChannel, type RTCRtpTransceiver } from 'werift';
+import { trackIdFor } from '../../core/protocol/ams.js';
+import type { IdMapping } from '../../core/protocol/messages.js';
+import { filterCandidates, isUsableSdp } from './sdp.js';
+import {
+  SdpError,
+  type MediaKind,
+  type PublisherPeer,
+  type RoomPlayerEvents,
+  type RoomPlayerPeer,
+} from './types.js';
+import {
+  PSFB_FIR,
+  PSFB_PLI,
+  Peer,
+  RTCP_PSFB,
+  WeriftPublisher,
+  WeriftRelay,
+  errorMessage,
+  type WeriftRelayOptions,
+  isEmpty,
+  safely,
+  sendData,
+  type DataMessage,
+  type RtpSink,
+} from './werift-relay.js';
+
+/** A participant that got no keyframe after this long starts on whatever arrives. */
+const KEYFRAME_GATE_MS = 1500;
+const MAX_PENDING_MESSAGES = 256;
+
+interface Lane {
+  transceiver: RTCRtpTransceiver;
+  /** Video: nothing forwarded until a keyframe (or the gate times out). */
+  started: boolean;
+  /** A reused transceiver: the next packet restarts its sequence and timestamp. */
+  rebase: boolean;
+  assignedAt: number;
+}
+
+class Slot implements RtpSink {
+  readonly lanes = new Map<MediaKind, Lane>();
+  removed = false;
+
+  constructor(
+    readonly owner: WeriftRoomPlayer,
+    readonly source: WeriftPublisher,
+    public media: boolean,
+  ) {}
+
+  get id(): string {
+    return this.source.streamId;
+  }
+
+  /** Kinds this slot should have m-lines for now. */
+  wantedKinds(): MediaKind[] {
+    if (this.removed || !this.media) return [];
+    const kinds: MediaKind[] = [];
+    // The room connection negotiates VP8 only: an H.264 publisher is heard, not seen.
+    if (this.source.kinds.has('video') && this.source.videoCodec?.name.toLowerCase() === 'vp8') kinds.push('video');
+    if (this.source.kinds.has('audio')) kinds.push('audio');
+    return kinds;
+  }
+
+  get waitingForKeyframe(): boolean {
+    const lane = this.lanes.get('video');
+    return this.owner.isConnected && lane !== undefined && !lane.started;
+  }
+
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+    this.owner.forward(this, kind, rtp, keyframe);
+  }
+
+  sendToPlayer(message: DataMessage): void {
+    this.owner.sendToPlayer(message);
+  }
+
+  close(): void {
+    this.owner.removeSource(this.id);
+  }
+}
+
+export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
+  private readonly slots = new Map<string, Slot>();
+  private readonly owners = new Map<RTCRtpTransceiver, Slot>();
+  private readonly free: RTCRtpTransceiver[] = [];
+  /** Transceivers made inactive in the outstanding offer: reusable once it is answered. */
+  private freedInOffer: RTCRtpTransceiver[] = [];
+  private channel: RTCDataChannel | undefined;
+  private pending: DataMessage[] = [];
+  private connected = false;
+  private answered = false;
+  private offerOutstanding = false;
+  private dirty = false;
+  /** Slots that got m-lines in the outstanding offer: they need a keyframe once it is answered. */
+  private fresh = new Set<Slot>();
+
+  constructor(
+    relay: WeriftRelay,
+    roomId: string,
+    private readonly roomEvents: RoomPlayerEvents,
+  ) {
+    super(relay, roomEvents);
+    const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+    const pc = this.createPc({
+      video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback })],
+      audio: [useOPUS()],
+    });
+    // werift places the data channel after the first offer's media m-lines; inactive m-lines are
+    // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
+    const channel = pc.createDataChannel(roomId, { ordered: true });
+    this.channel = channel;
+    channel.stateChanged.subscribe((state) => {
+      if (state === 'open') this.flush();
+    });
+    // Messages a room player sends on the room channel are not relayed (see the README).
+    channel.onMessage.subscribe(() => undefined);
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.closed;
+  }
+
+  // ---------------------------------------------------------------- sources
+
+  addSource(source: PublisherPeer, media: boolean): void {
+    if (this.closed || !(source instanceof WeriftPublisher)) return;
+    const existing = this.slots.get(source.streamId);
+    if (existing && existing.source === source) return this.setMedia(source.streamId, media);
+    if (existing) this.removeSource(source.streamId);
+    const slot = new Slot(this, source, media);
+    this.slots.set(source.streamId, slot);
+    source.attach(slot);
+    this.changed();
+  }
+
+  removeSource(streamId: string): void {
+    const slot = this.slots.get(streamId);
+    if (!slot) return;
+    this.slots.delete(streamId);
+    slot.removed = true;
+    slot.source.detach(slot);
+    if (this.closed) return;
+    this.changed();
+  }
+
+  setMedia(streamId: string, media: boolean): void {
+    const slot = this.slots.get(streamId);
+    if (!slot || slot.media === media) return;
+    slot.media = media;
+    this.changed();
+  }
+
+  // ---------------------------------------------------------------- negotiation
+
+  private changed(): void {
+    if (this.closed) return;
+    if (!this.answered || this.offerOutstanding) {
+      this.dirty = true;
+      return;
+    }
+    void this.renegotiate();
+  }
+
+  /** Brings the transceivers in line with the slots (only while signaling is stable). */
+  private sync(): void {
+    const pc = this.pc!;
+    const all = [...this.slots.values(), ...new Set(this.owners.values())].filter((s, i, a) => a.indexOf(s) === i);
+    for (const slot of all) {
+      const wanted = slot.wantedKinds();
+      for (const [kind, lane] of [...slot.lanes]) {
+        if (wanted.includes(kind)) continue;
+        slot.lanes.delete(kind);
+        this.owners.delete(lane.transceiver);
+        lane.transceiver.setDirection('inactive');
+        this.freedInOffer.push(lane.transceiver);
+      }
+      for (const kind of wanted) {
+        if (slot.lanes.has(kind)) continue;
+        const stream = new MediaStream({ id: slot.id });
+        const reuse = this.free.findIndex((t) => t.kind === kind);
+        let transceiver: RTCRtpTransceiver;
+        if (reuse >= 0) {
+          transceiver = this.free.splice(reuse, 1)[0]!;
+          transceiver.setDirection('sendonly');
+          transceiver.sender.setStreams([stream]);
+        } else {
+          transceiver = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+          transceiver.sender.onRtcp.subscribe((packet) => {
+            const p = packet as { type?: number; feedback?: { count?: number } };
+            if (p.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR)) {
+              this.owners.get(transceiver)?.source.requestKeyframe();
+            }
+          });
+        }
+        // The track id the browser sees (msid), as AMS names it.
+        (transceiver.sender as { trackId: string }).trackId = trackIdFor(kind, slot.id);
+        slot.lanes.set(kind, { transceiver, started: kind === 'audio', rebase: reuse >= 0, assignedAt: performance.now() });
+        this.owners.set(transceiver, slot);
+        this.fresh.add(slot);
+      }
+    }
+  }
+
+  private async offer(): Promise<{ sdp: string; idMapping: IdMapping }> {
+    const pc = this.pc!;
+    this.dirty = false;
+    this.sync();
+    this.offerOutstanding = true;
+    await pc.setLocalDescription(await pc.createOffer());
+    if (this.closed) throw new Error('player is closed');
+    let sdp = filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.relay.policy.allowLocal(c));
+    // werift writes an inactive m-line with port 0, which the browser takes as rejected (and
+    // then refuses to bundle or reuse it): keep it a live, inactive section.
+    sdp = sdp.replace(/^m=(audio|video) 0 /gm, 'm=$1 9 ');
+    const idMapping: IdMapping = {};
+    for (const [t, slot] of this.owners) {
+      if (t.mid !== null) idMapping[t.mid] = trackIdFor(t.kind as MediaKind, slot.id);
+    }
+    return { sdp, idMapping };
+  }
+
+  async createOffer(): Promise<{ sdp: string; idMapping: IdMapping }> {
+    if (this.closed) throw new Error('player is closed');
+    const result = await this.offer();
+    this.trickle(result.sdp);
+    return result;
+  }
+
+  private async renegotiate(): Promise<void> {
+    let result: { sdp: string; idMapping: IdMapping };
+    try {
+      result = await this.offer();
+    } catch {
+      return;
+    }
+    if (this.closed) return;
+    safely(() => this.roomEvents.onRenegotiate(result));
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    if (this.closed || !this.pc) throw new SdpError('player is closed');
+    if (!this.offerOutstanding) throw new SdpError('no offer is outstanding');
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable answer');
+    try {
+      const answer = filterCandidates(sdp, (c) => this.relay.policy.allowRemote(c));
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    } catch (e) {
+      throw new SdpError(errorMessage(e));
+    }
+    this.offerOutstanding = false;
+    this.answered = true;
+    this.free.push(...this.freedInOffer);
+    this.freedInOffer = [];
+    const fresh = [...this.fresh];
+    this.fresh.clear();
+    // A keyframe for every participant that just got m-lines, once the browser can use it.
+    if (this.connected) for (const slot of fresh) if (slot.lanes.has('video')) slot.source.requestKeyframe();
+    if (this.dirty) void this.renegotiate();
+  }
+
+  protected onConnected(): void {
+    if (this.connected) return;
+    this.connected = true;
+    const now = performance.now();
+    for (const slot of this.slots.values()) {
+      const video = slot.lanes.get('video');
+      if (video) {
+        video.assignedAt = now;
+        slot.source.requestKeyframe();
+      }
+    }
+    this.startMedia();
+  }
+
+  // ---------------------------------------------------------------- forwarding
+
+  forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+    if (!this.connected || this.closed || slot.removed) return;
+    const lane = slot.lanes.get(kind);
+    if (!lane) return;
+    if (!lane.started) {
+      if (!keyframe && performance.now() - lane.assignedAt < KEYFRAME_GATE_MS) return;
+      lane.started = true;
+    }
+    const header = new RtpHeader({ ...rtp.header, extension: false, extensions: [] });
+    const sender = lane.transceiver.sender;
+    if (lane.rebase) {
+      lane.rebase = false;
+      try {
+        sender.replaceRTP({ sequenceNumber: header.sequenceNumber, timestamp: header.timestamp }, true);
+      } catch {
+        /* keep forwarding */
+      }
+    }
+    void sender.sendRtp(new RtpPacket(header, rtp.payload)).catch(() => undefined);
+  }
+
+  sendToPlayer(message: DataMessage): void {
+    if (this.closed || isEmpty(message)) return;
+    if (sendData(this.channel, message)) return;
+    if (this.channel?.readyState === 'closed' || this.channel?.readyState === 'closing') return;
+    if (this.pending.length < MAX_PENDING_MESSAGES) this.pending.push(message);
+  }
+
+  private flush(): void {
+    const queued = this.pending;
+    this.pending = [];
+    for (const m of queued) sendData(this.channel, m);
+  }
+
+  protected release(): void {
+    this.pending = [];
+    for (const slot of this.slots.values()) {
+      slot.removed = true;
+      slot.source.detach(slot);
+    }
+    this.slots.clear();
+    this.relay.forget(this);
+  }
+}
+
+/** The werift relay with multitrack room players. */
+export class WeriftConferenceRelay extends WeriftRelay {
+  createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer {
+    const peer = new WeriftRoomPlayer(this, roomId, events);
+    this.peers.add(peer);
+    return peer;
+  }
+}
+
+export function createWeriftConferenceRelay(options?: WeriftRelayOptions): WeriftConferenceRelay {
+  return new WeriftConferenceRelay(options);
+}
