@@ -67,10 +67,19 @@ export interface RtcStateChangeDetail {
 }
 export type RtcStateChangeEvent = CustomEvent<RtcStateChangeDetail>;
 
+/** `rtc-participant-joined` / `rtc-participant-left` (`<rtc-room>`). */
+export interface RtcParticipantDetail {
+  streamId: string;
+  name: string;
+}
+export type RtcParticipantEvent = CustomEvent<RtcParticipantDetail>;
+
 /** Every event the elements dispatch. */
 export interface RtcEventMap extends RtcCallbackEventMap {
   'rtc-error': RtcErrorEvent;
   'rtc-state-change': RtcStateChangeEvent;
+  'rtc-participant-joined': RtcParticipantEvent;
+  'rtc-participant-left': RtcParticipantEvent;
 }
 
 declare global {

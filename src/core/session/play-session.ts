@@ -53,13 +53,13 @@ export class PlaySession extends Session<PlayOptions> {
       command: 'play',
       streamId: o.streamId,
       token,
-      room: '',
+      room: o.room ?? '',
       trackList: [],
       subscriberId: '',
       subscriberCode: '',
       viewerInfo: '',
       role: '',
-      userPublishId: '',
+      userPublishId: o.userPublishId ?? '',
     });
     if (!this.waiting) this.watchdog('play');
   }

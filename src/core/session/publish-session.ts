@@ -30,7 +30,7 @@ export class PublishSession extends Session<PublishOptions> {
       subscriberId: '',
       subscriberCode: '',
       streamName: o.streamName ?? '',
-      mainTrack: '',
+      mainTrack: o.mainTrack ?? '',
       video: o.stream.getVideoTracks().length > 0,
       audio: o.stream.getAudioTracks().length > 0,
       metaData: o.metaData ?? '',

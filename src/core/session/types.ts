@@ -91,6 +91,12 @@ export interface PublishOptions extends CommonOptions {
   metaData?: string;
   /** Video `maxBitrate` in kbps; 0 or absent: no cap. */
   maxBitrateKbps?: number;
+  /** Conference room (multitrack main track) to publish into. */
+  mainTrack?: string;
 }
 
-export type PlayOptions = CommonOptions;
+export interface PlayOptions extends CommonOptions {
+  /** Own stream id when playing a conference room: the server leaves our tracks out. */
+  userPublishId?: string;
+  room?: string;
+}
