@@ -451,21 +451,10 @@ export class SignalingHandler {
     for (const sub of mt.subtracks.values()) {
       if (sub.streamId !== own && sub.owner !== this && sub.peer && sub.phase === 'live') session.peer.addSource(sub.peer, session.wants(sub.streamId));
     }
-    void this.offerToRoomPlayer(session);
+    void this.sendOffer(session, session.peer, () => this.endRoomPlay(session, false));
   }
 
-  private async offerToRoomPlayer(session: RoomPlaySession): Promise<void> {
-    let offer: { sdp: string; idMapping: Record<string, string> };
-    try {
-      offer = await session.peer.createOffer();
-    } catch {
-      if (stopped(session)) return;
-      this.error('notSetLocalDescription', { streamId: session.streamId, subscriberId: '' });
-      return this.endRoomPlay(session, false);
-    }
-    if (stopped(session)) return;
-    this.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
-  }
+
 
   private async acceptRoomAnswer(session: RoomPlaySession, sdp: string): Promise<void> {
     try {
@@ -522,29 +511,23 @@ export class SignalingHandler {
     session.peer = this.relay.createPlayer(source.peer, this.peerEvents(session, () => this.playStarted(session)));
     this.plays.set(streamId, session);
     source.players.add(session);
-    void this.offerToPlayer(session);
+    void this.sendOffer(session, session.peer, () => this.endPlay(session, false));
   }
 
-  private async offerToPlayer(session: PlaySession): Promise<void> {
+  /** Sends the server's first offer of a play; a failure ends the play with `notSetLocalDescription`. */
+  private async sendOffer(session: PeerSession, peer: { createOffer(): Promise<{ sdp: string; idMapping: Record<string, string> }> }, end: () => void): Promise<void> {
     let offer: { sdp: string; idMapping: Record<string, string> };
     try {
-      offer = await session.peer.createOffer();
+      offer = await peer.createOffer();
     } catch {
       if (stopped(session)) return;
       this.error('notSetLocalDescription', { streamId: session.streamId, subscriberId: '' });
-      return this.endPlay(session, false);
+      return end();
     }
     if (stopped(session)) return;
-    this.send({
-      command: 'takeConfiguration',
-      streamId: session.streamId,
-      type: 'offer',
-      sdp: offer.sdp,
-      idMapping: offer.idMapping,
-      linkSession: '',
-      subscriberId: '',
-    });
+    this.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
   }
+
 
   private async acceptPlayAnswer(session: PlaySession, sdp: string): Promise<void> {
     try {
