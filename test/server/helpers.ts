@@ -1,5 +1,6 @@
 /** Test helpers: a real server on a free loopback port and a real WebSocket client speaking AMS. */
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
+import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import { createServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
 
@@ -133,4 +134,33 @@ export async function http(server: RunningServer, method: string, path: string, 
     /* not JSON: keep the text */
   }
   return { status: res.status, json };
+}
+
+/**
+ * One server for a suite (call inside `describe`): started before, closed after with every
+ * client and werift peer the suite registered. `id(prefix)` makes ids unique within the suite.
+ */
+export function useServer(options: ServerOptions = {}) {
+  let server: RunningServer | undefined;
+  const clients: AmsClient[] = [];
+  const pcs: RTCPeerConnection[] = [];
+  let n = 0;
+  before(async () => {
+    server = await startServer(options);
+  });
+  after(async () => {
+    for (const pc of pcs) await pc.close();
+    for (const c of clients) c.close();
+    await server?.close();
+  });
+  return {
+    clients,
+    pcs,
+    id: (prefix: string) => `${prefix}${++n}`,
+    async connect(app = 'LiveApp'): Promise<AmsClient> {
+      const c = await AmsClient.connect(wsUrl(server!, app));
+      clients.push(c);
+      return c;
+    },
+  };
 }

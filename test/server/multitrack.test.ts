@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RTCPeerConnection } from 'werift';
-import type { RunningServer } from '../../src/server/server.js';
-import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl, type Frame } from './helpers.js';
+import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl, type Frame, useServer } from './helpers.js';
 
 describe('multitrack conference (rooms as main tracks)', () => {
-  let server: RunningServer;
-  const clients: AmsClient[] = [];
-  const pcs: RTCPeerConnection[] = [];
-  const connect = async () => {
-    const c = await AmsClient.connect(wsUrl(server));
-    clients.push(c);
-    return c;
-  };
-  let n = 0;
-  const id = (prefix: string) => `${prefix}${++n}`;
+  const { connect, clients, pcs, id } = useServer();
   const join = async (room: string, participant: string, extra: Record<string, unknown> = {}) => {
     const c = await connect();
     const { pc, channel } = await publishDataOnly(c, participant, { mainTrack: room, ...extra });
@@ -42,14 +32,6 @@ describe('multitrack conference (rooms as main tracks)', () => {
     return state;
   };
 
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    for (const pc of pcs) await pc.close();
-    for (const c of clients) c.close();
-    await server.close();
-  });
 
   it('a publish with mainTrack makes the room a main track listing its live subtracks', async () => {
     const room = id('room');

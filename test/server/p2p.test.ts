@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
-import type { RunningServer } from '../../src/server/server.js';
-import { AmsClient, publishDataOnly, startServer, wsUrl, type Frame } from './helpers.js';
+import { AmsClient, publishDataOnly, type Frame, useServer } from './helpers.js';
 
 const PC_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], bundlePolicy: 'max-bundle' as const };
 
 describe('peer-to-peer relay (join / leave / peerMessageCommand)', () => {
-  let server: RunningServer;
-  const clients: AmsClient[] = [];
-  const pcs: RTCPeerConnection[] = [];
-  const connect = async () => {
-    const c = await AmsClient.connect(wsUrl(server));
-    clients.push(c);
-    return c;
-  };
-  let n = 0;
-  const id = (prefix = 'p2p') => `${prefix}${++n}`;
+  const { connect, pcs, id: uid } = useServer();
+  const id = (prefix = 'p2p') => uid(prefix);
   const joined = (streamId: string) => ({ command: 'notification', definition: 'joined', streamId });
   const join = (c: AmsClient, streamId: string) =>
     c.request({ command: 'join', streamId, multiPeer: false, mode: 'both' }, joined(streamId));
@@ -33,14 +24,6 @@ describe('peer-to-peer relay (join / leave / peerMessageCommand)', () => {
   /** Resolves once every frame the server sent `c` before now has arrived. */
   const barrier = (c: AmsClient) => c.request({ command: 'ping' }, { command: 'pong' });
 
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    for (const pc of pcs) await pc.close();
-    for (const c of clients) c.close();
-    await server.close();
-  });
 
   it('join answers joined; the second joiner makes the server send start to the first', async () => {
     const streamId = id();

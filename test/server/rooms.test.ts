@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RTCPeerConnection } from 'werift';
 import { STREAM_ID_PATTERN } from '../../src/core/protocol/ams.js';
-import type { RunningServer } from '../../src/server/server.js';
-import { AmsClient, publishDataOnly, startServer, wsUrl, type Frame } from './helpers.js';
+import { AmsClient, publishDataOnly, type Frame, useServer } from './helpers.js';
 
 describe('legacy rooms (joinRoom / getRoomInfo / leaveFromRoom)', () => {
-  let server: RunningServer;
-  const clients: AmsClient[] = [];
-  const pcs: RTCPeerConnection[] = [];
-  const connect = async () => {
-    const c = await AmsClient.connect(wsUrl(server));
-    clients.push(c);
-    return c;
-  };
-  let n = 0;
-  const id = (prefix: string) => `${prefix}${++n}`;
+  const { connect, pcs, id } = useServer();
   const joinedTheRoom = { command: 'notification', definition: 'joinedTheRoom' } as const;
   const join = async (c: AmsClient, room: string, extra: Record<string, unknown> = {}) =>
     c.request({ command: 'joinRoom', room, mainTrack: room, mode: 'legacy', ...extra }, joinedTheRoom);
@@ -25,14 +15,6 @@ describe('legacy rooms (joinRoom / getRoomInfo / leaveFromRoom)', () => {
     return pc;
   };
 
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    for (const pc of pcs) await pc.close();
-    for (const c of clients) c.close();
-    await server.close();
-  });
 
   it('joinRoom without a streamId makes one and answers joinedTheRoom with every field', async () => {
     const c = await connect();
