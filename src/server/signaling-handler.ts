@@ -204,6 +204,8 @@ export class SignalingHandler {
         return this.updateMetaData(streamId, frame);
       case 'enableTrack':
         return this.enableTrack(streamId, frame);
+      case 'setMaxVideoTrackCountCommand':
+        return this.roomPlays.get(streamId)?.peer.setMaxVideoTracks(Number(frame.maxTrackCount ?? -1));
     }
   }
 
@@ -786,6 +788,7 @@ const KNOWN = new Set([
   'getSubtracksCount',
   'updateStreamMetaData',
   'enableTrack',
+  'setMaxVideoTrackCountCommand',
   'joinRoom',
   'getRoomInfo',
   'leaveFromRoom',

@@ -141,6 +141,30 @@ describe('multitrack conference media (a room played over one connection)', () =
     await poll(async () => ((await decodedOf(session, p3)) ?? 0) > before + 3, 5000, `frames of ${p3} again`);
   });
 
+  it('setMaxVideoTrackCountCommand limits the videos (the first participants keep theirs), audio of everyone stays', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const room = uniqueStreamId('room');
+    const [p1, p2, p3] = [1, 2, 3].map((n) => uniqueStreamId(`m${n}`)) as [string, string, string];
+    for (const p of [p1, p2, p3]) await participant(room, p);
+    const viewer = await AmsClient.connect();
+    clients.push(viewer);
+    const { session, started } = viewer.play(room);
+    await started;
+    expect(Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSv'))).to.have.length(3);
+    let offers = session.offers;
+    viewer.send({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: 1 });
+    await poll(() => session.offers > offers, 5000, 'offer after the limit');
+    const active = (): string[] => Object.values(session.idMapping);
+    expect(active().filter((t) => t.startsWith('ARDAMSv'))).to.deep.equal([`ARDAMSv${p1}`]);
+    expect(active().filter((t) => t.startsWith('ARDAMSa')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSa${p}`).sort());
+    // Lifting the limit brings the others' video back.
+    offers = session.offers;
+    viewer.send({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: -1 });
+    await poll(() => session.offers > offers, 5000, 'offer after lifting the limit');
+    expect(active().filter((t) => t.startsWith('ARDAMSv')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSv${p}`).sort());
+    await poll(async () => ((await decodedOf(session, p3)) ?? 0) > 0, 5000, `frames of ${p3}`);
+  });
+
   it('relays the data channel messages of each participant channel messages to the others playing the room, never back to the sender', async function () {
     (this as { timeout(ms: number): void }).timeout(30_000);
     const room = uniqueStreamId('room');

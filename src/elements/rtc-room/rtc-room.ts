@@ -1,8 +1,8 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { RtcError } from '../../core/errors.js';
-import { PlaySession } from '../../core/session/play-session.js';
 import { PublishSession } from '../../core/session/publish-session.js';
+import { RoomPlaySession } from '../../core/session/room-session.js';
 import type { AmsCallback, RemoteTrack, SessionDeps } from '../../core/session/types.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
@@ -20,6 +20,34 @@ interface Participant {
   stream: MediaStream;
   micMuted: boolean;
   cameraOff: boolean;
+  sharing: boolean;
+}
+
+/** Audio level (0–1, as `getStats` gives it) over which a participant counts as speaking. */
+const SPEAKING_LEVEL = 0.02;
+/** How often audio levels are read, and how long a speaker keeps the highlight after going quiet. */
+const LEVEL_INTERVAL_MS = 400;
+const SPEAKER_HOLD_MS = 1200;
+
+/**
+ * A participant's state from its Broadcast `metaData` (the JSON object AMS's conference apps
+ * keep there: `isMicMuted`, `isCameraOn`, `isScreenShared`); undefined when it holds none.
+ */
+export function readMetaData(metaData: string): Partial<Pick<Participant, 'micMuted' | 'cameraOff' | 'sharing'>> | undefined {
+  let m: unknown;
+  try {
+    m = JSON.parse(metaData);
+  } catch {
+    return undefined;
+  }
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Record<string, unknown>;
+  const out: Partial<Pick<Participant, 'micMuted' | 'cameraOff' | 'sharing'>> = {};
+  if (typeof o.isMicMuted === 'boolean') out.micMuted = o.isMicMuted;
+  if (typeof o.isCameraOn === 'boolean') out.cameraOff = !o.isCameraOn;
+  else if (typeof o.isCameraOff === 'boolean') out.cameraOff = o.isCameraOff;
+  if (typeof o.isScreenShared === 'boolean') out.sharing = o.isScreenShared;
+  return out;
 }
 
 interface ChatLine {
@@ -31,6 +59,7 @@ const micSvg = (off: boolean): TemplateResult =>
   svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/>${off ? svg`<path d="M4 4l16 16"/>` : nothing}</svg>`;
 const camSvg = (off: boolean): TemplateResult =>
   svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="7" width="12" height="10" rx="2"/><path d="M15 11l6-3v8l-6-3"/>${off ? svg`<path d="M4 4l16 16"/>` : nothing}</svg>`;
+const screenSvg = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2"><rect x="3" y="4" width="18" height="12" rx="2"/><path d="M8 20h8M12 16v4"/></svg>`;
 const initials = (name: string): string =>
   name
     .split(/[\s_.-]+/)
@@ -102,7 +131,7 @@ export class RtcRoom extends RtcStreamElement {
   private readonly media = new MediaCaptureController(this, {
     constraints: () => ({ video: !this.noVideo, audio: !this.noAudio }),
     replaceTrack: async (kind, track) => this.session.session?.replaceTrack(kind, track),
-    onScreenEnded: noop,
+    onScreenEnded: () => void this.shareScreen(false).catch(noop),
   });
 
   /** The room (multitrack main track) to join. */
@@ -120,9 +149,20 @@ export class RtcRoom extends RtcStreamElement {
   /** Joins without the microphone. */
   @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
 
+  /**
+   * How many remote videos to show at most (the active speaker first, then by arrival); the
+   * others show their initials. 0: all. Also asks the server for that many video tracks
+   * (`setMaxVideoTrackCountCommand`).
+   */
+  @property({ type: Number, attribute: 'max-video-tracks' }) maxVideoTracks = 0;
+
   @state() private participants: ReadonlyMap<string, Participant> = new Map();
   @state() private chat: readonly ChatLine[] = [];
-  #play: PlaySession | null = null;
+  /** Who holds the active-speaker highlight: a participant id, `local`, or `''`. */
+  @state() private speaker = '';
+  #play: RoomPlaySession | null = null;
+  #levelTimer: ReturnType<typeof setInterval> | undefined;
+  #speakerSince = 0;
 
   protected get autoStart(): boolean {
     return this.autoJoin;
@@ -148,7 +188,11 @@ export class RtcRoom extends RtcStreamElement {
       if (!ID.test(this.roomId)) throw RtcError.of('invalid_stream_id', { message: this.roomId ? 'room-id has characters other than A-Z a-z 0-9 _ . -' : 'room-id is missing.' });
       const stream = await this.media.acquire();
       const room = this.roomId;
-      await this.session.connect(url, { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, mainTrack: room }, current);
+      await this.session.connect(
+        url,
+        { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, mainTrack: room, metaData: this.#metaData() },
+        current,
+      );
       if (!current()) return;
       this.#startPlay(url, room, streamId);
     };
@@ -156,13 +200,13 @@ export class RtcRoom extends RtcStreamElement {
   }
 
   #startPlay(url: string, room: string, own: string): void {
-    const p = new PlaySession({ url, online: globalThis as unknown as SessionDeps['online'] });
+    const p = new RoomPlaySession({ url, online: globalThis as unknown as SessionDeps['online'] });
     this.#play = p;
     const mine = (): boolean => this.#play === p;
     p.on('callback', (cb) => {
       if (!mine()) return;
       dispatchCallback(this, cb.definition, cb.payload, cb.streamId);
-      this.#onPlayCallback(cb, own);
+      this.#onPlayCallback(p, cb, room, own);
       this.#onData(cb);
     });
     p.on('track', (t) => mine() && this.#onTrack(t, own));
@@ -170,11 +214,50 @@ export class RtcRoom extends RtcStreamElement {
     p.start({ streamId: room, userPublishId: own, room, token: this.tokenSource(), iceServers: this.iceServers }).catch((e: unknown) => {
       if (mine()) this.session.report(toRtcError(e), false);
     });
+    clearInterval(this.#levelTimer);
+    this.#levelTimer = setInterval(() => void this.#readLevels(p), LEVEL_INTERVAL_MS);
+  }
+
+  /** Names and mic/camera state of everyone in the room (or of `only`), from their Broadcast records. */
+  async #refresh(p: RoomPlaySession, room: string, own: string, only?: string): Promise<void> {
+    const ids = only ? [only] : ((await p.broadcast(room))?.subTrackStreamIds ?? []);
+    await Promise.all(
+      ids
+        .filter((id) => id !== own)
+        .map(async (id) => {
+          const b = await p.broadcast(id);
+          if (this.#play !== p || !b || (b.status && b.status !== 'broadcasting')) return;
+          const part = this.#ensure(id, b.name);
+          Object.assign(part, readMetaData(b.metaData));
+          this.requestUpdate();
+        }),
+    );
+  }
+
+  /** The active speaker: the loudest participant (or the local microphone) over `SPEAKING_LEVEL`. */
+  async #readLevels(p: RoomPlaySession): Promise<void> {
+    const levels = await p.audioLevels().catch(() => new Map<string, number>());
+    if (this.#play !== p) return;
+    let best = '';
+    let max = SPEAKING_LEVEL;
+    for (const part of this.participants.values()) {
+      const level = part.micMuted ? 0 : (levels.get(part.stream.getAudioTracks()[0]?.id ?? '') ?? 0);
+      if (level > max) [best, max] = [part.id, level];
+    }
+    const local = this.media.micMuted ? 0 : (this.session.stats?.audioLevel ?? 0);
+    if (local > max) best = 'local';
+    const now = Date.now();
+    if (best) {
+      this.#speakerSince = now;
+      this.speaker = best;
+    } else if (now - this.#speakerSince > SPEAKER_HOLD_MS) this.speaker = '';
   }
 
   #stopPlay(): void {
     const p = this.#play;
     this.#play = null;
+    clearInterval(this.#levelTimer);
+    this.speaker = '';
     if (p) void p.stop().finally(() => p.dispose());
     for (const part of this.participants.values()) this.emit('rtc-participant-left', { streamId: part.id, name: part.name });
     this.participants = new Map();
@@ -183,7 +266,7 @@ export class RtcRoom extends RtcStreamElement {
   #ensure(id: string, name?: string): Participant {
     let part = this.participants.get(id);
     if (!part) {
-      part = { id, name: name || id, stream: new MediaStream(), micMuted: false, cameraOff: false };
+      part = { id, name: name || id, stream: new MediaStream(), micMuted: false, cameraOff: false, sharing: false };
       this.participants = new Map(this.participants).set(id, part);
       this.emit('rtc-participant-joined', { streamId: id, name: part.name });
     } else if (name && part.name !== name) {
@@ -210,6 +293,9 @@ export class RtcRoom extends RtcStreamElement {
     if (!part.stream.getTracks().includes(track)) part.stream.addTrack(track);
     // A fresh object, so the tile's <video> picks the new track up.
     part.stream = new MediaStream(part.stream.getTracks());
+    // Muted: no media yet, or its m-line went inactive (a video limit): the tile shows initials.
+    track.addEventListener('mute', () => this.requestUpdate());
+    track.addEventListener('unmute', () => this.requestUpdate());
     track.addEventListener('ended', () => {
       const cur = this.participants.get(id);
       if (!cur) return;
@@ -219,11 +305,18 @@ export class RtcRoom extends RtcStreamElement {
     this.requestUpdate();
   }
 
-  #onPlayCallback({ definition, payload }: AmsCallback, own: string): void {
+  #onPlayCallback(p: RoomPlaySession, { definition, payload }: AmsCallback, room: string, own: string): void {
+    if (definition === 'play_started') {
+      if (this.maxVideoTracks > 0) p.command({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: this.maxVideoTracks });
+      void this.#refresh(p, room, own);
+      return;
+    }
     const id = typeof payload.trackId === 'string' ? payload.trackId : '';
     if (!id || id === own) return;
-    if (definition === 'subtrackAdded') this.#ensure(id, typeof payload.streamName === 'string' ? payload.streamName : undefined);
-    else if (definition === 'subtrackRemoved') this.#drop(id);
+    if (definition === 'subtrackAdded') {
+      this.#ensure(id, typeof payload.streamName === 'string' ? payload.streamName : undefined);
+      void this.#refresh(p, room, own, id);
+    } else if (definition === 'subtrackRemoved') this.#drop(id);
   }
 
   /** Room data channel events (`CHAT_MESSAGE`, `MIC_MUTED`, …). */
@@ -251,14 +344,36 @@ export class RtcRoom extends RtcStreamElement {
       case 'CAM_TURNED_ON':
         if (part) part.cameraOff = msg.eventType === 'CAM_TURNED_OFF';
         break;
+      case 'SCREEN_SHARED_ON':
+      case 'SCREEN_SHARED_OFF':
+        if (part) part.sharing = msg.eventType === 'SCREEN_SHARED_ON';
+        break;
       default:
         return;
     }
     this.requestUpdate();
   }
 
-  #announce(eventType: string, extra: Record<string, unknown> = {}): void {
-    this.session.session?.sendData(JSON.stringify({ streamId: this.streamId, eventType, ...extra }));
+  /** Own state as AMS's conference apps keep it in the Broadcast `metaData`, for late joiners. */
+  #metaData(): string {
+    const m = this.media;
+    return JSON.stringify({ isMicMuted: m.micMuted, isCameraOn: !m.cameraOff && !this.noVideo, isScreenShared: m.sharing });
+  }
+
+  /**
+   * Tells the room about a change of own state: stores it in the metaData (for whoever joins
+   * later) and announces it over the data channel (for everyone present). Before joining, the
+   * state is local only and goes out with the publish.
+   */
+  #announce(eventType: string): void {
+    const s = this.session.session;
+    if (!s || !this.session.active) return;
+    this.#play?.command({ command: 'updateStreamMetaData', streamId: this.streamId, metaData: this.#metaData() });
+    try {
+      s.sendData(JSON.stringify({ streamId: this.streamId, eventType }));
+    } catch {
+      /* the channel is not open (yet): the metaData carries the state */
+    }
   }
 
   /** Publishes into the room and plays the others. Resolves once the own publish is live. */
@@ -278,11 +393,7 @@ export class RtcRoom extends RtcStreamElement {
   /** Mutes or unmutes the microphone and tells the room (`MIC_MUTED` / `MIC_UNMUTED`). */
   setMicrophoneMuted(muted: boolean): void {
     this.media.setMicMuted(!!muted);
-    try {
-      this.#announce(muted ? 'MIC_MUTED' : 'MIC_UNMUTED');
-    } catch {
-      /* not joined yet: the state is local only */
-    }
+    this.#announce(muted ? 'MIC_MUTED' : 'MIC_UNMUTED');
   }
 
   /** Turns the camera off (black frames) or on and tells the room (`CAM_TURNED_OFF` / `CAM_TURNED_ON`). */
@@ -294,11 +405,24 @@ export class RtcRoom extends RtcStreamElement {
       this.session.report(error, false);
       throw error;
     }
+    this.#announce(off ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
+  }
+
+  /**
+   * Shares a screen in place of the camera (`on`), or goes back to the camera, and tells the room
+   * (`SCREEN_SHARED_ON` / `SCREEN_SHARED_OFF`). Rejects with `ScreenSharePermissionDenied` when
+   * the user refuses (also dispatched as `rtc-error`; the camera stays on).
+   */
+  async shareScreen(on: boolean): Promise<void> {
+    const was = this.media.sharing;
     try {
-      this.#announce(off ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
-    } catch {
-      /* not joined yet */
+      await this.media.shareScreen(!!on);
+    } catch (e) {
+      const error = toRtcError(e);
+      this.session.report(error, false);
+      throw error;
     }
+    if (this.media.sharing !== was) this.#announce(this.media.sharing ? 'SCREEN_SHARED_ON' : 'SCREEN_SHARED_OFF');
   }
 
   /** Sends a chat message (`CHAT_MESSAGE`) to everyone in the room; throws `data_channel_not_open` before joining. */
@@ -331,25 +455,43 @@ export class RtcRoom extends RtcStreamElement {
     }
   }
 
-  #tile(key: string, name: string, stream: MediaStream | null, micMuted: boolean, cameraOff: boolean, local: boolean): TemplateResult {
-    return html`<div part=${local ? 'tile local-tile' : 'tile'} class="tile" data-participant=${key}>
-      <video part="video" class=${local ? 'mirror' : ''} .srcObject=${stream} .muted=${local} autoplay playsinline></video>
-      ${cameraOff ? html`<div part="placeholder" class="placeholder" aria-hidden="true">${initials(name)}</div>` : nothing}
+  #tile(key: string, t: Omit<Participant, 'id'> & { local?: boolean; video?: boolean }): TemplateResult {
+    const { name, micMuted, cameraOff, sharing, local } = t;
+    const hidden = cameraOff || t.video === false;
+    return html`<div
+      part=${local ? 'tile local-tile' : 'tile'}
+      class=${this.speaker === key ? 'tile speaking' : 'tile'}
+      data-participant=${key}
+      data-speaking=${this.speaker === key ? 'true' : 'false'}
+    >
+      <video part="video" class=${local && !sharing ? 'mirror' : ''} .srcObject=${t.stream} .muted=${!!local} autoplay playsinline></video>
+      ${hidden ? html`<div part="placeholder" class="placeholder" aria-hidden="true">${initials(name)}</div>` : nothing}
       <span part="name" class="name"
         ><span class="label">${name}</span>
         <span class="mic" data-off=${micMuted ? 'true' : 'false'} role="img" aria-label=${micMuted ? 'Microphone muted' : 'Microphone on'}>${micSvg(micMuted)}</span>
-        <span class="cam" data-off=${cameraOff ? 'true' : 'false'} role="img" aria-label=${cameraOff ? 'Camera off' : 'Camera on'}>${camSvg(cameraOff)}</span></span
+        <span class="cam" data-off=${cameraOff ? 'true' : 'false'} role="img" aria-label=${cameraOff ? 'Camera off' : 'Camera on'}>${camSvg(cameraOff)}</span>
+        ${sharing ? html`<span class="screen" role="img" aria-label="Sharing the screen">${screenSvg}</span>` : nothing}</span
       >
     </div>`;
+  }
+
+  /**
+   * The remote participants whose video is shown: those with a video track that has media, all of
+   * them or the first `maxVideoTracks` (the server keeps the video of the first to come too).
+   */
+  #withVideo(): Set<string> {
+    const ids = [...this.participants.values()].filter((p) => p.stream.getVideoTracks().some((t) => t.readyState === 'live' && !t.muted)).map((p) => p.id);
+    return new Set(this.maxVideoTracks > 0 ? ids.slice(0, this.maxVideoTracks) : ids);
   }
 
   protected override render(): TemplateResult {
     const m = this.media;
     const joined = this.session.active;
+    const withVideo = this.#withVideo();
     return html`<div part="base" class="base">
       <div part="grid" class="grid" aria-label="Participants">
-        ${this.#tile('local', this.streamName || 'You', m.preview, m.micMuted, m.cameraOff, true)}
-        ${[...this.participants.values()].slice(0, 15).map((p) => this.#tile(p.id, p.name, p.stream, p.micMuted, p.cameraOff, false))}
+        ${this.#tile('local', { name: this.streamName || 'You', stream: m.preview ?? new MediaStream(), micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true })}
+        ${[...this.participants.values()].slice(0, 15).map((p) => this.#tile(p.id, { ...p, video: withVideo.has(p.id) }))}
       </div>
       ${this.noControls
         ? nothing
@@ -357,6 +499,9 @@ export class RtcRoom extends RtcStreamElement {
             <button part="button" type="button" @click=${this.#handleJoinClick}>${joined ? 'Leave' : 'Join'}</button>
             <button part="button" type="button" aria-pressed=${m.micMuted ? 'true' : 'false'} @click=${() => this.setMicrophoneMuted(!m.micMuted)}>${micSvg(m.micMuted)} Mute</button>
             <button part="button" type="button" aria-pressed=${m.cameraOff ? 'true' : 'false'} @click=${() => void this.setCameraOff(!m.cameraOff).catch(noop)}>${camSvg(m.cameraOff)} Camera off</button>
+            ${m.screenShareSupported && !this.noVideo
+              ? html`<button part="button screen-button" type="button" aria-pressed=${m.sharing ? 'true' : 'false'} ?disabled=${!joined} @click=${() => void this.shareScreen(!m.sharing).catch(noop)}>${screenSvg} Share screen</button>`
+              : nothing}
           </div>`}
       <div part="chat" class="chat">
         <ul part="chat-log" class="log" aria-label="Chat" aria-live="polite">

@@ -60,12 +60,17 @@ class Slot implements RtpSink {
     return this.source.streamId;
   }
 
-  /** Kinds this slot should have m-lines for now. */
-  wantedKinds(): MediaKind[] {
+  /** Whether this slot has video the room connection can carry. */
+  get hasVideo(): boolean {
+    // The room connection negotiates VP8 only: an H.264 publisher is heard, not seen.
+    return this.source.kinds.has('video') && this.source.videoCodec?.name.toLowerCase() === 'vp8';
+  }
+
+  /** Kinds this slot should have m-lines for now; `video` false when over the player's video limit. */
+  wantedKinds(video = true): MediaKind[] {
     if (this.removed || !this.media) return [];
     const kinds: MediaKind[] = [];
-    // The room connection negotiates VP8 only: an H.264 publisher is heard, not seen.
-    if (this.source.kinds.has('video') && this.source.videoCodec?.name.toLowerCase() === 'vp8') kinds.push('video');
+    if (video && this.hasVideo) kinds.push('video');
     if (this.source.kinds.has('audio')) kinds.push('audio');
     return kinds;
   }
@@ -102,6 +107,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private dirty = false;
   /** Slots that got m-lines in the outstanding offer: they need a keyframe once it is answered. */
   private fresh = new Set<Slot>();
+  /** `setMaxVideoTrackCountCommand`: how many participants' video this player gets; -1 = all. */
+  private maxVideo = -1;
 
   constructor(
     relay: WeriftRelay,
@@ -159,6 +166,13 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     this.changed();
   }
 
+  setMaxVideoTracks(count: number): void {
+    const n = Number.isInteger(count) && count >= 0 ? count : -1;
+    if (n === this.maxVideo) return;
+    this.maxVideo = n;
+    this.changed();
+  }
+
   // ---------------------------------------------------------------- negotiation
 
   private changed(): void {
@@ -174,8 +188,10 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private sync(): void {
     const pc = this.pc!;
     const all = [...this.slots.values(), ...new Set(this.owners.values())].filter((s, i, a) => a.indexOf(s) === i);
+    // Over the video limit, the participants who came first keep their video.
+    const video = new Set([...this.slots.values()].filter((s) => s.media && s.hasVideo).slice(0, this.maxVideo < 0 ? undefined : this.maxVideo));
     for (const slot of all) {
-      const wanted = slot.wantedKinds();
+      const wanted = slot.wantedKinds(video.has(slot));
       for (const [kind, lane] of [...slot.lanes]) {
         if (wanted.includes(kind)) continue;
         slot.lanes.delete(kind);

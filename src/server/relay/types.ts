@@ -88,6 +88,8 @@ export interface RoomPlayerPeer {
   removeSource(streamId: string): void;
   /** Starts or stops forwarding a participant's audio and video (`enableTrack`). */
   setMedia(streamId: string, media: boolean): void;
+  /** Forwards the video of at most `count` participants (the first to come); -1: all. */
+  setMaxVideoTracks(count: number): void;
   /** Idempotent. */
   close(): void;
 }

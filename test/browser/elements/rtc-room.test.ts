@@ -1,8 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
+import { readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
+import { ws } from '../helpers/dom.js';
 
-const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
 
 async function poll(check: () => boolean | Promise<boolean>, timeout = 15000, what = 'condition'): Promise<void> {
@@ -16,11 +17,48 @@ async function poll(check: () => boolean | Promise<boolean>, timeout = 15000, wh
 
 const tile = (room: RtcRoom, id: string): HTMLElement | null => room.shadowRoot!.querySelector<HTMLElement>(`.tile[data-participant="${id}"]`);
 const frames = (room: RtcRoom, id: string): number => tile(room, id)?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+const label = (room: RtcRoom, id: string): string => tile(room, id)?.querySelector('.label')?.textContent ?? '';
+const micOff = (room: RtcRoom, id: string): boolean => tile(room, id)?.querySelector('.mic')?.getAttribute('data-off') === 'true';
+const placeholder = (room: RtcRoom, id: string): boolean => !!tile(room, id)?.querySelector('.placeholder');
+
+/**
+ * One participant per page: an iframe loading test/browser/fixtures/room-page.html, which loads
+ * the built dist/rtc-room.js as a site would. Each page has its own window, document and
+ * element registry.
+ */
+async function page(): Promise<{ frame: HTMLIFrameElement; win: Window & typeof globalThis }> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width:480px;height:360px;border:0';
+  const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
+  frame.src = '/test/browser/fixtures/room-page.html';
+  document.body.append(frame);
+  await loaded;
+  const win = frame.contentWindow as Window & typeof globalThis;
+  await win.customElements.whenDefined('rtc-room');
+  return { frame, win };
+}
 
 describe('<rtc-room>', () => {
+  let frames_: HTMLIFrameElement[] = [];
   let rooms: RtcRoom[] = [];
-  const join = async (roomId: string, id: string): Promise<RtcRoom> => {
+
+  const joinPage = async (roomId: string, id: string): Promise<RtcRoom> => {
+    const { frame, win } = await page();
+    frames_.push(frame);
+    const el = win.document.createElement('rtc-room') as RtcRoom;
+    el.setAttribute('server-url', ws);
+    el.setAttribute('room-id', roomId);
+    el.setAttribute('stream-id', id);
+    el.setAttribute('stream-name', `Name ${id}`);
+    win.document.body.append(el);
+    rooms.push(el);
+    await el.join();
+    return el;
+  };
+
+  const joinHere = async (roomId: string, id: string, extra = ''): Promise<RtcRoom> => {
     const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${roomId} stream-id=${id} stream-name=${`Name ${id}`}></rtc-room>`);
+    if (extra) el.setAttribute('max-video-tracks', extra);
     rooms.push(el);
     await el.join();
     return el;
@@ -29,7 +67,9 @@ describe('<rtc-room>', () => {
   afterEach(async () => {
     await Promise.all(rooms.map((r) => r.leave()));
     for (const r of rooms) r.remove();
+    for (const f of frames_) f.remove();
     rooms = [];
+    frames_ = [];
   });
 
   it('renders a local tile and is accessible', async () => {
@@ -38,50 +78,85 @@ describe('<rtc-room>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('three participants see each other, one leaves, a fourth joins late; mute, camera and chat reach the others', async function () {
-    (this as { timeout(ms: number): void }).timeout(60_000);
+  it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
+    expect(readMetaData('{"isMicMuted":true,"isCameraOn":false,"isScreenShared":true}')).to.deep.equal({ micMuted: true, cameraOff: true, sharing: true });
+    expect(readMetaData('{"isCameraOff":true}')).to.deep.equal({ cameraOff: true });
+    expect(readMetaData('{"isMicMuted":"yes"}')).to.deep.equal({});
+    expect(readMetaData('not json')).to.equal(undefined);
+    expect(readMetaData('null')).to.equal(undefined);
+  });
+
+  it('three pages see each other, one leaves, a fourth joins late; names, mute, camera, speaker and chat reach the others', async function () {
+    (this as { timeout(ms: number): void }).timeout(90_000);
     const roomId = unique('room');
-    const ids = [unique('a'), unique('b'), unique('c')];
-    const [a, b, c] = [await join(roomId, ids[0]!), await join(roomId, ids[1]!), await join(roomId, ids[2]!)];
-    const all = [a!, b!, c!];
+    const ids = [unique('a'), unique('b'), unique('c')] as [string, string, string];
+    const all = [await joinPage(roomId, ids[0]), await joinPage(roomId, ids[1]), await joinPage(roomId, ids[2])];
+    const [a, b, c] = all as [RtcRoom, RtcRoom, RtcRoom];
     for (const [i, r] of all.entries()) {
       const others = ids.filter((_, j) => j !== i);
-      await poll(() => others.every((o) => frames(r, o) > 0), 20000, `decoded video in room ${i}`);
-      expect(tile(r, ids[i]!)).to.equal(null);
+      await poll(() => others.every((o) => frames(r, o) > 0), 20000, `decoded video in page ${i}`);
+      expect(tile(r, ids[i]!), 'never its own tile').to.equal(null);
       expect(r.participantIds.sort()).to.deep.equal([...others].sort());
+      // Names from the others' Broadcast records, as text.
+      for (const o of others) await poll(() => label(r, o) === `Name ${o}`, 5000, `name of ${o}`);
     }
-    // Names as text.
-    expect(tile(a!, ids[1]!)!.querySelector('.label')!.textContent).to.contain(ids[1]!);
+
+    // Someone is highlighted as speaking (the fake microphone beeps).
+    await poll(() => all.some((r) => !!r.shadowRoot!.querySelector('.tile[data-speaking="true"]')), 15000, 'active speaker');
 
     // Mute and camera off seen by the others.
-    b!.setMicrophoneMuted(true);
-    await b!.setCameraOff(true);
-    for (const r of [a!, c!]) {
-      await poll(() => tile(r, ids[1]!)?.querySelector('.mic')?.getAttribute('data-off') === 'true', 5000, 'mic icon');
-      await poll(() => !!tile(r, ids[1]!)?.querySelector('.placeholder'), 5000, 'placeholder');
+    b.setMicrophoneMuted(true);
+    await b.setCameraOff(true);
+    for (const r of [a, c]) {
+      await poll(() => micOff(r, ids[1]), 5000, 'mic icon');
+      await poll(() => placeholder(r, ids[1]), 5000, 'placeholder');
     }
 
     // Chat, intact and as text.
     const evil = '<img src=x onerror=window.__xss=1>';
-    a!.sendMessage('hello ünïcode ✓');
-    a!.sendMessage(evil);
-    for (const r of [b!, c!]) {
+    a.sendMessage('hello ünïcode ✓');
+    a.sendMessage(evil);
+    for (const r of [b, c]) {
       await poll(() => (r.shadowRoot!.querySelector('.log')?.textContent ?? '').includes(evil), 5000, 'chat');
       expect(r.shadowRoot!.querySelector('.log')!.textContent).to.contain('hello ünïcode ✓');
       expect(r.shadowRoot!.querySelector('.log img')).to.equal(null);
     }
-    expect((window as unknown as { __xss?: number }).__xss).to.equal(undefined);
+    for (const f of frames_) expect((f.contentWindow as unknown as { __xss?: number }).__xss).to.equal(undefined);
 
     // c leaves: a and b drop its tile within 2 s.
-    const left = [a!, b!].map((r) => new Promise<string>((res) => r.addEventListener('rtc-participant-left', (e) => e.detail.streamId === ids[2] && res(e.detail.streamId))));
+    const left = [a, b].map((r) => new Promise<string>((res) => r.addEventListener('rtc-participant-left', (e) => e.detail.streamId === ids[2] && res(e.detail.streamId))));
     const t0 = Date.now();
-    await c!.leave();
+    await c.leave();
     await Promise.all(left);
-    await poll(() => !tile(a!, ids[2]!) && !tile(b!, ids[2]!), 2000, 'tile dropped');
+    await poll(() => !tile(a, ids[2]) && !tile(b, ids[2]), 2000, 'tile dropped');
     expect(Date.now() - t0).to.be.below(2500);
 
-    // A fourth joins late and sees everyone present.
-    const d = await join(roomId, unique('d'));
-    await poll(() => [ids[0]!, ids[1]!].every((o) => frames(d, o) > 0), 20000, 'late joiner decodes');
+    // A fourth page joins late: sees everyone present, with b's name and its muted, camera-off state
+    // (kept in b's metaData: b announced it before d was there).
+    const d = await joinPage(roomId, unique('d'));
+    await poll(() => frames(d, ids[0]) > 0, 20000, 'late joiner decodes');
+    await poll(() => label(d, ids[1]) === `Name ${ids[1]}` && micOff(d, ids[1]) && placeholder(d, ids[1]), 5000, 'late joiner sees b as muted, camera off');
+    expect(tile(d, ids[2])).to.equal(null);
+  });
+
+  it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
+    (this as { timeout(ms: number): void }).timeout(60_000);
+    const roomId = unique('room');
+    const [ia, ib, ic] = [unique('s'), unique('t'), unique('u')];
+    const a = await joinHere(roomId, ia);
+    const b = await joinHere(roomId, ib);
+    await poll(() => frames(a, ib) > 0 && frames(b, ia) > 0, 20000, 'both decode');
+    await b.shareScreen(true);
+    await poll(() => !!tile(a, ib)?.querySelector('.screen'), 5000, 'screen badge');
+    expect(b.shadowRoot!.querySelector('[part~="screen-button"]')!.getAttribute('aria-pressed')).to.equal('true');
+    await b.shareScreen(false);
+    await poll(() => !tile(a, ib)?.querySelector('.screen'), 5000, 'screen badge gone');
+
+    // A viewer limited to one remote video: the first participant's video, the other's initials; audio of both.
+    const c = await joinHere(roomId, ic, '1');
+    await poll(() => frames(c, ia) > 0, 20000, 'c decodes a');
+    await poll(() => c.participantIds.length === 2, 5000, 'c lists both');
+    expect(placeholder(c, ia)).to.equal(false);
+    expect(placeholder(c, ib)).to.equal(true);
   });
 });
