@@ -38,6 +38,7 @@ export const AMS_CALLBACKS = [
   'browser_screen_share_supported',
   'screen_share_stopped',
   'speaking_but_muted',
+  'gotSoundList',
   'audio_only_fallback',
   // Ours: the player waits for a stream that is not live yet; autoplay with sound was refused.
   'waiting',

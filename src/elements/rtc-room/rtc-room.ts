@@ -95,6 +95,7 @@ const initials = (name: string): string =>
  * @fires {RtcCallbackEvent} rtc-subtrack-added - AMS `subtrackAdded`.
  * @fires {RtcCallbackEvent} rtc-subtrack-removed - AMS `subtrackRemoved`.
  * @fires {RtcCallbackEvent} rtc-new-track-available - AMS `newTrackAvailable`.
+ * @fires {RtcCallbackEvent} rtc-got-sound-list - AMS `gotSoundList`, every 400 ms while joined: `{soundList}`, the audio level (0–1) of each participant by stream id, own included.
  * @fires {RtcCallbackEvent} rtc-publish-started - AMS `publish_started` (and every other publisher and player callback, as `rtc-<kebab name>`).
  * @fires {RtcErrorEvent} rtc-error - Every error, once.
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed.
@@ -240,12 +241,16 @@ export class RtcRoom extends RtcStreamElement {
     if (this.#play !== p) return;
     let best = '';
     let max = SPEAKING_LEVEL;
+    const soundList: Record<string, number> = {};
     for (const part of this.participants.values()) {
       const level = part.micMuted ? 0 : (levels.get(part.stream.getAudioTracks()[0]?.id ?? '') ?? 0);
+      soundList[part.id] = level;
       if (level > max) [best, max] = [part.id, level];
     }
     const local = this.media.micMuted ? 0 : (this.session.stats?.audioLevel ?? 0);
+    soundList[this.streamId] = local;
     if (local > max) best = 'local';
+    dispatchCallback(this, 'gotSoundList', { soundList });
     const now = Date.now();
     if (best) {
       this.#speakerSince = now;

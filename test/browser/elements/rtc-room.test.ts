@@ -146,6 +146,12 @@ describe('<rtc-room>', () => {
     const a = await joinHere(roomId, ia);
     const b = await joinHere(roomId, ib);
     await poll(() => frames(a, ib) > 0 && frames(b, ia) > 0, 20000, 'both decode');
+    // gotSoundList: the level of every participant, own included, as numbers from 0 to 1.
+    const sound = await new Promise<CustomEvent>((res) => a.addEventListener('rtc-got-sound-list', (e) => res(e as CustomEvent), { once: true }));
+    expect(sound.detail.definition).to.equal('gotSoundList');
+    expect(sound.detail.streamId).to.equal(ia);
+    expect(Object.keys(sound.detail.soundList as object).sort()).to.deep.equal([ia, ib].sort());
+    for (const v of Object.values(sound.detail.soundList as Record<string, number>)) expect(v).to.be.within(0, 1);
     await b.shareScreen(true);
     await poll(() => !!tile(a, ib)?.querySelector('.screen'), 5000, 'screen badge');
     expect(b.shadowRoot!.querySelector('[part~="screen-button"]')!.getAttribute('aria-pressed')).to.equal('true');
