@@ -5,9 +5,12 @@ import { tokenStyles } from '../../styles/tokens.styles.js';
 export default [
   tokenStyles,
   css`
-    :host { display: block; position: relative; }
+    :host { display: block; position: relative; container-type: inline-size; }
     .base { display: flex; flex-direction: column; gap: 8px; background: var(--rtc-background, #000); color: var(--rtc-color, #fff); font-family: var(--rtc-font-family, system-ui, sans-serif); border-radius: var(--rtc-radius, 8px); padding: 8px; }
-    .grid { display: grid; gap: 6px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 160px), 1fr)); }
+    .grid { display: grid; gap: 6px; grid-template-columns: repeat(var(--rtc-room-columns, 1), minmax(0, 1fr)); }
+    @container (max-width: 480px) { .grid { grid-template-columns: repeat(var(--rtc-room-columns-narrow, 1), minmax(0, 1fr)); } }
+    .tile.speaking { outline: 3px solid var(--rtc-accent-color, #2563eb); outline-offset: -3px; }
+    .screen { display: inline-flex; }
     .tile { position: relative; aspect-ratio: 16 / 9; background: #222; border-radius: 6px; overflow: hidden; }
     video { width: 100%; height: 100%; object-fit: cover; display: block; }
     .mirror { transform: scaleX(-1); }

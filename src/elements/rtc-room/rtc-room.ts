@@ -23,6 +23,12 @@ interface Participant {
   sharing: boolean;
 }
 
+/**
+ * Columns of a grid of `n` tiles: as square as it gets (1, 2, 2, 2, 3, 3, 3, 3, 3, 4 … 4 for 16),
+ * at most 2 on a narrow element.
+ */
+export const gridColumns = (n: number, narrow = false): number => Math.min(Math.max(1, Math.ceil(Math.sqrt(n))), narrow ? 2 : 4);
+
 /** Audio level (0–1, as `getStats` gives it) over which a participant counts as speaking. */
 const SPEAKING_LEVEL = 0.02;
 /** How often audio levels are read, and how long a speaker keeps the highlight after going quiet. */
@@ -112,7 +118,7 @@ const initials = (name: string): string =>
  * @csspart chat - The chat panel.
  * @csspart chat-log - The chat messages.
  *
- * @cssproperty [--rtc-accent-color=#2563eb] - Focus ring.
+ * @cssproperty [--rtc-accent-color=#2563eb] - Focus ring and the active speaker's outline.
  * @cssproperty [--rtc-background=#000] - Background.
  * @cssproperty [--rtc-color=#fff] - Text color.
  * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
@@ -294,6 +300,9 @@ export class RtcRoom extends RtcStreamElement {
     const id = /^ARDAMS[av]/.test(trackId) ? trackId.slice(7) : '';
     if (!id || id === own) return;
     const part = this.#ensure(id);
+    // A freed m-line reused for a newcomer brings back the same track object: it is not the
+    // previous owner's any more.
+    for (const other of this.participants.values()) if (other !== part && other.stream.getTracks().includes(track)) other.stream.removeTrack(track);
     for (const old of part.stream.getTracks()) if (old.kind === track.kind && old !== track) part.stream.removeTrack(old);
     if (!part.stream.getTracks().includes(track)) part.stream.addTrack(track);
     // A fresh object, so the tile's <video> picks the new track up.
@@ -487,6 +496,13 @@ export class RtcRoom extends RtcStreamElement {
   #withVideo(): Set<string> {
     const ids = [...this.participants.values()].filter((p) => p.stream.getVideoTracks().some((t) => t.readyState === 'live' && !t.muted)).map((p) => p.id);
     return new Set(this.maxVideoTracks > 0 ? ids.slice(0, this.maxVideoTracks) : ids);
+  }
+
+  protected override updated(): void {
+    // Through the CSSOM, which a strict CSP allows (a style attribute it would refuse).
+    const n = 1 + Math.min(15, this.participants.size);
+    this.style.setProperty('--rtc-room-columns', String(gridColumns(n)));
+    this.style.setProperty('--rtc-room-columns-narrow', String(gridColumns(n, true)));
   }
 
   protected override render(): TemplateResult {

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
-import { readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
+import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
 import { ws } from '../helpers/dom.js';
 
 const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
@@ -76,6 +76,14 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(html`<rtc-room room-id="r1"></rtc-room>`);
     expect(el.shadowRoot!.querySelector('.tile[data-participant="local"]')).to.exist;
     await expect(el).to.be.accessible();
+  });
+
+  it('lays 1 to 16 tiles out as squarely as they fit, at most 2 columns when narrow', async () => {
+    expect([1, 2, 3, 4, 5, 9, 10, 16].map((n) => gridColumns(n))).to.deep.equal([1, 2, 2, 2, 3, 3, 4, 4]);
+    expect([1, 4, 16].map((n) => gridColumns(n, true))).to.deep.equal([1, 2, 2]);
+    const el = await fixture<RtcRoom>(html`<rtc-room room-id="r1" style="width: 300px"></rtc-room>`);
+    const grid = el.shadowRoot!.querySelector<HTMLElement>('.grid')!;
+    expect(getComputedStyle(grid).gridTemplateColumns.split(' ')).to.have.length(1);
   });
 
   it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
@@ -162,6 +170,8 @@ describe('<rtc-room>', () => {
     const c = await joinHere(roomId, ic, '1');
     await poll(() => frames(c, ia) > 0, 20000, 'c decodes a');
     await poll(() => c.participantIds.length === 2, 5000, 'c lists both');
+    // Three tiles: two columns.
+    expect(getComputedStyle(c.shadowRoot!.querySelector('.grid')!).gridTemplateColumns.split(' ')).to.have.length(2);
     expect(placeholder(c, ia)).to.equal(false);
     expect(placeholder(c, ib)).to.equal(true);
   });
