@@ -228,17 +228,13 @@ export class RtcRoom extends RtcStreamElement {
   /** Names and mic/camera state of everyone in the room (or of `only`), from their Broadcast records. */
   async #refresh(p: RoomPlaySession, room: string, own: string, only?: string): Promise<void> {
     const ids = only ? [only] : ((await p.broadcast(room))?.subTrackStreamIds ?? []);
-    await Promise.all(
-      ids
-        .filter((id) => id !== own)
-        .map(async (id) => {
-          const b = await p.broadcast(id);
-          if (this.#play !== p || !b || (b.status && b.status !== 'broadcasting')) return;
-          const part = this.#ensure(id, b.name);
-          Object.assign(part, readMetaData(b.metaData));
-          this.requestUpdate();
-        }),
-    );
+    const records = await Promise.all(ids.filter((id) => id !== own).map((id) => p.broadcast(id)));
+    // In the room's order, whichever answer came first.
+    for (const b of records) {
+      if (this.#play !== p || !b || (b.status && b.status !== 'broadcasting')) continue;
+      Object.assign(this.#ensure(b.streamId, b.name), readMetaData(b.metaData));
+      this.requestUpdate();
+    }
   }
 
   /** The active speaker: the loudest participant (or the local microphone) over `SPEAKING_LEVEL`. */

@@ -1,8 +1,9 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
 import { ws } from '../helpers/dom.js';
+import { installLeakTracker } from '../helpers/leak-tracker.js';
 
 const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
 
@@ -147,6 +148,36 @@ describe('<rtc-room>', () => {
     expect(tile(d, ids[2])).to.equal(null);
   });
 
+  it('removing a joined room releases camera, microphone, connections and sockets; the other drops its tile; leave then join works again', async function () {
+    (this as { timeout(ms: number): void }).timeout(60_000);
+    const roomId = unique('room');
+    const [ia, ib] = [unique('l'), unique('m')];
+    const a = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${roomId} stream-id=${ia}></rtc-room>`);
+    rooms.push(a);
+    // Only b's connections are counted: a's room play must be up before the count starts.
+    const playing = oneEvent(a, 'rtc-play-started');
+    await a.join();
+    await playing;
+    const tracker = installLeakTracker();
+    try {
+      const b = await joinHere(roomId, ib);
+      await poll(() => frames(a, ib) > 0 && frames(b, ia) > 0, 20000, 'both decode');
+      // leave() releases everything and drops b from a's grid; join() again on the same element works.
+      await b.leave();
+      expect(b.state).to.equal('stopped');
+      await poll(() => tracker.open().total === 0, 5000, 'released after leave');
+      await poll(() => !tile(a, ib), 3000, 'tile dropped after leave');
+      await b.join();
+      await poll(() => frames(a, ib) > 0, 20000, 'decodes after rejoining');
+      expect(tracker.created().peerConnections).to.equal(4);
+      b.remove();
+      await poll(() => tracker.open().total === 0, 5000, 'released after removal');
+      await poll(() => !tile(a, ib), 3000, 'tile dropped after removal');
+    } finally {
+      tracker.uninstall();
+    }
+  });
+
   it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
     (this as { timeout(ms: number): void }).timeout(60_000);
     const roomId = unique('room');
@@ -172,7 +203,11 @@ describe('<rtc-room>', () => {
     await poll(() => c.participantIds.length === 2, 5000, 'c lists both');
     // Three tiles: two columns.
     expect(getComputedStyle(c.shadowRoot!.querySelector('.grid')!).gridTemplateColumns.split(' ')).to.have.length(2);
-    expect(placeholder(c, ia)).to.equal(false);
-    expect(placeholder(c, ib)).to.equal(true);
+    // Once the server's limit is in force: a's video, b's initials.
+    await poll(() => !placeholder(c, ia) && placeholder(c, ib), 5000, 'one video, one placeholder');
+    // The server sends b's video no more (its m-line went inactive: the track is muted); b is still heard.
+    const tracksOf = (id: string): MediaStreamTrack[] => ((tile(c, id)!.querySelector('video')!.srcObject as MediaStream | null)?.getTracks() ?? []);
+    await poll(() => tracksOf(ib).every((t) => t.kind !== 'video' || t.muted), 5000, "b's video stopped by the server");
+    expect(tracksOf(ib).some((t) => t.kind === 'audio' && !t.muted)).to.equal(true);
   });
 });
