@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: prints measured numbers. Bundle size (gzip) and, against the embedded server
 // in headless Chromium with a fake camera, the time from a play request to the first decoded
-// frame: for a plain protocol client and for the official AMS SDK.
+// frame: for a plain protocol client and for the official AMS SDK; and a 4-person <rtc-room>
+// (time to the first frames of a late joiner, server CPU per participant).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +55,23 @@ try {
   console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
   console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
   console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
+
+  // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
+  // this headless page; the server runs in this process, so its CPU is this process's.
+  const PEOPLE = 4;
+  const join = await page.evaluate(`window.roomUp(${PEOPLE})`);
+  console.log(
+    `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${join.live.toFixed(0)} ms, room play_started ${join.played.toFixed(0)} ms, ` +
+      `first frame of each of the other ${PEOPLE - 1}: ${join.frames.toFixed(0)} ms`,
+  );
+  const WINDOW_MS = 10_000;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, WINDOW_MS));
+  const cpu = process.cpuUsage(cpu0);
+  const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+  console.log(`server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`);
+  await page.evaluate('window.roomDown()');
 } finally {
   await browser?.close();
   await server?.close();

@@ -5,6 +5,8 @@ import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/h
 import { createSdkPeer } from '../../test/browser/helpers/sdk.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 import '../../src/define.js';
+import '../../src/define-room.js';
+import type { RtcRoom } from '../../src/elements/rtc-room/rtc-room.js';
 
 const RUNS = 7;
 /** Viewers rarely join within a second of each other; back-to-back joins also meet Chrome's
@@ -93,6 +95,50 @@ async function sdkPlayer(ws: string, streamId: string): Promise<number[]> {
   }
   return times;
 }
+
+const decoded = (room: RtcRoom, id: string): number =>
+  room.shadowRoot!.querySelector<HTMLVideoElement>(`.tile[data-participant="${id}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+
+/**
+ * `n` <rtc-room> participants join one room, one after the other; resolves once every one
+ * decodes every other, with the last joiner's times from join(): own publish live, room play
+ * started, first frame of each other participant (ms).
+ */
+async function roomUp(ws: string, n: number): Promise<{ live: number; played: number; frames: number }> {
+  const roomId = uniqueStreamId('benchroom');
+  const ids = Array.from({ length: n }, (_, i) => uniqueStreamId(`r${i}`));
+  const rooms: RtcRoom[] = [];
+  let times = { live: 0, played: 0, frames: 0 };
+  for (const [i, id] of ids.entries()) {
+    const el = document.createElement('rtc-room');
+    el.setAttribute('server-url', ws);
+    el.setAttribute('room-id', roomId);
+    el.setAttribute('stream-id', id);
+    el.setAttribute('no-controls', '');
+    document.body.append(el);
+    rooms.push(el);
+    const t0 = performance.now();
+    const playing = new Promise((r) => el.addEventListener('rtc-play-started', r, { once: true }));
+    await el.join();
+    const live = performance.now() - t0;
+    await playing;
+    const played = performance.now() - t0;
+    const others = ids.slice(0, i);
+    await poll(() => (others.every((o) => decoded(el, o) > 0) ? true : undefined), 20_000, 'room frames', 5);
+    times = { live, played, frames: performance.now() - t0 };
+  }
+  await poll(() => (rooms.every((r, i) => ids.every((o, j) => i === j || decoded(r, o) > 0)) ? true : undefined), 20_000, 'everyone decodes everyone', 20);
+  (window as unknown as { __rooms: RtcRoom[] }).__rooms = rooms;
+  return times;
+}
+
+(window as unknown as { roomUp: (n: number) => Promise<unknown> }).roomUp = (n) =>
+  roomUp((window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws, n);
+(window as unknown as { roomDown: () => Promise<void> }).roomDown = async () => {
+  const rooms = (window as unknown as { __rooms: RtcRoom[] }).__rooms;
+  await Promise.all(rooms.map((r) => r.leave()));
+  for (const r of rooms) r.remove();
+};
 
 (window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => {
   const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
