@@ -12,6 +12,8 @@ import styles from './rtc-room.styles.js';
 
 const noop = (): void => undefined;
 const ID = /^[A-Za-z0-9_.-]+$/;
+/** Track ids of AMS's limited slots (reference 8.2), after `ARDAMSv` / `ARDAMSa`. */
+const SLOT = /^(video|audio)Track\d+$/;
 
 /** One remote participant, keyed by its stream id. */
 interface Participant {
@@ -169,6 +171,11 @@ export class RtcRoom extends RtcStreamElement {
   @state() private speaker = '';
   #play: RoomPlaySession | null = null;
   #levelTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #watched = new WeakSet<MediaStreamTrack>();
+  readonly #audioStreams = new WeakMap<MediaStreamTrack, MediaStream>();
+  /** AMS video/audio slots (`videoTrack0`, `audioTrack0`, …): label → track, and video label → participant. */
+  #slotTracks = new Map<string, MediaStreamTrack>();
+  #slotOwners = new Map<string, string>();
   #speakerSince = 0;
 
   protected get autoStart(): boolean {
@@ -265,6 +272,8 @@ export class RtcRoom extends RtcStreamElement {
     this.#play = null;
     clearInterval(this.#levelTimer);
     this.speaker = '';
+    this.#slotTracks = new Map();
+    this.#slotOwners = new Map();
     if (p) void p.stop().finally(() => p.dispose());
     for (const part of this.participants.values()) this.emit('rtc-participant-left', { streamId: part.id, name: part.name });
     this.participants = new Map();
@@ -295,25 +304,57 @@ export class RtcRoom extends RtcStreamElement {
   #onTrack({ track, trackId }: RemoteTrack, own: string): void {
     const id = /^ARDAMS[av]/.test(trackId) ? trackId.slice(7) : '';
     if (!id || id === own) return;
-    const part = this.#ensure(id);
+    if (!this.#watched.has(track)) {
+      this.#watched.add(track);
+      // Muted: no media yet, or its m-line went inactive (a video limit): the tile shows initials.
+      track.addEventListener('mute', () => this.requestUpdate());
+      track.addEventListener('unmute', () => this.requestUpdate());
+      track.addEventListener('ended', () => {
+        const owner = this.#ownerOf(track);
+        if (!owner) return;
+        owner.stream.removeTrack(track);
+        if (owner.stream.getTracks().every((t) => t.readyState === 'ended')) this.#drop(owner.id);
+      });
+    }
+    if (SLOT.test(id)) {
+      // AMS with limited video slots: the track belongs to whoever VIDEO_TRACK_ASSIGNMENT_LIST says.
+      this.#slotTracks.set(id, track);
+      this.#placeSlots();
+    } else this.#give(track, this.#ensure(id));
+  }
+
+  /** One stream object per audio slot track, so re-renders keep the same `srcObject`. */
+  #audioStream(track: MediaStreamTrack): MediaStream {
+    let s = this.#audioStreams.get(track);
+    if (!s) this.#audioStreams.set(track, (s = new MediaStream([track])));
+    return s;
+  }
+
+  #ownerOf(track: MediaStreamTrack): Participant | undefined {
+    return [...this.participants.values()].find((p) => p.stream.getTracks().includes(track));
+  }
+
+  /** Puts `track` in `part`'s tile (out of any other), or in none when `part` is undefined. */
+  #give(track: MediaStreamTrack, part: Participant | undefined): void {
     // A freed m-line reused for a newcomer brings back the same track object: it is not the
     // previous owner's any more.
-    for (const other of this.participants.values()) if (other !== part && other.stream.getTracks().includes(track)) other.stream.removeTrack(track);
-    for (const old of part.stream.getTracks()) if (old.kind === track.kind && old !== track) part.stream.removeTrack(old);
-    if (!part.stream.getTracks().includes(track)) part.stream.addTrack(track);
-    // A fresh object, so the tile's <video> picks the new track up.
-    part.stream = new MediaStream(part.stream.getTracks());
-    // Muted: no media yet, or its m-line went inactive (a video limit): the tile shows initials.
-    track.addEventListener('mute', () => this.requestUpdate());
-    track.addEventListener('unmute', () => this.requestUpdate());
-    track.addEventListener('ended', () => {
-      const cur = this.participants.get(id);
-      if (!cur) return;
-      cur.stream.removeTrack(track);
-      if (cur.stream.getTracks().every((t) => t.readyState === 'ended')) this.#drop(id);
-    });
+    const before = this.#ownerOf(track);
+    if (before === part && part) return;
+    if (before) before.stream = new MediaStream(before.stream.getTracks().filter((t) => t !== track));
+    if (part) part.stream = new MediaStream([...part.stream.getTracks().filter((t) => t.kind !== track.kind), track]);
     this.requestUpdate();
   }
+
+  /** Video slots (`videoTrack0`…) to their participants; audio slots play on their own. */
+  #placeSlots(): void {
+    for (const [label, track] of this.#slotTracks) {
+      if (track.kind !== 'video') continue;
+      const owner = this.#slotOwners.get(label);
+      this.#give(track, owner && owner !== this.streamId ? this.#ensure(owner) : undefined);
+    }
+    this.requestUpdate();
+  }
+
 
   #onPlayCallback(p: RoomPlaySession, { definition, payload }: AmsCallback, room: string, own: string): void {
     if (definition === 'play_started') {
@@ -339,6 +380,16 @@ export class RtcRoom extends RtcStreamElement {
       return;
     }
     if (!msg || typeof msg !== 'object') return;
+    if (msg.eventType === 'VIDEO_TRACK_ASSIGNMENT_LIST' && Array.isArray(msg.payload)) {
+      this.#slotOwners = new Map(
+        (msg.payload as unknown[]).flatMap((a) => {
+          const { videoLabel, trackId } = (a ?? {}) as Record<string, unknown>;
+          return typeof videoLabel === 'string' && typeof trackId === 'string' ? [[videoLabel, trackId] as const] : [];
+        }),
+      );
+      this.#placeSlots();
+      return;
+    }
     const from = typeof msg.streamId === 'string' ? msg.streamId : '';
     if (!from || from === this.streamId) return;
     const part = this.participants.get(from);
@@ -510,6 +561,7 @@ export class RtcRoom extends RtcStreamElement {
         ${this.#tile('local', { name: this.streamName || 'You', stream: m.preview ?? new MediaStream(), micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true })}
         ${[...this.participants.values()].slice(0, 15).map((p) => this.#tile(p.id, { ...p, video: withVideo.has(p.id) }))}
       </div>
+      ${[...this.#slotTracks].map(([label, t]) => (t.kind === 'audio' ? html`<audio data-slot=${label} .srcObject=${this.#audioStream(t)} autoplay></audio>` : nothing))}
       ${this.noControls
         ? nothing
         : html`<div part="controls" class="controls" role="group" aria-label="Room controls">

@@ -2,6 +2,9 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
+import sinon from 'sinon';
+import { RoomPlaySession } from '../../../src/core/session/room-session.js';
+import type { SessionEvents } from '../../../src/core/session/types.js';
 import { ws } from '../helpers/dom.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
 
@@ -66,6 +69,7 @@ describe('<rtc-room>', () => {
   };
 
   afterEach(async () => {
+    sinon.restore();
     await Promise.all(rooms.map((r) => r.leave()));
     for (const r of rooms) r.remove();
     for (const f of frames_) f.remove();
@@ -176,6 +180,53 @@ describe('<rtc-room>', () => {
     } finally {
       tracker.uninstall();
     }
+  });
+
+  // AMS with limited video slots sends tracks `ARDAMSvvideoTrack0…` and says on the room's data
+  // channel who is in which slot; the embedded server does not, so the room play is stubbed here.
+  it('puts AMS video slots in the tiles VIDEO_TRACK_ASSIGNMENT_LIST names, and plays audio slots', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    let play!: RoomPlaySession;
+    sinon.stub(RoomPlaySession.prototype, 'start').callsFake(function (this: RoomPlaySession) {
+      play = this;
+      return new Promise<void>(() => undefined);
+    });
+    const emit = <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void => (play as unknown as { emit(t: K, d: SessionEvents[K]): void }).emit(type, detail);
+    const el = await joinHere(unique('room'), unique('me'));
+    await poll(() => !!play, 5000, 'room play');
+    const canvasTrack = (): MediaStreamTrack => {
+      const c = document.createElement('canvas');
+      c.getContext('2d')!.fillRect(0, 0, 10, 10);
+      return c.captureStream(1).getVideoTracks()[0]!;
+    };
+    const [v0, v1] = [canvasTrack(), canvasTrack()];
+    const a0 = new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]!;
+    const stream = new MediaStream();
+    emit('track', { track: v0, stream, trackId: 'ARDAMSvvideoTrack0' });
+    emit('track', { track: v1, stream, trackId: 'ARDAMSvvideoTrack1' });
+    emit('track', { track: a0, stream, trackId: 'ARDAMSaaudioTrack0' });
+    await el.updateComplete;
+    expect(el.participantIds, 'a slot is not a participant').to.deep.equal([]);
+    expect((el.shadowRoot!.querySelector<HTMLAudioElement>('audio[data-slot="audioTrack0"]')!.srcObject as MediaStream).getTracks()).to.deep.equal([a0]);
+
+    const assign = (pairs: [string, string][]): void =>
+      emit('callback', { definition: 'data_received', payload: { data: JSON.stringify({ eventType: 'VIDEO_TRACK_ASSIGNMENT_LIST', payload: pairs.map(([videoLabel, trackId]) => ({ videoLabel, trackId, reserved: false })) }) } });
+    const videoOf = (id: string): MediaStreamTrack[] => (tile(el, id)?.querySelector('video')?.srcObject as MediaStream | null)?.getVideoTracks() ?? [];
+    assign([['videoTrack0', 'p1'], ['videoTrack1', 'p2']]);
+    await el.updateComplete;
+    expect(el.participantIds).to.deep.equal(['p1', 'p2']);
+    expect(videoOf('p1')).to.deep.equal([v0]);
+    expect(videoOf('p2')).to.deep.equal([v1]);
+    // Swapped slots; then a slot given to ourselves shows nowhere.
+    assign([['videoTrack0', 'p2'], ['videoTrack1', 'p1']]);
+    await el.updateComplete;
+    expect(videoOf('p1')).to.deep.equal([v1]);
+    expect(videoOf('p2')).to.deep.equal([v0]);
+    assign([['videoTrack0', el.streamId], ['videoTrack1', 'p1']]);
+    await el.updateComplete;
+    expect(videoOf('p2')).to.deep.equal([]);
+    expect(videoOf('p1')).to.deep.equal([v1]);
+    for (const t of [v0, v1, a0]) t.stop();
   });
 
   it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
