@@ -6,7 +6,7 @@
  * (changes wait while an offer is outstanding). Freed transceivers go `inactive` and are reused
  * for later participants, so the SDP does not grow forever.
  */
-import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, type RTCDataChannel, type RTCRtpTransceiver } from 'werift';
+import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, type RTCRtpTransceiver } from 'werift';
 import { trackIdFor } from '../../core/protocol/ams.js';
 import type { IdMapping } from '../../core/protocol/messages.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
@@ -28,14 +28,13 @@ import {
   type WeriftRelayOptions,
   isEmpty,
   safely,
-  sendData,
+  ChannelOutbox,
   type DataMessage,
   type RtpSink,
 } from './werift-relay.js';
 
 /** A participant that got no keyframe after this long starts on whatever arrives. */
 const KEYFRAME_GATE_MS = 1500;
-const MAX_PENDING_MESSAGES = 256;
 
 interface Lane {
   transceiver: RTCRtpTransceiver;
@@ -99,8 +98,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private readonly free: RTCRtpTransceiver[] = [];
   /** Transceivers made inactive in the outstanding offer: reusable once it is answered. */
   private freedInOffer: RTCRtpTransceiver[] = [];
-  private channel: RTCDataChannel | undefined;
-  private pending: DataMessage[] = [];
+  private readonly outbox = new ChannelOutbox();
   private connected = false;
   private answered = false;
   private offerOutstanding = false;
@@ -124,10 +122,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     // werift places the data channel after the first offer's media m-lines; inactive m-lines are
     // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
     const channel = pc.createDataChannel(roomId, { ordered: true });
-    this.channel = channel;
-    channel.stateChanged.subscribe((state) => {
-      if (state === 'open') this.flush();
-    });
+    this.outbox.attach(channel);
     // Messages a room player sends on the room channel are not relayed (see the README).
     channel.onMessage.subscribe(() => undefined);
   }
@@ -321,20 +316,11 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   }
 
   sendToPlayer(message: DataMessage): void {
-    if (this.closed || isEmpty(message)) return;
-    if (sendData(this.channel, message)) return;
-    if (this.channel?.readyState === 'closed' || this.channel?.readyState === 'closing') return;
-    if (this.pending.length < MAX_PENDING_MESSAGES) this.pending.push(message);
-  }
-
-  private flush(): void {
-    const queued = this.pending;
-    this.pending = [];
-    for (const m of queued) sendData(this.channel, m);
+    if (!this.closed && !isEmpty(message)) this.outbox.send(message);
   }
 
   protected release(): void {
-    this.pending = [];
+    this.outbox.clear();
     for (const slot of this.slots.values()) {
       slot.removed = true;
       slot.source.detach(slot);

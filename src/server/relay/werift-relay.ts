@@ -174,6 +174,39 @@ export function sendData(channel: RTCDataChannel | undefined, message: DataMessa
   }
 }
 
+/**
+ * A player's data channel towards the browser: messages sent before it opens wait (up to
+ * `MAX_PENDING_MESSAGES`) and go out when it does; a closed channel drops them.
+ */
+export class ChannelOutbox {
+  private channel: RTCDataChannel | undefined;
+  private pending: DataMessage[] = [];
+
+  /** Uses `channel` from now on, flushing the queue when it opens. */
+  attach(channel: RTCDataChannel): void {
+    this.channel = channel;
+    channel.stateChanged.subscribe((state) => {
+      if (state === 'open') this.flush();
+    });
+  }
+
+  send(message: DataMessage): void {
+    if (sendData(this.channel, message)) return;
+    if (this.channel?.readyState === 'closed' || this.channel?.readyState === 'closing') return;
+    if (this.pending.length < MAX_PENDING_MESSAGES) this.pending.push(message);
+  }
+
+  clear(): void {
+    this.pending = [];
+  }
+
+  private flush(): void {
+    const queued = this.pending;
+    this.pending = [];
+    for (const m of queued) sendData(this.channel, m);
+  }
+}
+
 /** Things publisher and player share: the werift connection, its lifecycle and candidates. */
 export abstract class Peer {
   protected pc: RTCPeerConnection | undefined;
@@ -464,8 +497,7 @@ interface Forwarder {
 
 class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private readonly forwarders = new Map<MediaKind, Forwarder>();
-  private channel: RTCDataChannel | undefined;
-  private pending: DataMessage[] = [];
+  private readonly outbox = new ChannelOutbox();
   private connected = false;
   private connectedAt = 0;
   /** Connected, forwarding video, and no keyframe sent yet. */
@@ -499,10 +531,7 @@ class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
         this.forwarders.set(kind, { kind, sender: t.sender, started: kind === 'audio' });
       }
       const channel = pc.createDataChannel(streamId, { ordered: true });
-      this.channel = channel;
-      channel.stateChanged.subscribe((state) => {
-        if (state === 'open') this.flush();
-      });
+      this.outbox.attach(channel);
       channel.onMessage.subscribe((message) => {
         if (!isEmpty(message)) this.source.sendToPublisher(message);
       });
@@ -575,20 +604,11 @@ class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   }
 
   sendToPlayer(message: DataMessage): void {
-    if (this.closed) return;
-    if (sendData(this.channel, message)) return;
-    if (this.channel?.readyState === 'closed' || this.channel?.readyState === 'closing') return;
-    if (this.pending.length < MAX_PENDING_MESSAGES) this.pending.push(message);
-  }
-
-  private flush(): void {
-    const queued = this.pending;
-    this.pending = [];
-    for (const m of queued) sendData(this.channel, m);
+    if (!this.closed) this.outbox.send(message);
   }
 
   protected release(): void {
-    this.pending = [];
+    this.outbox.clear();
     this.waitingForKeyframe = false;
     this.source.detach(this);
     this.relay.forget(this);
