@@ -5,20 +5,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import { MESSAGES } from '../../../src/elements/rtc-error-overlay/messages.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
+import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
+import { ws } from '../helpers/dom.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
 import { expectOverlay, Recorder, type StreamElement } from '../matrix/matrix-helpers.js';
-
-const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
-const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
-
-async function poll(check: () => boolean | Promise<boolean>, timeout = 15000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const tile = (room: RtcRoom, id: string): HTMLElement | null => room.shadowRoot!.querySelector<HTMLElement>(`.tile[data-participant="${id}"]`);
 const frames = (room: RtcRoom, id: string): number => tile(room, id)?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
@@ -52,7 +42,10 @@ describe('<rtc-room> modes', () => {
   });
 
   /** Everything the page opened during the test is closed again. */
-  const released = (): Promise<void> => poll(() => leaks.open().total === 0, 5000, `release (open: ${JSON.stringify(leaks.open())})`);
+  const released = (): Promise<unknown> =>
+    poll(() => leaks.open().total === 0, 5000, 'release').catch(() => {
+      throw new Error(`still open: ${JSON.stringify(leaks.open())}`);
+    });
 
   describe('legacy', () => {
     it('two participants: video both ways (never their own), chat both ways, one leaves and the other drops its tile', async function () {
