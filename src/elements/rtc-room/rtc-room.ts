@@ -15,8 +15,8 @@ import styles from './rtc-room.styles.js';
 const noop = (): void => undefined;
 const ID = /^[A-Za-z0-9_.-]+$/;
 /** The conference models `mode` selects. */
-export const ROOM_MODES = ['multitrack', 'legacy', 'p2p'] as const;
-export type RoomMode = (typeof ROOM_MODES)[number];
+const ROOM_MODES = ['multitrack', 'legacy', 'p2p'] as const;
+type RoomMode = (typeof ROOM_MODES)[number];
 
 /** One remote participant, keyed by its stream id. */
 interface Participant {
@@ -121,14 +121,18 @@ export class RtcRoom extends RtcStreamElement {
     onScreenEnded: noop,
   });
 
-  /** The room (multitrack main track) to join. */
+  /** The room to join: the multitrack main track, the legacy room, or the p2p stream id. */
   @property({ attribute: 'room-id' }) roomId = '';
 
   /** Own name shown to the others. */
   @property({ attribute: 'stream-name' }) streamName = '';
 
-  /** `multitrack` (default), `legacy` or `p2p`; read at join. */
-  @property() mode: RoomMode = 'multitrack';
+  /**
+   * `multitrack` (default: one connection for the whole room), `legacy` (`joinRoom`, one
+   * connection per participant) or `p2p` (two peers, no media server); read at join, any other
+   * value fails with `invalid_mode`.
+   */
+  @property() mode: 'multitrack' | 'legacy' | 'p2p' = 'multitrack';
 
   /** Joins as soon as the element is on the page. */
   @property({ type: Boolean, attribute: 'auto-join' }) autoJoin = false;
