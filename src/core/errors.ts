@@ -137,6 +137,7 @@ export const ERROR_CATALOG = {
   // --- config (element attributes and properties)
   invalid_server_url: e('config', false, SETUP, BAD_SETUP),
   invalid_stream_id: e('config', false, SETUP, BAD_SETUP),
+  invalid_mode: e('config', false, SETUP, BAD_SETUP),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RtcErrorCode = keyof typeof ERROR_CATALOG;
@@ -152,6 +153,7 @@ export const OUR_CODES: readonly RtcErrorCode[] = [
   'data_channel_not_open',
   'invalid_server_url',
   'invalid_stream_id',
+  'invalid_mode',
 ];
 
 const UNKNOWN: CatalogEntry = e('server', true, 'Something went wrong', 'The video could not start.');

@@ -131,6 +131,11 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
   /** ICE trouble past the grace period: subclasses try a restart or a new session. */
   protected abstract recoverIce(): void;
+  /** The server sent `stop` for our stream (peer connection already closed): start again shortly. */
+  protected onStopped(): void {
+    this.transition('reconnecting');
+    this.later(500, () => this.restartSession());
+  }
 
   protected transition(next: SessionState): void {
     const previous = this.#_state;
@@ -457,8 +462,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         if (frame.streamId === own && this.#_state !== 'stopped') {
           this.callback('stop', frame);
           this.teardownPeer();
-          this.transition('reconnecting');
-          this.later(500, () => this.restartSession());
+          this.onStopped();
         }
         return;
       case 'streamInformation':

@@ -1,6 +1,8 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { RtcError } from '../../core/errors.js';
+import { LegacyRoom } from '../../core/session/legacy-room.js';
+import { P2PSession } from '../../core/session/p2p-session.js';
 import { PublishSession } from '../../core/session/publish-session.js';
 import { RoomPlaySession } from '../../core/session/room-session.js';
 import type { AmsCallback, RemoteTrack, SessionDeps } from '../../core/session/types.js';
@@ -14,6 +16,9 @@ const noop = (): void => undefined;
 const ID = /^[A-Za-z0-9_.-]+$/;
 /** Track ids of AMS's limited slots (reference 8.2), after `ARDAMSv` / `ARDAMSa`. */
 const SLOT = /^(video|audio)Track\d+$/;
+/** The conference models `mode` selects. */
+const ROOM_MODES = ['multitrack', 'legacy', 'p2p'] as const;
+type RoomMode = (typeof ROOM_MODES)[number];
 
 /** One remote participant, keyed by its stream id. */
 interface Participant {
@@ -85,7 +90,8 @@ const initials = (name: string): string =>
  * @tagname rtc-room
  *
  * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
- * @attr {string} room-id - The room (the multitrack main track) to join.
+ * @attr {string} room-id - The room to join: the multitrack main track, the legacy room, or the p2p stream id.
+ * @attr {string} mode - `multitrack` (default: one connection for the whole room), `legacy` (`joinRoom`, one connection per participant) or `p2p` (two peers, no media server); read at join, any other value fails with `invalid_mode`.
  * @attr {string} stream-id - Own stream id; generated when absent.
  * @attr {string} stream-name - Own name shown to the others.
  * @attr {string} token - Publish/play token; read once and removed from the DOM.
@@ -104,6 +110,13 @@ const initials = (name: string): string =>
  * @fires {RtcCallbackEvent} rtc-subtrack-removed - AMS `subtrackRemoved`.
  * @fires {RtcCallbackEvent} rtc-new-track-available - AMS `newTrackAvailable`.
  * @fires {RtcCallbackEvent} rtc-got-sound-list - AMS `gotSoundList`, every 400 ms while joined: `{soundList}`, the audio level (0–1) of each participant by stream id, own included.
+ * @fires {RtcCallbackEvent} rtc-joined-the-room - AMS `joinedTheRoom` (legacy mode): own `streamId`, `streams`.
+ * @fires {RtcCallbackEvent} rtc-room-information - AMS `roomInformation` (legacy mode, every 2 s): `streams`, `streamList`.
+ * @fires {RtcCallbackEvent} rtc-leaved-from-room - AMS `leavedFromRoom` (legacy mode).
+ * @fires {RtcCallbackEvent} rtc-joined - AMS `joined` (p2p mode): waiting for the other peer.
+ * @fires {RtcCallbackEvent} rtc-leaved - AMS `leaved` (p2p mode).
+ * @fires {RtcCallbackEvent} rtc-stop - AMS `stop` (p2p mode): the other peer left.
+ * @fires {RtcCallbackEvent} rtc-peer-message-command - AMS `peerMessageCommand` (p2p mode): `{peerDefinition, data}` from the other peer.
  * @fires {RtcCallbackEvent} rtc-publish-started - AMS `publish_started` (and every other publisher and player callback, as `rtc-<kebab name>`).
  * @fires {RtcErrorEvent} rtc-error - Every error, once.
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed.
@@ -130,11 +143,14 @@ export class RtcRoom extends RtcStreamElement {
   static override styles = styles;
 
   protected readonly session: SessionController<PublishSession> = new SessionController<PublishSession>(this, {
-    create: (deps) => new PublishSession(deps),
+    create: (deps) => (this.#mode === 'p2p' ? new P2PSession(deps) : new PublishSession(deps)),
     auto: () => this.autoJoin,
     start: () => this.join(),
     statsIntervalMs: 1000,
-    onCallback: (cb) => this.#onData(cb),
+    onCallback: (cb) => {
+      this.#onData(cb);
+      if (this.#mode === 'p2p') this.#onPeer(cb);
+    },
   });
 
   private readonly media = new MediaCaptureController(this, {
@@ -143,11 +159,18 @@ export class RtcRoom extends RtcStreamElement {
     onScreenEnded: () => void this.shareScreen(false).catch(noop),
   });
 
-  /** The room (multitrack main track) to join. */
+  /** The room to join: the multitrack main track, the legacy room, or the p2p stream id. */
   @property({ attribute: 'room-id' }) roomId = '';
 
   /** Own name shown to the others. */
   @property({ attribute: 'stream-name' }) streamName = '';
+
+  /**
+   * `multitrack` (default: one connection for the whole room), `legacy` (`joinRoom`, one
+   * connection per participant) or `p2p` (two peers, no media server); read at join, any other
+   * value fails with `invalid_mode`.
+   */
+  @property() mode: 'multitrack' | 'legacy' | 'p2p' = 'multitrack';
 
   /** Joins as soon as the element is on the page. */
   @property({ type: Boolean, attribute: 'auto-join' }) autoJoin = false;
@@ -177,6 +200,9 @@ export class RtcRoom extends RtcStreamElement {
   #slotTracks = new Map<string, MediaStreamTrack>();
   #slotOwners = new Map<string, string>();
   #speakerSince = 0;
+  #legacy: LegacyRoom | null = null;
+  /** The mode of the current run. */
+  #mode: RoomMode = 'multitrack';
 
   protected get autoStart(): boolean {
     return this.autoJoin;
@@ -189,25 +215,31 @@ export class RtcRoom extends RtcStreamElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#stopPlay();
+    void this.#stopPlay();
     this.media.release();
   }
 
   protected restart(): Promise<void> {
     const current = this.session.begin();
-    this.#stopPlay();
+    void this.#stopPlay();
     const run = async (): Promise<void> => {
       if (!this.streamId) this.streamId = `p${Math.random().toString(36).slice(2, 12)}`;
       const { url, streamId } = this.readConfig();
-      if (!ID.test(this.roomId)) throw RtcError.of('invalid_stream_id', { message: this.roomId ? 'room-id has characters other than A-Z a-z 0-9 _ . -' : 'room-id is missing.' });
-      const stream = await this.media.acquire();
+      const mode = (this.#mode = this.mode);
+      if (!ROOM_MODES.includes(mode)) throw RtcError.of('invalid_mode', { message: `mode is not multitrack, legacy or p2p: "${String(mode).slice(0, 32)}".` });
+      // Legacy: the server checks the room (a missing one is its `no_room_specified`).
+      if (mode !== 'legacy' && !ID.test(this.roomId)) throw RtcError.of('invalid_stream_id', { message: this.roomId ? 'room-id has characters other than A-Z a-z 0-9 _ . -' : 'room-id is missing.' });
       const room = this.roomId;
+      if (mode === 'legacy') await this.#joinLegacy(url, room, streamId, current);
+      const stream = await this.media.acquire();
+      const publishId = mode === 'p2p' ? room : streamId;
+      const mainTrack = mode === 'multitrack' ? room : undefined;
       await this.session.connect(
         url,
-        { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, mainTrack: room, metaData: this.#metaData() },
+        { streamId: publishId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, mainTrack, metaData: this.#metaData() },
         current,
       );
-      if (!current()) return;
+      if (!current() || mode !== 'multitrack') return;
       this.#startPlay(url, room, streamId);
     };
     return this.session.settle(run(), current);
@@ -267,7 +299,32 @@ export class RtcRoom extends RtcStreamElement {
     } else if (now - this.#speakerSince > SPEAKER_HOLD_MS) this.speaker = '';
   }
 
-  #stopPlay(): void {
+  /** Legacy mode: joins the room (own socket), then plays every other member as it appears. */
+  async #joinLegacy(url: string, room: string, own: string, current: () => boolean): Promise<void> {
+    const r = new LegacyRoom({ url, online: globalThis as unknown as SessionDeps['online'] });
+    this.#legacy = r;
+    const mine = (): boolean => this.#legacy === r && current();
+    r.on('callback', (cb) => {
+      // `leavedFromRoom` answers our leave, after this run ended.
+      if (!mine() && cb.definition !== 'leavedFromRoom') return;
+      dispatchCallback(this, cb.definition, cb.payload, cb.streamId);
+      this.#onData(cb);
+    });
+    r.on('error', (e) => mine() && this.session.report(e, false));
+    r.on('added', ({ streamId, name }) => mine() && this.#ensure(streamId, name));
+    r.on('removed', ({ streamId }) => mine() && this.#drop(streamId));
+    r.on('track', (t) => mine() && this.#onTrack(t, own, t.streamId));
+    await r.join({ room, streamId: own, streamName: this.streamName || undefined, token: this.tokenSource(), iceServers: this.iceServers });
+  }
+
+  /** P2P mode: the other peer's media, and its leaving (`stop`). */
+  #onPeer({ definition, payload, streamId = '' }: AmsCallback): void {
+    if (definition === 'newTrackAvailable') this.#onTrack(payload as unknown as RemoteTrack, '', streamId);
+    else if (definition === 'stop') this.#drop(streamId);
+  }
+
+  /** Stops the plays (and leaves a legacy room); resolves once left. */
+  #stopPlay(): Promise<void> {
     const p = this.#play;
     this.#play = null;
     clearInterval(this.#levelTimer);
@@ -275,8 +332,11 @@ export class RtcRoom extends RtcStreamElement {
     this.#slotTracks = new Map();
     this.#slotOwners = new Map();
     if (p) void p.stop().finally(() => p.dispose());
+    const r = this.#legacy;
+    this.#legacy = null;
     for (const part of this.participants.values()) this.emit('rtc-participant-left', { streamId: part.id, name: part.name });
     this.participants = new Map();
+    return r ? r.leave().finally(() => r.dispose()) : Promise.resolve();
   }
 
   #ensure(id: string, name?: string): Participant {
@@ -301,8 +361,7 @@ export class RtcRoom extends RtcStreamElement {
     this.emit('rtc-participant-left', { streamId: id, name: part.name });
   }
 
-  #onTrack({ track, trackId }: RemoteTrack, own: string): void {
-    const id = /^ARDAMS[av]/.test(trackId) ? trackId.slice(7) : '';
+  #onTrack({ track, trackId }: RemoteTrack, own: string, id = /^ARDAMS[av]/.test(trackId) ? trackId.slice(7) : ''): void {
     if (!id || id === own) return;
     if (!this.#watched.has(track)) {
       this.#watched.add(track);
@@ -316,7 +375,7 @@ export class RtcRoom extends RtcStreamElement {
         if (owner.stream.getTracks().every((t) => t.readyState === 'ended')) this.#drop(owner.id);
       });
     }
-    if (SLOT.test(id)) {
+    if (this.#mode === 'multitrack' && SLOT.test(id)) {
       // AMS with limited video slots: the track belongs to whoever VIDEO_TRACK_ASSIGNMENT_LIST says.
       this.#slotTracks.set(id, track);
       this.#placeSlots();
@@ -445,10 +504,10 @@ export class RtcRoom extends RtcStreamElement {
 
   /** Leaves the room: stops publish and play, releases the camera, microphone and connections. */
   async leave(): Promise<void> {
-    this.#stopPlay();
+    const leaving = this.#stopPlay();
     const stopping = this.session.stop();
     this.media.release();
-    await stopping;
+    await Promise.all([stopping, leaving]);
   }
 
   /** Mutes or unmutes the microphone and tells the room (`MIC_MUTED` / `MIC_UNMUTED`). */
@@ -491,6 +550,20 @@ export class RtcRoom extends RtcStreamElement {
     const message = String(text);
     this.sendData(JSON.stringify({ streamId: this.streamId, eventType: 'CHAT_MESSAGE', message }));
     this.chat = [...this.chat.slice(-99), { from: this.streamName || 'You', text: message }];
+  }
+
+  /**
+   * P2P mode: sends `{definition, data}` to the other peer through the server (`peerMessageCommand`;
+   * it arrives as `rtc-peer-message-command` with `peerDefinition` and `data`). With nobody else
+   * there the server answers `no_peer_associated_before` (an `rtc-error`). Other modes: throws
+   * `NoActiveConnection`.
+   */
+  sendPeerMessage(definition: string, data: string): void {
+    const s = this.session.session;
+    if (s instanceof P2PSession) return s.sendPeerMessage(String(definition), String(data));
+    const error = RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined });
+    this.session.report(error, false);
+    throw error;
   }
 
   /** A stats snapshot of the own publish connection. Rejects with `NoActiveConnection` when not joined. */
