@@ -132,7 +132,7 @@ export const ERROR_CATALOG = {
   encoderBlocked: e('server', true, SERVER, SERVER_FAILED),
   publishTimeoutError: e('server', true, STREAM, 'The broadcast did not start in time.'),
   noPacketReceivedForTimeoutDuration: e('server', true, STREAM, 'The server stopped receiving video.'),
-  no_peer_associated_before: e('server', false, CONNECTION, OWNER),
+  no_peer_associated_before: e('server', true, CONNECTION, 'Nobody else is connected yet.'),
   no_encoder_settings: e('server', false, SERVER, OWNER),
   // --- config (element attributes and properties)
   invalid_server_url: e('config', false, SETUP, BAD_SETUP),

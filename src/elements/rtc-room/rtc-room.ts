@@ -1,4 +1,4 @@
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { RtcError } from '../../core/errors.js';
 import { LegacyRoom } from '../../core/session/legacy-room.js';
@@ -204,8 +204,16 @@ export class RtcRoom extends RtcStreamElement {
   /** The mode of the current run. */
   #mode: RoomMode = 'multitrack';
 
+  /** The stream id this element made up for itself (no `stream-id`): setting it is not a change of stream. */
+  #generatedId = '';
+
   protected get autoStart(): boolean {
     return this.autoJoin;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('streamId') && this.streamId === this.#generatedId) changed.delete('streamId');
+    super.willUpdate(changed);
   }
 
   /** The remote participants' stream ids, in join order. */
@@ -223,7 +231,7 @@ export class RtcRoom extends RtcStreamElement {
     const current = this.session.begin();
     void this.#stopPlay();
     const run = async (): Promise<void> => {
-      if (!this.streamId) this.streamId = `p${Math.random().toString(36).slice(2, 12)}`;
+      if (!this.streamId) this.streamId = this.#generatedId = `p${Math.random().toString(36).slice(2, 12)}`;
       const { url, streamId } = this.readConfig();
       const mode = (this.#mode = this.mode);
       if (!ROOM_MODES.includes(mode)) throw RtcError.of('invalid_mode', { message: `mode is not multitrack, legacy or p2p: "${String(mode).slice(0, 32)}".` });

@@ -91,6 +91,26 @@ describe('<rtc-room>', () => {
     expect(getComputedStyle(grid).gridTemplateColumns.split(' ')).to.have.length(1);
   });
 
+  it('without stream-id: makes one up and joins once (one publish socket, one room play socket)', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const tracker = installLeakTracker();
+    try {
+      const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${unique('room')}></rtc-room>`);
+      rooms.push(el);
+      const restarts = sinon.spy(el as unknown as { restart(): Promise<void> }, 'restart');
+      const playing = oneEvent(el, 'rtc-play-started');
+      await el.join();
+      await playing;
+      expect(el.streamId).to.match(/^p[a-z0-9]+$/);
+      await el.updateComplete;
+      expect(restarts.callCount, 'the made-up id is not a change of stream').to.equal(1);
+      expect(tracker.created()).to.include({ sockets: 2, peerConnections: 2 });
+      expect(el.state).to.equal('live');
+    } finally {
+      tracker.uninstall();
+    }
+  });
+
   it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
     expect(readMetaData('{"isMicMuted":true,"isCameraOn":false,"isScreenShared":true}')).to.deep.equal({ micMuted: true, cameraOff: true, sharing: true });
     expect(readMetaData('{"isCameraOff":true}')).to.deep.equal({ cameraOff: true });
