@@ -5,10 +5,18 @@ interface CspCheck {
   type: 'rtc-csp-check';
   ok: boolean;
   error?: string;
+  bundle?: string;
   exports?: number;
-  elements?: Array<{ tag: string; registered: boolean; upgraded?: boolean; rendered?: boolean; styled?: boolean }>;
+  elements?: Array<{ tag: string; registered: boolean; upgraded?: boolean; rendered?: boolean; styled?: boolean; attributes?: Record<string, string> }>;
   demoPolicy?: string | null;
+  roomPolicy?: string | null;
   ownPolicy?: string | null;
+  /** Page check (`?page=`): the page's own policy, its status line, its nav link and the violations its event log shows. */
+  page?: string;
+  pagePolicy?: string | null;
+  status?: string | null;
+  navLink?: string | null;
+  logged?: string[];
   violations: Array<{ directive: string; blocked: string; sample: string; source: string }>;
 }
 
@@ -57,6 +65,7 @@ describe('the bundle under a strict Content-Security-Policy', () => {
     expect(result.error).to.equal(undefined);
     expect(result.ownPolicy).to.be.a('string');
     expect(result.ownPolicy).to.equal(result.demoPolicy);
+    expect(result.roomPolicy, 'demo/room.html').to.equal(result.demoPolicy);
     const policy = result.ownPolicy!;
     expect(policy).to.contain("script-src 'self'");
     expect(policy).to.contain("require-trusted-types-for 'script'");
@@ -78,5 +87,68 @@ describe('the bundle under a strict Content-Security-Policy', () => {
     for (const e of result.elements!) {
       expect(e, `<${e.tag}> in dist/rtc-elements.js`).to.deep.equal({ tag: e.tag, registered: true, upgraded: true, rendered: true, styled: true });
     }
+  });
+});
+
+/** What a bundle check reports for an element that upgraded, rendered and got its styles. */
+const working = (tag: string): object => ({ tag, registered: true, upgraded: true, rendered: true, styled: true });
+
+describe('dist/rtc-room.js under a strict Content-Security-Policy', () => {
+  it('registers and renders <rtc-room> and <rtc-error-overlay> on its own, with no violation', async () => {
+    const result = await runCheck('?bundle=rtc-room&tags=rtc-room,rtc-error-overlay,rtc-publisher,rtc-player');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.bundle).to.equal('rtc-room');
+    expect(result.violations).to.deep.equal([]);
+    expect(result.elements).to.deep.equal([
+      working('rtc-room'),
+      working('rtc-error-overlay'),
+      // Loaded alone: the drop-in's elements are not in this file.
+      { tag: 'rtc-publisher', registered: false },
+      { tag: 'rtc-player', registered: false },
+    ]);
+  });
+
+  it('sees a violation when there is one', async () => {
+    const result = await runCheck('?bundle=rtc-room&tags=rtc-room&probe');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.violations.map((v) => v.directive)).to.include('require-trusted-types-for');
+  });
+});
+
+describe('demo/room.html from the embedded server', () => {
+  it('loads under the demo policy: <rtc-room> defined, rendered and configured, no violation', async () => {
+    const result = await runCheck('?page=room.html');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.pagePolicy).to.be.a('string');
+    expect(result.pagePolicy).to.equal(result.demoPolicy);
+    expect(result.violations).to.deep.equal([]);
+    expect(result.logged).to.deep.equal([]);
+    expect(result.status).to.equal('');
+    const [room, ...others] = result.elements!;
+    expect(others).to.deep.equal([]);
+    const { attributes, ...state } = room!;
+    expect(state).to.deep.equal(working('rtc-room'));
+    expect(attributes!['server-url']).to.equal(server.ws);
+    expect(attributes!['room-id']).to.equal('demo-room');
+    expect(attributes!.mode).to.equal('multitrack');
+    expect(attributes!['stream-name']).to.match(/^Guest \d{3}$/);
+    // No stream id in the page: each tab's element makes its own, so two tabs are two participants.
+    expect(attributes).not.to.have.property('stream-id');
+    expect(result.navLink).to.equal('/');
+  });
+
+  it('shows a violation in its event log when there is one', async () => {
+    const result = await runCheck('?page=room.html&probe');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.logged).to.have.length(1);
+    expect(result.logged![0]).to.contain('require-trusted-types-for');
+  });
+
+  it('is linked from the index page', async () => {
+    const result = await runCheck('?page=index.html');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.navLink).to.equal('/room.html');
+    expect(result.logged).to.deep.equal([]);
+    expect(result.elements!.map((e) => e.tag)).to.deep.equal(['rtc-publisher', 'rtc-player']);
   });
 });
