@@ -4,7 +4,7 @@
 const LOG_LIMIT = 200;
 const DETAIL_LIMIT = 400;
 /** Events that come every second or so: the log can hide them. */
-const NOISY = new Set(['rtc-updated-stats', 'rtc-pong']);
+const NOISY = new Set(['rtc-updated-stats', 'rtc-pong', 'rtc-got-sound-list']);
 
 /**
  * Every AMS callback of the reference (info events and server notifications) plus our own events:
@@ -81,7 +81,7 @@ export function mountEventLog(section, { quiet = false } = {}) {
   const title = make('h2', { id: 'log-title' }, 'Events ', counter);
   section.setAttribute('aria-labelledby', title.id);
   section.replaceChildren(
-    make('div', { className: 'log__head' }, title, make('label', {}, quietBox, ' hide ', make('code', { textContent: 'rtc-updated-stats' }), ' and ', make('code', { textContent: 'rtc-pong' })), clear),
+    make('div', { className: 'log__head' }, title, make('label', {}, quietBox, ' hide ', make('code', { textContent: 'rtc-updated-stats' }), ', ', make('code', { textContent: 'rtc-pong' }), ' and ', make('code', { textContent: 'rtc-got-sound-list' })), clear),
     list,
   );
 

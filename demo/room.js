@@ -4,7 +4,7 @@
 import { AMS_CALLBACKS, OWN_EVENTS, domName, mountEventLog, serverUrl } from './event-log.js';
 
 /** Events of <rtc-room> that are not AMS callbacks. */
-const ROOM_EVENTS = ['rtc-participant-joined', 'rtc-participant-left'];
+const ROOM_EVENTS = ['rtc-participant-joined', 'rtc-participant-left', 'rtc-stop'];
 /** States in which the room is neither joined nor joining (SessionState, src/core/session/types.ts). */
 const IDLE_STATES = new Set(['idle', 'stopped', 'failed']);
 

@@ -140,10 +140,10 @@ describe('multitrack conference (rooms as main tracks)', () => {
     assert.equal(pa.c.frames.filter((f) => f.definition === 'subtrackAdded' && f.trackId === a).length, 0);
   });
 
-  it('has no video-slot limits: the slot commands get unknown_command (README, known limits)', async () => {
+  it('has no video slots: the slot-assignment commands get unknown_command (README, known limits)', async () => {
     const room = id('room');
     const { c } = await join(room, id('a'));
-    for (const command of ['getVideoTrackAssignmentsCommand', 'assignVideoTrackCommand', 'updateVideoTrackAssignmentsCommand', 'setMaxVideoTrackCountCommand']) {
+    for (const command of ['getVideoTrackAssignmentsCommand', 'assignVideoTrackCommand', 'updateVideoTrackAssignmentsCommand']) {
       const answer = await c.request({ command, streamId: room, videoTrackId: 'videoTrack0', enabled: true, offset: 0, size: 4, maxTrackCount: 2 }, { command: 'error' });
       assert.equal(answer.definition, 'unknown_command', command);
       assert.equal(answer.unknownCommand, command);

@@ -182,9 +182,9 @@ export class RtcRoom extends RtcStreamElement {
   @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
 
   /**
-   * How many remote videos to show at most (the active speaker first, then by arrival); the
-   * others show their initials. 0: all. Also asks the server for that many video tracks
-   * (`setMaxVideoTrackCountCommand`).
+   * How many remote videos to show at most (those who came first); the others show their
+   * initials and are still heard. 0: all. Also asks the server to send no more video than that
+   * (`setMaxVideoTrackCountCommand`), which saves the bandwidth.
    */
   @property({ type: Number, attribute: 'max-video-tracks' }) maxVideoTracks = 0;
 
@@ -597,16 +597,25 @@ export class RtcRoom extends RtcStreamElement {
     }
   }
 
-  #tile(key: string, t: Omit<Participant, 'id'> & { local?: boolean; video?: boolean }): TemplateResult {
+  #tile(key: string, t: Omit<Participant, 'id' | 'stream'> & { stream: MediaStream | null; local?: boolean; video?: boolean }): TemplateResult {
     const { name, micMuted, cameraOff, sharing, local } = t;
     const hidden = cameraOff || t.video === false;
+    // A <video> holding a track-less MediaStream keeps Chromium's page `load` from ever firing:
+    // a stream is attached only once it has tracks.
     return html`<div
       part=${local ? 'tile local-tile' : 'tile'}
       class=${this.speaker === key ? 'tile speaking' : 'tile'}
       data-participant=${key}
       data-speaking=${this.speaker === key ? 'true' : 'false'}
     >
-      <video part="video" class=${local && !sharing ? 'mirror' : ''} .srcObject=${t.stream} .muted=${!!local} autoplay playsinline></video>
+      <video
+        part="video"
+        class=${local && !sharing ? 'mirror' : ''}
+        .srcObject=${t.stream?.getTracks().length ? t.stream : null}
+        .muted=${!!local}
+        autoplay
+        playsinline
+      ></video>
       ${hidden ? html`<div part="placeholder" class="placeholder" aria-hidden="true">${initials(name)}</div>` : nothing}
       <span part="name" class="name"
         ><span class="label">${name}</span>
@@ -639,7 +648,7 @@ export class RtcRoom extends RtcStreamElement {
     const withVideo = this.#withVideo();
     return html`<div part="base" class="base">
       <div part="grid" class="grid" aria-label="Participants">
-        ${this.#tile('local', { name: this.streamName || 'You', stream: m.preview ?? new MediaStream(), micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true })}
+        ${this.#tile('local', { name: this.streamName || 'You', stream: m.preview, micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true })}
         ${[...this.participants.values()].slice(0, 15).map((p) => this.#tile(p.id, { ...p, video: withVideo.has(p.id) }))}
       </div>
       ${[...this.#slotTracks].map(([label, t]) => (t.kind === 'audio' ? html`<audio data-slot=${label} .srcObject=${this.#audioStream(t)} autoplay></audio>` : nothing))}
