@@ -62,10 +62,10 @@ try {
   // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
   // this headless page; the server runs in this process, so its CPU is this process's.
   const PEOPLE = 4;
-  const join = await page.evaluate(`window.roomUp(${PEOPLE})`);
+  const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
   console.log(
-    `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${join.live.toFixed(0)} ms, room play_started ${join.played.toFixed(0)} ms, ` +
-      `first frame of each of the other ${PEOPLE - 1}: ${join.frames.toFixed(0)} ms`,
+    `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
+      `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
   );
   const WINDOW_MS = 10_000;
   const cpu0 = process.cpuUsage();

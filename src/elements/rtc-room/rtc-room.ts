@@ -242,13 +242,24 @@ export class RtcRoom extends RtcStreamElement {
       const stream = await this.media.acquire();
       const publishId = mode === 'p2p' ? room : streamId;
       const mainTrack = mode === 'multitrack' ? room : undefined;
-      await this.session.connect(
+      const connecting = this.session.connect(
         url,
         { streamId: publishId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, mainTrack, metaData: this.#metaData() },
         current,
       );
-      if (!current() || mode !== 'multitrack') return;
-      this.#startPlay(url, room, streamId);
+      const play = (): void => {
+        if (current() && mode === 'multitrack' && !this.#play) this.#startPlay(url, room, streamId);
+      };
+      // The server makes us a subtrack when it takes the publish (it then asks for our offer): the
+      // room can be played from there on, while our own ICE and DTLS are still under way.
+      this.session.session?.on('stateChange', ({ state }) => state === 'negotiating' && play());
+      try {
+        await connecting;
+      } catch (e) {
+        void this.#stopPlay();
+        throw e;
+      }
+      play();
     };
     return this.session.settle(run(), current);
   }
@@ -264,7 +275,8 @@ export class RtcRoom extends RtcStreamElement {
       this.#onData(cb);
     });
     p.on('track', (t) => mine() && this.#onTrack(t, own));
-    p.on('error', (e) => mine() && this.session.report(e, false));
+    // A room not there yet (an AMS slower than our publish) is asked for again by the session itself.
+    p.on('error', (e) => mine() && e.code !== 'no_stream_exist' && this.session.report(e, false));
     p.start({ streamId: room, userPublishId: own, room, token: this.tokenSource(), iceServers: this.iceServers }).catch((e: unknown) => {
       if (mine()) this.session.report(toRtcError(e), false);
     });
