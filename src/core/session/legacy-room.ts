@@ -39,6 +39,8 @@ export interface LegacyRoomEvents {
   error: RtcError;
   /** A member is live: it is being played. */
   added: { streamId: string; name: string };
+  /** Every live member on every room answer: its name and raw `metaData` (where conference apps keep mic/camera state). */
+  member: { streamId: string; name: string; metaData: string };
   /** A member left or stopped publishing: its play is stopped. */
   removed: { streamId: string };
   /** Remote media of a member. */
@@ -118,6 +120,11 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   }
 
   /** Releases everything and drops listeners. */
+  /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
+  command(frame: Frame & { command: string }): void {
+    this.#signaling?.send(frame);
+  }
+
   dispose(): void {
     void this.leave();
     this.removeAllListeners();
@@ -173,10 +180,12 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     if (definition === 'leavedFromRoom') return this.#leaving?.();
     const ids = Array.isArray(frame.streams) ? frame.streams.filter((id): id is string => typeof id === 'string') : [];
     const names: Record<string, string> = {};
-    if (Array.isArray(frame.streamList)) {
-      for (const e of frame.streamList as Array<Record<string, unknown>>) if (e && typeof e.streamId === 'string') names[e.streamId] = text(e.streamName);
-    }
+    const list = Array.isArray(frame.streamList) ? (frame.streamList as Array<Record<string, unknown>>) : [];
+    for (const e of list) if (e && typeof e.streamId === 'string') names[e.streamId] = text(e.streamName);
     this.#sync(ids, names);
+    for (const e of list) {
+      if (e && typeof e.streamId === 'string' && this.#plays.has(e.streamId)) this.emit('member', { streamId: e.streamId, name: text(e.streamName), metaData: text(e.metaData) });
+    }
     if (ids.length > 0) this.#empty = false;
     const j = this.#joining;
     if (definition === 'joinedTheRoom' && j) {

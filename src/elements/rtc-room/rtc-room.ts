@@ -332,6 +332,11 @@ export class RtcRoom extends RtcStreamElement {
     });
     r.on('error', (e) => mine() && this.session.report(e, false));
     r.on('added', ({ streamId, name }) => mine() && this.#ensure(streamId, name));
+    r.on('member', ({ streamId, name, metaData }) => {
+      if (!mine()) return;
+      Object.assign(this.#ensure(streamId, name), readMetaData(metaData));
+      this.requestUpdate();
+    });
     r.on('removed', ({ streamId }) => mine() && this.#drop(streamId));
     r.on('track', (t) => mine() && this.#onTrack(t, own, t.streamId));
     await r.join({ room, streamId: own, streamName: this.streamName || undefined, token: this.tokenSource(), iceServers: this.iceServers });
@@ -508,7 +513,8 @@ export class RtcRoom extends RtcStreamElement {
   #announce(eventType: string): void {
     const s = this.session.session;
     if (!s || !this.session.active) return;
-    this.#play?.command({ command: 'updateStreamMetaData', streamId: this.streamId, metaData: this.#metaData() });
+    const update = { command: 'updateStreamMetaData', streamId: this.streamId, metaData: this.#metaData() };
+    if (this.#mode !== 'p2p') (this.#play ?? this.#legacy)?.command(update);
     try {
       s.sendData(JSON.stringify({ streamId: this.streamId, eventType }));
     } catch {

@@ -77,6 +77,16 @@ describe('<rtc-room> modes', () => {
       await poll(() => chatText(b.el).includes('hello from a'), 5000, 'chat a → b');
       await poll(() => chatText(a.el).includes('hello from b'), 5000, 'chat b → a');
 
+      // a mutes: b sees it at once (data channel); a third joining later sees it too (metaData in streamList).
+      a.el.setMicrophoneMuted(true);
+      const micOff = (el: RtcRoom, id: string): boolean => tile(el, id)?.querySelector('.mic')?.getAttribute('data-off') === 'true';
+      await poll(() => micOff(b.el, idA), 5000, 'b sees a muted');
+      const c = await mount('legacy', roomId, unique('c'));
+      await c.el.join();
+      await poll(() => micOff(c.el, idA) && !micOff(c.el, idB), 5000, 'the late joiner sees a muted, b not');
+      await c.el.leave();
+      await poll(() => a.el.participantIds.length === 1 && b.el.participantIds.length === 1, 6000, 'c gone');
+
       const left = a.rec.next('rtc-participant-left', 6000, (d) => d.streamId === idB);
       await b.el.leave();
       expect((await b.rec.next('rtc-leaved-from-room')).detail.room).to.equal(roomId);
