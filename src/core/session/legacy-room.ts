@@ -120,6 +120,18 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   }
 
   /** Releases everything and drops listeners. */
+  /** The received audio level (0–1) of every member being played, by stream id. */
+  async audioLevels(): Promise<Map<string, number>> {
+    const levels = new Map<string, number>();
+    await Promise.all(
+      [...this.#plays].map(async ([id, p]) => {
+        const stats = await p.getStats().catch(() => undefined);
+        levels.set(id, stats?.audioLevel ?? 0);
+      }),
+    );
+    return levels;
+  }
+
   /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
   command(frame: Frame & { command: string }): void {
     this.#signaling?.send(frame);

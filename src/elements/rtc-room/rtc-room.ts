@@ -260,6 +260,9 @@ export class RtcRoom extends RtcStreamElement {
         throw e;
       }
       play();
+      if (!current()) return;
+      clearInterval(this.#levelTimer);
+      this.#levelTimer = setInterval(() => void this.#readLevels(current), LEVEL_INTERVAL_MS);
     };
     return this.session.settle(run(), current);
   }
@@ -280,8 +283,6 @@ export class RtcRoom extends RtcStreamElement {
     p.start({ streamId: room, userPublishId: own, room, token: this.tokenSource(), iceServers: this.iceServers }).catch((e: unknown) => {
       if (mine()) this.session.report(toRtcError(e), false);
     });
-    clearInterval(this.#levelTimer);
-    this.#levelTimer = setInterval(() => void this.#readLevels(p), LEVEL_INTERVAL_MS);
   }
 
   /** Names and mic/camera state of everyone in the room (or of `only`), from their Broadcast records. */
@@ -296,19 +297,32 @@ export class RtcRoom extends RtcStreamElement {
     }
   }
 
-  /** The active speaker: the loudest participant (or the local microphone) over `SPEAKING_LEVEL`. */
-  async #readLevels(p: RoomPlaySession): Promise<void> {
-    const levels = await p.audioLevels().catch(() => new Map<string, number>());
-    if (this.#play !== p) return;
+  /** Every remote participant's audio level (0–1), by participant id, as the current mode can tell. */
+  async #remoteLevels(): Promise<Map<string, number>> {
+    const none = new Map<string, number>();
+    if (this.#mode === 'p2p') return new Map([[this.roomId, this.session.stats?.audioLevel ?? 0]]);
+    if (this.#legacy) return this.#legacy.audioLevels().catch(() => none);
+    const byTrack = (await this.#play?.audioLevels().catch(() => none)) ?? none;
+    return new Map([...this.participants.values()].map((p) => [p.id, byTrack.get(p.stream.getAudioTracks()[0]?.id ?? '') ?? 0]));
+  }
+
+  /**
+   * The active speaker: the loudest participant (or the local microphone) over `SPEAKING_LEVEL`;
+   * and `gotSoundList` with every level.
+   */
+  async #readLevels(current: () => boolean): Promise<void> {
+    const levels = await this.#remoteLevels();
+    if (!current()) return;
     let best = '';
     let max = SPEAKING_LEVEL;
     const soundList: Record<string, number> = {};
     for (const part of this.participants.values()) {
-      const level = part.micMuted ? 0 : (levels.get(part.stream.getAudioTracks()[0]?.id ?? '') ?? 0);
+      const level = part.micMuted ? 0 : (levels.get(part.id) ?? 0);
       soundList[part.id] = level;
       if (level > max) [best, max] = [part.id, level];
     }
-    const local = this.media.micMuted ? 0 : (this.session.stats?.audioLevel ?? 0);
+    // In p2p the session's level is the other peer's: the microphone's is not known there.
+    const local = this.media.micMuted || this.#mode === 'p2p' ? 0 : (this.session.stats?.audioLevel ?? 0);
     soundList[this.streamId] = local;
     if (local > max) best = 'local';
     dispatchCallback(this, 'gotSoundList', { soundList });

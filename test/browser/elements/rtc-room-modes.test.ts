@@ -16,6 +16,10 @@ const chatText = (room: RtcRoom): string => room.shadowRoot!.querySelector('.log
 const remoteTiles = (room: RtcRoom): string[] =>
   [...room.shadowRoot!.querySelectorAll<HTMLElement>('.tile')].map((t) => t.dataset.participant!).filter((k) => k !== 'local');
 
+/** The participant whose tile has the active-speaker outline, if any. */
+const speaking = (el: RtcRoom): string | undefined =>
+  el.shadowRoot!.querySelector<HTMLElement>('.tile[data-speaking="true"]')?.dataset.participant;
+
 describe('<rtc-room> modes', () => {
   let rooms: RtcRoom[] = [];
   let leaks: ReturnType<typeof installLeakTracker>;
@@ -27,6 +31,7 @@ describe('<rtc-room> modes', () => {
     const rec = new Recorder(el);
     rec.listen('rtc-participant-joined');
     rec.listen('rtc-participant-left');
+    rec.listen('rtc-got-sound-list');
     return { el, rec };
   };
 
@@ -65,6 +70,10 @@ describe('<rtc-room> modes', () => {
       await a.rec.next('rtc-room-information', 8000, (d) => (d.streams as string[]).includes(idB));
 
       await poll(() => frames(a.el, idB) > 0 && frames(b.el, idA) > 0, 20000, 'each decodes the other');
+      // The other's (fake, beeping) microphone lights its tile up; gotSoundList names it.
+      await poll(() => speaking(a.el) === idB, 15000, 'b speaking, seen by a');
+      const sound = await a.rec.next('rtc-got-sound-list', 5000, (d) => idB in (d.soundList as object));
+      expect(Object.keys(sound.detail.soundList as object).sort()).to.deep.equal([idA, idB].sort());
       expect(remoteTiles(a.el)).to.deep.equal([idB]);
       expect(remoteTiles(b.el)).to.deep.equal([idA]);
       expect(a.el.participantIds).to.deep.equal([idB]);
@@ -157,6 +166,7 @@ describe('<rtc-room> modes', () => {
       const b = await mount('p2p', p2pId, unique('b'));
       await b.el.join();
       await poll(() => frames(a.el, p2pId) > 0 && frames(b.el, p2pId) > 0, 20000, 'each decodes the other');
+      await poll(() => speaking(a.el) === p2pId, 15000, 'the other peer speaking');
       expect(remoteTiles(a.el)).to.deep.equal([p2pId]);
       expect(remoteTiles(b.el)).to.deep.equal([p2pId]);
       // One connection each, sending and receiving.
