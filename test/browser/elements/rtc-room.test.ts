@@ -5,7 +5,8 @@ import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-ro
 import sinon from 'sinon';
 import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
-import { ws } from '../helpers/dom.js';
+import { domStrings, ws, XSS } from '../helpers/dom.js';
+import { clearFaults, fault } from '../matrix/matrix-helpers.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
 
 const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
@@ -70,6 +71,7 @@ describe('<rtc-room>', () => {
 
   afterEach(async () => {
     sinon.restore();
+    await clearFaults();
     await Promise.all(rooms.map((r) => r.leave()));
     for (const r of rooms) r.remove();
     for (const f of frames_) f.remove();
@@ -247,6 +249,31 @@ describe('<rtc-room>', () => {
     expect(videoOf('p2')).to.deep.equal([]);
     expect(videoOf('p1')).to.deep.equal([v1]);
     for (const t of [v0, v1, a0]) t.stop();
+  });
+
+  it('malformed room answers (a broken Broadcast, markup as a name, junk metaData) leave the room live and render as text', async function () {
+    (this as { timeout(ms: number): void }).timeout(40_000);
+    const roomId = unique('room');
+    const [ia, ib] = [unique('x'), unique('y')];
+    // The room's Broadcast is not JSON; b's Broadcast names it with markup and holds broken metaData.
+    await fault({ command: 'getBroadcastObject', streamId: roomId, action: 'raw', text: JSON.stringify({ command: 'notification', definition: 'broadcastObject', streamId: roomId, broadcast: '{"subTrackStreamIds": [' }) });
+    await fault({
+      command: 'getBroadcastObject',
+      streamId: ib,
+      reply: { command: 'notification', definition: 'broadcastObject', broadcast: JSON.stringify({ streamId: ib, name: XSS, status: 'broadcasting', metaData: '{"isMicMuted": "yes", ' }) },
+    });
+    const errors: string[] = [];
+    const a = await joinHere(roomId, ia);
+    a.addEventListener('rtc-error', (e) => errors.push(e.detail.code));
+    await joinHere(roomId, ib);
+    await poll(() => frames(a, ib) > 0, 20000, 'a decodes b');
+    await poll(() => label(a, ib) === XSS, 5000, 'the markup name, as text');
+    expect(a.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(domStrings(a.shadowRoot!)).to.contain(XSS);
+    expect((window as unknown as { __xss?: boolean }).__xss).to.equal(undefined);
+    expect(micOff(a, ib), 'junk metaData changes nothing').to.equal(false);
+    expect(a.state).to.equal('live');
+    expect(errors).to.deep.equal([]);
   });
 
   it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
