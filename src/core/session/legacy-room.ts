@@ -119,7 +119,6 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     this.#close();
   }
 
-  /** Releases everything and drops listeners. */
   /** The received audio level (0–1) of every member being played, by stream id. */
   async audioLevels(): Promise<Map<string, number>> {
     const levels = new Map<string, number>();
@@ -137,6 +136,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     this.#signaling?.send(frame);
   }
 
+  /** Releases everything and drops listeners. */
   dispose(): void {
     void this.leave();
     this.removeAllListeners();

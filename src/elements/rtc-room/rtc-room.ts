@@ -356,10 +356,17 @@ export class RtcRoom extends RtcStreamElement {
     await r.join({ room, streamId: own, streamName: this.streamName || undefined, token: this.tokenSource(), iceServers: this.iceServers });
   }
 
-  /** P2P mode: the other peer's media, and its leaving (`stop`). */
+  /**
+   * P2P mode: the other peer's media, and its leaving (`stop`). A new peer has no metaData to read:
+   * once the channel to it opens, it is told our name and mic/camera state.
+   */
   #onPeer({ definition, payload, streamId = '' }: AmsCallback): void {
     if (definition === 'newTrackAvailable') this.#onTrack(payload as unknown as RemoteTrack, '', streamId);
     else if (definition === 'stop') this.#drop(streamId);
+    else if (definition === 'data_channel_opened') {
+      this.#announce(this.media.micMuted ? 'MIC_MUTED' : 'MIC_UNMUTED');
+      this.#announce(this.media.cameraOff ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
+    }
   }
 
   /** Stops the plays (and leaves a legacy room); resolves once left. */
@@ -490,7 +497,12 @@ export class RtcRoom extends RtcStreamElement {
     }
     const from = typeof msg.streamId === 'string' ? msg.streamId : '';
     if (!from || from === this.streamId) return;
-    const part = this.participants.get(from);
+    // In p2p the one other tile is keyed by the room: whatever the other peer says is about it.
+    const part = this.participants.get(from) ?? (this.#mode === 'p2p' ? this.participants.get(this.roomId) : undefined);
+    if (part && this.#mode === 'p2p' && typeof msg.name === 'string' && msg.name && msg.name !== part.name) {
+      part.name = msg.name.slice(0, 100);
+      this.requestUpdate();
+    }
     switch (msg.eventType) {
       case 'CHAT_MESSAGE':
         this.chat = [...this.chat.slice(-99), { from: part?.name ?? from, text: String(msg.message ?? '') }];
@@ -530,7 +542,8 @@ export class RtcRoom extends RtcStreamElement {
     const update = { command: 'updateStreamMetaData', streamId: this.streamId, metaData: this.#metaData() };
     if (this.#mode !== 'p2p') (this.#play ?? this.#legacy)?.command(update);
     try {
-      s.sendData(JSON.stringify({ streamId: this.streamId, eventType }));
+      // `name`: ours, for p2p, where the other peer has no other way to learn it.
+      s.sendData(JSON.stringify({ streamId: this.streamId, eventType, ...(this.#mode === 'p2p' && this.streamName ? { name: this.streamName } : {}) }));
     } catch {
       /* the channel is not open (yet): the metaData carries the state */
     }

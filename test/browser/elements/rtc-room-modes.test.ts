@@ -8,17 +8,8 @@ import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
 import { ws } from '../helpers/dom.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
+import { chatText, frames, label, remoteTiles, speaking, tile } from '../helpers/room.js';
 import { expectOverlay, Recorder, type StreamElement } from '../matrix/matrix-helpers.js';
-
-const tile = (room: RtcRoom, id: string): HTMLElement | null => room.shadowRoot!.querySelector<HTMLElement>(`.tile[data-participant="${id}"]`);
-const frames = (room: RtcRoom, id: string): number => tile(room, id)?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
-const chatText = (room: RtcRoom): string => room.shadowRoot!.querySelector('.log')?.textContent ?? '';
-const remoteTiles = (room: RtcRoom): string[] =>
-  [...room.shadowRoot!.querySelectorAll<HTMLElement>('.tile')].map((t) => t.dataset.participant!).filter((k) => k !== 'local');
-
-/** The participant whose tile has the active-speaker outline, if any. */
-const speaking = (el: RtcRoom): string | undefined =>
-  el.shadowRoot!.querySelector<HTMLElement>('.tile[data-speaking="true"]')?.dataset.participant;
 
 describe('<rtc-room> modes', () => {
   let rooms: RtcRoom[] = [];
@@ -171,6 +162,10 @@ describe('<rtc-room> modes', () => {
       expect(remoteTiles(b.el)).to.deep.equal([p2pId]);
       // One connection each, sending and receiving.
       expect(leaks.open().peerConnections).to.equal(2);
+      // Names travel over the channel once it opens (p2p has no metaData); so do mute and camera.
+      await poll(() => label(a.el, p2pId) === `Name ${b.el.streamId}` && label(b.el, p2pId) === `Name ${a.el.streamId}`, 5000, 'names');
+      b.el.setMicrophoneMuted(true);
+      await poll(() => tile(a.el, p2pId)?.querySelector('.mic')?.getAttribute('data-off') === 'true', 5000, 'a sees b muted');
 
       a.el.sendMessage('hi b');
       b.el.sendMessage('hi a');

@@ -7,24 +7,9 @@ import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
 import { domStrings, ws, XSS } from '../helpers/dom.js';
 import { clearFaults, fault } from '../matrix/matrix-helpers.js';
+import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
-
-const unique = (p: string): string => `${p}${Math.random().toString(36).slice(2, 10)}`;
-
-async function poll(check: () => boolean | Promise<boolean>, timeout = 15000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const tile = (room: RtcRoom, id: string): HTMLElement | null => room.shadowRoot!.querySelector<HTMLElement>(`.tile[data-participant="${id}"]`);
-const frames = (room: RtcRoom, id: string): number => tile(room, id)?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
-const label = (room: RtcRoom, id: string): string => tile(room, id)?.querySelector('.label')?.textContent ?? '';
-const micOff = (room: RtcRoom, id: string): boolean => tile(room, id)?.querySelector('.mic')?.getAttribute('data-off') === 'true';
-const placeholder = (room: RtcRoom, id: string): boolean => !!tile(room, id)?.querySelector('.placeholder');
+import { frames, label, micOff, placeholder, tile } from '../helpers/room.js';
 
 /**
  * One participant per page: an iframe loading test/browser/fixtures/room-page.html, which loads
