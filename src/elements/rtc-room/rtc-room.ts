@@ -90,7 +90,7 @@ const initials = (name: string): string =>
  * @tagname rtc-room
  *
  * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
- * @attr {string} room-id - The room to join: the multitrack main track, the legacy room, or the p2p stream id.
+ * @attr {string} room-id - The room to join: the multitrack main track, the legacy room, or the p2p stream id. Missing: `no_room_specified`.
  * @attr {string} mode - `multitrack` (default: one connection for the whole room), `legacy` (`joinRoom`, one connection per participant) or `p2p` (two peers, no media server); read at join, any other value fails with `invalid_mode`.
  * @attr {string} stream-id - Own stream id; generated when absent.
  * @attr {string} stream-name - Own name shown to the others.
@@ -159,7 +159,7 @@ export class RtcRoom extends RtcStreamElement {
     onScreenEnded: () => void this.shareScreen(false).catch(noop),
   });
 
-  /** The room to join: the multitrack main track, the legacy room, or the p2p stream id. */
+  /** The room to join: the multitrack main track, the legacy room, or the p2p stream id. Missing: `no_room_specified`. */
   @property({ attribute: 'room-id' }) roomId = '';
 
   /** Own name shown to the others. */
@@ -235,8 +235,10 @@ export class RtcRoom extends RtcStreamElement {
       const { url, streamId } = this.readConfig();
       const mode = (this.#mode = this.mode);
       if (!ROOM_MODES.includes(mode)) throw RtcError.of('invalid_mode', { message: `mode is not multitrack, legacy or p2p: "${String(mode).slice(0, 32)}".` });
-      // Legacy: the server checks the room (a missing one is its `no_room_specified`).
-      if (mode !== 'legacy' && !ID.test(this.roomId)) throw RtcError.of('invalid_stream_id', { message: this.roomId ? 'room-id has characters other than A-Z a-z 0-9 _ . -' : 'room-id is missing.' });
+      // Legacy: the server checks the room (a missing one is its `no_room_specified`); the other
+      // modes say the same code without asking.
+      if (mode !== 'legacy' && !this.roomId) throw RtcError.of('no_room_specified', { message: 'room-id is missing.' });
+      if (mode !== 'legacy' && !ID.test(this.roomId)) throw RtcError.of('invalid_stream_id', { message: 'room-id has characters other than A-Z a-z 0-9 _ . -' });
       const room = this.roomId;
       if (mode === 'legacy') await this.#joinLegacy(url, room, streamId, current);
       const stream = await this.media.acquire();

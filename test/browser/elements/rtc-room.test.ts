@@ -98,6 +98,30 @@ describe('<rtc-room>', () => {
     }
   });
 
+  it('a missing room-id is no_room_specified, a bad one invalid_stream_id: rtc-error and overlay, no socket; fixing it and joining works', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const tracker = installLeakTracker();
+    try {
+      const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws}></rtc-room>`);
+      rooms.push(el);
+      const codes: string[] = [];
+      el.addEventListener('rtc-error', (e) => codes.push(e.detail.code));
+      const refused = async (): Promise<string | undefined> => el.join().then(() => undefined, (e: { code?: string }) => e.code);
+      expect(await refused()).to.equal('no_room_specified');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('rtc-error-overlay')).to.exist;
+      el.setAttribute('room-id', 'bad room!');
+      expect(await refused()).to.equal('invalid_stream_id');
+      expect(codes).to.deep.equal(['no_room_specified', 'invalid_stream_id']);
+      expect(tracker.created().sockets).to.equal(0);
+      el.setAttribute('room-id', unique('room'));
+      await el.join();
+      expect(el.state).to.equal('live');
+    } finally {
+      tracker.uninstall();
+    }
+  });
+
   it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
     expect(readMetaData('{"isMicMuted":true,"isCameraOn":false,"isScreenShared":true}')).to.deep.equal({ micMuted: true, cameraOff: true, sharing: true });
     expect(readMetaData('{"isCameraOff":true}')).to.deep.equal({ cameraOff: true });
