@@ -292,6 +292,7 @@ describe('<rtc-room>', () => {
     const a = await joinHere(roomId, ia);
     const b = await joinHere(roomId, ib);
     await poll(() => frames(a, ib) > 0 && frames(b, ia) > 0, 20000, 'both decode');
+    await expect(a, 'joined, with a remote tile').to.be.accessible();
     // gotSoundList: the level of every participant, own included, as numbers from 0 to 1.
     const sound = await new Promise<CustomEvent>((res) => a.addEventListener('rtc-got-sound-list', (e) => res(e as CustomEvent), { once: true }));
     expect(sound.detail.definition).to.equal('gotSoundList');
