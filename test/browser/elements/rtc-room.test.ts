@@ -6,7 +6,7 @@ import sinon from 'sinon';
 import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
 import { domStrings, ws, XSS } from '../helpers/dom.js';
-import { clearFaults, fault } from '../matrix/matrix-helpers.js';
+import { clearFaults, dropConnections, fault } from '../matrix/matrix-helpers.js';
 import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
 import { installLeakTracker } from '../helpers/leak-tracker.js';
 import { frames, label, micOff, placeholder, tile } from '../helpers/room.js';
@@ -283,6 +283,24 @@ describe('<rtc-room>', () => {
     expect(micOff(a, ib), 'junk metaData changes nothing').to.equal(false);
     expect(a.state).to.equal('live');
     expect(errors).to.deep.equal([]);
+  });
+
+  it('comes back by itself after the server drops every connection: both decode each other again, names kept', async function () {
+    (this as { timeout(ms: number): void }).timeout(60_000);
+    const roomId = unique('room');
+    const [ia, ib] = [unique('r'), unique('s')];
+    const a = await joinHere(roomId, ia);
+    const b = await joinHere(roomId, ib);
+    await poll(() => frames(a, ib) > 0 && frames(b, ia) > 0, 20000, 'both decode');
+    expect(await dropConnections()).to.be.at.least(4);
+    await poll(() => a.state !== 'live' || b.state !== 'live', 5000, 'the drop is noticed');
+    await poll(() => a.state === 'live' && b.state === 'live', 20000, 'live again');
+    // Frames keep coming on the new connections.
+    const after = { a: frames(a, ib), b: frames(b, ia) };
+    await poll(() => frames(a, ib) > after.a + 5 && frames(b, ia) > after.b + 5, 20000, 'decoding again');
+    await poll(() => label(a, ib) === `Name ${ib}` && label(b, ia) === `Name ${ia}`, 5000, 'names');
+    expect(a.participantIds).to.deep.equal([ib]);
+    expect(b.participantIds).to.deep.equal([ia]);
   });
 
   it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
