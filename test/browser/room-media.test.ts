@@ -25,12 +25,12 @@ describe('multitrack conference media (a room played over one connection)', () =
   let clients: AmsClient[] = [];
   let media: MediaStream[] = [];
 
-  const participant = async (room: string, id: string): Promise<{ client: AmsClient; publisher: PublishSession }> => {
+  const participant = async (room: string, id: string, videoCodec?: 'H264'): Promise<{ client: AmsClient; publisher: PublishSession }> => {
     const client = await AmsClient.connect();
     clients.push(client);
     const stream = await fakeMedia();
     media.push(stream);
-    const publisher = await client.publish(id, stream, { mainTrack: room });
+    const publisher = await client.publish(id, stream, { mainTrack: room, videoCodec });
     return { client, publisher };
   };
 
@@ -139,6 +139,28 @@ describe('multitrack conference media (a room played over one connection)', () =
     expect(Object.values(session.idMapping)).not.to.include(`ARDAMSv${p2}`);
     const before = (await decodedOf(session, p3)) ?? 0;
     await poll(async () => ((await decodedOf(session, p3)) ?? 0) > before + 3, 5000, `frames of ${p3} again`);
+  });
+
+  it('carries an H.264 participant next to a VP8 one: each video m-line offers its participant\'s codec', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const room = uniqueStreamId('room');
+    const [vp8, h264] = [uniqueStreamId('vp8'), uniqueStreamId('h264')];
+    await participant(room, vp8);
+    await participant(room, h264, 'H264');
+    const viewer = await AmsClient.connect();
+    clients.push(viewer);
+    const { session, started } = viewer.play(room);
+    await started;
+    // The codec each video m-line offers, by participant.
+    const sections = session.offerSdp.split(/\r?\nm=/).slice(1);
+    const codecOf = (participant: string): string | undefined => {
+      const mid = Object.entries(session.idMapping).find(([, t]) => t === `ARDAMSv${participant}`)?.[0];
+      const section = sections.find((s) => new RegExp(`^a=mid:${mid}$`, 'm').test(s));
+      return section?.match(/^a=rtpmap:\d+ (\w+)\/90000/m)?.[1]?.toUpperCase();
+    };
+    expect(codecOf(vp8)).to.equal('VP8');
+    expect(codecOf(h264)).to.equal('H264');
+    for (const p of [vp8, h264]) await poll(async () => ((await decodedOf(session, p)) ?? 0) > 5, 10000, `frames of ${p}`);
   });
 
   it('setMaxVideoTrackCountCommand limits the videos (the first participants keep theirs), audio of everyone stays', async function () {

@@ -6,7 +6,7 @@
  * (changes wait while an offer is outstanding). Freed transceivers go `inactive` and are reused
  * for later participants, so the SDP does not grow forever.
  */
-import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, type RTCRtpTransceiver } from 'werift';
+import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useOPUS, type RTCRtpTransceiver } from 'werift';
 import { trackIdFor } from '../../core/protocol/ams.js';
 import type { IdMapping } from '../../core/protocol/messages.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
@@ -59,10 +59,9 @@ class Slot implements RtpSink {
     return this.source.streamId;
   }
 
-  /** Whether this slot has video the room connection can carry. */
+  /** Whether this slot has video the room connection can carry (VP8 or H.264). */
   get hasVideo(): boolean {
-    // The room connection negotiates VP8 only: an H.264 publisher is heard, not seen.
-    return this.source.kinds.has('video') && this.source.videoCodec?.name.toLowerCase() === 'vp8';
+    return this.source.kinds.has('video') && this.owner.videoCodecFor(this.source) !== undefined;
   }
 
   /** Kinds this slot should have m-lines for now; `video` false when over the player's video limit. */
@@ -94,6 +93,7 @@ class Slot implements RtpSink {
 
 export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private readonly slots = new Map<string, Slot>();
+  private readonly videoCodecs: RTCRtpCodecParameters[];
   private readonly owners = new Map<RTCRtpTransceiver, Slot>();
   private readonly free: RTCRtpTransceiver[] = [];
   /** Transceivers made inactive in the outstanding offer: reusable once it is answered. */
@@ -115,10 +115,13 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   ) {
     super(relay, roomEvents);
     const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
-    const pc = this.createPc({
-      video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback })],
-      audio: [useOPUS()],
-    });
+    const h264 = useH264();
+    // Each video m-line offers its participant's codec only (see sync()); werift numbers these once.
+    this.videoCodecs = [
+      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback }),
+      new RTCRtpCodecParameters({ mimeType: h264.mimeType, clockRate: h264.clockRate, rtcpFeedback: feedback, parameters: h264.parameters }),
+    ];
+    const pc = this.createPc({ video: this.videoCodecs, audio: [useOPUS()] });
     // werift places the data channel after the first offer's media m-lines; inactive m-lines are
     // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
     const channel = pc.createDataChannel(roomId, { ordered: true });
@@ -129,6 +132,12 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
 
   get isConnected(): boolean {
     return this.connected && !this.closed;
+  }
+
+  /** The room connection's codec for `source`'s video; undefined when it has none it can carry. */
+  videoCodecFor(source: WeriftPublisher): RTCRtpCodecParameters | undefined {
+    const mime = source.videoCodec?.mimeType.toLowerCase();
+    return this.videoCodecs.find((c) => c.mimeType.toLowerCase() === mime);
   }
 
   // ---------------------------------------------------------------- sources
@@ -197,7 +206,9 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
       for (const kind of wanted) {
         if (slot.lanes.has(kind)) continue;
         const stream = new MediaStream({ id: slot.id });
-        const reuse = this.free.findIndex((t) => t.kind === kind);
+        // A freed video m-line is reused only for the same codec: its payload type stays right.
+        const codec = kind === 'video' ? this.videoCodecFor(slot.source) : undefined;
+        const reuse = this.free.findIndex((t) => t.kind === kind && (!codec || t.codecs[0]?.mimeType.toLowerCase() === codec.mimeType.toLowerCase()));
         let transceiver: RTCRtpTransceiver;
         if (reuse >= 0) {
           transceiver = this.free.splice(reuse, 1)[0]!;
@@ -205,6 +216,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
           transceiver.sender.setStreams([stream]);
         } else {
           transceiver = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+          if (codec) transceiver.codecs = [codec];
           transceiver.sender.onRtcp.subscribe((packet) => {
             const p = packet as { type?: number; feedback?: { count?: number } };
             if (p.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR)) {

@@ -265,8 +265,13 @@ export class AmsClient {
   }
 
   /** Publishes `stream`; resolves once the server sent `publish_started`. */
-  async publish(streamId: string, stream: MediaStream, options: { mainTrack?: string } = {}): Promise<PublishSession> {
+  /** `videoCodec: 'H264'` offers H.264 only (the server prefers VP8 otherwise). */
+  async publish(streamId: string, stream: MediaStream, options: { mainTrack?: string; videoCodec?: 'H264' } = {}): Promise<PublishSession> {
     const session = new PublishSession(this, streamId, stream);
+    if (options.videoCodec) {
+      const codecs = RTCRtpSender.getCapabilities('video')!.codecs.filter((c) => c.mimeType === `video/${options.videoCodec}` && /packetization-mode=1/.test(c.sdpFmtpLine ?? ''));
+      for (const t of session.pc.getTransceivers()) if (t.sender.track?.kind === 'video') t.setCodecPreferences(codecs);
+    }
     this.sessions.set(streamId, session);
     this.send({
       command: 'publish',
