@@ -462,7 +462,6 @@ export class RtcRoom extends RtcStreamElement {
     this.requestUpdate();
   }
 
-
   #onPlayCallback(p: RoomPlaySession, { definition, payload }: AmsCallback, room: string, own: string): void {
     if (definition === 'play_started') {
       if (this.maxVideoTracks > 0) p.command({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: this.maxVideoTracks });
