@@ -163,27 +163,44 @@ describe('multitrack conference media (a room played over one connection)', () =
     for (const p of [vp8, h264]) await poll(async () => ((await decodedOf(session, p)) ?? 0) > 5, 10000, `frames of ${p}`);
   });
 
-  it('setMaxVideoTrackCountCommand limits the videos (the first participants keep theirs), audio of everyone stays', async function () {
-    (this as { timeout(ms: number): void }).timeout(30_000);
+  it('setMaxVideoTrackCountCommand gives video slots (videoTrack0…) filled by the first participants, VIDEO_TRACK_ASSIGNMENT_LIST says who; -1 lifts it', async function () {
+    (this as { timeout(ms: number): void }).timeout(40_000);
     const room = uniqueStreamId('room');
     const [p1, p2, p3] = [1, 2, 3].map((n) => uniqueStreamId(`m${n}`)) as [string, string, string];
-    for (const p of [p1, p2, p3]) await participant(room, p);
+    const first = await participant(room, p1);
+    for (const p of [p2, p3]) await participant(room, p);
     const viewer = await AmsClient.connect();
     clients.push(viewer);
     const { session, started } = viewer.play(room);
     await started;
-    expect(Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSv'))).to.have.length(3);
+    const lists: Array<Array<{ videoLabel: string; trackId: string }>> = [];
+    (await session.channel).addEventListener('message', (e) => {
+      const m = JSON.parse(String(e.data)) as { eventType?: string; payload?: Array<{ videoLabel: string; trackId: string }> };
+      if (m.eventType === 'VIDEO_TRACK_ASSIGNMENT_LIST') lists.push(m.payload!);
+    });
+    const videos = (): string[] => Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSv')).sort();
+    expect(videos()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSv${p}`).sort());
+
     let offers = session.offers;
     viewer.send({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: 1 });
     await poll(() => session.offers > offers, 5000, 'offer after the limit');
-    const active = (): string[] => Object.values(session.idMapping);
-    expect(active().filter((t) => t.startsWith('ARDAMSv'))).to.deep.equal([`ARDAMSv${p1}`]);
-    expect(active().filter((t) => t.startsWith('ARDAMSa')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSa${p}`).sort());
-    // Lifting the limit brings the others' video back.
+    expect(videos()).to.deep.equal(['ARDAMSvvideoTrack0']);
+    expect(Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSa')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSa${p}`).sort());
+    await poll(() => lists.at(-1)?.[0]?.trackId === p1, 5000, 'videoTrack0 is p1');
+    expect(lists.at(-1)).to.deep.equal([{ videoLabel: 'videoTrack0', trackId: p1, reserved: false }]);
+    await poll(async () => ((await decodedOf(session, 'videoTrack0')) ?? 0) > 5, 10000, 'frames in videoTrack0');
+
+    // p1 leaves: p2 takes the slot, and the same m-line goes on showing frames.
+    first.client.close();
+    await poll(() => lists.at(-1)?.[0]?.trackId === p2, 8000, 'videoTrack0 is p2');
+    const before = (await decodedOf(session, 'videoTrack0')) ?? 0;
+    await poll(async () => ((await decodedOf(session, 'videoTrack0')) ?? 0) > before + 5, 10000, 'frames of p2 in videoTrack0');
+
     offers = session.offers;
     viewer.send({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: -1 });
-    await poll(() => session.offers > offers, 5000, 'offer after lifting the limit');
-    expect(active().filter((t) => t.startsWith('ARDAMSv')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSv${p}`).sort());
+    await poll(() => session.offers > offers && videos().length === 2, 5000, 'offer after lifting the limit');
+    expect(videos()).to.deep.equal([p2, p3].map((p) => `ARDAMSv${p}`).sort());
+    expect(lists.at(-1)).to.deep.equal([]);
     await poll(async () => ((await decodedOf(session, p3)) ?? 0) > 0, 5000, `frames of ${p3}`);
   });
 

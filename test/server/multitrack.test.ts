@@ -140,7 +140,7 @@ describe('multitrack conference (rooms as main tracks)', () => {
     assert.equal(pa.c.frames.filter((f) => f.definition === 'subtrackAdded' && f.trackId === a).length, 0);
   });
 
-  it('has no video slots: the slot-assignment commands get unknown_command (README, known limits)', async () => {
+  it('has no slot assignment commands: they get unknown_command (README, known limits)', async () => {
     const room = id('room');
     const { c } = await join(room, id('a'));
     for (const command of ['getVideoTrackAssignmentsCommand', 'assignVideoTrackCommand', 'updateVideoTrackAssignmentsCommand']) {

@@ -183,8 +183,9 @@ export class RtcRoom extends RtcStreamElement {
 
   /**
    * How many remote videos to show at most (those who came first); the others show their
-   * initials and are still heard. 0: all. Also asks the server to send no more video than that
-   * (`setMaxVideoTrackCountCommand`), which saves the bandwidth.
+   * initials and are still heard. 0: all. Also asks the server for that many video slots
+   * (`setMaxVideoTrackCountCommand`), which saves the bandwidth; each slot's video goes to the
+   * tile `VIDEO_TRACK_ASSIGNMENT_LIST` names.
    */
   @property({ type: Number, attribute: 'max-video-tracks' }) maxVideoTracks = 0;
 
@@ -302,7 +303,11 @@ export class RtcRoom extends RtcStreamElement {
   /** Every remote participant's audio level (0–1), by participant id, as the current mode can tell. */
   async #remoteLevels(): Promise<Map<string, number>> {
     const none = new Map<string, number>();
-    if (this.#mode === 'p2p') return new Map([[this.roomId, this.session.stats?.audioLevel ?? 0]]);
+    if (this.#mode === 'p2p') {
+      // The connection's received audio is the other peer's (read now: the 1 s stats are too coarse for a beep).
+      const stats = await this.session.session?.getStats().catch(() => undefined);
+      return new Map([[this.roomId, stats?.audioLevel ?? 0]]);
+    }
     if (this.#legacy) return this.#legacy.audioLevels().catch(() => none);
     const byTrack = (await this.#play?.audioLevels().catch(() => none)) ?? none;
     return new Map([...this.participants.values()].map((p) => [p.id, byTrack.get(p.stream.getAudioTracks()[0]?.id ?? '') ?? 0]));

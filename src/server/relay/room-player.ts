@@ -45,6 +45,12 @@ interface Lane {
   assignedAt: number;
 }
 
+/** A video m-line of its own (`videoTrack0`…) that carries whichever participant fills it. */
+interface VideoSlot extends Lane {
+  label: string;
+  owner?: Slot;
+}
+
 class Slot implements RtpSink {
   readonly lanes = new Map<MediaKind, Lane>();
   removed = false;
@@ -105,12 +111,19 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private dirty = false;
   /** Slots that got m-lines in the outstanding offer: they need a keyframe once it is answered. */
   private fresh = new Set<Slot>();
-  /** `setMaxVideoTrackCountCommand`: how many participants' video this player gets; -1 = all. */
+  /**
+   * `setMaxVideoTrackCountCommand`: -1 (the default) gives every participant video m-lines of
+   * their own; N >= 0 gives N video slots (`videoTrack0`…) that the participants who came first
+   * fill, as AMS does, with `VIDEO_TRACK_ASSIGNMENT_LIST` on the data channel saying who is where.
+   */
   private maxVideo = -1;
+  private readonly videoSlots: VideoSlot[] = [];
+  /** The last assignment list sent (JSON), so an unchanged one is not sent again. */
+  private assignments = '';
 
   constructor(
     relay: WeriftRelay,
-    roomId: string,
+    private readonly roomId: string,
     private readonly roomEvents: RoomPlayerEvents,
   ) {
     super(relay, roomEvents);
@@ -190,47 +203,107 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
 
   /** Brings the transceivers in line with the slots (only while signaling is stable). */
   private sync(): void {
-    const pc = this.pc!;
+    // Video slots first: they move between participants, who then get (or keep) the rest.
+    this.syncVideoSlots();
     const all = [...this.slots.values(), ...new Set(this.owners.values())].filter((s, i, a) => a.indexOf(s) === i);
-    // Over the video limit, the participants who came first keep their video.
-    const video = new Set([...this.slots.values()].filter((s) => s.media && s.hasVideo).slice(0, this.maxVideo < 0 ? undefined : this.maxVideo));
+    // With video slots, nobody has video m-lines of their own.
+    const ownVideo = this.maxVideo < 0;
     for (const slot of all) {
-      const wanted = slot.wantedKinds(video.has(slot));
+      const wanted = slot.wantedKinds(ownVideo);
       for (const [kind, lane] of [...slot.lanes]) {
-        if (wanted.includes(kind)) continue;
-        slot.lanes.delete(kind);
-        this.owners.delete(lane.transceiver);
-        lane.transceiver.setDirection('inactive');
-        this.freedInOffer.push(lane.transceiver);
+        // A video slot is its owner's for now (syncVideoSlots() decides).
+        if (wanted.includes(kind) || this.videoSlots.includes(lane as VideoSlot)) continue;
+        this.freeLane(slot, kind, lane);
       }
       for (const kind of wanted) {
         if (slot.lanes.has(kind)) continue;
-        const stream = new MediaStream({ id: slot.id });
-        // A freed video m-line is reused only for the same codec: its payload type stays right.
         const codec = kind === 'video' ? this.videoCodecFor(slot.source) : undefined;
-        const reuse = this.free.findIndex((t) => t.kind === kind && (!codec || t.codecs[0]?.mimeType.toLowerCase() === codec.mimeType.toLowerCase()));
-        let transceiver: RTCRtpTransceiver;
-        if (reuse >= 0) {
-          transceiver = this.free.splice(reuse, 1)[0]!;
-          transceiver.setDirection('sendonly');
-          transceiver.sender.setStreams([stream]);
-        } else {
-          transceiver = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
-          if (codec) transceiver.codecs = [codec];
-          transceiver.sender.onRtcp.subscribe((packet) => {
-            const p = packet as { type?: number; feedback?: { count?: number } };
-            if (p.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR)) {
-              this.owners.get(transceiver)?.source.requestKeyframe();
-            }
-          });
-        }
-        // The track id the browser sees (msid), as AMS names it.
-        (transceiver.sender as { trackId: string }).trackId = trackIdFor(kind, slot.id);
-        slot.lanes.set(kind, { transceiver, started: kind === 'audio', rebase: reuse >= 0, assignedAt: performance.now() });
+        const { transceiver, reused } = this.transceiver(kind, codec, new MediaStream({ id: slot.id }), slot.id);
+        slot.lanes.set(kind, { transceiver, started: kind === 'audio', rebase: reused, assignedAt: performance.now() });
         this.owners.set(transceiver, slot);
         this.fresh.add(slot);
       }
     }
+  }
+
+  /** Takes `slot`'s m-line of `kind` away: inactive in the next offer, reusable once answered. */
+  private freeLane(slot: Slot, kind: MediaKind, lane: Lane): void {
+    slot.lanes.delete(kind);
+    this.owners.delete(lane.transceiver);
+    lane.transceiver.setDirection('inactive');
+    this.freedInOffer.push(lane.transceiver);
+  }
+
+  /** A sendonly transceiver for `id`'s media: a freed one of that kind and codec, or a new one. */
+  private transceiver(kind: MediaKind, codec: RTCRtpCodecParameters | undefined, stream: MediaStream, id: string): { transceiver: RTCRtpTransceiver; reused: boolean } {
+    // A freed video m-line is reused only for the same codec: its payload type stays right.
+    const reuse = this.free.findIndex((t) => t.kind === kind && (!codec || t.codecs[0]?.mimeType.toLowerCase() === codec.mimeType.toLowerCase()));
+    let transceiver: RTCRtpTransceiver;
+    if (reuse >= 0) {
+      transceiver = this.free.splice(reuse, 1)[0]!;
+      transceiver.setDirection('sendonly');
+      transceiver.sender.setStreams([stream]);
+    } else {
+      transceiver = this.pc!.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+      if (codec) transceiver.codecs = [codec];
+      transceiver.sender.onRtcp.subscribe((packet) => {
+        const p = packet as { type?: number; feedback?: { count?: number } };
+        if (p.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR)) {
+          this.owners.get(transceiver)?.source.requestKeyframe();
+        }
+      });
+    }
+    // The track id the browser sees (msid), as AMS names it.
+    (transceiver.sender as { trackId: string }).trackId = trackIdFor(kind, id);
+    return { transceiver, reused: reuse >= 0 };
+  }
+
+  /** As many video slots as `maxVideo` asks for (none without a limit), then who fills them. */
+  private syncVideoSlots(): void {
+    const n = Math.max(0, this.maxVideo);
+    while (this.videoSlots.length > n) {
+      const lane = this.videoSlots.pop()!;
+      this.giveVideoSlot(lane, undefined);
+      lane.transceiver.setDirection('inactive');
+      this.freedInOffer.push(lane.transceiver);
+    }
+    // Slots are VP8 (AMS's conference codec); an H.264 participant is heard there, not seen.
+    const vp8 = this.videoCodecs[0]!;
+    while (this.videoSlots.length < n) {
+      const label = `videoTrack${this.videoSlots.length}`;
+      const { transceiver, reused } = this.transceiver('video', vp8, new MediaStream({ id: label }), label);
+      this.videoSlots.push({ label, transceiver, started: false, rebase: reused, assignedAt: performance.now() });
+    }
+    const takers = [...this.slots.values()].filter((s) => s.media && s.hasVideo && this.videoCodecFor(s.source) === vp8);
+    this.videoSlots.forEach((lane, i) => this.giveVideoSlot(lane, takers[i]));
+    if (n === 0 && this.assignments === '') return;
+    const payload = this.videoSlots.map((l) => ({ videoLabel: l.label, trackId: l.owner?.id ?? '', reserved: false }));
+    const list = JSON.stringify({ streamId: this.roomId, eventType: 'VIDEO_TRACK_ASSIGNMENT_LIST', payload });
+    if (list !== this.assignments) {
+      this.assignments = list;
+      this.sendToPlayer(list);
+    }
+  }
+
+  /** Switches a video slot to `slot`'s video (or to nobody): a keyframe before anything is shown. */
+  private giveVideoSlot(lane: VideoSlot, slot: Slot | undefined): void {
+    if (lane.owner === slot) return;
+    if (lane.owner?.lanes.get('video') === lane) lane.owner.lanes.delete('video');
+    lane.owner = slot;
+    lane.started = false;
+    lane.rebase = true;
+    lane.assignedAt = performance.now();
+    if (!slot) {
+      this.owners.delete(lane.transceiver);
+      return;
+    }
+    // Its own video m-line, from before the limit, goes.
+    const own = slot.lanes.get('video');
+    if (own && !this.videoSlots.includes(own as VideoSlot)) this.freeLane(slot, 'video', own);
+    slot.lanes.set('video', lane);
+    this.owners.set(lane.transceiver, slot);
+    this.fresh.add(slot);
+    if (this.connected && this.answered) slot.source.requestKeyframe();
   }
 
   private async offer(): Promise<{ sdp: string; idMapping: IdMapping }> {
@@ -248,6 +321,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     for (const [t, slot] of this.owners) {
       if (t.mid !== null) idMapping[t.mid] = trackIdFor(t.kind as MediaKind, slot.id);
     }
+    for (const lane of this.videoSlots) if (lane.transceiver.mid !== null) idMapping[lane.transceiver.mid] = trackIdFor('video', lane.label);
     return { sdp, idMapping };
   }
 
@@ -318,8 +392,11 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     const sender = lane.transceiver.sender;
     if (lane.rebase) {
       lane.rebase = false;
+      // Another source on this m-line: its packets go on from the last one sent, one sequence
+      // number and one frame (or audio packet) later. (werift's own `discontinuity` flag adds to
+      // the 32-bit timestamp offset with 16-bit arithmetic, which throws the timestamps off.)
       try {
-        sender.replaceRTP({ sequenceNumber: header.sequenceNumber, timestamp: header.timestamp }, true);
+        sender.replaceRTP({ sequenceNumber: (header.sequenceNumber - 1) & 0xffff, timestamp: (header.timestamp - (kind === 'video' ? 3000 : 960)) >>> 0 });
       } catch {
         /* keep forwarding */
       }

@@ -214,7 +214,9 @@ describe('<rtc-room>', () => {
   });
 
   // AMS with limited video slots sends tracks `ARDAMSvvideoTrack0…` and says on the room's data
-  // channel who is in which slot; the embedded server does not, so the room play is stubbed here.
+  // channel who is in which slot. The embedded server does that too (see the max-video-tracks
+  // test), but not swapped slots, a slot given to ourselves, or audio slots: a stubbed room play
+  // makes those here.
   it('puts AMS video slots in the tiles VIDEO_TRACK_ASSIGNMENT_LIST names, and plays audio slots', async function () {
     (this as { timeout(ms: number): void }).timeout(30_000);
     let play!: RoomPlaySession;
@@ -323,7 +325,8 @@ describe('<rtc-room>', () => {
     await b.shareScreen(false);
     await poll(() => !tile(a, ib)?.querySelector('.screen'), 5000, 'screen badge gone');
 
-    // A viewer limited to one remote video: the first participant's video, the other's initials; audio of both.
+    // A viewer limited to one remote video: the server gives it one video slot (videoTrack0) and says
+    // a is in it; the element puts that track in a's tile, b shows initials and is still heard.
     const c = await joinHere(roomId, ic, '1');
     await poll(() => frames(c, ia) > 0, 20000, 'c decodes a');
     await poll(() => c.participantIds.length === 2, 5000, 'c lists both');
@@ -331,7 +334,7 @@ describe('<rtc-room>', () => {
     expect(getComputedStyle(c.shadowRoot!.querySelector('.grid')!).gridTemplateColumns.split(' ')).to.have.length(2);
     // Once the server's limit is in force: a's video, b's initials.
     await poll(() => !placeholder(c, ia) && placeholder(c, ib), 5000, 'one video, one placeholder');
-    // The server sends b's video no more (its m-line went inactive: the track is muted); b is still heard.
+    // b's own video m-line went inactive with the switch to slots (its track, if any, is muted).
     const tracksOf = (id: string): MediaStreamTrack[] => ((tile(c, id)!.querySelector('video')!.srcObject as MediaStream | null)?.getTracks() ?? []);
     await poll(() => tracksOf(ib).every((t) => t.kind !== 'video' || t.muted), 5000, "b's video stopped by the server");
     expect(tracksOf(ib).some((t) => t.kind === 'audio' && !t.muted)).to.equal(true);
