@@ -9,7 +9,7 @@
 import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useOPUS, type RTCRtpTransceiver } from 'werift';
 import { trackIdFor } from '../../core/protocol/ams.js';
 import type { IdMapping } from '../../core/protocol/messages.js';
-import { filterCandidates, isUsableSdp } from './sdp.js';
+import { filterCandidates } from './sdp.js';
 import {
   SdpError,
   type MediaKind,
@@ -24,7 +24,6 @@ import {
   RTCP_PSFB,
   WeriftPublisher,
   WeriftRelay,
-  errorMessage,
   type WeriftRelayOptions,
   isEmpty,
   safely,
@@ -346,13 +345,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   async acceptAnswer(sdp: string): Promise<void> {
     if (this.closed || !this.pc) throw new SdpError('player is closed');
     if (!this.offerOutstanding) throw new SdpError('no offer is outstanding');
-    if (!isUsableSdp(sdp)) throw new SdpError('not a usable answer');
-    try {
-      const answer = filterCandidates(sdp, (c) => this.relay.policy.allowRemote(c));
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    } catch (e) {
-      throw new SdpError(errorMessage(e));
-    }
+    await this.applyAnswer(sdp);
     this.offerOutstanding = false;
     this.answered = true;
     this.free.push(...this.freedInOffer);

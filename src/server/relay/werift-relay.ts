@@ -221,6 +221,17 @@ export abstract class Peer {
     protected readonly events: PeerEvents,
   ) {}
 
+  /** Applies a player's answer (its candidates filtered by the network policy). Rejects with `SdpError`. */
+  protected async applyAnswer(sdp: string): Promise<void> {
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable answer');
+    try {
+      const answer = filterCandidates(sdp, (c) => this.relay.policy.allowRemote(c));
+      await this.pc!.setRemoteDescription({ type: 'answer', sdp: answer });
+    } catch (e) {
+      throw new SdpError(errorMessage(e));
+    }
+  }
+
   protected createPc(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): RTCPeerConnection {
     const pc = new RTCPeerConnection({ ...this.relay.policy.config, codecs });
     pc.connectionStateChange.subscribe((state) => {
@@ -566,13 +577,7 @@ class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
 
   async acceptAnswer(sdp: string): Promise<void> {
     if (this.closed || !this.pc) throw new SdpError(this.closed ? 'player is closed' : 'no offer was made');
-    if (!isUsableSdp(sdp)) throw new SdpError('not a usable answer');
-    try {
-      const answer = filterCandidates(sdp, (c) => this.relay.policy.allowRemote(c));
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
-    } catch (e) {
-      throw new SdpError(errorMessage(e));
-    }
+    await this.applyAnswer(sdp);
   }
 
   protected onConnected(): void {
