@@ -305,6 +305,31 @@ describe('<rtc-room>', () => {
     expect(b.participantIds).to.deep.equal([ia]);
   });
 
+  for (const mode of ['multitrack', 'legacy', 'p2p']) {
+    it(`${mode}: leave() while join() is under way releases everything and rejects nothing unhandled`, async function () {
+      (this as { timeout(ms: number): void }).timeout(30_000);
+      const other = await joinHere(unique('busy'), unique('o'));
+      const tracker = installLeakTracker();
+      try {
+        const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${other.roomId} mode=${mode}></rtc-room>`);
+        rooms.push(el);
+        for (const delay of [0, 50, 200]) {
+          const joining = el.join().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, delay));
+          await el.leave();
+          await joining;
+          await poll(() => tracker.open().total === 0, 5000, `released (leave after ${delay} ms)`).catch(() => {
+            throw new Error(`still open after leave at ${delay} ms: ${JSON.stringify(tracker.open())}`);
+          });
+          expect(el.state).to.equal('stopped');
+          expect(el.participantIds).to.deep.equal([]);
+        }
+      } finally {
+        tracker.uninstall();
+      }
+    });
+  }
+
   it('screen sharing replaces the camera and is shown to the others; max-video-tracks shows the first videos only', async function () {
     (this as { timeout(ms: number): void }).timeout(60_000);
     const roomId = unique('room');
