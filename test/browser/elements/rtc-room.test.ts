@@ -98,21 +98,23 @@ describe('<rtc-room>', () => {
     }
   });
 
-  it('a missing room-id is no_room_specified, a bad one invalid_stream_id: rtc-error and overlay, no socket; fixing it and joining works', async function () {
+  it('a bad server-url is invalid_server_url, a missing room-id no_room_specified, a bad one invalid_stream_id: rtc-error and overlay, no socket; fixing them and joining works', async function () {
     (this as { timeout(ms: number): void }).timeout(30_000);
     const tracker = installLeakTracker();
     try {
-      const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws}></rtc-room>`);
+      const el = await fixture<RtcRoom>(html`<rtc-room server-url="https://not-a-socket.example"></rtc-room>`);
       rooms.push(el);
       const codes: string[] = [];
       el.addEventListener('rtc-error', (e) => codes.push(e.detail.code));
       const refused = async (): Promise<string | undefined> => el.join().then(() => undefined, (e: { code?: string }) => e.code);
+      expect(await refused()).to.equal('invalid_server_url');
+      el.setAttribute('server-url', ws);
       expect(await refused()).to.equal('no_room_specified');
       await el.updateComplete;
       expect(el.shadowRoot!.querySelector('rtc-error-overlay')).to.exist;
       el.setAttribute('room-id', 'bad room!');
       expect(await refused()).to.equal('invalid_stream_id');
-      expect(codes).to.deep.equal(['no_room_specified', 'invalid_stream_id']);
+      expect(codes).to.deep.equal(['invalid_server_url', 'no_room_specified', 'invalid_stream_id']);
       expect(tracker.created().sockets).to.equal(0);
       el.setAttribute('room-id', unique('room'));
       await el.join();
