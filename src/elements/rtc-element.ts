@@ -149,6 +149,18 @@ export abstract class RtcStreamElement extends RtcElement {
     }
   }
 
+  /**
+   * Dispatches a failed action's `rtc-error` once and rejects with it (no overlay: the stream goes on).
+   * @internal
+   */
+  protected guard(work: Promise<void>): Promise<void> {
+    return work.catch((e: unknown) => {
+      const error = toRtcError(e);
+      this.session.report(error, false);
+      throw error;
+    });
+  }
+
   #handleRetry(event: Event): void {
     // Ours to act on; the page hears about the new attempt through rtc-state-change.
     event.stopPropagation();

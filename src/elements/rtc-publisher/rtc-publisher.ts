@@ -5,7 +5,7 @@ import type { CaptureOptions } from '../../core/media/capture.js';
 import { PublishSession } from '../../core/session/publish-session.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { SessionController, toRtcError } from '../../controllers/session-controller.js';
+import { SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import { cameraIcon, micIcon, screenIcon } from './icons.js';
 import styles from './rtc-publisher.styles.js';
@@ -155,15 +155,6 @@ export class RtcPublisher extends RtcStreamElement {
     return this.session.settle(run(), current);
   }
 
-  /** Dispatches a failed action's `rtc-error` once and rejects with it (no overlay: the stream goes on). */
-  #guard(work: Promise<void>): Promise<void> {
-    return work.catch((e: unknown) => {
-      const error = toRtcError(e);
-      this.session.report(error, false);
-      throw error;
-    });
-  }
-
   #handleStartClick(): void {
     if (this.session.active) void this.stop();
     else this.start().catch(noop);
@@ -216,22 +207,22 @@ export class RtcPublisher extends RtcStreamElement {
    * once as `rtc-error`, without the overlay and without changing `error`: the stream goes on.
    */
   setCameraOff(off: boolean): Promise<void> {
-    return this.#guard(this.media.setCameraOff(!!off));
+    return this.guard(this.media.setCameraOff(!!off));
   }
 
   /** Switches to another camera (`deviceId` from `rtc-available-devices`) without renegotiation. */
   switchCamera(deviceId: string): Promise<void> {
-    return this.#guard(this.media.switchCamera(String(deviceId)));
+    return this.guard(this.media.switchCamera(String(deviceId)));
   }
 
   /** Switches to another microphone without renegotiation. */
   switchMicrophone(deviceId: string): Promise<void> {
-    return this.#guard(this.media.switchMicrophone(String(deviceId)));
+    return this.guard(this.media.switchMicrophone(String(deviceId)));
   }
 
   /** Shares a screen instead of the camera (`true`), or goes back to the camera (`false`). */
   shareScreen(on: boolean): Promise<void> {
-    return this.#guard(this.media.shareScreen(!!on));
+    return this.guard(this.media.shareScreen(!!on));
   }
 
   /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not publishing. */

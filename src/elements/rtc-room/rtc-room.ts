@@ -577,13 +577,7 @@ export class RtcRoom extends RtcStreamElement {
 
   /** Turns the camera off (black frames) or on and tells the room (`CAM_TURNED_OFF` / `CAM_TURNED_ON`). */
   async setCameraOff(off: boolean): Promise<void> {
-    try {
-      await this.media.setCameraOff(!!off);
-    } catch (e) {
-      const error = toRtcError(e);
-      this.session.report(error, false);
-      throw error;
-    }
+    await this.guard(this.media.setCameraOff(!!off));
     this.#announce(off ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
   }
 
@@ -594,13 +588,7 @@ export class RtcRoom extends RtcStreamElement {
    */
   async shareScreen(on: boolean): Promise<void> {
     const was = this.media.sharing;
-    try {
-      await this.media.shareScreen(!!on);
-    } catch (e) {
-      const error = toRtcError(e);
-      this.session.report(error, false);
-      throw error;
-    }
+    await this.guard(this.media.shareScreen(!!on));
     if (this.media.sharing !== was) this.#announce(this.media.sharing ? 'SCREEN_SHARED_ON' : 'SCREEN_SHARED_OFF');
   }
 
