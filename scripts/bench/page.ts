@@ -14,26 +14,41 @@ const RUNS = 7;
 const GAP_MS = 1000;
 const gap = () => new Promise((r) => setTimeout(r, GAP_MS));
 
-async function ourClient(streamId: string): Promise<number[]> {
+/** Runs `once` RUNS times, a gap apart; each run returns the milliseconds it measured. */
+async function repeat(once: () => Promise<number>): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const client = await AmsClient.connect();
-    const { session, started } = client.play(streamId);
-    times.push(await session.firstFrameMs(10_000));
-    await started;
-    client.close();
+    times.push(await once());
     await gap();
   }
   return times;
 }
 
+const ourClient = (streamId: string): Promise<number[]> =>
+  repeat(async () => {
+    const client = await AmsClient.connect();
+    const { session, started } = client.play(streamId);
+    const ms = await session.firstFrameMs(10_000);
+    await started;
+    client.close();
+    return ms;
+  });
+
 const firstFrame = (video: HTMLVideoElement) =>
   poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'first frame', 5);
 
+/** A muted, autoplaying <video> on the page, for the SDK to play into. */
+function sdkVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  document.body.append(video);
+  return video;
+}
+
 /** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame. */
-async function elementPlayer(ws: string, streamId: string): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
+const elementPlayer = (ws: string, streamId: string): Promise<number[]> =>
+  repeat(async () => {
     const el = document.createElement('rtc-player');
     el.setAttribute('server-url', ws);
     el.setAttribute('stream-id', streamId);
@@ -43,21 +58,15 @@ async function elementPlayer(ws: string, streamId: string): Promise<number[]> {
     document.body.append(el);
     await el.updateComplete;
     await firstFrame(el.shadowRoot!.querySelector('video')!);
-    times.push(performance.now() - t0);
+    const ms = performance.now() - t0;
     el.remove();
-    await gap();
-  }
-  return times;
-}
+    return ms;
+  });
 
 /** The SDK player: from constructing the adaptor (socket not yet open) to its first frame. */
-async function sdkFromScratch(ws: string, streamId: string): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.autoplay = true;
-    document.body.append(video);
+const sdkFromScratch = (ws: string, streamId: string): Promise<number[]> =>
+  repeat(async () => {
+    const video = sdkVideo();
     const t0 = performance.now();
     const adaptor = new WebRTCAdaptor({
       websocket_url: ws,
@@ -69,32 +78,25 @@ async function sdkFromScratch(ws: string, streamId: string): Promise<number[]> {
       callbackError: () => undefined,
     });
     await firstFrame(video);
-    times.push(performance.now() - t0);
+    const ms = performance.now() - t0;
     adaptor.closeWebSocket();
     video.remove();
-    await gap();
-  }
-  return times;
-}
+    return ms;
+  });
 
-async function sdkPlayer(ws: string, streamId: string): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.autoplay = true;
-    document.body.append(video);
+/** The SDK player with its socket already open: from play() to its first frame. */
+const sdkPlayer = (ws: string, streamId: string): Promise<number[]> =>
+  repeat(async () => {
+    const video = sdkVideo();
     const { adaptor } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
     const t0 = performance.now();
     adaptor.play(streamId);
     await firstFrame(video);
-    times.push(performance.now() - t0);
+    const ms = performance.now() - t0;
     adaptor.closeWebSocket();
     video.remove();
-    await gap();
-  }
-  return times;
-}
+    return ms;
+  });
 
 const decoded = (room: RtcRoom, id: string): number =>
   room.shadowRoot!.querySelector<HTMLVideoElement>(`.tile[data-participant="${id}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
