@@ -67,7 +67,7 @@ const bundleOk = step('bundle', run(bin('rollup'), ['-c', '--silent']).status ==
 
 // 2. Node tests (node:test) over real sockets.
 if (nodeBuildOk) {
-  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', 'dist/node/test/server/'], { capture: true });
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', 'dist/node/test/'], { capture: true });
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
