@@ -42,7 +42,7 @@ export interface RtcStats {
 }
 
 /** A stats report: an `RTCStatsReport`, a `Map`, an array of entries, or anything with `forEach(value, key)`. */
-export type StatsReportLike = Iterable<[string, any]> | { forEach(cb: (v: any, k: string) => void): void };
+export type StatsReportLike = Iterable<[string, unknown]> | { forEach(cb: (v: unknown, k: string) => void): void };
 
 type Stat = Record<string, unknown> & { id: string; type: string; timestamp: number };
 
@@ -296,6 +296,6 @@ function largest(stats: Stat[], field: string): Stat | undefined {
 }
 
 /** Reads `pc.getStats()` once and feeds it to `tracker`. Rejects as `getStats` does (a closed connection). */
-export async function collectStats(pc: { getStats(): Promise<any> }, tracker: StatsTracker): Promise<RtcStats> {
+export async function collectStats(pc: { getStats(): Promise<StatsReportLike> }, tracker: StatsTracker): Promise<RtcStats> {
   return tracker.update(await pc.getStats());
 }

@@ -83,6 +83,8 @@ export interface RtcEventMap extends RtcCallbackEventMap {
 }
 
 declare global {
-  // HTMLElementEventMap, DocumentEventMap and WindowEventMap all extend this one.
+  // HTMLElementEventMap, DocumentEventMap and WindowEventMap all extend this one (an empty
+  // interface is how a global map is augmented).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GlobalEventHandlersEventMap extends RtcEventMap {}
 }
