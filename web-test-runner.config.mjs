@@ -1,10 +1,29 @@
 // Browser tests: headless Debian Chromium with fake camera and microphone, against the real
-// embedded server (started here, on a free loopback port, with fault injection on).
-import { writeFileSync } from 'node:fs';
+// embedded server (started here, on a free loopback port, with fault injection on). The server
+// is built from source (src/server) with esbuild when the config loads, so one test file runs
+// alone in seconds without a `tsc` build first: `npm run test:browser -- --files <glob>`.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { createServer } from './dist/node/src/server/server.js';
+import { build } from 'esbuild';
+
+/**
+ * src/server/server.ts bundled (npm packages left external) and imported. The bundle sits four
+ * folders below the package root, as dist/node/src/server/server.js does, because the server
+ * finds demo/ and dist/ from its own URL.
+ */
+async function serverFromSource() {
+  const dir = fileURLToPath(new URL(`./node_modules/.cache/rtc-elements/${process.pid}/`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const outfile = join(dir, 'server.mjs');
+  await build({ entryPoints: ['src/server/server.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  return import(outfile);
+}
+const { createServer } = await serverFromSource();
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -104,10 +123,25 @@ function amsServerPlugin() {
   };
 }
 
+/** Groups with browsers of their own; `dir` is where their files are. */
+const GROUPS = [
+  // Real refusals. Fake devices but no fake UI: permissions are really asked, so a denial
+  // through the DevTools protocol gives NotAllowedError.
+  { name: 'permissions', dir: 'test/browser/permissions/', files: ['test/browser/permissions/**/*.test.ts'], browsers: [launcher(['--use-fake-device-for-media-stream'])] },
+  // No devices at all: a granted request finds no camera (NotFoundError).
+  { name: 'no-devices', dir: 'test/browser/no-devices/', files: ['test/browser/no-devices/**/*.test.ts'], browsers: [launcher([])] },
+];
+
+/**
+ * `RTC_TEST_FILES` (set by `npm run test:browser -- --files <glob> [<glob>…]`): run only these,
+ * each in the browser its folder needs.
+ */
+const only = process.env.RTC_TEST_FILES ? process.env.RTC_TEST_FILES.split(',').filter(Boolean) : undefined;
+
 export default {
   rootDir: '.',
   // Default group: fake camera and microphone, every permission granted.
-  files: ['test/browser/**/*.test.ts', '!test/browser/permissions/**', '!test/browser/no-devices/**'],
+  files: only ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir))) : ['test/browser/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -121,12 +155,8 @@ export default {
     `<!doctype html><html><head><script>window.__RTC_SERVER__ = ${JSON.stringify(serverInfo())};</script></head>` +
     `<body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [launcher(FAKE_MEDIA_FLAGS)],
-  groups: [
-    // Real refusals. Fake devices but no fake UI: permissions are really asked, so a denial
-    // through the DevTools protocol gives NotAllowedError.
-    { name: 'permissions', files: ['test/browser/permissions/**/*.test.ts'], browsers: [launcher(['--use-fake-device-for-media-stream'])] },
-    // No devices at all: a granted request finds no camera (NotFoundError).
-    { name: 'no-devices', files: ['test/browser/no-devices/**/*.test.ts'], browsers: [launcher([])] },
-  ],
+  groups: GROUPS.filter((g) => !only || only.some((f) => f.startsWith(g.dir))).map(({ dir, ...g }) =>
+    only ? { ...g, files: only.filter((f) => f.startsWith(dir)) } : g,
+  ),
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
 };

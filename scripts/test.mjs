@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// `npm test`: type check, build, Node tests, then browser tests in headless Chromium.
+// `npm test`: type check, build, lint and format check, Node tests, then browser tests in headless
+// Chromium. Parts of it alone:
+//   npm run test:node [-- test/server/rooms.test.ts …]     build the Node side, run Node tests
+//   npm run test:browser [-- --files <glob> [<glob> …]]     browser tests only (server built from source)
+//   npm run lint                                           ESLint and Prettier's check
 // Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
 // this is root with apt-get; otherwise stops with one line saying what to do.
 // Ends with the plain line `N passed, N failed` that CI reads.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,30 +62,60 @@ const step = (name, ok) => {
   return ok;
 };
 
-const chrome = findChromium();
+const [mode = 'all', ...rest] = process.argv.slice(2);
+if (!['all', 'node', 'browser', 'lint'].includes(mode)) {
+  console.error(`usage: node scripts/test.mjs [all|node|browser|lint] [files…]; got "${mode}"`);
+  process.exit(2);
+}
+/** Test files named on the command line (`--files` optional), as given. */
+const named = rest.filter((a) => a !== '--files');
 
-// 1. Type check everything (browser code and Node code), then build what the tests load.
-const typesOk = step('type check (browser)', run(bin('tsc'), ['-p', 'tsconfig.json']).status === 0);
-const nodeBuildOk = step('type check and build (Node)', run(bin('tsc'), ['-p', 'tsconfig.node.json']).status === 0);
-const bundleOk = step('bundle', run(bin('rollup'), ['-c', '--silent']).status === 0);
+/** The newest modification time of the files under `dir` (0 when it is missing). */
+function newest(dir) {
+  let t = 0;
+  try {
+    for (const name of readdirSync(join(root, dir), { recursive: true })) {
+      const st = statSync(join(root, dir, name));
+      if (st.isFile()) t = Math.max(t, st.mtimeMs);
+    }
+  } catch {
+    return 0;
+  }
+  return t;
+}
+const mtime = (file) => {
+  try {
+    return statSync(join(root, file)).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
 
-// 2. Node tests (node:test) over real sockets.
-if (nodeBuildOk) {
-  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', 'dist/node/test/'], { capture: true });
+const typeCheckBrowser = () => step('type check (browser)', run(bin('tsc'), ['-p', 'tsconfig.json']).status === 0);
+const buildNode = () => step('type check and build (Node)', run(bin('tsc'), ['-p', 'tsconfig.node.json']).status === 0);
+const bundle = () => step('bundle', run(bin('rollup'), ['-c', '--silent']).status === 0);
+const lint = () => {
+  const eslintOk = step('eslint', run(bin('eslint'), ['--max-warnings=0', '.']).status === 0);
+  const prettierOk = step('prettier --check (run `npx prettier --write .`)', run(bin('prettier'), ['--check', '--log-level=warn', '.']).status === 0);
+  return eslintOk && prettierOk;
+};
+
+function nodeTests(files) {
+  // test/server/x.test.ts runs as dist/node/test/server/x.test.js.
+  const paths = files.length ? files.map((f) => join('dist/node', f.replace(/\.ts$/, '.js'))) : ['dist/node/test/'];
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', ...paths], { capture: true });
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
   totals.skipped += count('skipped') + count('todo');
   if (r.status !== 0 && count('fail') + count('cancelled') === 0) step('node tests', false);
-} else {
-  totals.failed++;
 }
 
-// 3. Browser tests in headless Chromium against the embedded server.
-if (nodeBuildOk && typesOk) {
+function browserTests(chrome, files) {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-wtr-'));
   const summaryFile = join(dir, 'summary.json');
-  const r = run(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], { env: { CHROME_PATH: chrome, WTR_SUMMARY_FILE: summaryFile } });
+  const env = { CHROME_PATH: chrome, WTR_SUMMARY_FILE: summaryFile, ...(files.length ? { RTC_TEST_FILES: files.join(',') } : {}) };
+  const r = run(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], { env });
   let summary;
   try {
     summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
@@ -93,10 +127,30 @@ if (nodeBuildOk && typesOk) {
   totals.failed += summary.failed;
   totals.skipped += summary.skipped;
   if (r.status !== 0 && summary.failed === 0) step('browser tests', false);
-} else {
-  totals.failed++;
 }
 
-void bundleOk;
+if (mode === 'all') {
+  const chrome = findChromium();
+  // 1. Type check everything (browser code and Node code), build what the tests load, lint.
+  const typesOk = typeCheckBrowser();
+  const nodeBuildOk = buildNode();
+  const bundleOk = bundle();
+  // 2. Node tests (node:test) over real sockets.
+  if (nodeBuildOk) nodeTests([]);
+  else totals.failed++;
+  // 3. Browser tests in headless Chromium against the embedded server.
+  if (typesOk && bundleOk) browserTests(chrome, []);
+  else totals.failed++;
+} else if (mode === 'node') {
+  if (buildNode()) nodeTests(named);
+} else if (mode === 'browser') {
+  const chrome = findChromium();
+  // Some tests load the bundle: rebuild it when a source is newer than it.
+  const stale = mtime('dist/rtc-elements.js') < Math.max(newest('src'), mtime('rollup.config.mjs'));
+  if (!stale || bundle()) browserTests(chrome, named);
+} else {
+  lint();
+}
+
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);
