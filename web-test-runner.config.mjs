@@ -141,14 +141,14 @@ const only = process.env.RTC_TEST_FILES ? process.env.RTC_TEST_FILES.split(',').
 export default {
   rootDir: '.',
   // Default group: fake camera and microphone, every permission granted.
-  files: only ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir))) : ['test/browser/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
+  files: only ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir))) : ['test/browser/**/*.test.ts', 'test/core/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }), amsServerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), amsServerPlugin()],
   testFramework: { config: { timeout: 20_000 } },
   // Tests read the server's addresses from window.__RTC_SERVER__ = {http, ws}.
   testRunnerHtml: (testFramework) =>

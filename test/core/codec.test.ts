@@ -1,6 +1,8 @@
-import { expect } from '@open-wc/testing';
-import { RtcError } from '../../../src/core/errors.js';
-import { MAX_INBOUND_FRAME_BYTES, parseFrame, serializeFrame } from '../../../src/core/protocol/codec.js';
+// DOM-free: runs in the browser and in Node (test/helpers/bdd.ts).
+import { RtcError } from '../../src/core/errors.js';
+import { MAX_INBOUND_FRAME_BYTES, parseFrame, serializeFrame } from '../../src/core/protocol/codec.js';
+import { describe, it } from '../helpers/bdd.js';
+import { expect } from '../helpers/expect.js';
 
 const ok = (text: unknown) => {
   const frame = parseFrame(text);
