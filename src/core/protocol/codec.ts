@@ -8,7 +8,7 @@
  */
 import { RtcError } from '../errors.js';
 import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from './ams.js';
-import { CLIENT_FRAME_COMMANDS, type ClientFrame, type ClientFrameCommand, type ClientFrames, type ServerFrame } from './messages.js';
+import type { ClientFrame, ClientFrameCommand, ClientFrames, ServerFrame } from './messages.js';
 
 /** Inbound frames larger than this (UTF-8 bytes) are refused before `JSON.parse` sees them. */
 export const MAX_INBOUND_FRAME_BYTES = 1024 * 1024;
@@ -136,7 +136,6 @@ export type ParsedClientFrame =
 type Raw = Readonly<Record<string, unknown>>;
 type Reader<F> = (raw: Raw) => F | ClientFrameError;
 
-const KNOWN_CLIENT_COMMANDS: ReadonlySet<string> = new Set(CLIENT_FRAME_COMMANDS);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The fields among `keys` that are strings (the others are left out). */
@@ -175,7 +174,10 @@ const onRoom =
 
 const streamOnly = <C extends ClientFrameCommand>(command: C): Reader<{ command: C; streamId: string }> => onStream((_, streamId) => ({ command, streamId }));
 
-/** One reader per known command: checks what must be there and keeps the fields of the right type. */
+/**
+ * One reader per command of `CLIENT_FRAME_COMMANDS` (its keys are exactly those names): checks what
+ * must be there and keeps the fields of the right type.
+ */
 const READERS: { [C in ClientFrameCommand]: Reader<ClientFrames[C]> } = {
   ping: () => ({ command: 'ping' }),
   getIceServerConfig: () => ({ command: 'getIceServerConfig' }),
@@ -254,7 +256,7 @@ export function parseClientFrame(data: string | Uint8Array): ParsedClientFrame {
   }
   const command = value.command;
   const streamId = str(value.streamId);
-  if (!KNOWN_CLIENT_COMMANDS.has(command)) {
+  if (!Object.prototype.hasOwnProperty.call(READERS, command)) {
     return { kind: 'refused', command, streamId, error: { definition: 'unknown_command', unknownCommand: command.slice(0, 64) } };
   }
   const read = READERS[command as ClientFrameCommand](value) as ClientFrame | ClientFrameError;
