@@ -251,6 +251,14 @@ export interface ErrorFrame {
   streamId?: string;
   [extra: string]: unknown;
 }
+/** A legacy room's live streams, the answer to `getRoomInfo` (not parsed by the client: read as a callback). */
+export interface RoomInformationFrame {
+  command: 'roomInformation';
+  streams: string[];
+  streamList: { streamId: string; streamName: string; metaData: string | null }[];
+  ATTR_ROOM_NAME: string;
+  room: string;
+}
 
 export type ServerFrame =
   | StartFrame
