@@ -11,10 +11,12 @@ import type {
 } from '../../core/protocol/messages.js';
 import type { Connection } from './connection.js';
 
+/** The keepalive: `pong`. */
 export function ping(conn: Connection): void {
   conn.out.send({ command: 'pong' });
 }
 
+/** The STUN server of the app's settings, and no TURN credentials. */
 export function getIceServerConfig(conn: Connection): void {
   conn.out.send({
     command: 'iceServerConfig',
@@ -62,6 +64,7 @@ export function getSubtracks(conn: Connection, frame: GetSubtracksFrame): void {
   conn.out.notify('subtrackList', { streamId: frame.streamId, subtrackList: list });
 }
 
+/** How many subtracks of a main track are live (`subtrackCount`). */
 export function getSubtracksCount(conn: Connection, { streamId }: GetSubtracksCountFrame): void {
   conn.out.notify('subtrackCount', { streamId, count: conn.app.mainTracks.liveSubtracks(streamId).length });
 }

@@ -5,6 +5,7 @@
 import type { GetRoomInfoFrame, JoinRoomFrame, LeaveFromRoomFrame } from '../../core/protocol/messages.js';
 import type { Connection } from './connection.js';
 
+/** Joins a room with the given id (or a fresh one) and lists the other members' live streams (`joinedTheRoom`). */
 export function joinRoom(conn: Connection, frame: JoinRoomFrame): void {
   const { room } = frame;
   const { live, store, rooms } = conn.app;
@@ -23,6 +24,7 @@ export function joinRoom(conn: Connection, frame: JoinRoomFrame): void {
   });
 }
 
+/** The live streams of a room's members but the asking one (`roomInformation`). */
 export function getRoomInfo(conn: Connection, { room, streamId }: GetRoomInfoFrame): void {
   const list = conn.app.rooms.liveStreams(room, streamId, conn.app.live.view);
   if (list.length === 0) return conn.out.error('no_active_streams_in_room', { room });
@@ -35,6 +37,7 @@ export function getRoomInfo(conn: Connection, { room, streamId }: GetRoomInfoFra
   });
 }
 
+/** Leaves a room (`leavedFromRoom`). */
 export function leaveFromRoom(conn: Connection, { room, streamId }: LeaveFromRoomFrame): void {
   // Leaving a room this socket is not in is answered the same way (nothing to drop).
   conn.app.rooms.leave(room, conn.id, streamId);

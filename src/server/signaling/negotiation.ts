@@ -10,6 +10,7 @@ import { isStopped } from './phase.js';
 import { acceptPlayAnswer, endPlay } from './play.js';
 import { acceptPublishOffer, endPublish, renegotiatePublish } from './publish.js';
 
+/** Ends this socket's play, room play and publish of the id, each with its `_finished` notification. */
 export function stop(conn: Connection, { streamId }: StopFrame): void {
   const play = conn.plays.get(streamId);
   if (play) endPlay(conn, play, true);

@@ -9,6 +9,7 @@ import type { Connection } from './connection.js';
 /** Whether this socket joined `streamId` as a P2P peer: its SDP and candidates then go to the other peer. */
 export const isP2PPeerOf = (conn: Connection, streamId: string): boolean => conn.app.p2p.isJoined(conn.p2pPeer, streamId);
 
+/** Joins a P2P session (`joined`); the first peer gets `start` when the second joins. */
 export function join(conn: Connection, { streamId }: JoinFrame): void {
   // `multiPeer` and `mode` are accepted; a session is always one pair of peers.
   const joined = conn.app.p2p.join(conn.p2pPeer, streamId);
@@ -17,6 +18,7 @@ export function join(conn: Connection, { streamId }: JoinFrame): void {
   conn.out.notify('joined', { streamId });
 }
 
+/** Leaves a P2P session (`leaved`); the other peer gets `stop`. */
 export function leave(conn: Connection, { streamId }: LeaveFrame): void {
   // Leaving an id this socket never joined: there is no peer for it, so AMS's P2P error
   // `no_peer_associated_before` (the reference does not spell this case out).

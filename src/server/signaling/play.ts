@@ -9,6 +9,7 @@ import { playRoom } from './multitrack.js';
 import { flushCandidates, peerEvents, sendOffer } from './peer-session.js';
 import { isStopped, transition } from './phase.js';
 
+/** `play`: a live stream gets the server's offer; a multitrack room goes to `playRoom`; anything else is `no_stream_exist`. */
 export function play(conn: Connection, frame: PlayFrame): void {
   const { streamId } = frame;
   const { store, settings } = conn.app;

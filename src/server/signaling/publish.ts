@@ -9,6 +9,7 @@ import type { Connection, PublishSession } from './connection.js';
 import { flushCandidates, peerEvents } from './peer-session.js';
 import { isStopped, transition } from './phase.js';
 
+/** `publish`: refused (id in use, unregistered, bad token or main track) or answered with `start`; the client offers next. */
 export function publish(conn: Connection, frame: PublishFrame): void {
   const { streamId } = frame;
   const { store, settings, live } = conn.app;
