@@ -4,10 +4,14 @@
  * candidates and `peerMessageCommand` frames to each other unchanged. No media touches the
  * server.
  */
+import type { StartFrame, StopFrame } from '../core/protocol/messages.js';
 
-/** One socket taking part in P2P sessions. */
+/** A client's frame passed on to the other peer as it arrived (the JSON object, re-serialised). */
+export type RelayedFrame = Readonly<Record<string, unknown>>;
+
+/** One socket taking part in P2P sessions: its identity, and how frames reach it. */
 export interface P2PPeer {
-  send(frame: Record<string, unknown>): void;
+  send(frame: StartFrame | StopFrame | RelayedFrame): void;
 }
 
 export type P2PJoinResult =
@@ -20,6 +24,7 @@ export class P2PRelay {
   /** stream id → its peers, first joiner first (at most two). */
   private readonly sessions = new Map<string, P2PPeer[]>();
 
+  /** Joins `peer` to `streamId`; the first peer is told to `start` when a second one comes. */
   join(peer: P2PPeer, streamId: string): P2PJoinResult {
     const peers = this.sessions.get(streamId) ?? [];
     // Joining again from the same socket changes nothing (the caller acknowledges it again).
@@ -34,12 +39,13 @@ export class P2PRelay {
     return { ok: true, second: false };
   }
 
+  /** Whether `peer` is joined to `streamId`. */
   isJoined(peer: P2PPeer, streamId: string): boolean {
     return this.sessions.get(streamId)?.includes(peer) ?? false;
   }
 
   /** Passes `frame` to the other peer of `streamId`; false when there is none. */
-  relay(peer: P2PPeer, streamId: string, frame: Record<string, unknown>): boolean {
+  relay(peer: P2PPeer, streamId: string, frame: RelayedFrame): boolean {
     const other = this.other(peer, streamId);
     if (!other) return false;
     other.send(frame);

@@ -4,12 +4,13 @@
  * ordinary publish path; the room lists the members whose publish is live.
  */
 import { randomBytes } from 'node:crypto';
+import type { ConnectionId } from './connection-id.js';
 
 /** One member of a room: a stream id, owned by one socket. */
 export interface RoomMember {
   readonly streamId: string;
-  /** The socket (signaling handler) that joined with this id. */
-  readonly owner: object;
+  /** The socket that joined with this id. */
+  readonly owner: ConnectionId;
   streamName: string | null;
   metaData: string | null;
 }
@@ -49,7 +50,7 @@ export class RoomRegistry {
    */
   join(
     room: string,
-    owner: object,
+    owner: ConnectionId,
     streamId: string | undefined,
     streamName: string | undefined,
     metaData: string | undefined,
@@ -96,7 +97,7 @@ export class RoomRegistry {
   }
 
   /** Removes `owner`'s membership of `room` (only `streamId` when given); returns how many left. */
-  leave(room: string, owner: object, streamId?: string): number {
+  leave(room: string, owner: ConnectionId, streamId?: string): number {
     const members = this.rooms.get(room);
     if (!members) return 0;
     let n = 0;
@@ -110,12 +111,12 @@ export class RoomRegistry {
   }
 
   /** Removes every membership of `owner` (its socket closed). */
-  leaveAll(owner: object): void {
+  leaveAll(owner: ConnectionId): void {
     for (const room of [...this.rooms.keys()]) this.leave(room, owner);
   }
 
   /** The room in which `owner` holds `streamId`, if any (the first one joined). */
-  roomOf(owner: object, streamId: string): string | undefined {
+  roomOf(owner: ConnectionId, streamId: string): string | undefined {
     for (const [room, members] of this.rooms) if (members.get(streamId)?.owner === owner) return room;
     return undefined;
   }

@@ -14,11 +14,9 @@ import { FaultRuleError, FaultTable } from './faults.js';
 import type { MediaRelay } from './relay/types.js';
 import { createWeriftConferenceRelay } from './relay/room-player.js';
 import { handleRest, HttpError, readJsonBody, sendJson } from './rest.js';
-import { P2PRelay } from './p2p.js';
-import { RoomRegistry } from './rooms.js';
-import { SignalingHandler, type AppContext } from './signaling-handler.js';
+import { createAppContext, type AppContext } from './signaling/connection.js';
+import { SignalingHandler } from './signaling/handler.js';
 import { serveFile } from './static-files.js';
-import { AppStore } from './streams.js';
 
 export interface ServerOptions extends Partial<ServerConfig> {
   /** Injected media relay (tests); the werift SFU by default. */
@@ -81,8 +79,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const app = (name: string): AppContext => {
     let ctx = apps.get(name);
     if (!ctx) {
-      const settings = appSettings(config, name);
-      ctx = { name, settings, store: new AppStore(name, settings), live: new Map(), mainTracks: new Map(), rooms: new RoomRegistry(), p2p: new P2PRelay() };
+      ctx = createAppContext(name, appSettings(config, name));
       apps.set(name, ctx);
     }
     return ctx;
@@ -165,7 +162,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       handlers.add(handler);
       ws.on('message', (data, isBinary) => {
         const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-        handler.handleFrame(isBinary ? buf : buf.toString('utf8'), isBinary);
+        handler.handleFrame(isBinary ? buf : buf.toString('utf8'));
       });
       ws.on('error', () => ws.terminate());
       ws.on('close', () => {
