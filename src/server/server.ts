@@ -12,7 +12,7 @@ import { MAX_FRAME_BYTES } from '../core/protocol/ams.js';
 import { appSettings, resolveConfig, type ServerConfig } from './config.js';
 import { FaultRuleError, FaultTable } from './faults.js';
 import type { MediaRelay } from './relay/types.js';
-import { createWeriftConferenceRelay } from './relay/room-player.js';
+import { createWeriftRelay } from './relay/werift-relay.js';
 import { handleRest, HttpError, readJsonBody, sendJson } from './rest.js';
 import { P2PRelay } from './p2p.js';
 import { RoomRegistry } from './rooms.js';
@@ -73,7 +73,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const config = resolveConfig(rest);
   const demoDir = config.demoDir ?? `${packageRoot}demo`;
   const distDir = config.distDir ?? `${packageRoot}dist`;
-  const relay = injectedRelay ?? createWeriftConferenceRelay({ announcedHosts: mediaHosts(config) });
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config) });
   const faults = new FaultTable(config.faults);
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
