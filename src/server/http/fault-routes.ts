@@ -6,6 +6,7 @@ import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
 import type { Route } from './router.js';
 
+/** The `/__faults` route; `enabled` is the config's `faultInjection`. */
 export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
   return [
     {

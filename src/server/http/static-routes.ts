@@ -10,6 +10,7 @@ const serveFrom =
     if (!(await serveFile(res, root, params.file!, req.method ?? 'GET'))) throw new HttpError(404, 'not found');
   };
 
+/** `/dist/*` from `distDir`, everything else from `demoDir` (a folder serves its `index.html`). */
 export function staticRoutes(demoDir: string, distDir: string): Route[] {
   const dist = serveFrom(distDir);
   const demo = serveFrom(demoDir);

@@ -20,6 +20,7 @@ interface Forwarder {
   gate: KeyframeGate;
 }
 
+/** A player's werift connection, fed by one publisher. */
 export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private readonly forwarders = new Map<MediaKind, Forwarder>();
   private readonly outbox = new ChannelOutbox();
@@ -91,6 +92,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     this.startMedia();
   }
 
+  /** Sends a publisher packet on the m-line of `kind`, once its gate lets it through. */
   forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
     if (!this.connected || this.closed) return;
     const f = this.forwarders.get(kind);
@@ -100,6 +102,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     sendForwarded(f.sender, rtp);
   }
 
+  /** A publisher's data channel message, to the browser (queued until the channel opens). */
   sendToPlayer(message: DataMessage): void {
     if (!this.closed) this.outbox.send(message);
   }

@@ -15,6 +15,7 @@ import { SdpError, type MediaKind, type PeerEvents, type PublisherPeer, type Str
 const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
 const TICK_MS = 100;
 
+/** A publisher's werift connection and the sinks it forwards to. */
 export class WeriftPublisher extends Peer implements PublisherPeer {
   readonly kinds = new Set<MediaKind>();
   /** Where the packets and data channel messages go. */

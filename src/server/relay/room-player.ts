@@ -31,6 +31,7 @@ interface VideoSlot extends Lane {
   owner?: Slot;
 }
 
+/** One participant on the room connection: its m-lines (lanes) by kind; the sink its publisher forwards to. */
 class Slot implements RtpSink {
   readonly lanes = new Map<MediaKind, Lane>();
   removed = false;
@@ -68,6 +69,7 @@ class Slot implements RtpSink {
     this.owner.forward(this, kind, rtp, keyframe);
   }
 
+  /** A participant's data channel message, on the room channel. */
   sendToPlayer(message: DataMessage): void {
     this.owner.sendToPlayer(message);
   }
@@ -77,6 +79,7 @@ class Slot implements RtpSink {
   }
 }
 
+/** The room player: the participants' slots, the transceivers they use, and the renegotiation when they change. */
 export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private readonly slots = new Map<string, Slot>();
   private readonly videoCodecs: RTCRtpCodecParameters[];
@@ -118,6 +121,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     channel.onMessage.subscribe(() => undefined);
   }
 
+  /** The connection is up and not closed. */
   get isConnected(): boolean {
     return this.connected && !this.closed;
   }
@@ -340,6 +344,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
 
   // ---------------------------------------------------------------- forwarding
 
+  /** Sends a packet of `slot`'s source on its lane of `kind`, once the lane's gate lets it through. */
   forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
     if (!this.connected || this.closed || slot.removed) return;
     const lane = slot.lanes.get(kind);
