@@ -3,20 +3,22 @@
  * (`/dist/…`), the AMS WebSocket (`/<App>/websocket`), the REST subset
  * (`/<App>/rest/v2/…`) and, when enabled, the fault-injection route (`/__faults`).
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../core/protocol/ams.js';
 import { appSettings, resolveConfig, type ServerConfig } from './config.js';
-import { FaultRuleError, FaultTable } from './faults.js';
+import { FaultTable } from './faults.js';
+import { faultRoutes } from './http/fault-routes.js';
+import { restRoutes } from './http/rest-routes.js';
+import { requestListener, Router } from './http/router.js';
+import { staticRoutes } from './http/static-routes.js';
 import type { MediaRelay } from './relay/types.js';
-import { createWeriftConferenceRelay } from './relay/room-player.js';
-import { handleRest, HttpError, readJsonBody, sendJson } from './rest.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
 import { SignalingHandler } from './signaling/handler.js';
-import { serveFile } from './static-files.js';
+import { createWeriftRelay } from './relay/werift-relay.js';
 
 export interface ServerOptions extends Partial<ServerConfig> {
   /** Injected media relay (tests); the werift SFU by default. */
@@ -42,7 +44,6 @@ export interface RunningServer {
 /** App names as AMS accepts them in a URL path. */
 const APP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const WS_PATH = /^\/([^/]+)\/websocket\/?$/;
-const REST_PATH = /^\/([^/]+)\/rest\/v2\/(.*)$/;
 /** Frames above AMS's 81,920-byte limit are answered with an error; far larger ones close the socket. */
 const HARD_MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -71,7 +72,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const config = resolveConfig(rest);
   const demoDir = config.demoDir ?? `${packageRoot}demo`;
   const distDir = config.distDir ?? `${packageRoot}dist`;
-  const relay = injectedRelay ?? createWeriftConferenceRelay({ announcedHosts: mediaHosts(config) });
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config) });
   const faults = new FaultTable(config.faults);
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
@@ -87,54 +88,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   // Apps named in the config exist from the start, so their streams are listed at once.
   for (const name of Object.keys(config.apps)) app(name);
 
-  const handleFaults = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method === 'GET') return sendJson(res, 200, faults.list());
-    if (req.method === 'DELETE') {
-      faults.clear();
-      return sendJson(res, 200, { success: true });
-    }
-    if (req.method === 'POST') {
-      const body = await readJsonBody(req);
-      try {
-        const rules = Array.isArray(body) ? body.map((r) => faults.add(r)) : [faults.add(body)];
-        return sendJson(res, 200, { success: true, rules });
-      } catch (e) {
-        if (e instanceof FaultRuleError) throw new HttpError(400, e.message);
-        throw e;
-      }
-    }
-    throw new HttpError(405, 'use GET, POST or DELETE');
-  };
-
-  const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    const restMatch = REST_PATH.exec(path);
-    if (restMatch) {
-      const name = restMatch[1]!;
-      if (!APP_NAME.test(name)) throw new HttpError(404, 'no such application');
-      return handleRest(req, res, app(name).store, restMatch[2]!, url.searchParams);
-    }
-    if (path === '/__faults') {
-      if (!config.faultInjection) throw new HttpError(404, 'fault injection is off');
-      return handleFaults(req, res);
-    }
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'use GET');
-    const served = path.startsWith('/dist/')
-      ? await serveFile(res, distDir, path.slice('/dist/'.length), method)
-      : await serveFile(res, demoDir, path.slice(1), method);
-    if (!served) throw new HttpError(404, 'not found');
-  };
-
-  const http = createHttpServer((req, res) => {
-    handleHttp(req, res).catch((e: unknown) => {
-      const status = e instanceof HttpError ? e.status : 500;
-      const message = e instanceof HttpError ? e.message : 'internal error';
-      if (!res.headersSent) sendJson(res, status, { success: false, message });
-      else res.destroy();
-    });
-  });
+  // One row per route family, first match wins; a new family (WHIP/WHEP…) is one file and one row.
+  const router = new Router([
+    ...restRoutes((name) => (APP_NAME.test(name) ? app(name).store : undefined)),
+    ...faultRoutes(config.faultInjection, faults),
+    ...staticRoutes(demoDir, distDir),
+  ]);
+  const http = createHttpServer(requestListener(router));
   http.on('clientError', (_err, socket) => socket.destroy());
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_FRAME_BYTES, perMessageDeflate: false });

@@ -6,42 +6,23 @@
  * (changes wait while an offer is outstanding). Freed transceivers go `inactive` and are reused
  * for later participants, so the SDP does not grow forever.
  */
-import { MediaStream, RTCRtpCodecParameters, RtpHeader, RtpPacket, useH264, useOPUS, type RTCRtpTransceiver } from 'werift';
+import { MediaStream, useH264, useOPUS, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { trackIdFor } from '../../core/protocol/ams.js';
 import type { IdMapping } from '../../core/protocol/messages.js';
+import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
+import { forwardedVideoCodec, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { Peer, safely, type PeerHost } from './peer.js';
+import { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates } from './sdp.js';
-import {
-  SdpError,
-  type MediaKind,
-  type PublisherPeer,
-  type RoomPlayerEvents,
-  type RoomPlayerPeer,
-} from './types.js';
-import {
-  PSFB_FIR,
-  PSFB_PLI,
-  Peer,
-  RTCP_PSFB,
-  WeriftPublisher,
-  WeriftRelay,
-  type WeriftRelayOptions,
-  isEmpty,
-  safely,
-  ChannelOutbox,
-  type DataMessage,
-  type RtpSink,
-} from './werift-relay.js';
-
-/** A participant that got no keyframe after this long starts on whatever arrives. */
-const KEYFRAME_GATE_MS = 1500;
+import { SdpError, type MediaKind, type PublisherPeer, type RoomPlayerEvents, type RoomPlayerPeer } from './types.js';
+import { continueSequence, reviveInactiveSections, setTrackId } from './werift-workarounds.js';
 
 interface Lane {
   transceiver: RTCRtpTransceiver;
-  /** Video: nothing forwarded until a keyframe (or the gate times out). */
-  started: boolean;
+  /** Video: nothing forwarded until a keyframe (or the gate times out); audio: always open. */
+  gate: KeyframeGate;
   /** A reused transceiver: the next packet restarts its sequence and timestamp. */
   rebase: boolean;
-  assignedAt: number;
 }
 
 /** A video m-line of its own (`videoTrack0`…) that carries whichever participant fills it. */
@@ -50,6 +31,7 @@ interface VideoSlot extends Lane {
   owner?: Slot;
 }
 
+/** One participant on the room connection: its m-lines (lanes) by kind; the sink its publisher forwards to. */
 class Slot implements RtpSink {
   readonly lanes = new Map<MediaKind, Lane>();
   removed = false;
@@ -80,13 +62,14 @@ class Slot implements RtpSink {
 
   get waitingForKeyframe(): boolean {
     const lane = this.lanes.get('video');
-    return this.owner.isConnected && lane !== undefined && !lane.started;
+    return this.owner.isConnected && lane !== undefined && !lane.gate.open;
   }
 
   forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
     this.owner.forward(this, kind, rtp, keyframe);
   }
 
+  /** A participant's data channel message, on the room channel. */
   sendToPlayer(message: DataMessage): void {
     this.owner.sendToPlayer(message);
   }
@@ -96,6 +79,7 @@ class Slot implements RtpSink {
   }
 }
 
+/** The room player: the participants' slots, the transceivers they use, and the renegotiation when they change. */
 export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private readonly slots = new Map<string, Slot>();
   private readonly videoCodecs: RTCRtpCodecParameters[];
@@ -121,18 +105,13 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private assignments = '';
 
   constructor(
-    relay: WeriftRelay,
+    host: PeerHost,
     private readonly roomId: string,
     private readonly roomEvents: RoomPlayerEvents,
   ) {
-    super(relay, roomEvents);
-    const feedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
-    const h264 = useH264();
+    super(host, roomEvents);
     // Each video m-line offers its participant's codec only (see sync()); werift numbers these once.
-    this.videoCodecs = [
-      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: feedback }),
-      new RTCRtpCodecParameters({ mimeType: h264.mimeType, clockRate: h264.clockRate, rtcpFeedback: feedback, parameters: h264.parameters }),
-    ];
+    this.videoCodecs = [forwardedVideoCodec({ mimeType: 'video/VP8', clockRate: 90000 }), forwardedVideoCodec(useH264())];
     const pc = this.createPc({ video: this.videoCodecs, audio: [useOPUS()] });
     // werift places the data channel after the first offer's media m-lines; inactive m-lines are
     // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
@@ -142,6 +121,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     channel.onMessage.subscribe(() => undefined);
   }
 
+  /** The connection is up and not closed. */
   get isConnected(): boolean {
     return this.connected && !this.closed;
   }
@@ -218,7 +198,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
         if (slot.lanes.has(kind)) continue;
         const codec = kind === 'video' ? this.videoCodecFor(slot.source) : undefined;
         const { transceiver, reused } = this.transceiver(kind, codec, new MediaStream({ id: slot.id }), slot.id);
-        slot.lanes.set(kind, { transceiver, started: kind === 'audio', rebase: reused, assignedAt: performance.now() });
+        slot.lanes.set(kind, { transceiver, gate: new KeyframeGate(kind === 'audio'), rebase: reused });
         this.owners.set(transceiver, slot);
         this.fresh.add(slot);
       }
@@ -245,15 +225,10 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     } else {
       transceiver = this.pc!.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
       if (codec) transceiver.codecs = [codec];
-      transceiver.sender.onRtcp.subscribe((packet) => {
-        const p = packet as { type?: number; feedback?: { count?: number } };
-        if (p.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR)) {
-          this.owners.get(transceiver)?.source.requestKeyframe();
-        }
-      });
+      onKeyframeRequest(transceiver.sender, () => this.owners.get(transceiver)?.source.requestKeyframe());
     }
     // The track id the browser sees (msid), as AMS names it.
-    (transceiver.sender as { trackId: string }).trackId = trackIdFor(kind, id);
+    setTrackId(transceiver.sender, trackIdFor(kind, id));
     return { transceiver, reused: reuse >= 0 };
   }
 
@@ -271,7 +246,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     while (this.videoSlots.length < n) {
       const label = `videoTrack${this.videoSlots.length}`;
       const { transceiver, reused } = this.transceiver('video', vp8, new MediaStream({ id: label }), label);
-      this.videoSlots.push({ label, transceiver, started: false, rebase: reused, assignedAt: performance.now() });
+      this.videoSlots.push({ label, transceiver, gate: new KeyframeGate(false), rebase: reused });
     }
     const takers = [...this.slots.values()].filter((s) => s.media && s.hasVideo && this.videoCodecFor(s.source) === vp8);
     this.videoSlots.forEach((lane, i) => this.giveVideoSlot(lane, takers[i]));
@@ -289,9 +264,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     if (lane.owner === slot) return;
     if (lane.owner?.lanes.get('video') === lane) lane.owner.lanes.delete('video');
     lane.owner = slot;
-    lane.started = false;
+    lane.gate.shut();
     lane.rebase = true;
-    lane.assignedAt = performance.now();
     if (!slot) {
       this.owners.delete(lane.transceiver);
       return;
@@ -312,10 +286,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     this.offerOutstanding = true;
     await pc.setLocalDescription(await pc.createOffer());
     if (this.closed) throw new Error('player is closed');
-    let sdp = filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.relay.policy.allowLocal(c));
-    // werift writes an inactive m-line with port 0, which the browser takes as rejected (and
-    // then refuses to bundle or reuse it): keep it a live, inactive section.
-    sdp = sdp.replace(/^m=(audio|video) 0 /gm, 'm=$1 9 ');
+    const sdp = reviveInactiveSections(filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.host.policy.allowLocal(c)));
     const idMapping: IdMapping = {};
     for (const [t, slot] of this.owners) {
       if (t.mid !== null) idMapping[t.mid] = trackIdFor(t.kind as MediaKind, slot.id);
@@ -364,7 +335,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     for (const slot of this.slots.values()) {
       const video = slot.lanes.get('video');
       if (video) {
-        video.assignedAt = now;
+        video.gate.restartClock(now);
         slot.source.requestKeyframe();
       }
     }
@@ -373,28 +344,19 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
 
   // ---------------------------------------------------------------- forwarding
 
+  /** Sends a packet of `slot`'s source on its lane of `kind`, once the lane's gate lets it through. */
   forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
     if (!this.connected || this.closed || slot.removed) return;
     const lane = slot.lanes.get(kind);
     if (!lane) return;
-    if (!lane.started) {
-      if (!keyframe && performance.now() - lane.assignedAt < KEYFRAME_GATE_MS) return;
-      lane.started = true;
-    }
-    const header = new RtpHeader({ ...rtp.header, extension: false, extensions: [] });
+    if (!lane.gate.pass(keyframe)) return;
     const sender = lane.transceiver.sender;
     if (lane.rebase) {
+      // Another source on this m-line: it goes on from the last packet sent.
       lane.rebase = false;
-      // Another source on this m-line: its packets go on from the last one sent, one sequence
-      // number and one frame (or audio packet) later. (werift's own `discontinuity` flag adds to
-      // the 32-bit timestamp offset with 16-bit arithmetic, which throws the timestamps off.)
-      try {
-        sender.replaceRTP({ sequenceNumber: (header.sequenceNumber - 1) & 0xffff, timestamp: (header.timestamp - (kind === 'video' ? 3000 : 960)) >>> 0 });
-      } catch {
-        /* keep forwarding */
-      }
+      continueSequence(sender, rtp.header, kind);
     }
-    void sender.sendRtp(new RtpPacket(header, rtp.payload)).catch(() => undefined);
+    sendForwarded(sender, rtp);
   }
 
   sendToPlayer(message: DataMessage): void {
@@ -408,19 +370,6 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
       slot.source.detach(slot);
     }
     this.slots.clear();
-    this.relay.forget(this);
+    this.host.forget(this);
   }
-}
-
-/** The werift relay with multitrack room players. */
-export class WeriftConferenceRelay extends WeriftRelay {
-  createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer {
-    const peer = new WeriftRoomPlayer(this, roomId, events);
-    this.peers.add(peer);
-    return peer;
-  }
-}
-
-export function createWeriftConferenceRelay(options?: WeriftRelayOptions): WeriftConferenceRelay {
-  return new WeriftConferenceRelay(options);
 }

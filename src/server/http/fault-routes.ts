@@ -1,0 +1,36 @@
+/**
+ * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
+ * the rules, `POST` adds one rule or a list, `DELETE` clears them. Off, the path is a 404.
+ */
+import { FaultRuleError, type FaultTable } from '../faults.js';
+import { HttpError, readJsonBody, sendJson } from './json.js';
+import type { Route } from './router.js';
+
+/** The `/__faults` route; `enabled` is the config's `faultInjection`. */
+export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
+  return [
+    {
+      path: '/__faults',
+      before: () => {
+        if (!enabled) throw new HttpError(404, 'fault injection is off');
+      },
+      methods: {
+        GET: (_req, res) => sendJson(res, 200, faults.list()),
+        POST: async (req, res) => {
+          const body = await readJsonBody(req);
+          try {
+            const rules = Array.isArray(body) ? body.map((r) => faults.add(r)) : [faults.add(body)];
+            sendJson(res, 200, { success: true, rules });
+          } catch (e) {
+            if (e instanceof FaultRuleError) throw new HttpError(400, e.message);
+            throw e;
+          }
+        },
+        DELETE: (_req, res) => {
+          faults.clear();
+          sendJson(res, 200, { success: true });
+        },
+      },
+    },
+  ];
+}

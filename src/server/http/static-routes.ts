@@ -1,0 +1,21 @@
+/** The demo at `/` and the built bundle at `/dist/…`: `GET` and `HEAD` only; 404 for what is not there. */
+import { HttpError } from './json.js';
+import type { Route, RouteHandler } from './router.js';
+import { serveFile } from './static-files.js';
+
+/** Serves the `*file` part of the path from `root`. */
+const serveFrom =
+  (root: string): RouteHandler =>
+  async (req, res, { params }) => {
+    if (!(await serveFile(res, root, params.file!, req.method ?? 'GET'))) throw new HttpError(404, 'not found');
+  };
+
+/** `/dist/*` from `distDir`, everything else from `demoDir` (a folder serves its `index.html`). */
+export function staticRoutes(demoDir: string, distDir: string): Route[] {
+  const dist = serveFrom(distDir);
+  const demo = serveFrom(demoDir);
+  return [
+    { path: '/dist/*file', methods: { GET: dist, HEAD: dist } },
+    { path: '/*file', methods: { GET: demo, HEAD: demo } },
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * Forwarding primitives the player and the room player share, written once: the codec a
+ * forwarded m-line offers (with its RTCP feedback), keyframe requests from the browser (PLI /
+ * FIR), the keyframe gate a fresh video m-line waits behind, the pacing of the keyframe
+ * requests sent to the publisher, and sending one forwarded packet.
+ */
+import { RTCRtpCodecParameters, useOPUS, type RtpPacket, type RTCRtpSender } from 'werift';
+import type { DataMessage } from './channel-outbox.js';
+import type { MediaKind } from './types.js';
+import { ownPacket } from './werift-workarounds.js';
+
+export const RTCP_PSFB = 206;
+export const PSFB_PLI = 1;
+export const PSFB_FIR = 4;
+
+/** Chrome ignores keyframe requests closer than 300 ms to the previous one. */
+export const MIN_PLI_INTERVAL_MS = 300;
+/** A player still waiting for a keyframe gets another request this long after the last one. */
+export const KEYFRAME_RETRY_MS = 350;
+/** Safety net: a fresh keyframe this often while players watch. */
+export const PERIODIC_PLI_MS = 2500;
+/** A player that got no keyframe after this long starts on whatever arrives. */
+export const KEYFRAME_GATE_MS = 1500;
+
+/** What a publisher forwards to: a player, or one source slot of a room player. */
+export interface RtpSink {
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void;
+  sendToPlayer(message: DataMessage): void;
+  /** Connected, forwarding video, and no keyframe sent yet. */
+  readonly waitingForKeyframe: boolean;
+  /** The publisher is going away. */
+  close(): void;
+}
+
+/** The RTCP feedback a forwarded video m-line offers: NACK, PLI and FIR (a fresh list each call). */
+export const videoFeedback = (): { type: string; parameter?: string }[] => [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+
+/** A forwarded video m-line's codec: the source's codec with `videoFeedback()`. */
+export function forwardedVideoCodec(source: { mimeType: string; clockRate: number; parameters?: string }): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({ mimeType: source.mimeType, clockRate: source.clockRate, rtcpFeedback: videoFeedback(), parameters: source.parameters });
+}
+
+/** A forwarded audio m-line's codec: the source's (2 channels unless it says otherwise), or Opus. */
+export function forwardedAudioCodec(source: RTCRtpCodecParameters | undefined): RTCRtpCodecParameters {
+  if (!source) return useOPUS();
+  return new RTCRtpCodecParameters({ mimeType: source.mimeType, clockRate: source.clockRate, channels: source.channels ?? 2, parameters: source.parameters });
+}
+
+/** Whether an RTCP packet is a keyframe request: payload-specific feedback PLI or FIR. */
+export function isKeyframeRequest(packet: unknown): boolean {
+  const p = packet as { type?: number; feedback?: { count?: number } } | undefined;
+  return p?.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR);
+}
+
+/** Calls `onRequest` whenever the browser asks `sender` for a keyframe. */
+export function onKeyframeRequest(sender: RTCRtpSender, onRequest: () => void): void {
+  sender.onRtcp.subscribe((packet) => {
+    if (isKeyframeRequest(packet)) onRequest();
+  });
+}
+
+/**
+ * What a forwarded m-line lets through: everything once open; while shut, only a keyframe
+ * (which opens it), or anything once `KEYFRAME_GATE_MS` went by since it was shut.
+ */
+export class KeyframeGate {
+  /** Packets pass. */
+  open: boolean;
+  private since: number;
+
+  constructor(open: boolean, now = performance.now()) {
+    this.open = open;
+    this.since = now;
+  }
+
+  /** Shuts the gate from `now` on (a new source or a new connection: wait for a keyframe). */
+  shut(now = performance.now()): void {
+    this.open = false;
+    this.since = now;
+  }
+
+  /** Starts the timeout again from `now`, open or not. */
+  restartClock(now = performance.now()): void {
+    this.since = now;
+  }
+
+  /** Whether a packet may pass (opening the gate if it does). */
+  pass(keyframe: boolean, now = performance.now()): boolean {
+    if (this.open) return true;
+    if (!keyframe && now - this.since < KEYFRAME_GATE_MS) return false;
+    this.open = true;
+    return true;
+  }
+}
+
+/**
+ * When a publisher is asked for a keyframe: at once unless one went out in the last
+ * `MIN_PLI_INTERVAL_MS` (then at the next tick), again every `KEYFRAME_RETRY_MS` while a
+ * player waits, and every `PERIODIC_PLI_MS` anyway. `send` sends a PLI, or returns false
+ * when it cannot (no video yet).
+ */
+export class PliPacer {
+  private lastPli = -Infinity;
+  private lastPeriodicPli = -Infinity;
+  private wanted = false;
+
+  constructor(
+    private readonly send: () => boolean,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Asks for a keyframe now, or as soon as Chrome would honour it. */
+  request(): void {
+    if (!this.trySend()) this.wanted = true;
+  }
+
+  /** Called every tick while players watch the video; `waiting`: a player still waits for a keyframe. */
+  tick(waiting: boolean): void {
+    const now = this.now();
+    if (this.wanted || (waiting && now - this.lastPli >= KEYFRAME_RETRY_MS)) {
+      this.trySend();
+    } else if (now - Math.max(this.lastPli, this.lastPeriodicPli) >= PERIODIC_PLI_MS) {
+      if (this.trySend()) this.lastPeriodicPli = now;
+    }
+  }
+
+  private trySend(): boolean {
+    const now = this.now();
+    if (now - this.lastPli < MIN_PLI_INTERVAL_MS) return false;
+    if (!this.send()) return false;
+    this.lastPli = now;
+    this.wanted = false;
+    return true;
+  }
+}
+
+/** Sends a forwarded packet on `sender` (its own header copy; errors dropped). */
+export function sendForwarded(sender: RTCRtpSender, rtp: RtpPacket): void {
+  void sender.sendRtp(ownPacket(rtp)).catch(() => undefined);
+}

@@ -1,0 +1,183 @@
+/**
+ * A publisher's connection: the browser offers, the relay answers with one video codec and Opus,
+ * reads each packet (keyframe, picture size, bitrate) and hands it to every attached sink (players
+ * and room player slots); keyframe requests to the browser are paced by `PliPacer`.
+ */
+import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
+import { PliPacer, type RtpSink } from './forwarding.js';
+import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
+import { errorMessage, Peer, type PeerHost } from './peer.js';
+import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer } from './sdp.js';
+import { SdpError, type MediaKind, type PeerEvents, type PublisherPeer, type StreamMediaInfo } from './types.js';
+
+/** Video bitrate hints put in the publisher's answer (kbit/s). */
+const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
+const TICK_MS = 100;
+
+/** A publisher's werift connection and the sinks it forwards to. */
+export class WeriftPublisher extends Peer implements PublisherPeer {
+  readonly kinds = new Set<MediaKind>();
+  /** Where the packets and data channel messages go. */
+  readonly players = new Set<RtpSink>();
+  /** The negotiated codecs (after `acceptOffer`), which the players offer in turn. */
+  videoCodec: RTCRtpCodecParameters | undefined;
+  audioCodec: RTCRtpCodecParameters | undefined;
+  private videoName: VideoCodecName | undefined;
+  private videoSsrc: number | undefined;
+  private videoTransceiver: RTCRtpTransceiver | undefined;
+  private width = 0;
+  private height = 0;
+  private readonly videoMeter = new BitrateMeter();
+  private readonly audioMeter = new BitrateMeter();
+  private readonly channels: RTCDataChannel[] = [];
+  private readonly pli = new PliPacer(() => this.sendPli());
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    host: PeerHost,
+    readonly streamId: string,
+    events: PeerEvents,
+  ) {
+    super(host, events);
+    const pc = this.createPc({ video: [useVP8(), useH264()], audio: [useOPUS()] });
+    pc.onTrack.subscribe((track) => {
+      const kind = track.kind as MediaKind;
+      track.onReceiveRtp.subscribe((rtp) => {
+        try {
+          this.onRtp(kind, rtp);
+        } catch {
+          /* never let a bad packet reach werift's event loop */
+        }
+      });
+    });
+    pc.onDataChannel.subscribe((channel) => {
+      this.channels.push(channel);
+      channel.onMessage.subscribe((message) => {
+        if (isEmpty(message)) return;
+        for (const player of this.players) player.sendToPlayer(message);
+      });
+    });
+  }
+
+  async acceptOffer(sdp: string): Promise<string> {
+    if (this.closed || !this.pc) throw new SdpError('publisher is closed');
+    const pc = this.pc;
+    let answer: string;
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable offer');
+    try {
+      const offer = filterCandidates(restrictPublisherOffer(sdp), (c) => this.host.policy.allowRemote(c));
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription(await pc.createAnswer());
+      answer = pc.localDescription?.sdp ?? '';
+      if (!answer) throw new Error('no local description');
+    } catch (e) {
+      if (this.closed) throw new SdpError('publisher is closed');
+      throw new SdpError(errorMessage(e));
+    }
+    this.kinds.clear();
+    for (const t of pc.getTransceivers()) {
+      const receiving = t.currentDirection === 'recvonly' || t.currentDirection === 'sendrecv';
+      if (!receiving || t.codecs.length === 0) continue;
+      const kind = t.kind as MediaKind;
+      this.kinds.add(kind);
+      if (kind === 'video') {
+        this.videoTransceiver = t;
+        this.videoCodec = t.codecs[0];
+        this.videoName = this.videoCodec?.name.toLowerCase() === 'h264' ? 'h264' : 'vp8';
+      } else {
+        this.audioCodec = t.codecs[0];
+      }
+    }
+    answer = filterCandidates(answer, (c) => this.host.policy.allowLocal(c));
+    answer = addVideoBitrateHints(answer, BITRATE_HINTS);
+    this.trickle(answer);
+    return answer;
+  }
+
+  protected onConnected(): void {
+    if (this.kinds.size === 0) this.startMedia();
+  }
+
+  private onRtp(kind: MediaKind, rtp: RtpPacket): void {
+    if (this.closed) return;
+    this.startMedia();
+    const size = rtp.payload.length + 12;
+    let keyframe = false;
+    if (kind === 'video') {
+      this.videoMeter.add(size);
+      this.videoSsrc = rtp.header.ssrc;
+      if (rtp.payload.length > 0 && this.videoName) {
+        const info = inspectVideo(this.videoName, rtp.payload);
+        keyframe = info.keyframe;
+        if (info.width && info.height) {
+          this.width = info.width;
+          this.height = info.height;
+        }
+      }
+    } else {
+      this.audioMeter.add(size);
+    }
+    for (const player of this.players) player.forward(kind, rtp, keyframe);
+  }
+
+  info(): StreamMediaInfo {
+    return {
+      width: this.width,
+      height: this.height,
+      videoCodec: this.videoName ?? '',
+      videoBitrate: this.videoMeter.bitsPerSecond(),
+      audioBitrate: this.audioMeter.bitsPerSecond(),
+    };
+  }
+
+  /** A message from one player to the publisher. */
+  sendToPublisher(message: DataMessage): void {
+    const channel = this.channels.find((c) => c.label === this.streamId && c.readyState === 'open') ?? this.channels.find((c) => c.readyState === 'open');
+    sendData(channel, message);
+  }
+
+  /** Starts forwarding to `player` (and the keyframe timer with the first one). */
+  attach(player: RtpSink): void {
+    if (this.closed) return;
+    this.players.add(player);
+    this.timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** Stops forwarding to `player` (and the timer with the last one). */
+  detach(player: RtpSink): void {
+    this.players.delete(player);
+    if (this.players.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Asks the publisher for a keyframe now, or as soon as Chrome would honour it. */
+  requestKeyframe(): void {
+    this.pli.request();
+  }
+
+  private sendPli(): boolean {
+    const t = this.videoTransceiver;
+    if (!t || this.videoSsrc === undefined || this.closed) return false;
+    void t.receiver.sendRtcpPLI(this.videoSsrc).catch(() => undefined);
+    return true;
+  }
+
+  private tick(): void {
+    if (this.closed || this.players.size === 0 || !this.kinds.has('video')) return;
+    let waiting = false;
+    for (const p of this.players) if (p.waitingForKeyframe) waiting = true;
+    this.pli.tick(waiting);
+  }
+
+  protected release(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const player of [...this.players]) player.close();
+    this.players.clear();
+    this.host.forget(this);
+  }
+}

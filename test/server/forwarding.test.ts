@@ -1,0 +1,144 @@
+// The relay's forwarding primitives (src/server/relay/forwarding.ts): keyframe requests read from
+// literal RTCP bytes, the keyframe gate and the PLI pacing on a given clock, the forwarded codecs.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RtcpPacketConverter, useH264 } from 'werift';
+import {
+  forwardedAudioCodec,
+  forwardedVideoCodec,
+  isKeyframeRequest,
+  KEYFRAME_GATE_MS,
+  KeyframeGate,
+  PliPacer,
+} from '../../src/server/relay/forwarding.js';
+
+const rtcp = (...b: number[]): unknown => {
+  const packets = RtcpPacketConverter.deSerialize(Buffer.from(b));
+  assert.equal(packets.length, 1);
+  return packets[0];
+};
+
+describe('isKeyframeRequest', () => {
+  it('is true for a PLI and a FIR', () => {
+    // PSFB (206) FMT 1: sender SSRC 1, media SSRC 2.
+    assert.equal(isKeyframeRequest(rtcp(0x81, 0xce, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 2)), true);
+    // PSFB FMT 4: FCI SSRC 2, sequence number 7.
+    assert.equal(isKeyframeRequest(rtcp(0x84, 0xce, 0x00, 0x04, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 7, 0, 0, 0)), true);
+  });
+
+  it('is false for REMB, a NACK and anything else', () => {
+    // PSFB FMT 15 "REMB", 1 SSRC.
+    assert.equal(isKeyframeRequest(rtcp(0x8f, 0xce, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 0, 0x52, 0x45, 0x4d, 0x42, 0x01, 0x0a, 0x00, 0x00, 0, 0, 0, 2)), false);
+    // RTPFB (205) FMT 1, generic NACK of packet 16.
+    assert.equal(isKeyframeRequest(rtcp(0x81, 0xcd, 0x00, 0x03, 0, 0, 0, 1, 0, 0, 0, 2, 0x00, 0x10, 0x00, 0x00)), false);
+    assert.equal(isKeyframeRequest(undefined), false);
+    assert.equal(isKeyframeRequest({ type: 206 }), false);
+  });
+});
+
+describe('KeyframeGate', () => {
+  it('lets nothing through a shut gate until a keyframe, then everything', () => {
+    const gate = new KeyframeGate(false, 0);
+    assert.equal(gate.pass(false, 10), false);
+    assert.equal(gate.pass(false, KEYFRAME_GATE_MS - 1), false);
+    assert.equal(gate.open, false);
+    assert.equal(gate.pass(true, 20), true);
+    assert.equal(gate.open, true);
+    assert.equal(gate.pass(false, 30), true);
+  });
+
+  it('opens by itself once KEYFRAME_GATE_MS went by since it was shut', () => {
+    const gate = new KeyframeGate(false, 1000);
+    assert.equal(gate.pass(false, 1000 + KEYFRAME_GATE_MS), true);
+    gate.shut(5000);
+    assert.equal(gate.pass(false, 5100), false);
+    gate.restartClock(6000);
+    assert.equal(gate.pass(false, 6000 + KEYFRAME_GATE_MS - 1), false);
+    assert.equal(gate.pass(false, 6000 + KEYFRAME_GATE_MS), true);
+  });
+
+  it('an open gate (audio) passes everything, and restartClock leaves it open', () => {
+    const gate = new KeyframeGate(true, 0);
+    gate.restartClock(10);
+    assert.equal(gate.pass(false, 11), true);
+  });
+});
+
+describe('PliPacer', () => {
+  const setup = () => {
+    const clock = { now: 0, canSend: true };
+    const sent: number[] = [];
+    const pacer = new PliPacer(
+      () => {
+        if (!clock.canSend) return false;
+        sent.push(clock.now);
+        return true;
+      },
+      () => clock.now,
+    );
+    const at = (t: number, f: () => void) => {
+      clock.now = t;
+      f();
+    };
+    return { clock, sent, pacer, at };
+  };
+
+  it('sends at once, holds a request closer than 300 ms until the next tick after', () => {
+    const { sent, pacer, at } = setup();
+    at(0, () => pacer.request());
+    at(100, () => pacer.request());
+    at(200, () => pacer.tick(false));
+    assert.deepEqual(sent, [0]);
+    at(300, () => pacer.tick(false));
+    assert.deepEqual(sent, [0, 300]);
+    at(400, () => pacer.tick(false));
+    assert.deepEqual(sent, [0, 300], 'nothing wanted: no PLI');
+  });
+
+  it('asks again every 350 ms while a player waits, and every 2.5 s anyway', () => {
+    const { sent, pacer, at } = setup();
+    at(0, () => pacer.request());
+    at(349, () => pacer.tick(true));
+    at(350, () => pacer.tick(true));
+    assert.deepEqual(sent, [0, 350]);
+    at(2849, () => pacer.tick(false));
+    at(2850, () => pacer.tick(false));
+    at(3000, () => pacer.tick(false));
+    assert.deepEqual(sent, [0, 350, 2850]);
+    at(5349, () => pacer.tick(false));
+    at(5350, () => pacer.tick(false));
+    assert.deepEqual(sent, [0, 350, 2850, 5350]);
+  });
+
+  it('keeps a request it could not send (no video yet) for a later tick', () => {
+    const { clock, sent, pacer, at } = setup();
+    clock.canSend = false;
+    at(0, () => pacer.request());
+    at(100, () => pacer.tick(false));
+    assert.deepEqual(sent, []);
+    clock.canSend = true;
+    at(200, () => pacer.tick(false));
+    assert.deepEqual(sent, [200]);
+  });
+});
+
+describe('forwarded codecs', () => {
+  it('video keeps the source\'s codec and offers NACK, PLI and FIR', () => {
+    const h264 = forwardedVideoCodec(useH264());
+    assert.equal(h264.mimeType, 'video/h264');
+    assert.equal(h264.clockRate, 90000);
+    assert.equal(h264.parameters, 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1');
+    assert.deepEqual(h264.rtcpFeedback, [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }]);
+    const vp8 = forwardedVideoCodec({ mimeType: 'video/VP8', clockRate: 90000 });
+    assert.equal(vp8.parameters, undefined);
+    assert.notEqual(vp8.rtcpFeedback, h264.rtcpFeedback, 'each codec has its own list');
+  });
+
+  it('audio keeps the source\'s codec (2 channels unless said), or is Opus', () => {
+    const opus = forwardedAudioCodec(undefined);
+    assert.equal(opus.mimeType, 'audio/OPUS');
+    assert.equal(opus.channels, 2);
+    const source = forwardedAudioCodec(forwardedAudioCodec(undefined));
+    assert.deepEqual([source.mimeType, source.clockRate, source.channels], ['audio/OPUS', 48000, 2]);
+  });
+});
