@@ -34,7 +34,7 @@ export type RoomMessage =
   /** `VIDEO_TRACK_ASSIGNMENT_LIST`: video slot label (`videoTrack0`) → the participant shown in it. */
   | { kind: 'slots'; owners: ReadonlyMap<string, string> }
   | { kind: 'chat'; from: string; name?: string; text: string }
-  | { kind: 'state'; from: string; name?: string; state: Partial<ParticipantState> }
+  | { kind: 'state'; from: string; name?: string; state: Readonly<Partial<ParticipantState>> }
   /** Another event from a participant: only its `name` counts. */
   | { kind: 'name'; from: string; name: string };
 
@@ -49,8 +49,6 @@ const object = (text: unknown): Record<string, unknown> | undefined => {
     return undefined;
   }
 };
-
-const hasOwn = <K extends string>(o: Record<K, unknown>, key: string): key is K => Object.prototype.hasOwnProperty.call(o, key);
 
 /** Reads one data-channel message (the `data` of `data_received`); `ignore` for anything else. */
 export function decodeRoomMessage(data: unknown): RoomMessage {
@@ -69,7 +67,7 @@ export function decodeRoomMessage(data: unknown): RoomMessage {
   if (!from) return IGNORE;
   const name = typeof msg.name === 'string' && msg.name ? { name: msg.name.slice(0, MAX_NAME) } : {};
   if (eventType === 'CHAT_MESSAGE') return { kind: 'chat', from, ...name, text: String(msg.message ?? '') };
-  if (typeof eventType === 'string' && hasOwn(STATE_EVENTS, eventType)) return { kind: 'state', from, ...name, state: { ...STATE_EVENTS[eventType] } };
+  if (typeof eventType === 'string' && Object.hasOwn(STATE_EVENTS, eventType)) return { kind: 'state', from, ...name, state: STATE_EVENTS[eventType as StateEvent] };
   return name.name ? { kind: 'name', from, name: name.name } : IGNORE;
 }
 

@@ -5,21 +5,11 @@
  * @internal
  */
 import { LegacyRoom } from '../session/legacy-room.js';
-import { PublishSession } from '../session/publish-session.js';
-import type { SessionDeps } from '../session/types.js';
 import { BaseRoom, online } from './adapter.js';
 import { decodeMetaData } from './codec.js';
 
 export class LegacyConference extends BaseRoom {
   #legacy: LegacyRoom | null = null;
-
-  get publish(): { streamId: string } {
-    return { streamId: this.ctx.own };
-  }
-
-  createSession(deps: SessionDeps): PublishSession {
-    return new PublishSession(deps);
-  }
 
   /** Joins the room (own socket), then plays every other member as it appears. */
   async join(): Promise<void> {
@@ -38,14 +28,14 @@ export class LegacyConference extends BaseRoom {
     r.on('member', ({ streamId, name, metaData }) => mine() && model.update(streamId, name, decodeMetaData(metaData)));
     r.on('removed', ({ streamId }) => mine() && model.drop(streamId));
     r.on('track', (t) => mine() && this.track(t.streamId, t.track, own));
-    await r.join({ room, streamId: own, streamName: host.streamName() || undefined, token: host.token(), iceServers: host.iceServers() });
+    await r.join({ room, streamId: own, streamName: host.element.streamName || undefined, token: host.token(), iceServers: host.element.iceServers });
   }
 
-  override async remoteLevels(): Promise<Map<string, number>> {
+  protected override async audioLevels(): Promise<Map<string, number>> {
     return this.#legacy ? this.#legacy.audioLevels().catch(() => new Map<string, number>()) : new Map<string, number>();
   }
 
-  override stop(): Promise<void> {
+  protected override leave(): Promise<void> {
     const r = this.#legacy;
     this.#legacy = null;
     return r ? r.leave().finally(() => r.dispose()) : Promise.resolve();

@@ -94,10 +94,10 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
       part = { id, name: name || id, stream: this.createStream([]), micMuted: false, cameraOff: false, sharing: false };
       this.#participants = new Map(this.#participants).set(id, part);
       this.emit('joined', { id, name: part.name });
-      this.emit('change', undefined);
+      this.#changed();
     } else if (name && part.name !== name) {
       part.name = name;
-      this.emit('change', undefined);
+      this.#changed();
     }
     return part;
   }
@@ -105,7 +105,7 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
   /** `ensure(id, name)` with the state of its record (`decodeMetaData`), e.g. from a Broadcast. */
   update(id: string, name: string | undefined, state: Partial<ParticipantState> | undefined): void {
     Object.assign(this.ensure(id, name), state);
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /** Removes the participant `id` (`left`). */
@@ -116,7 +116,7 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     next.delete(id);
     this.#participants = next;
     this.emit('left', { id, name: part.name });
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /** Everyone leaves (`left` for each, in join order); slots and the speaker are forgotten. The chat stays. */
@@ -126,7 +126,7 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     this.#slotOwners = new Map();
     for (const part of this.#participants.values()) this.emit('left', { id: part.id, name: part.name });
     this.#participants = new Map();
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /** A track of the participant `id`: it replaces the participant's track of that kind. */
@@ -158,19 +158,19 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     const part = this.#participants.get(msg.from) ?? (peer === undefined ? undefined : this.#participants.get(peer));
     if (part && peer !== undefined && msg.name && msg.name !== part.name) {
       part.name = msg.name;
-      this.emit('change', undefined);
+      this.#changed();
     }
     if (msg.kind === 'chat') this.say(part?.name ?? msg.from, msg.text);
     else if (msg.kind === 'state') {
       if (part) Object.assign(part, msg.state);
-      this.emit('change', undefined);
+      this.#changed();
     }
   }
 
   /** Adds a chat line. */
   say(from: string, text: string): void {
     this.#chat = [...this.#chat.slice(1 - CHAT_LINES), { from, text }];
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /**
@@ -210,18 +210,23 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     return [...this.#participants.values()].find((p) => p.stream.getTracks().includes(track));
   }
 
+  #changed(): void {
+    this.emit('change', undefined);
+  }
+
   #setSpeaker(id: string): void {
     if (this.#speaker === id) return;
     this.#speaker = id;
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /** Muted (no media yet, or its m-line went inactive: a video limit) shows initials; ended leaves the stream. */
   #watch(track: T): void {
     if (this.#watched.has(track)) return;
     this.#watched.add(track);
-    track.addEventListener('mute', () => this.emit('change', undefined));
-    track.addEventListener('unmute', () => this.emit('change', undefined));
+    const changed = (): void => this.#changed();
+    track.addEventListener('mute', changed);
+    track.addEventListener('unmute', changed);
     track.addEventListener('ended', () => {
       const owner = this.ownerOf(track);
       if (!owner) return;
@@ -238,7 +243,7 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     if (before === part && part) return;
     if (before) before.stream = this.createStream(before.stream.getTracks().filter((t) => t !== track));
     if (part) part.stream = this.createStream([...part.stream.getTracks().filter((t) => t.kind !== track.kind), track]);
-    this.emit('change', undefined);
+    this.#changed();
   }
 
   /** Video slots (`videoTrack0`…) to their participants; audio slots play on their own. */
@@ -248,6 +253,6 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
       const owner = this.#slotOwners.get(label);
       this.#give(track, owner && owner !== own ? this.ensure(owner) : undefined);
     }
-    this.emit('change', undefined);
+    this.#changed();
   }
 }

@@ -5,34 +5,29 @@
  * slots, each slot's video goes to the participant `VIDEO_TRACK_ASSIGNMENT_LIST` names.
  * @internal
  */
-import { PublishSession } from '../session/publish-session.js';
 import { RoomPlaySession } from '../session/room-session.js';
-import type { AmsCallback, SessionDeps } from '../session/types.js';
+import type { AmsCallback } from '../session/types.js';
 import { BaseRoom, online } from './adapter.js';
 import { decodeMetaData, isSlot, trackOwner } from './codec.js';
 
 export class MultitrackRoom extends BaseRoom {
   #play: RoomPlaySession | null = null;
 
-  get publish(): { streamId: string; mainTrack: string } {
+  protected override get publish(): { streamId: string; mainTrack: string } {
     return { streamId: this.ctx.own, mainTrack: this.ctx.room };
-  }
-
-  createSession(deps: SessionDeps): PublishSession {
-    return new PublishSession(deps);
   }
 
   override published(): void {
     if (this.ctx.current() && !this.#play) this.#startPlay();
   }
 
-  override async remoteLevels(): Promise<Map<string, number>> {
+  protected override async audioLevels(): Promise<Map<string, number>> {
     const none = new Map<string, number>();
     const byTrack = (await this.#play?.audioLevels().catch(() => none)) ?? none;
     return new Map([...this.ctx.model.participants.values()].map((p) => [p.id, byTrack.get(p.stream.getAudioTracks()[0]?.id ?? '') ?? 0]));
   }
 
-  override stop(): Promise<void> {
+  protected override leave(): Promise<void> {
     const p = this.#play;
     this.#play = null;
     if (p) void p.stop().finally(() => p.dispose());
@@ -58,12 +53,12 @@ export class MultitrackRoom extends BaseRoom {
       const id = trackOwner(trackId);
       if (!mine() || !id || id === own) return;
       // AMS with limited video slots: the track belongs to whoever VIDEO_TRACK_ASSIGNMENT_LIST says.
-      if (isSlot(id)) model.addSlotTrack(id, track, host.streamId());
+      if (isSlot(id)) model.addSlotTrack(id, track, host.element.streamId);
       else this.track(id, track, own);
     });
     // A room not there yet (an AMS slower than our publish) is asked for again by the session itself.
     p.on('error', (e) => mine() && e.code !== 'no_stream_exist' && host.report(e));
-    p.start({ streamId: room, userPublishId: own, room, token: host.token(), iceServers: host.iceServers() }).catch((e: unknown) => {
+    p.start({ streamId: room, userPublishId: own, room, token: host.token(), iceServers: host.element.iceServers }).catch((e: unknown) => {
       if (mine()) host.report(e);
     });
   }
@@ -71,7 +66,7 @@ export class MultitrackRoom extends BaseRoom {
   #onPlayCallback(p: RoomPlaySession, { definition, payload }: AmsCallback): void {
     const { room, own, model } = this.ctx;
     if (definition === 'play_started') {
-      const max = this.ctx.host.maxVideoTracks();
+      const max = this.ctx.host.element.maxVideoTracks;
       if (max > 0) p.command({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: max });
       void this.#refresh(p);
       return;

@@ -10,27 +10,29 @@ import type { AmsCallback, RemoteTrack, SessionDeps } from '../session/types.js'
 import { BaseRoom } from './adapter.js';
 
 export class P2PRoom extends BaseRoom {
-  override readonly knowsOwnLevel = false;
-
-  get publish(): { streamId: string } {
+  protected override get publish(): { streamId: string } {
     return { streamId: this.ctx.room };
   }
 
-  createSession(deps: SessionDeps): PublishSession {
+  override createSession(deps: SessionDeps): PublishSession {
     return new P2PSession(deps);
   }
 
   /** The other peer's media, and its leaving (`stop`). */
-  override onPublishCallback(callback: AmsCallback): void {
-    super.onPublishCallback(callback);
+  override onCallback(callback: AmsCallback): void {
+    super.onCallback(callback);
     const { definition, payload, streamId = '' } = callback;
     if (definition === 'newTrackAvailable') this.track(streamId, (payload as unknown as RemoteTrack).track, '');
     else if (definition === 'stop') this.ctx.model.drop(streamId);
-    else if (definition === 'data_channel_opened') this.ctx.host.announceState();
+    else if (definition === 'data_channel_opened') {
+      const { micMuted, cameraOff } = this.ctx.host.media();
+      this.announce(micMuted ? 'MIC_MUTED' : 'MIC_UNMUTED');
+      this.announce(cameraOff ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
+    }
   }
 
   /** The connection's received audio is the other peer's (read now: the 1 s stats are too coarse for a beep). */
-  override async remoteLevels(): Promise<Map<string, number>> {
+  protected override async audioLevels(): Promise<Map<string, number>> {
     const stats = await this.ctx.host.publisher()?.getStats().catch(() => undefined);
     return new Map([[this.ctx.room, stats?.audioLevel ?? 0]]);
   }
@@ -42,8 +44,13 @@ export class P2PRoom extends BaseRoom {
     return true;
   }
 
+  /** In p2p the session's level is the other peer's: the microphone's is not known. */
+  protected override ownLevel(): number {
+    return 0;
+  }
+
   protected override nameToSend(): string | undefined {
-    return this.ctx.host.streamName() || undefined;
+    return this.ctx.host.element.streamName || undefined;
   }
 
   protected override get peer(): string {
