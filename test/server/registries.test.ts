@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveConfig, appSettings } from '../../src/server/config.js';
-import { LiveStreams, type LiveStream } from '../../src/server/live-streams.js';
-import { MainTracks } from '../../src/server/main-tracks.js';
+import { LiveStreams, type LiveStream } from '../../src/server/registries/live-streams.js';
+import { MainTracks } from '../../src/server/registries/main-tracks.js';
 import type { Phase } from '../../src/server/signaling/phase.js';
-import { AppStore } from '../../src/server/streams.js';
+import { AppStore } from '../../src/server/registries/streams.js';
 
 const store = () => new AppStore('App', appSettings(resolveConfig({}), 'App'));
 

@@ -4,7 +4,7 @@
  * JSON answer `{success: false, message}`.
  */
 import { STREAM_ID_PATTERN } from '../../core/protocol/ams.js';
-import type { AppStore } from '../streams.js';
+import type { AppStore } from '../registries/streams.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
 import { Router, type Route } from './router.js';
 

@@ -3,7 +3,7 @@
  * new command is a member of `ClientFrame`, a reader in the codec and a row here.
  */
 import type { ClientFrame, ClientFrameCommand, ClientFrames } from '../../core/protocol/messages.js';
-import type { RelayedFrame } from '../p2p.js';
+import type { RelayedFrame } from '../registries/p2p.js';
 import type { Connection } from './connection.js';
 import { getBroadcastObject, getIceServerConfig, getStreamInfo, getSubtracks, getSubtracksCount, ping, updateStreamMetaData } from './info.js';
 import { getRoomInfo, joinRoom, leaveFromRoom } from './legacy-rooms.js';

@@ -4,13 +4,13 @@
  * reached only through the callbacks it registered (`StreamViewer`, `RoomListener`, `P2PPeer`).
  */
 import type { AppSettings } from '../config.js';
-import { nextConnectionId, type ConnectionId } from '../connection-id.js';
-import { LiveStreams, type LiveStream, type StreamViewer } from '../live-streams.js';
-import { MainTracks, type MainTrack, type RoomListener } from '../main-tracks.js';
-import { P2PRelay, type P2PPeer } from '../p2p.js';
+import { nextConnectionId, type ConnectionId } from '../registries/connection-id.js';
+import { LiveStreams, type LiveStream, type StreamViewer } from '../registries/live-streams.js';
+import { MainTracks, type MainTrack, type RoomListener } from '../registries/main-tracks.js';
+import { P2PRelay, type P2PPeer } from '../registries/p2p.js';
 import type { IceCandidateInit, MediaRelay, PlayerPeer, PublisherPeer, RoomPlayerPeer } from '../relay/types.js';
-import { RoomRegistry } from '../rooms.js';
-import { AppStore } from '../streams.js';
+import { RoomRegistry } from '../registries/rooms.js';
+import { AppStore } from '../registries/streams.js';
 import type { Outbox } from './outbox.js';
 import type { Phased } from './phase.js';
 

@@ -4,8 +4,8 @@
  * (`enableTrack`, `setMaxVideoTrackCountCommand`). The room registry is `main-tracks.ts`.
  */
 import type { EnableTrackFrame, PlayFrame, SetMaxVideoTrackCountFrame } from '../../core/protocol/messages.js';
-import type { LiveStream } from '../live-streams.js';
-import type { MainTrack } from '../main-tracks.js';
+import type { LiveStream } from '../registries/live-streams.js';
+import type { MainTrack } from '../registries/main-tracks.js';
 import type { Connection, RoomPlaySession } from './connection.js';
 import { flushCandidates, peerEvents, sendOffer } from './peer-session.js';
 import { isStopped, transition } from './phase.js';

@@ -5,7 +5,7 @@
 import type { NotificationDefinition, ServerErrorDefinition } from '../../core/protocol/ams.js';
 import type { ClientFrameError } from '../../core/protocol/codec.js';
 import type { RoomInformationFrame, ServerFrame, StartFrame, StopFrame } from '../../core/protocol/messages.js';
-import type { RelayedFrame } from '../p2p.js';
+import type { RelayedFrame } from '../registries/p2p.js';
 
 /** The socket as the signaling side needs it. */
 export interface FrameSink {

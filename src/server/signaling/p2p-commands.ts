@@ -3,7 +3,7 @@
  * joined id): the P2P relay (`p2p.ts`) passes the peers' frames to each other unchanged.
  */
 import type { JoinFrame, LeaveFrame } from '../../core/protocol/messages.js';
-import type { RelayedFrame } from '../p2p.js';
+import type { RelayedFrame } from '../registries/p2p.js';
 import type { Connection } from './connection.js';
 
 /** Whether this socket joined `streamId` as a P2P peer: its SDP and candidates then go to the other peer. */

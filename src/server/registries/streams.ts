@@ -3,8 +3,8 @@
  * and its one-time, expiring tokens. In memory; nothing is written to disk.
  */
 import { randomBytes } from 'node:crypto';
-import type { Broadcast } from '../core/protocol/messages.js';
-import type { AppSettings } from './config.js';
+import type { Broadcast } from '../../core/protocol/messages.js';
+import type { AppSettings } from '../config.js';
 
 export type TokenType = 'publish' | 'play';
 

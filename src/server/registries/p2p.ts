@@ -4,7 +4,7 @@
  * candidates and `peerMessageCommand` frames to each other unchanged. No media touches the
  * server.
  */
-import type { StartFrame, StopFrame } from '../core/protocol/messages.js';
+import type { StartFrame, StopFrame } from '../../core/protocol/messages.js';
 
 /** A client's frame passed on to the other peer as it arrived (the JSON object, re-serialised). */
 export type RelayedFrame = Readonly<Record<string, unknown>>;

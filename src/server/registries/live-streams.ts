@@ -4,8 +4,8 @@
  * viewer so that it is told when the publish ends.
  */
 import type { ConnectionId } from './connection-id.js';
-import type { PublisherPeer } from './relay/types.js';
-import type { Phased } from './signaling/phase.js';
+import type { PublisherPeer } from '../relay/types.js';
+import type { Phased } from '../signaling/phase.js';
 import type { StreamRecord } from './streams.js';
 
 /** A session that plays a live stream and must know when it ends. */
