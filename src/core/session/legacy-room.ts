@@ -9,8 +9,9 @@
  * @internal
  */
 import { RtcError } from '../errors.js';
-import { SignalingClient } from '../signaling/signaling-client.js';
+import type { CommandFrame, Signaling } from '../signaling/signaling.js';
 import { TypedEmitter } from '../typed-emitter.js';
+import { openSignaling } from './open-signaling.js';
 import { PlaySession } from './play-session.js';
 import { ANSWER_TIMEOUT_MS } from './session.js';
 import type { AmsCallback, RemoteTrack, SessionDeps, TokenSource } from './types.js';
@@ -51,7 +52,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   #options: LegacyRoomOptions | undefined;
-  #signaling: SignalingClient | undefined;
+  #signaling: Signaling | undefined;
   #own = '';
   readonly #plays = new Map<string, PlaySession>();
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -77,7 +78,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   /** Joins; resolves with the own stream id, rejects with the server's refusal (`no_room_specified`, …). */
   join(options: LegacyRoomOptions): Promise<string> {
     this.#options = options;
-    const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
+    const s = openSignaling(this.deps);
     this.#signaling = s;
     const joined = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => this.#refuse(RtcError.timeout('joinRoom', options.streamId)), ANSWER_TIMEOUT_MS);
@@ -132,7 +133,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   }
 
   /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
-  command(frame: Frame & { command: string }): void {
+  command(frame: CommandFrame): void {
     this.#signaling?.send(frame);
   }
 

@@ -5,7 +5,7 @@
  * track for the active-speaker highlight. Only `<rtc-room>` uses it, so the drop-in bundle does
  * not carry it.
  */
-import type { SignalingClient } from '../signaling/signaling-client.js';
+import type { CommandFrame, Signaling } from '../signaling/signaling.js';
 import { PlaySession } from './play-session.js';
 
 type Frame = Record<string, unknown>;
@@ -52,7 +52,7 @@ export function parseBroadcast(frame: Frame | undefined): BroadcastInfo | undefi
 
 export class RoomPlaySession extends PlaySession {
   #queries: Query[] = [];
-  #hooked: SignalingClient | undefined;
+  #hooked: Signaling | undefined;
 
   protected override async request(): Promise<void> {
     // The base class makes the socket before its first request; answers to our side requests
@@ -77,7 +77,7 @@ export class RoomPlaySession extends PlaySession {
    * Sends `frame` and resolves with the `notification` named `definition` for the same stream
    * id; resolves undefined on an error about that id, after `QUERY_TIMEOUT_MS`, or once stopped.
    */
-  query(frame: Frame & { command: string; streamId: string }, definition: string): Promise<Frame | undefined> {
+  query(frame: CommandFrame & { streamId: string }, definition: string): Promise<Frame | undefined> {
     return new Promise((resolve) => {
       const q: Query = {
         streamId: frame.streamId,
@@ -104,7 +104,7 @@ export class RoomPlaySession extends PlaySession {
   }
 
   /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
-  command(frame: Frame & { command: string }): void {
+  command(frame: CommandFrame): void {
     this.send(frame);
   }
 

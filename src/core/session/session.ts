@@ -4,10 +4,11 @@
  * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
  */
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
-import { SignalingClient } from '../signaling/signaling-client.js';
+import type { OutgoingFrame, Signaling } from '../signaling/signaling.js';
 import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { BinaryAssembler, encodeBinary } from './data-channel.js';
+import { openSignaling } from './open-signaling.js';
 import {
   canTransition,
   type AmsCallback,
@@ -44,7 +45,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   #_state: SessionState = 'idle';
   #_error: RtcError | undefined;
   protected options: O | undefined;
-  protected signaling: SignalingClient | undefined;
+  protected signaling: Signaling | undefined;
   protected pc: RTCPeerConnection | undefined;
   protected channel: RTCDataChannel | undefined;
   /** Bumped by every start/stop/restart: callbacks of an older attempt compare and drop out. */
@@ -171,7 +172,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.#restartStats();
   }
 
-  protected send(frame: Record<string, unknown> & { command: string }): void {
+  protected send(frame: OutgoingFrame): void {
     this.signaling?.send(frame);
   }
 
@@ -358,7 +359,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   #ensureSignaling(): void {
     if (this.signaling && this.signaling.state !== 'closed') return;
-    const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
+    const s = openSignaling(this.deps);
     this.signaling = s;
     s.on('open', ({ reconnected }) => {
       this.callback('initialized');
