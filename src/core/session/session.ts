@@ -4,6 +4,7 @@
  * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
  */
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
+import type { IceServerConfigFrame, NotificationFrame, ServerFrame, TakeConfigurationFrame } from '../protocol/messages.js';
 import type { OutgoingFrame, Signaling } from '../signaling/signaling.js';
 import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
@@ -19,8 +20,6 @@ import {
   type TokenSource,
 } from './types.js';
 
-type Frame = Record<string, unknown> & { command: string };
-
 /** How long the server may take to answer `publish`/`play` (start, offer) before we call it a timeout. */
 export const ANSWER_TIMEOUT_MS = 10_000;
 /** ICE `disconnected` this long before we act (ICE often recovers by itself). */
@@ -31,8 +30,8 @@ export const ICE_RESTART_TIMEOUT_MS = 5_000;
 export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> =>
   typeof token === 'function' ? await token() : token;
 
-/** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI). */
-export function iceServersFromConfig(frame: Record<string, unknown>): RTCIceServer[] | undefined {
+/** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI; the codec does not check these fields). */
+export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[] | undefined {
   const uri = typeof frame.stunServerUri === 'string' ? frame.stunServerUri : '';
   if (uri.startsWith('turn:') || uri.startsWith('turns:')) {
     return [{ urls: uri, username: String(frame.turnServerUsername ?? ''), credential: String(frame.turnServerCredential ?? '') }];
@@ -121,9 +120,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   /** Sends the publish/play request (a fresh token each time). */
   protected abstract request(): Promise<void>;
   /** A `takeConfiguration` for our stream. */
-  protected abstract onConfiguration(frame: Frame): Promise<void>;
+  protected abstract onConfiguration(frame: TakeConfigurationFrame): Promise<void>;
   /** A notification for our stream (already reported as a callback). */
-  protected abstract onNotification(definition: string, frame: Frame): void;
+  protected abstract onNotification(definition: string, frame: NotificationFrame): void;
   /** `start` from the server (publish only). */
   protected onStart(): void {}
   /** A server error for our stream: return true when handled (e.g. waiting for a stream). */
@@ -388,7 +387,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       this.fail(error, !error.recoverable);
     });
     s.on('pong', () => this.callback('pong'));
-    s.on('frame', (frame) => this.#handleFrame(frame as unknown as Frame));
+    s.on('frame', (frame) => this.#handleFrame(frame));
     s.connect();
   }
 
@@ -412,9 +411,11 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     void this.request();
   }
 
-  #handleFrame(frame: Frame): void {
+  #handleFrame(frame: ServerFrame): void {
     const own = this.streamId;
-    const forUs = frame.streamId === undefined || frame.streamId === '' || frame.streamId === own;
+    // Every frame read as one that may name a stream (`pong` and `iceServerConfig` do not).
+    const { streamId }: { command: string; streamId?: unknown } = frame;
+    const forUs = streamId === undefined || streamId === '' || streamId === own;
     switch (frame.command) {
       case 'iceServerConfig':
         this.#serverIceServers = iceServersFromConfig(frame);
@@ -422,7 +423,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         return;
       case 'error': {
         if (!forUs) return;
-        const error = RtcError.fromServer({ definition: String(frame.definition), streamId: frame.streamId });
+        const error = RtcError.fromServer({ definition: frame.definition, streamId });
         if (this.onServerError(error)) return;
         // Errors about the session itself fail it; the rest (unknown definitions, answers to
         // side requests) are reported and the session goes on.
@@ -432,7 +433,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
       case 'notification': {
         if (!forUs) return;
-        const definition = String(frame.definition);
+        const definition = frame.definition;
         this.callback(definition, frame);
         this.onNotification(definition, frame);
         return;
@@ -453,7 +454,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         return;
       case 'takeCandidate': {
         if (frame.streamId !== own || !this.pc) return;
-        const c: RTCIceCandidateInit = { candidate: String(frame.candidate ?? ''), sdpMLineIndex: Number(frame.label) || 0, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label ?? 0) };
+        // `candidate` and `label` are checked by the codec; `id` is not.
+        const c: RTCIceCandidateInit = { candidate: frame.candidate, sdpMLineIndex: frame.label, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label) };
         if (!c.candidate) return;
         if (this.#remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
         else this.#queuedCandidates.push(c);
@@ -461,7 +463,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
       case 'stop':
         if (frame.streamId === own && this.#_state !== 'stopped') {
-          this.callback('stop', frame);
+          this.callback('stop', { ...frame });
           this.teardownPeer();
           this.onStopped();
         }
