@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ReactiveController } from 'lit';
-import { RtcError } from '../core/errors.js';
+import { RtcError, toRtcError } from '../core/errors.js';
 import {
   captureScreen,
   captureUserMedia,
@@ -17,7 +17,7 @@ import {
   type CaptureOptions,
   type MediaDevicesLike,
 } from '../core/media/capture.js';
-import { dispatchCallback, toRtcError, type SessionHost } from './session-controller.js';
+import { dispatchCallback, type SessionHost } from './session-controller.js';
 
 type Kind = 'audio' | 'video';
 

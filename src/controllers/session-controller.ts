@@ -4,13 +4,16 @@
  * `state` and `error-code`, and is where session events become `rtc-*` DOM events.
  * @internal
  */
-import type { ReactiveController } from 'lit';
-import { RtcError } from '../core/errors.js';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { toRtcError, type RtcError } from '../core/errors.js';
 import type { AmsCallback, SessionDeps, SessionEvents, SessionState } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
 import type { TypedEmitter } from '../core/typed-emitter.js';
 import { RTC_ERROR, RTC_STATE_CHANGE, rtcEventName } from '../events/names.js';
-import type { RtcElement } from '../elements/rtc-element.js';
+import type { RtcEventMap } from '../events/rtc-events.js';
+
+// Kept here for the callers that imported it from the controller (the room element).
+export { toRtcError } from '../core/errors.js';
 
 /** What the controller needs of a session (`PublishSession`, `PlaySession`). */
 export interface SessionLike<O = never> {
@@ -24,8 +27,20 @@ export interface SessionLike<O = never> {
   getStats(): Promise<RtcStats>;
 }
 
-/** The element side. */
-export type SessionHost = RtcElement & { readonly streamId: string };
+/**
+ * The element side, as the controllers see it: a Lit host that reflects attributes and dispatches
+ * the `rtc-*` events (`RtcElement` is one). Defined here so the controllers never import the elements.
+ */
+export interface SessionHost extends ReactiveControllerHost {
+  /** The stream the element is about (`''` when unset). */
+  readonly streamId: string;
+  readonly isConnected: boolean;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  /** Dispatches one of the elements' events (see `RtcElement.emit`). */
+  emit<K extends keyof RtcEventMap>(type: K, detail: RtcEventMap[K]['detail'], options?: { cancelable?: boolean }): RtcEventMap[K];
+}
 
 export interface SessionControllerOptions<S> {
   create: (deps: SessionDeps) => S;
@@ -41,10 +56,6 @@ export interface SessionControllerOptions<S> {
 
 const ACTIVE: ReadonlySet<SessionState> = new Set<SessionState>(['connecting', 'negotiating', 'live', 'reconnecting']);
 const noop = (): void => undefined;
-
-/** Any rejection as an `RtcError` (sessions and capture already reject with one). */
-export const toRtcError = (e: unknown): RtcError =>
-  e instanceof RtcError ? e : RtcError.of('AbortError', { message: e instanceof Error ? e.message : String(e), cause: e });
 
 /**
  * Dispatches one AMS callback as `rtc-<kebab name>` with detail `{...payload, streamId, definition}`.

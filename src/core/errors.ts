@@ -218,3 +218,7 @@ export class RtcError extends Error {
     return { code: this.code, message: this.message, category: this.category, recoverable: this.recoverable, streamId: this.streamId };
   }
 }
+
+/** Any rejection as an `RtcError` (sessions and capture already reject with one); anything else becomes `AbortError` with its message. */
+export const toRtcError = (e: unknown): RtcError =>
+  e instanceof RtcError ? e : RtcError.of('AbortError', { message: e instanceof Error ? e.message : String(e), cause: e });

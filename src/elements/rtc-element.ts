@@ -5,10 +5,10 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { RtcError } from '../core/errors.js';
+import { RtcError, toRtcError } from '../core/errors.js';
 import { STREAM_ID_PATTERN } from '../core/protocol/ams.js';
 import type { SessionState, TokenSource } from '../core/session/types.js';
-import { toRtcError, type SessionController } from '../controllers/session-controller.js';
+import type { SessionController } from '../controllers/session-controller.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
 
 /**

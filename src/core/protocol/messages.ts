@@ -212,11 +212,17 @@ export interface ClientFrames {
 export type ClientFrame = ClientFrames[ClientFrameCommand];
 
 // ---------------------------------------------------------------- server → client
+//
+// What `parseFrame` (codec.ts) hands the sessions. It checks only a few fields (`streamId` of
+// `start`/`stop`/`takeConfiguration`/`takeCandidate`, `sdp`, `type`, `idMapping`, `candidate`,
+// `label`, `definition`); the others are typed as AMS sends them, and readers still guard them,
+// since another server may not. Server frames carry more fields than listed (`[extra]`).
 
 export interface StartFrame {
   command: 'start';
   streamId: string;
   subscriberId?: string;
+  [extra: string]: unknown;
 }
 export interface PongFrame {
   command: 'pong';
@@ -226,6 +232,7 @@ export interface IceServerConfigFrame {
   stunServerUri: string;
   turnServerUsername: string;
   turnServerCredential: string;
+  [extra: string]: unknown;
 }
 export interface StreamInfoEntry {
   streamWidth: number;
@@ -238,6 +245,36 @@ export interface StreamInformationFrame {
   command: 'streamInformation';
   streamId: string;
   streamInfo: StreamInfoEntry[];
+  [extra: string]: unknown;
+}
+/** An entry of `streamList` in `joinedTheRoom` / `roomInformation`: a live member of a legacy room. */
+export interface RoomStreamListEntry {
+  streamId: string;
+  streamName: string;
+  metaData: string | null;
+}
+/** The answer to `getRoomInfo` (legacy rooms): who is live. `joinedTheRoom` notifications carry the same fields. */
+export interface RoomInformationFrame {
+  command: 'roomInformation';
+  room: string;
+  streams: string[];
+  streamList: RoomStreamListEntry[];
+  [extra: string]: unknown;
+}
+/** The tracks of a multitrack stream (answer to `getTrackList`). */
+export interface TrackListFrame {
+  command: 'trackList';
+  streamId: string;
+  trackList: string[];
+  [extra: string]: unknown;
+}
+/** A peer's message relayed by the server (p2p). */
+export interface PeerMessageRelayFrame {
+  command: 'peerMessageCommand';
+  streamId: string;
+  definition: string;
+  data: string;
+  [extra: string]: unknown;
 }
 export interface NotificationFrame {
   command: 'notification';
@@ -268,6 +305,9 @@ export type ServerFrame =
   | PongFrame
   | IceServerConfigFrame
   | StreamInformationFrame
+  | RoomInformationFrame
+  | TrackListFrame
+  | PeerMessageRelayFrame
   | NotificationFrame
   | ErrorFrame;
 

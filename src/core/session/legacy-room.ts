@@ -9,13 +9,13 @@
  * @internal
  */
 import { RtcError } from '../errors.js';
-import { SignalingClient } from '../signaling/signaling-client.js';
+import type { RoomStreamListEntry, ServerFrame } from '../protocol/messages.js';
+import type { CommandFrame, Signaling } from '../signaling/signaling.js';
 import { TypedEmitter } from '../typed-emitter.js';
+import { openSignaling } from './open-signaling.js';
 import { PlaySession } from './play-session.js';
 import { ANSWER_TIMEOUT_MS } from './session.js';
 import type { AmsCallback, RemoteTrack, SessionDeps, TokenSource } from './types.js';
-
-type Frame = Record<string, unknown> & { command: string };
 
 /** How often the room is asked who is live. */
 export const ROOM_POLL_MS = 2000;
@@ -51,7 +51,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   #options: LegacyRoomOptions | undefined;
-  #signaling: SignalingClient | undefined;
+  #signaling: Signaling | undefined;
   #own = '';
   readonly #plays = new Map<string, PlaySession>();
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -77,7 +77,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   /** Joins; resolves with the own stream id, rejects with the server's refusal (`no_room_specified`, …). */
   join(options: LegacyRoomOptions): Promise<string> {
     this.#options = options;
-    const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
+    const s = openSignaling(this.deps);
     this.#signaling = s;
     const joined = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => this.#refuse(RtcError.timeout('joinRoom', options.streamId)), ANSWER_TIMEOUT_MS);
@@ -94,7 +94,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
       if (this.#joining) this.#refuse(error);
       else this.emit('error', error);
     });
-    s.on('frame', (frame) => this.#handle(frame as unknown as Frame));
+    s.on('frame', (frame) => this.#handle(frame));
     s.connect();
     this.#sendJoin();
     return joined;
@@ -132,7 +132,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   }
 
   /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
-  command(frame: Frame & { command: string }): void {
+  command(frame: CommandFrame): void {
     this.#signaling?.send(frame);
   }
 
@@ -171,10 +171,10 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     this.#close();
   }
 
-  #handle(frame: Frame): void {
+  #handle(frame: ServerFrame): void {
     const o = this.#options!;
     if (frame.command === 'error') {
-      const error = RtcError.fromServer({ definition: text(frame.definition), streamId: frame.streamId });
+      const error = RtcError.fromServer({ definition: frame.definition, streamId: frame.streamId });
       if (this.#joining) return this.#refuse(error);
       if (error.code === 'no_active_streams_in_room') {
         this.#sync([], {});
@@ -184,15 +184,17 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
       this.emit('error', error);
       return;
     }
-    const definition = frame.command === 'notification' ? text(frame.definition) : frame.command;
-    if (definition !== 'joinedTheRoom' && definition !== 'roomInformation' && definition !== 'leavedFromRoom') return;
+    // The room's answers: `joinedTheRoom` and `leavedFromRoom` notifications, `roomInformation`.
+    // The codec checks none of their fields, so each is read with a guard.
+    const definition = frame.command === 'notification' ? frame.definition : frame.command;
+    if (frame.command !== 'roomInformation' && (frame.command !== 'notification' || (definition !== 'joinedTheRoom' && definition !== 'leavedFromRoom'))) return;
     if (text(frame.room) && frame.room !== o.room) return;
     if (definition === 'joinedTheRoom') this.#own = text(frame.streamId) || this.#own;
     this.emit('callback', { definition, payload: frame, streamId: this.#own || undefined });
     if (definition === 'leavedFromRoom') return this.#leaving?.();
     const ids = Array.isArray(frame.streams) ? frame.streams.filter((id): id is string => typeof id === 'string') : [];
     const names: Record<string, string> = {};
-    const list = Array.isArray(frame.streamList) ? (frame.streamList as Array<Record<string, unknown>>) : [];
+    const list: Array<Partial<RoomStreamListEntry> | null> = Array.isArray(frame.streamList) ? frame.streamList : [];
     for (const e of list) if (e && typeof e.streamId === 'string') names[e.streamId] = text(e.streamName);
     this.#sync(ids, names);
     for (const e of list) {

@@ -7,9 +7,8 @@
  * session waits for the next peer. Options are a publish's, with the p2p id as `streamId`.
  */
 import { RtcError } from '../errors.js';
+import type { TakeConfigurationFrame } from '../protocol/messages.js';
 import { PublishSession } from './publish-session.js';
-
-type Frame = Record<string, unknown>;
 
 export class P2PSession extends PublishSession {
   #statsMs = 0;
@@ -50,16 +49,14 @@ export class P2PSession extends PublishSession {
     })().catch((e: unknown) => this.#failPeer(pc, RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e })));
   }
 
-  protected override async onConfiguration(frame: Frame): Promise<void> {
-    const sdp = String(frame.sdp ?? '');
+  protected override async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
     if (frame.type === 'answer') {
-      if (this.pc) await this.setRemote({ type: 'answer', sdp });
+      if (this.pc) await this.setRemote(frame);
       return;
     }
-    if (frame.type !== 'offer') return;
     // Every offer comes from a newly arrived peer: a connection of its own.
     const pc = this.#peer();
-    await this.setRemote({ type: 'offer', sdp });
+    await this.setRemote(frame);
     // After the offer, so the tracks take the transceivers it made (both directions on each).
     this.#addLocal(pc);
     const answer = await pc.createAnswer();

@@ -6,11 +6,9 @@
  * renegotiation for play, so recovery is a new play.
  */
 import { RtcError } from '../errors.js';
-import type { IdMapping } from '../protocol/messages.js';
+import type { IdMapping, TakeConfigurationFrame } from '../protocol/messages.js';
 import { Session } from './session.js';
 import type { PlayOptions } from './types.js';
-
-type Frame = Record<string, unknown>;
 
 /** Retry delays while waiting for a stream to go live: quick at first, then every 3 s. */
 export const WAITING_RETRY_MS = [500, 1000, 2000, 3000] as const;
@@ -80,13 +78,13 @@ export class PlaySession extends Session<PlayOptions> {
     return true;
   }
 
-  protected async onConfiguration(frame: Frame): Promise<void> {
+  protected async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
     if (frame.type !== 'offer') return;
-    const mapping = frame.idMapping;
-    this.#idMapping = mapping && typeof mapping === 'object' && !Array.isArray(mapping) ? (mapping as IdMapping) : {};
+    // The codec lets `idMapping` through only as an object of strings.
+    this.#idMapping = frame.idMapping ?? {};
     // A new offer on a live connection is a renegotiation (tracks added or removed).
     const pc = this.pc && this.pc.signalingState !== 'closed' ? this.pc : this.#newPeer();
-    await this.setRemote({ type: 'offer', sdp: String(frame.sdp ?? '') });
+    await this.setRemote(frame);
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     if (this.state === 'connecting') this.transition('negotiating');

@@ -4,10 +4,9 @@
  * fresh credentials; no frames lost), then a full new publish.
  */
 import { RtcError } from '../errors.js';
+import type { TakeConfigurationFrame } from '../protocol/messages.js';
 import { Session, ICE_RESTART_TIMEOUT_MS } from './session.js';
 import type { PublishOptions } from './types.js';
-
-type Frame = Record<string, unknown>;
 
 export class PublishSession extends Session<PublishOptions> {
   protected readonly kind = 'publish' as const;
@@ -60,10 +59,10 @@ export class PublishSession extends Session<PublishOptions> {
     this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
   }
 
-  protected async onConfiguration(frame: Frame): Promise<void> {
+  protected async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
     const pc = this.pc;
     if (frame.type !== 'answer' || !pc) return;
-    await this.setRemote({ type: 'answer', sdp: String(frame.sdp ?? '') });
+    await this.setRemote(frame);
     // After an ICE restart the state may never leave `connected` (no event): look now.
     if (this.#restarting && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')) this.onIceConnected();
   }

@@ -5,15 +5,14 @@
  * track for the active-speaker highlight. Only `<rtc-room>` uses it, so the drop-in bundle does
  * not carry it.
  */
-import type { SignalingClient } from '../signaling/signaling-client.js';
+import type { NotificationFrame, ServerFrame } from '../protocol/messages.js';
+import type { CommandFrame, Signaling } from '../signaling/signaling.js';
 import { PlaySession } from './play-session.js';
-
-type Frame = Record<string, unknown>;
 
 interface Query {
   streamId: string;
   definition: string;
-  done: (frame: Frame | undefined) => void;
+  done: (frame: NotificationFrame | undefined) => void;
 }
 
 /** How long a side request may go unanswered before it counts as unanswered. */
@@ -29,8 +28,8 @@ export interface BroadcastInfo {
   subTrackStreamIds: string[];
 }
 
-/** Reads a `broadcastObject` notification; undefined when the payload is not a Broadcast. */
-export function parseBroadcast(frame: Frame | undefined): BroadcastInfo | undefined {
+/** Reads a `broadcastObject` notification (its `broadcast` is a JSON string); undefined when the payload is not a Broadcast. */
+export function parseBroadcast(frame: { readonly [field: string]: unknown } | undefined): BroadcastInfo | undefined {
   if (!frame || typeof frame.broadcast !== 'string') return undefined;
   let b: unknown;
   try {
@@ -52,7 +51,7 @@ export function parseBroadcast(frame: Frame | undefined): BroadcastInfo | undefi
 
 export class RoomPlaySession extends PlaySession {
   #queries: Query[] = [];
-  #hooked: SignalingClient | undefined;
+  #hooked: Signaling | undefined;
 
   protected override async request(): Promise<void> {
     // The base class makes the socket before its first request; answers to our side requests
@@ -60,24 +59,23 @@ export class RoomPlaySession extends PlaySession {
     const s = this.signaling;
     if (s && s !== this.#hooked) {
       this.#hooked = s;
-      s.on('frame', (frame) => this.#answer(frame as unknown as Frame));
+      s.on('frame', (frame) => this.#answer(frame));
     }
     return super.request();
   }
 
-  #answer(frame: Frame): void {
-    const id = frame.streamId;
-    const definition = frame.command === 'error' ? 'error' : frame.command === 'notification' ? String(frame.definition) : '';
-    if (!definition) return;
-    const q = this.#queries.find((x) => x.streamId === id && (x.definition === definition || definition === 'error'));
-    if (q) q.done(definition === 'error' ? undefined : frame);
+  #answer(frame: ServerFrame): void {
+    if (frame.command !== 'error' && frame.command !== 'notification') return;
+    const error = frame.command === 'error';
+    const q = this.#queries.find((x) => x.streamId === frame.streamId && (error || x.definition === frame.definition));
+    if (q) q.done(error ? undefined : frame);
   }
 
   /**
    * Sends `frame` and resolves with the `notification` named `definition` for the same stream
    * id; resolves undefined on an error about that id, after `QUERY_TIMEOUT_MS`, or once stopped.
    */
-  query(frame: Frame & { command: string; streamId: string }, definition: string): Promise<Frame | undefined> {
+  query(frame: CommandFrame & { streamId: string }, definition: string): Promise<NotificationFrame | undefined> {
     return new Promise((resolve) => {
       const q: Query = {
         streamId: frame.streamId,
@@ -104,7 +102,7 @@ export class RoomPlaySession extends PlaySession {
   }
 
   /** Sends a side command on the room's socket (e.g. `updateStreamMetaData`); no answer expected. */
-  command(frame: Frame & { command: string }): void {
+  command(frame: CommandFrame): void {
     this.send(frame);
   }
 

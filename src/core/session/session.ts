@@ -4,10 +4,12 @@
  * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
  */
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
-import { SignalingClient } from '../signaling/signaling-client.js';
+import type { IceServerConfigFrame, NotificationFrame, ServerFrame, TakeConfigurationFrame } from '../protocol/messages.js';
+import type { OutgoingFrame, Signaling } from '../signaling/signaling.js';
 import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { BinaryAssembler, encodeBinary } from './data-channel.js';
+import { openSignaling } from './open-signaling.js';
 import {
   canTransition,
   type AmsCallback,
@@ -17,8 +19,6 @@ import {
   type SessionState,
   type TokenSource,
 } from './types.js';
-
-type Frame = Record<string, unknown> & { command: string };
 
 /** How long the server may take to answer `publish`/`play` (start, offer) before we call it a timeout. */
 export const ANSWER_TIMEOUT_MS = 10_000;
@@ -30,8 +30,8 @@ export const ICE_RESTART_TIMEOUT_MS = 5_000;
 export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> =>
   typeof token === 'function' ? await token() : token;
 
-/** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI). */
-export function iceServersFromConfig(frame: Record<string, unknown>): RTCIceServer[] | undefined {
+/** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI; the codec does not check these fields). */
+export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[] | undefined {
   const uri = typeof frame.stunServerUri === 'string' ? frame.stunServerUri : '';
   if (uri.startsWith('turn:') || uri.startsWith('turns:')) {
     return [{ urls: uri, username: String(frame.turnServerUsername ?? ''), credential: String(frame.turnServerCredential ?? '') }];
@@ -44,7 +44,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   #_state: SessionState = 'idle';
   #_error: RtcError | undefined;
   protected options: O | undefined;
-  protected signaling: SignalingClient | undefined;
+  protected signaling: Signaling | undefined;
   protected pc: RTCPeerConnection | undefined;
   protected channel: RTCDataChannel | undefined;
   /** Bumped by every start/stop/restart: callbacks of an older attempt compare and drop out. */
@@ -120,9 +120,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   /** Sends the publish/play request (a fresh token each time). */
   protected abstract request(): Promise<void>;
   /** A `takeConfiguration` for our stream. */
-  protected abstract onConfiguration(frame: Frame): Promise<void>;
+  protected abstract onConfiguration(frame: TakeConfigurationFrame): Promise<void>;
   /** A notification for our stream (already reported as a callback). */
-  protected abstract onNotification(definition: string, frame: Frame): void;
+  protected abstract onNotification(definition: string, frame: NotificationFrame): void;
   /** `start` from the server (publish only). */
   protected onStart(): void {}
   /** A server error for our stream: return true when handled (e.g. waiting for a stream). */
@@ -171,7 +171,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.#restartStats();
   }
 
-  protected send(frame: Record<string, unknown> & { command: string }): void {
+  protected send(frame: OutgoingFrame): void {
     this.signaling?.send(frame);
   }
 
@@ -358,7 +358,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   #ensureSignaling(): void {
     if (this.signaling && this.signaling.state !== 'closed') return;
-    const s = new SignalingClient({ url: this.deps.url, createTransport: this.deps.createTransport, reconnectPolicy: this.deps.reconnectPolicy, online: this.deps.online });
+    const s = openSignaling(this.deps);
     this.signaling = s;
     s.on('open', ({ reconnected }) => {
       this.callback('initialized');
@@ -387,7 +387,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       this.fail(error, !error.recoverable);
     });
     s.on('pong', () => this.callback('pong'));
-    s.on('frame', (frame) => this.#handleFrame(frame as unknown as Frame));
+    s.on('frame', (frame) => this.#handleFrame(frame));
     s.connect();
   }
 
@@ -411,9 +411,11 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     void this.request();
   }
 
-  #handleFrame(frame: Frame): void {
+  #handleFrame(frame: ServerFrame): void {
     const own = this.streamId;
-    const forUs = frame.streamId === undefined || frame.streamId === '' || frame.streamId === own;
+    // Every frame read as one that may name a stream (`pong` and `iceServerConfig` do not).
+    const { streamId }: { command: string; streamId?: unknown } = frame;
+    const forUs = streamId === undefined || streamId === '' || streamId === own;
     switch (frame.command) {
       case 'iceServerConfig':
         this.#serverIceServers = iceServersFromConfig(frame);
@@ -421,7 +423,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         return;
       case 'error': {
         if (!forUs) return;
-        const error = RtcError.fromServer({ definition: String(frame.definition), streamId: frame.streamId });
+        const error = RtcError.fromServer({ definition: frame.definition, streamId });
         if (this.onServerError(error)) return;
         // Errors about the session itself fail it; the rest (unknown definitions, answers to
         // side requests) are reported and the session goes on.
@@ -431,7 +433,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
       case 'notification': {
         if (!forUs) return;
-        const definition = String(frame.definition);
+        const definition = frame.definition;
         this.callback(definition, frame);
         this.onNotification(definition, frame);
         return;
@@ -452,7 +454,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         return;
       case 'takeCandidate': {
         if (frame.streamId !== own || !this.pc) return;
-        const c: RTCIceCandidateInit = { candidate: String(frame.candidate ?? ''), sdpMLineIndex: Number(frame.label) || 0, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label ?? 0) };
+        // `candidate` and `label` are checked by the codec; `id` is not.
+        const c: RTCIceCandidateInit = { candidate: frame.candidate, sdpMLineIndex: frame.label, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label) };
         if (!c.candidate) return;
         if (this.#remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
         else this.#queuedCandidates.push(c);
@@ -460,7 +463,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
       case 'stop':
         if (frame.streamId === own && this.#_state !== 'stopped') {
-          this.callback('stop', frame);
+          this.callback('stop', { ...frame });
           this.teardownPeer();
           this.onStopped();
         }

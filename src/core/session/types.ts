@@ -5,6 +5,7 @@
  */
 import type { RtcError } from '../errors.js';
 import type { ReconnectPolicy } from '../signaling/reconnect-policy.js';
+import type { CreateSignaling } from '../signaling/signaling.js';
 import type { CreateTransport } from '../signaling/transport.js';
 import type { RtcStats } from '../stats.js';
 
@@ -71,10 +72,17 @@ export type TokenSource = string | (() => Promise<string> | string);
 export interface SessionDeps {
   /** `wss://host:5443/App/websocket`. */
   url: string;
+  /**
+   * Makes the session's signaling for `url`. Default: the AMS WebSocket client
+   * (`SignalingClient`), built with `createTransport`, `reconnectPolicy` and `online` below.
+   */
+  createSignaling?: CreateSignaling;
+  /** The default signaling's socket (tests inject a scripted one). */
   createTransport?: CreateTransport;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  /** The default signaling's reconnect policy. */
   reconnectPolicy?: ReconnectPolicy;
-  /** `online` events (window in browsers) for an immediate retry. */
+  /** `online` events (window in browsers) for an immediate retry of the default signaling. */
   online?: { addEventListener(t: 'online', f: () => void): void; removeEventListener(t: 'online', f: () => void): void };
 }
 

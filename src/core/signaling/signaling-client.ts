@@ -9,13 +9,15 @@
  *
  * Events, in order on a drop: `state` → `error` → `close` (only if the socket had opened) →
  * `reconnecting`. Every entry into `closed` emits `close` with `willReconnect: false`.
+ *
+ * The first implementation of `Signaling` (signaling.ts): the AMS protocol over a WebSocket.
  * @internal
  */
 import { RtcError } from '../errors.js';
 import { parseFrame, serializeFrame } from '../protocol/codec.js';
-import type { ServerFrame } from '../protocol/messages.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy.js';
+import type { OutgoingFrame, Signaling, SignalingEventMap, SignalingState as State } from './signaling.js';
 import { createWebSocketTransport, type CreateTransport, type SignalingTransport } from './transport.js';
 
 export const SignalingState = {
@@ -24,9 +26,9 @@ export const SignalingState = {
   OPEN: 'open',
   RECONNECTING: 'reconnecting',
   CLOSED: 'closed',
-} as const;
+} as const satisfies Record<string, State>;
 /** `connecting` is the first attempt only; `reconnecting` covers waiting and every later attempt. */
-export type SignalingState = (typeof SignalingState)[keyof typeof SignalingState];
+export type SignalingState = State;
 
 /** The legal moves; `closed` is final. */
 export const SIGNALING_TRANSITIONS: Readonly<Record<SignalingState, readonly SignalingState[]>> = {
@@ -37,19 +39,15 @@ export const SIGNALING_TRANSITIONS: Readonly<Record<SignalingState, readonly Sig
   closed: [],
 };
 
-export interface SignalingEvents {
-  /** The socket is open and the queue flushed; `reconnected` from the second open on. */
-  open: { reconnected: boolean };
-  /** An open socket closed, or the client entered `closed`. */
-  close: { code: number; reason: string; willReconnect: boolean };
-  /** Every valid server frame except `pong`. */
-  frame: ServerFrame;
-  /** `WebSocketNotConnected` once per failed attempt or drop; `protocol` for a malformed frame. */
-  error: RtcError;
+/**
+ * The `Signaling` events (`open` once the socket is open and the queue flushed; `error`
+ * `WebSocketNotConnected` once per failed attempt or drop, `protocol` for a malformed frame),
+ * plus this client's own.
+ */
+export interface SignalingEvents extends SignalingEventMap {
   /** A retry is scheduled; `attempt` counts from 1 since the last open. */
   reconnecting: { attempt: number; delayMs: number };
   state: { state: SignalingState; previous: SignalingState };
-  pong: Record<string, never>;
 }
 
 /** Where the `online` event comes from (`window` in browsers). */
@@ -106,7 +104,7 @@ function factoryError(error: unknown): RtcError {
 }
 
 /** The signaling connection to one AMS application. */
-export class SignalingClient extends TypedEmitter<SignalingEvents> {
+export class SignalingClient extends TypedEmitter<SignalingEvents> implements Signaling {
   /** The WebSocket URL this client connects to. */
   readonly url: string;
 
@@ -158,13 +156,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> {
   /**
    * Sends a frame now if open, else queues it for the next open (in order). Dropped silently
    * once closed. A frame that cannot be serialised is reported as a `protocol` error.
-   * (Generic so object literals with extra fields pass without excess-property errors.)
    */
-  send<F extends { command: string }>(frame: F): void {
+  send(frame: OutgoingFrame): void {
     if (this.#currentState === 'closed') return;
     let text: string;
     try {
-      text = serializeFrame(frame as Record<string, unknown> & { command: string });
+      text = serializeFrame(frame);
     } catch (cause) {
       this.emit('error', RtcError.of('protocol', { message: `Could not serialise a "${String(frame.command)}" frame.`, cause }));
       return;

@@ -1,9 +1,13 @@
 /**
  * A scripted stand-in for the WebSocket under `SignalingClient` (livekit's mocked socket):
  * tests open it, push server frames into it and read what the client sent. DOM-free, so the
- * Node smoke test uses it too.
+ * Node smoke test uses it too. `FakeSignaling` stands in for the whole signaling instead (a
+ * `SessionDeps.createSignaling` of another protocol).
  */
+import type { ServerFrame } from '../../../src/core/protocol/messages.js';
+import type { OutgoingFrame, Signaling, SignalingEventMap, SignalingState } from '../../../src/core/signaling/signaling.js';
 import type { CreateTransport, SignalingTransport } from '../../../src/core/signaling/transport.js';
+import { TypedEmitter } from '../../../src/core/typed-emitter.js';
 
 export type FakeReadyState = 'connecting' | 'open' | 'closed';
 type Frame = Record<string, unknown> & { command: string };
@@ -145,5 +149,39 @@ export class ManualTimers {
       next[1].fn();
     }
     this.time = end;
+  }
+}
+
+/** A `Signaling` the test drives by hand: it records what is sent and emits what the test says. */
+export class FakeSignaling extends TypedEmitter<SignalingEventMap> implements Signaling {
+  state: SignalingState = 'idle';
+  /** Every frame sent while not closed, in order. */
+  readonly sent: OutgoingFrame[] = [];
+
+  constructor(readonly url: string) {
+    super();
+  }
+
+  connect(): void {
+    if (this.state === 'idle') this.state = 'connecting';
+  }
+
+  send(frame: OutgoingFrame): void {
+    if (this.state !== 'closed') this.sent.push(frame);
+  }
+
+  close(): void {
+    this.state = 'closed';
+  }
+
+  /** The connection opens (again, with `reconnected`). */
+  open(reconnected = false): void {
+    this.state = 'open';
+    this.emit('open', { reconnected });
+  }
+
+  /** The server sends `frame`. */
+  receive(frame: ServerFrame): void {
+    this.emit('frame', frame);
   }
 }
