@@ -1,8 +1,8 @@
 // The bench page: measures play-request-to-first-decoded-frame against the embedded server,
 // for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
 // Bundled by scripts/bench.mjs with esbuild; never part of the product.
-import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/browser/helpers/ams-client.js';
-import { createSdkPeer } from '../../test/browser/helpers/sdk.js';
+import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/helpers/ams-client.js';
+import { createSdkPeer } from '../../test/helpers/sdk.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 import '../../src/define.js';
 import '../../src/define-room.js';

@@ -10,7 +10,7 @@ import {
   waitForOpen,
   type PlaySession,
   type PublishSession,
-} from './helpers/ams-client.js';
+} from '../helpers/ams-client.js';
 
 /** Collects every message a channel receives. */
 function collect(channel: RTCDataChannel): (string | ArrayBuffer)[] {

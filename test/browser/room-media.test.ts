@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { AmsClient, fakeMedia, poll, uniqueStreamId, waitForOpen, type PlaySession, type PublishSession } from './helpers/ams-client.js';
+import { AmsClient, fakeMedia, poll, uniqueStreamId, waitForOpen, type PlaySession, type PublishSession } from '../helpers/ams-client.js';
 
 /** framesDecoded of the inbound video whose mid maps to `ARDAMSv<participant>` (undefined: no such track). */
 async function decodedOf(session: PlaySession, participant: string): Promise<number | undefined> {

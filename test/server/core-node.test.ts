@@ -7,7 +7,7 @@ import { parseFrame, serializeFrame } from '../../src/core/protocol/codec.js';
 import { DefaultReconnectPolicy } from '../../src/core/signaling/reconnect-policy.js';
 import { SignalingClient } from '../../src/core/signaling/signaling-client.js';
 import { createWebSocketTransport } from '../../src/core/signaling/transport.js';
-import { FakeServer, ManualTimers } from '../browser/helpers/fake-transport.js';
+import { FakeServer, ManualTimers } from '../helpers/fake-transport.js';
 
 describe('core in Node', () => {
   it('has no DOM globals here', () => {

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/server.js';
-import { AmsClient, http, publishDataOnly, startServer, wsUrl } from './helpers.js';
+import { AmsClient, http, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 describe('REST API subset', () => {
   let server: RunningServer;

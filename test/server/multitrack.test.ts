@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RTCPeerConnection } from 'werift';
-import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl, type Frame, useServer } from './helpers.js';
+import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl, type Frame, useServer } from '../helpers/server.js';
 
 describe('multitrack conference (rooms as main tracks)', () => {
   const { connect, clients, pcs, id } = useServer();

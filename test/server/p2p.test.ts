@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
-import { AmsClient, publishDataOnly, type Frame, useServer } from './helpers.js';
+import { AmsClient, publishDataOnly, type Frame, useServer } from '../helpers/server.js';
 
 const PC_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], bundlePolicy: 'max-bundle' as const };
 

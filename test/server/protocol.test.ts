@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/server.js';
-import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl } from './helpers.js';
+import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 describe('AMS WebSocket protocol', () => {
   let server: RunningServer;

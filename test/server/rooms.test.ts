@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RTCPeerConnection } from 'werift';
 import { STREAM_ID_PATTERN } from '../../src/core/protocol/ams.js';
-import { AmsClient, publishDataOnly, type Frame, useServer } from './helpers.js';
+import { AmsClient, publishDataOnly, type Frame, useServer } from '../helpers/server.js';
 
 describe('legacy rooms (joinRoom / getRoomInfo / leaveFromRoom)', () => {
   const { connect, pcs, id } = useServer();

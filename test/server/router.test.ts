@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { HttpError } from '../../src/server/http/json.js';
 import { requestListener, Router, splitPath, type Route } from '../../src/server/http/router.js';
 import type { RunningServer } from '../../src/server/server.js';
-import { startServer } from './helpers.js';
+import { startServer } from '../helpers/server.js';
 
 const ok = (): void => undefined;
 const req = (method: string): IncomingMessage => ({ method }) as IncomingMessage;

@@ -8,7 +8,7 @@ import { parseArgs } from '../../src/server/cli.js';
 import { checkFaultRule, FaultRuleError } from '../../src/server/faults.js';
 import type { RunningServer } from '../../src/server/server.js';
 import WebSocket from 'ws';
-import { AmsClient, http, publishDataOnly, startServer, wsUrl } from './helpers.js';
+import { AmsClient, http, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 describe('config', () => {
   it('defaults to 127.0.0.1:5080 with every control off', () => {

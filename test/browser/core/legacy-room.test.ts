@@ -5,7 +5,7 @@ import sinon from 'sinon';
 import type { RtcError } from '../../../src/core/errors.js';
 import { LegacyRoom, ROOM_POLL_MS } from '../../../src/core/session/legacy-room.js';
 import type { AmsCallback } from '../../../src/core/session/types.js';
-import { FakeServer, type FakeTransport } from '../helpers/fake-transport.js';
+import { FakeServer, type FakeTransport } from '../../helpers/fake-transport.js';
 
 const URL = 'ws://127.0.0.1:1/LiveApp/websocket';
 

@@ -7,7 +7,7 @@ import { RtcError } from '../../../src/core/errors.js';
 import { PlaySession } from '../../../src/core/session/play-session.js';
 import { PublishSession } from '../../../src/core/session/publish-session.js';
 import type { AmsCallback, SessionState } from '../../../src/core/session/types.js';
-import { poll, uniqueStreamId } from '../helpers/ams-client.js';
+import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
 
 const url = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 

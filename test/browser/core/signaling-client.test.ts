@@ -6,7 +6,7 @@ import { DefaultReconnectPolicy, type ReconnectContext, type ReconnectPolicy } f
 import { SignalingClient, type SignalingClientOptions, type SignalingEvents } from '../../../src/core/signaling/signaling-client.js';
 import { createWebSocketTransport } from '../../../src/core/signaling/transport.js';
 import { TypedEmitter } from '../../../src/core/typed-emitter.js';
-import { FakeServer } from '../helpers/fake-transport.js';
+import { FakeServer } from '../../helpers/fake-transport.js';
 
 const URL_ = 'ws://fake.test/LiveApp/websocket';
 type EventName = keyof SignalingEvents;

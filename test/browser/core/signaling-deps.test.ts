@@ -6,7 +6,7 @@ import { LegacyRoom } from '../../../src/core/session/legacy-room.js';
 import { PlaySession } from '../../../src/core/session/play-session.js';
 import { PublishSession } from '../../../src/core/session/publish-session.js';
 import type { SessionDeps } from '../../../src/core/session/types.js';
-import { FakeSignaling } from '../helpers/fake-transport.js';
+import { FakeSignaling } from '../../helpers/fake-transport.js';
 
 const URL = 'https://media.example.test/LiveApp/whip';
 /** Lets the sessions' pending promise work (the token lookup before `publish`/`play`) run. */

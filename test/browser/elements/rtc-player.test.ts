@@ -12,8 +12,8 @@ import { MESSAGES } from '../../../src/elements/rtc-error-overlay/messages.js';
 import { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcErrorEvent } from '../../../src/events/rtc-events.js';
-import { poll, uniqueStreamId } from '../helpers/ams-client.js';
-import { ws, XSS, domStrings, part, overlayOf, overlayPart } from '../helpers/dom.js';
+import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
+import { ws, XSS, domStrings, part, overlayOf, overlayPart } from '../../helpers/dom.js';
 
 const videoOf = (el: RtcPlayer): HTMLVideoElement => part(el, 'video') as HTMLVideoElement;
 

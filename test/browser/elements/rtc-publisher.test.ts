@@ -9,8 +9,8 @@ import { PublishSession } from '../../../src/core/session/publish-session.js';
 import '../../../src/define.js';
 import { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcCallbackEvent, RtcErrorEvent } from '../../../src/events/rtc-events.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
-import { ws, XSS, domStrings, part, overlayOf } from '../helpers/dom.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { ws, XSS, domStrings, part, overlayOf } from '../../helpers/dom.js';
 
 const overlayText = (el: Element, name: string): string => overlayOf(el)?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? '';
 

@@ -5,11 +5,11 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import { MESSAGES } from '../../../src/elements/rtc-error-overlay/messages.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
-import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
-import { ws } from '../helpers/dom.js';
-import { installLeakTracker } from '../helpers/leak-tracker.js';
-import { chatText, frames, label, remoteTiles, speaking, tile } from '../helpers/room.js';
-import { expectOverlay, Recorder, type StreamElement } from '../matrix/matrix-helpers.js';
+import { poll, uniqueStreamId as unique } from '../../helpers/ams-client.js';
+import { ws } from '../../helpers/dom.js';
+import { installLeakTracker } from '../../helpers/leak-tracker.js';
+import { chatText, frames, label, remoteTiles, speaking, tile } from '../../helpers/room.js';
+import { expectOverlay, Recorder, type StreamElement } from '../../helpers/matrix.js';
 
 describe('<rtc-room> modes', () => {
   let rooms: RtcRoom[] = [];

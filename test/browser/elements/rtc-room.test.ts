@@ -5,11 +5,11 @@ import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-ro
 import sinon from 'sinon';
 import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
-import { domStrings, ws, XSS } from '../helpers/dom.js';
-import { clearFaults, dropConnections, fault } from '../matrix/matrix-helpers.js';
-import { poll, uniqueStreamId as unique } from '../helpers/ams-client.js';
-import { installLeakTracker } from '../helpers/leak-tracker.js';
-import { frames, label, micOff, placeholder, tile } from '../helpers/room.js';
+import { domStrings, ws, XSS } from '../../helpers/dom.js';
+import { clearFaults, dropConnections, fault } from '../../helpers/matrix.js';
+import { poll, uniqueStreamId as unique } from '../../helpers/ams-client.js';
+import { installLeakTracker } from '../../helpers/leak-tracker.js';
+import { frames, label, micOff, placeholder, tile } from '../../helpers/room.js';
 
 /**
  * One participant per page: an iframe loading test/browser/fixtures/room-page.html, which loads

@@ -4,9 +4,9 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { AmsClient, poll, uniqueStreamId } from '../helpers/ams-client.js';
-import { installLeakTracker } from '../helpers/leak-tracker.js';
-import { createSdkPeer } from '../helpers/sdk.js';
+import { AmsClient, poll, uniqueStreamId } from '../../helpers/ams-client.js';
+import { installLeakTracker } from '../../helpers/leak-tracker.js';
+import { createSdkPeer } from '../../helpers/sdk.js';
 
 const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 

@@ -10,8 +10,8 @@ import sinon from 'sinon';
 import { AMS_CALLBACKS, rtcEventName, type AmsCallbackName } from '../../../src/events/names.js';
 import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
-import { begin, clearFaults, dropConnections, fault, player, publisher, sessionOf, unmountAll, type Detail, type Recorder } from './matrix-helpers.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { begin, clearFaults, dropConnections, fault, player, publisher, sessionOf, unmountAll, type Detail, type Recorder } from '../../helpers/matrix.js';
 
 /** Names this file makes happen (filled as tests are declared), for the guard at the end. */
 const COVERED = new Set<string>();

@@ -13,7 +13,7 @@ import { SERVER_ERRORS } from '../../../src/core/protocol/ams.js';
 import { ANSWER_TIMEOUT_MS } from '../../../src/core/session/session.js';
 import { hasMessage, messageFor } from '../../../src/elements/rtc-error-overlay/messages.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
 import {
   begin,
   clearFaults,
@@ -30,7 +30,7 @@ import {
   unmountAll,
   type Recorder,
   type StreamElement,
-} from './matrix-helpers.js';
+} from '../../helpers/matrix.js';
 
 type Code = RtcErrorCode;
 

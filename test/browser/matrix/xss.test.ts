@@ -5,8 +5,8 @@
 import { expect } from '@open-wc/testing';
 import { GENERIC_MESSAGE } from '../../../src/elements/rtc-error-overlay/messages.js';
 import { rtcEventName } from '../../../src/events/names.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
-import { clearFaults, deepQueryAll, expectOverlay, fault, player, publisher, renderedOverlay, unmountAll, ws, type StreamElement } from './matrix-helpers.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { clearFaults, deepQueryAll, expectOverlay, fault, player, publisher, renderedOverlay, unmountAll, ws, type StreamElement } from '../../helpers/matrix.js';
 
 const XSS = '<img src=x onerror=window.__xss=1>';
 const xssFlag = (): unknown => (window as { __xss?: unknown }).__xss;

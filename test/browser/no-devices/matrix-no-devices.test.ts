@@ -2,9 +2,9 @@
 // this group): the browser itself rejects getUserMedia with NotFoundError.
 import { expect } from '@open-wc/testing';
 import { ERROR_CATALOG } from '../../../src/core/errors.js';
-import { setMediaPermissions } from '../helpers/permissions.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
-import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, publisher, unmountAll } from '../matrix/matrix-helpers.js';
+import { setMediaPermissions } from '../../helpers/permissions.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, publisher, unmountAll } from '../../helpers/matrix.js';
 
 describe('<rtc-publisher> on a machine without devices', () => {
   afterEach(unmountAll);

@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { captureUserMedia, defaultMediaDevices } from '../../../src/core/media/capture.js';
 import { RtcError } from '../../../src/core/errors.js';
-import { setMediaPermissions } from '../helpers/permissions.js';
+import { setMediaPermissions } from '../../helpers/permissions.js';
 
 describe('capture refusals: permission denied (real browser)', () => {
   it('a granted permission captures the fake camera (so a later denial is the permission at work)', async () => {

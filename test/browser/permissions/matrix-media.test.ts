@@ -3,9 +3,9 @@
 // getUserMedia with NotAllowedError. The publisher publishes to the real embedded server.
 import { expect } from '@open-wc/testing';
 import { ERROR_CATALOG } from '../../../src/core/errors.js';
-import { setPermissions } from '../helpers/permissions.js';
-import { uniqueStreamId } from '../helpers/ams-client.js';
-import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, publisher, sessionOf, unmountAll } from '../matrix/matrix-helpers.js';
+import { setPermissions } from '../../helpers/permissions.js';
+import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, publisher, sessionOf, unmountAll } from '../../helpers/matrix.js';
 
 describe('<rtc-publisher> with real permission refusals', () => {
   afterEach(unmountAll);

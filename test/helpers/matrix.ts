@@ -5,13 +5,13 @@
  */
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../../../src/define.js';
-import { hasMessage, messageFor } from '../../../src/elements/rtc-error-overlay/messages.js';
-import type { RtcErrorOverlay } from '../../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
-import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
-import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { AMS_CALLBACKS, rtcEventName } from '../../../src/events/names.js';
-import type { RtcErrorDetail } from '../../../src/events/rtc-events.js';
+import '../../src/define.js';
+import { hasMessage, messageFor } from '../../src/elements/rtc-error-overlay/messages.js';
+import type { RtcErrorOverlay } from '../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
+import type { RtcPlayer } from '../../src/elements/rtc-player/rtc-player.js';
+import type { RtcPublisher } from '../../src/elements/rtc-publisher/rtc-publisher.js';
+import { AMS_CALLBACKS, rtcEventName } from '../../src/events/names.js';
+import type { RtcErrorDetail } from '../../src/events/rtc-events.js';
 
 export const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 

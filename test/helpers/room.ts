@@ -1,5 +1,5 @@
 /** Reading an `<rtc-room>`'s grid in tests: tiles by participant, frames, labels, icons, chat. */
-import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
+import type { RtcRoom } from '../../src/elements/rtc-room/rtc-room.js';
 
 export const tile = (room: RtcRoom, id: string): HTMLElement | null => room.shadowRoot!.querySelector<HTMLElement>(`.tile[data-participant="${id}"]`);
 /** Frames the tile's `<video>` has shown (0 when there is no such tile). */

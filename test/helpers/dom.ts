@@ -1,5 +1,5 @@
 /** DOM helpers shared by the element tests. */
-import type { RtcErrorOverlay } from '../../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
+import type { RtcErrorOverlay } from '../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
 
 /** The embedded server's WebSocket URL (set by web-test-runner.config.mjs). */
 export const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;

@@ -4,10 +4,10 @@
  * Node smoke test uses it too. `FakeSignaling` stands in for the whole signaling instead (a
  * `SessionDeps.createSignaling` of another protocol).
  */
-import type { ServerFrame } from '../../../src/core/protocol/messages.js';
-import type { OutgoingFrame, Signaling, SignalingEventMap, SignalingState } from '../../../src/core/signaling/signaling.js';
-import type { CreateTransport, SignalingTransport } from '../../../src/core/signaling/transport.js';
-import { TypedEmitter } from '../../../src/core/typed-emitter.js';
+import type { ServerFrame } from '../../src/core/protocol/messages.js';
+import type { OutgoingFrame, Signaling, SignalingEventMap, SignalingState } from '../../src/core/signaling/signaling.js';
+import type { CreateTransport, SignalingTransport } from '../../src/core/signaling/transport.js';
+import { TypedEmitter } from '../../src/core/typed-emitter.js';
 
 export type FakeReadyState = 'connecting' | 'open' | 'closed';
 type Frame = Record<string, unknown> & { command: string };
