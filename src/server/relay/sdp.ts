@@ -94,7 +94,7 @@ export function restrictPublisherOffer(sdp: string): string {
   for (const section of media) {
     const kind = mediaKind(section);
     const codecs = codecsOf(section);
-    let keep: number[] = [];
+    let keep: number[];
     if (kind === 'video') {
       const vp8 = codecs.find((c) => c.name === 'vp8');
       const h264 = codecs.find((c) => c.name === 'h264' && isAcceptedH264(c.fmtp));
