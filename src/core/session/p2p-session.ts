@@ -8,6 +8,7 @@
  */
 import { RtcError } from '../errors.js';
 import type { TakeConfigurationFrame } from '../protocol/messages.js';
+import type { Peer } from './peer.js';
 import { PublishSession } from './publish-session.js';
 
 export class P2PSession extends PublishSession {
@@ -39,29 +40,27 @@ export class P2PSession extends PublishSession {
 
   /** The other peer arrived and we joined first: we offer. */
   protected override onStart(): void {
-    const pc = this.#peer();
-    this.#addLocal(pc);
-    this.attachChannel(pc.createDataChannel(this.streamId!, { ordered: true }));
-    void (async () => {
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      if (this.pc === pc) this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'offer', sdp: offer.sdp ?? '' });
-    })().catch((e: unknown) => this.#failPeer(pc, RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e })));
+    const peer = this.#peer();
+    peer.addStream(this.options!.stream);
+    this.attachChannel(peer.pc.createDataChannel(this.streamId!, { ordered: true }));
+    peer
+      .offer()
+      .then((sdp) => this.peer === peer && this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'offer', sdp }))
+      .catch((e: unknown) => this.#failPeer(peer, RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e })));
   }
 
   protected override async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
     if (frame.type === 'answer') {
-      if (this.pc) await this.setRemote(frame);
+      await this.peer?.setRemote(frame);
       return;
     }
     // Every offer comes from a newly arrived peer: a connection of its own.
-    const pc = this.#peer();
-    await this.setRemote(frame);
+    const peer = this.#peer();
+    await peer.setRemote(frame);
     // After the offer, so the tracks take the transceivers it made (both directions on each).
-    this.#addLocal(pc);
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    if (this.pc === pc) this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp: answer.sdp ?? '' });
+    peer.addStream(this.options!.stream);
+    const sdp = await peer.answer();
+    if (this.peer === peer) this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp });
   }
 
   /** The other peer left: its connection is closed; stay joined for the next one. */
@@ -78,28 +77,22 @@ export class P2PSession extends PublishSession {
     await super.stop();
   }
 
-  #peer(): RTCPeerConnection {
-    const pc = this.createPeer();
+  #peer(): Peer {
     const streamId = this.streamId;
-    pc.ontrack = ({ track, streams }) => {
+    const peer = this.createPeer(({ track, streams }) => {
       const stream = streams[0] ?? new MediaStream([track]);
       this.emit('track', { track, stream, trackId: '' });
       const payload = { stream, track, streamId, trackId: '' };
       this.callback('newTrackAvailable', payload);
       this.callback('newStreamAvailable', payload);
-    };
+    });
     super.setStatsInterval(this.#statsMs);
-    return pc;
-  }
-
-  #addLocal(pc: RTCPeerConnection): void {
-    const stream = this.options!.stream;
-    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    return peer;
   }
 
   /** A failed negotiation with the other peer: reported, that connection closed, still joined. */
-  #failPeer(pc: RTCPeerConnection, error: RtcError): void {
-    if (this.pc !== pc) return;
+  #failPeer(peer: Peer, error: RtcError): void {
+    if (this.peer !== peer) return;
     this.teardownPeer();
     this.fail(error, false);
   }

@@ -7,6 +7,7 @@
  */
 import { RtcError } from '../errors.js';
 import type { IdMapping, TakeConfigurationFrame } from '../protocol/messages.js';
+import type { Peer } from './peer.js';
 import { Session } from './session.js';
 import type { PlayOptions } from './types.js';
 
@@ -14,7 +15,9 @@ import type { PlayOptions } from './types.js';
 export const WAITING_RETRY_MS = [500, 1000, 2000, 3000] as const;
 
 export class PlaySession extends Session<PlayOptions> {
-  protected readonly kind = 'play' as const;
+  protected get kind(): 'play' {
+    return 'play';
+  }
   #idMapping: IdMapping = {};
   #waitingSince = 0;
   #waits = 0;
@@ -83,20 +86,16 @@ export class PlaySession extends Session<PlayOptions> {
     // The codec lets `idMapping` through only as an object of strings.
     this.#idMapping = frame.idMapping ?? {};
     // A new offer on a live connection is a renegotiation (tracks added or removed).
-    const pc = this.pc && this.pc.signalingState !== 'closed' ? this.pc : this.#newPeer();
-    await this.setRemote(frame);
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
+    const peer = this.peer && this.peer.pc.signalingState !== 'closed' ? this.peer : this.#newPeer();
+    await peer.setRemote(frame);
+    const sdp = await peer.answer();
     if (this.state === 'connecting') this.transition('negotiating');
-    this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp: answer.sdp ?? '' });
+    this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp });
   }
 
-  #newPeer(): RTCPeerConnection {
-    const pc = this.createPeer();
+  #newPeer(): Peer {
     const stream = this.stream;
-    // Tracks of a previous connection leave the stream: the element keeps the same srcObject.
-    for (const old of stream.getTracks()) stream.removeTrack(old);
-    pc.ontrack = (e) => {
+    const peer = this.createPeer((e) => {
       const track = e.track;
       stream.addTrack(track);
       const trackId = this.#idMapping[e.transceiver?.mid ?? ''] ?? '';
@@ -104,8 +103,10 @@ export class PlaySession extends Session<PlayOptions> {
       this.emit('track', { track, stream, trackId });
       this.callback('newTrackAvailable', payload);
       this.callback('newStreamAvailable', payload);
-    };
-    return pc;
+    });
+    // Tracks of a previous connection leave the stream: the element keeps the same srcObject.
+    for (const old of stream.getTracks()) stream.removeTrack(old);
+    return peer;
   }
 
   protected onNotification(definition: string): void {

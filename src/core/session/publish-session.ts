@@ -5,11 +5,14 @@
  */
 import { RtcError } from '../errors.js';
 import type { TakeConfigurationFrame } from '../protocol/messages.js';
+import { isConnected } from './peer.js';
 import { Session, ICE_RESTART_TIMEOUT_MS } from './session.js';
 import type { PublishOptions } from './types.js';
 
 export class PublishSession extends Session<PublishOptions> {
-  protected readonly kind = 'publish' as const;
+  protected get kind(): 'publish' {
+    return 'publish';
+  }
   #restarting = false;
 
   /** Publishes `options.stream`; resolves at `publish_started`. */
@@ -48,23 +51,20 @@ export class PublishSession extends Session<PublishOptions> {
   async #offer(): Promise<void> {
     const o = this.options!;
     // Media first, then the peer connection: the offer always carries the tracks.
-    const pc = this.createPeer();
-    for (const track of o.stream.getTracks()) {
-      pc.addTransceiver(track, { direction: 'sendonly', streams: [o.stream] });
-    }
-    this.attachChannel(pc.createDataChannel(o.streamId, { ordered: true }));
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
+    const peer = this.createPeer();
+    peer.addStream(o.stream, true);
+    this.attachChannel(peer.pc.createDataChannel(o.streamId, { ordered: true }));
+    const sdp = await peer.offer();
     this.transition('negotiating');
-    this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
+    this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp });
   }
 
   protected async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
-    const pc = this.pc;
-    if (frame.type !== 'answer' || !pc) return;
-    await this.setRemote(frame);
+    const peer = this.peer;
+    if (frame.type !== 'answer' || !peer) return;
+    await peer.setRemote(frame);
     // After an ICE restart the state may never leave `connected` (no event): look now.
-    if (this.#restarting && (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')) this.onIceConnected();
+    if (this.#restarting && isConnected(peer.pc.iceConnectionState)) this.onIceConnected();
   }
 
   protected onNotification(definition: string): void {
@@ -88,19 +88,16 @@ export class PublishSession extends Session<PublishOptions> {
 
   /** ICE restart on the same connection; a full new publish if that does not connect in time. */
   protected recoverIce(): void {
-    const pc = this.pc;
+    const peer = this.peer;
     const o = this.options;
-    if (!pc || !o || this.#restarting) return this.restartSession();
+    if (!peer || !o || this.#restarting) return this.restartSession();
     this.#restarting = true;
     this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId, iceRestart: true });
     const attempt = this.attempt;
-    void (async () => {
-      pc.restartIce();
-      const offer = await pc.createOffer({ iceRestart: true });
-      await pc.setLocalDescription(offer);
-      if (attempt !== this.attempt) return;
-      this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp: offer.sdp ?? '' });
-    })().catch(() => undefined);
+    peer.offer(true).then(
+      (sdp) => attempt === this.attempt && this.send({ command: 'takeConfiguration', streamId: o.streamId, type: 'offer', sdp }),
+      () => undefined,
+    );
     this.later(ICE_RESTART_TIMEOUT_MS, () => {
       if (!this.#restarting) return;
       this.callback('reconnection_attempt_for_publisher', { streamId: o.streamId });
@@ -111,7 +108,7 @@ export class PublishSession extends Session<PublishOptions> {
 
   /** Swaps the outgoing track of `kind` without renegotiation (`null` sends nothing). */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.#sender(kind);
+    const sender = this.peer?.sender(kind);
     if (sender) await sender.replaceTrack(track);
   }
 
@@ -122,7 +119,7 @@ export class PublishSession extends Session<PublishOptions> {
   }
 
   async #applyBitrate(): Promise<void> {
-    const sender = this.#sender('video');
+    const sender = this.peer?.sender('video');
     if (!sender) return;
     const kbps = this.options?.maxBitrateKbps ?? 0;
     const params = sender.getParameters();
@@ -132,9 +129,5 @@ export class PublishSession extends Session<PublishOptions> {
       else delete enc.maxBitrate;
     }
     await sender.setParameters(params).catch(() => undefined);
-  }
-
-  #sender(kind: 'audio' | 'video'): RTCRtpSender | undefined {
-    return this.pc?.getTransceivers().find((t) => t.receiver.track?.kind === kind || t.sender.track?.kind === kind)?.sender;
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The part publishing and playing share: one signaling socket, one peer connection, the state
- * machine, candidate queueing, server frames turned into AMS callbacks and errors, stats, data
- * channel, and recovery (ICE restart first where AMS allows it, then a full new publish/play).
+ * The part publishing and playing share: one signaling (from `SessionDeps.createSignaling`), one
+ * peer connection (a `Peer`: candidates, ICE watching, offers/answers), the state machine, server
+ * frames turned into AMS callbacks and errors, stats, data channel, and recovery (ICE restart
+ * first where AMS allows it, then a full new publish/play).
  */
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
 import type { IceServerConfigFrame, NotificationFrame, ServerFrame, TakeConfigurationFrame } from '../protocol/messages.js';
@@ -10,9 +11,9 @@ import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { BinaryAssembler, encodeBinary } from './data-channel.js';
 import { openSignaling } from './open-signaling.js';
+import { Peer } from './peer.js';
 import {
   canTransition,
-  type AmsCallback,
   type CommonOptions,
   type SessionDeps,
   type SessionEvents,
@@ -22,8 +23,7 @@ import {
 
 /** How long the server may take to answer `publish`/`play` (start, offer) before we call it a timeout. */
 export const ANSWER_TIMEOUT_MS = 10_000;
-/** ICE `disconnected` this long before we act (ICE often recovers by itself). */
-export const ICE_GRACE_MS = 2_000;
+export { ICE_GRACE_MS } from './peer.js';
 /** After an ICE restart, how long to wait for `connected` before a full new session. */
 export const ICE_RESTART_TIMEOUT_MS = 5_000;
 
@@ -33,7 +33,7 @@ export const resolveToken = async (token: TokenSource | undefined): Promise<stri
 /** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI; the codec does not check these fields). */
 export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[] | undefined {
   const uri = typeof frame.stunServerUri === 'string' ? frame.stunServerUri : '';
-  if (uri.startsWith('turn:') || uri.startsWith('turns:')) {
+  if (/^turns?:/.test(uri)) {
     return [{ urls: uri, username: String(frame.turnServerUsername ?? ''), credential: String(frame.turnServerCredential ?? '') }];
   }
   if (uri.startsWith('stun:')) return [{ urls: uri }];
@@ -45,22 +45,20 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   #_error: RtcError | undefined;
   protected options: O | undefined;
   protected signaling: Signaling | undefined;
-  protected pc: RTCPeerConnection | undefined;
+  protected peer: Peer | undefined;
   protected channel: RTCDataChannel | undefined;
   /** Bumped by every start/stop/restart: callbacks of an older attempt compare and drop out. */
   protected attempt = 0;
-  #queuedCandidates: RTCIceCandidateInit[] = [];
-  #remoteSet = false;
   #serverIceServers: RTCIceServer[] | undefined;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #statsInterval = 0;
   readonly #stats = new StatsTracker();
   readonly #assembler = new BinaryAssembler();
   #pending: { resolve: () => void; reject: (e: RtcError) => void } | undefined;
 
-  protected abstract readonly kind: 'publish' | 'play';
+  /** What the session does (a getter: no per-instance field). */
+  protected abstract get kind(): 'publish' | 'play';
 
   constructor(protected readonly deps: SessionDeps) {
     super();
@@ -137,17 +135,16 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.later(500, () => this.restartSession());
   }
 
+  /** Moves to `next` if `TRANSITIONS` allows it (it never allows staying put). */
   protected transition(next: SessionState): void {
     const previous = this.#_state;
-    if (previous === next) return;
     if (!canTransition(previous, next)) return;
     this.#_state = next;
     this.emit('stateChange', { state: next, previous });
   }
 
   protected callback(definition: string, payload: Record<string, unknown> = {}): void {
-    const detail: AmsCallback = { definition, payload, streamId: this.streamId };
-    this.emit('callback', detail);
+    this.emit('callback', { definition, payload, streamId: this.streamId });
   }
 
   /** Reports an error; fatal ones fail the session and reject a pending start. */
@@ -214,71 +211,45 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     });
   }
 
-  protected createPeer(): RTCPeerConnection {
+  /**
+   * A new peer connection for this attempt (the previous one closed): its candidates are sent as
+   * `takeCandidate`, its ICE states reported, and ICE loss past the grace period recovered. A peer
+   * lives within one attempt (every new attempt closes it first: `begin`, `stop`, `fail`,
+   * `restartSession`), and a closed peer calls no handler, so the handlers need no attempt check.
+   */
+  protected createPeer(track?: (event: RTCTrackEvent) => void): Peer {
     this.teardownPeer();
+    const streamId = this.streamId!;
     const config: RTCConfiguration = {
       iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],
       bundlePolicy: 'max-bundle',
     };
-    const pc = (this.deps.createPeerConnection ?? ((c) => new RTCPeerConnection(c)))(config);
-    const attempt = this.attempt;
-    const streamId = this.streamId!;
-    pc.onicecandidate = (e) => {
-      if (attempt !== this.attempt || !e.candidate || !e.candidate.candidate) return;
-      this.send({
-        command: 'takeCandidate',
-        streamId,
-        label: e.candidate.sdpMLineIndex ?? 0,
-        id: e.candidate.sdpMid ?? '0',
-        candidate: e.candidate.candidate,
-      });
-    };
-    pc.oniceconnectionstatechange = () => {
-      if (attempt !== this.attempt) return;
-      const state = pc.iceConnectionState;
-      this.callback('ice_connection_state_changed', { state, streamId });
-      if (state === 'connected' || state === 'completed') {
-        clearTimeout(this.#iceTimer);
-        this.#iceTimer = undefined;
-        this.onIceConnected();
-      } else if (state === 'failed') {
-        // Final for this ICE session: act now.
-        clearTimeout(this.#iceTimer);
-        this.#iceTimer = undefined;
-        this.#iceLost(streamId);
-      } else if (state === 'disconnected' && this.#iceTimer === undefined) {
-        // Often recovers by itself: give it a moment.
-        this.#iceTimer = setTimeout(() => {
-          this.#iceTimer = undefined;
-          if (attempt !== this.attempt) return;
-          if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') return;
-          this.#iceLost(streamId);
-        }, ICE_GRACE_MS);
-      }
-    };
-    pc.ondatachannel = (e) => this.attachChannel(e.channel);
-    this.pc = pc;
-    this.#remoteSet = false;
-    this.#queuedCandidates = [];
-    return pc;
+    const peer = new Peer(
+      config,
+      {
+        candidate: (c) => this.send({ command: 'takeCandidate', streamId, label: c.sdpMLineIndex ?? 0, id: c.sdpMid ?? '0', candidate: c.candidate }),
+        state: (state) => this.callback('ice_connection_state_changed', { state, streamId }),
+        connected: () => this.onIceConnected(),
+        lost: () => {
+          this.fail(RtcError.of('ice_failed', { streamId }), false);
+          this.transition('reconnecting');
+          this.recoverIce();
+        },
+        channel: (channel) => this.attachChannel(channel),
+        track,
+      },
+      this.deps.createPeerConnection,
+    );
+    this.peer = peer;
+    return peer;
+  }
+
+  /** The current peer connection (stats, tests). */
+  protected get pc(): RTCPeerConnection | undefined {
+    return this.peer?.pc;
   }
 
   protected onIceConnected(): void {}
-
-  #iceLost(streamId: string): void {
-    this.fail(RtcError.of('ice_failed', { streamId }), false);
-    this.transition('reconnecting');
-    this.recoverIce();
-  }
-
-  protected async setRemote(desc: RTCSessionDescriptionInit): Promise<void> {
-    const pc = this.pc!;
-    await pc.setRemoteDescription(desc);
-    this.#remoteSet = true;
-    const queued = this.#queuedCandidates;
-    this.#queuedCandidates = [];
-    for (const c of queued) await pc.addIceCandidate(c).catch(() => undefined);
-  }
 
   protected attachChannel(channel: RTCDataChannel): void {
     channel.binaryType = 'arraybuffer';
@@ -308,8 +279,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   async getStats(): Promise<RtcStats> {
-    if (!this.pc) return this.#stats.update([]);
-    return collectStats(this.pc, this.#stats);
+    const pc = this.pc;
+    return pc ? collectStats(pc, this.#stats) : this.#stats.update([]);
   }
 
   /** Emits `stats` (and the `updated_stats` callback) every `ms`; 0 turns it off. */
@@ -321,7 +292,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   #restartStats(): void {
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
-    if (!this.#statsInterval || !this.pc) return;
+    if (!this.#statsInterval || !this.peer) return;
     this.#statsTimer = setInterval(() => {
       void this.getStats().then(
         (s) => {
@@ -336,22 +307,12 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   /** Closes the peer connection (not the socket). */
   protected teardownPeer(): void {
     this.clearTimers();
-    clearTimeout(this.#iceTimer);
-    this.#iceTimer = undefined;
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
     this.#stats.reset();
     this.#assembler.reset();
-    const pc = this.pc;
-    this.pc = undefined;
-    this.channel = undefined;
-    if (pc) {
-      pc.onicecandidate = null;
-      pc.oniceconnectionstatechange = null;
-      pc.ondatachannel = null;
-      pc.ontrack = null;
-      pc.close();
-    }
+    this.peer?.close();
+    this.peer = this.channel = undefined;
   }
 
   // ------------------------------------------------------------------ signaling
@@ -453,12 +414,10 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         }
         return;
       case 'takeCandidate': {
-        if (frame.streamId !== own || !this.pc) return;
         // `candidate` and `label` are checked by the codec; `id` is not.
-        const c: RTCIceCandidateInit = { candidate: frame.candidate, sdpMLineIndex: frame.label, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label) };
-        if (!c.candidate) return;
-        if (this.#remoteSet) void this.pc.addIceCandidate(c).catch(() => undefined);
-        else this.#queuedCandidates.push(c);
+        if (frame.streamId === own && frame.candidate) {
+          this.peer?.addCandidate({ candidate: frame.candidate, sdpMLineIndex: frame.label, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label) });
+        }
         return;
       }
       case 'stop':

@@ -181,7 +181,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
 
   #transition(next: SignalingState): boolean {
     const previous = this.#currentState;
-    if (previous === next || !SIGNALING_TRANSITIONS[previous].includes(next)) return false;
+    // The table never allows staying put (test/browser/core/signaling-deps.test.ts).
+    if (!SIGNALING_TRANSITIONS[previous].includes(next)) return false;
     this.#currentState = next;
     this.emit('state', { state: next, previous });
     return true;

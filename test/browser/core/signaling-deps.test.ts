@@ -5,7 +5,8 @@ import sinon from 'sinon';
 import { LegacyRoom } from '../../../src/core/session/legacy-room.js';
 import { PlaySession } from '../../../src/core/session/play-session.js';
 import { PublishSession } from '../../../src/core/session/publish-session.js';
-import type { SessionDeps } from '../../../src/core/session/types.js';
+import { TRANSITIONS, type SessionDeps } from '../../../src/core/session/types.js';
+import { SIGNALING_TRANSITIONS } from '../../../src/core/signaling/signaling-client.js';
 import { FakeSignaling } from '../../helpers/fake-transport.js';
 
 const URL = 'https://media.example.test/LiveApp/whip';
@@ -88,5 +89,12 @@ describe('SessionDeps.createSignaling', () => {
     expect(made.every((m) => m.state === 'closed')).to.equal(true);
     expect(createTransport.called).to.equal(false);
     room.dispose();
+  });
+});
+
+describe('state tables', () => {
+  // `transition()` of sessions and of the signaling client relies on this: moving to the state it is in is refused.
+  it('never allow staying in the same state', () => {
+    for (const [state, next] of [...Object.entries(TRANSITIONS), ...Object.entries(SIGNALING_TRANSITIONS)]) expect(next, state).to.not.include(state);
   });
 });
