@@ -15,7 +15,11 @@ import type { RtcEventMap } from '../events/rtc-events.js';
 // Kept here for the callers that imported it from the controller (the room element).
 export { toRtcError } from '../core/errors.js';
 
-/** What the controller needs of a session (`PublishSession`, `PlaySession`). */
+/**
+ * What the controller needs of a session (`PublishSession`, `PlaySession`). A player fallback that
+ * is not WebRTC (HLS, next) is one more `SessionLike`, made by the player's `create` when WebRTC
+ * cannot play; a second signaling protocol instead goes behind `SessionDeps.createSignaling`.
+ */
 export interface SessionLike<O = never> {
   readonly state: SessionState;
   on: TypedEmitter<SessionEvents>['on'];
