@@ -71,7 +71,7 @@ export function dispatchCallback(host: SessionHost, definition: string, payload:
   host.emit(type as 'rtc-pong', { ...payload, streamId: streamId ?? host.streamId, definition });
 }
 
-export class SessionController<S extends SessionLike<any> = SessionLike<any>> implements ReactiveController {
+export class SessionController<S extends SessionLike<unknown> = SessionLike<unknown>> implements ReactiveController {
   /** The element's state: the session's, plus `connecting`/`failed` around capture and checks. */
   state: SessionState = 'idle';
   /** The current error; cleared by a new start, `stop()` and going live. */

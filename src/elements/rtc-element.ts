@@ -118,7 +118,7 @@ export abstract class RtcStreamElement extends RtcElement {
 
   /** Checks `server-url` and `stream-id`; throws `invalid_server_url` / `invalid_stream_id`. */
   protected readConfig(): StreamConfig {
-    let ok = false;
+    let ok: boolean;
     try {
       const { protocol, host } = new URL(this.serverUrl);
       ok = (protocol === 'ws:' || protocol === 'wss:') && host !== '';
