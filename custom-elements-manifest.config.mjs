@@ -15,9 +15,7 @@ export default {
   // globby lists files in directory order, which differs between file systems: sort them so the
   // manifest is the same on every machine.
   overrideModuleCreation: ({ ts, globs }) =>
-    [...globs]
-      .sort()
-      .map((glob) => ts.createSourceFile(glob, readFileSync(resolve(glob), 'utf8'), ts.ScriptTarget.ES2015, true)),
+    [...globs].sort().map((glob) => ts.createSourceFile(glob, readFileSync(resolve(glob), 'utf8'), ts.ScriptTarget.ES2015, true)),
   plugins: [dropAnonymousDefinitions()],
 };
 

@@ -19,18 +19,62 @@ export default tseslint.config(
   {
     // Node-side files: the server, scripts and configs.
     files: ['src/server/**', 'scripts/**', 'bin/**', 'test/server/**', 'test/node/**', '*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', structuredClone: 'readonly', fetch: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+      },
+    },
     rules: { 'no-console': 'off' },
   },
   {
     // Tests: chai's property assertions (`expect(x).to.be.true`) are expressions; tests may print
     // what they measured, and JSON answers are read loosely.
     files: ['test/**'],
-    rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-this-alias': 'off', 'no-console': 'off' },
+    rules: {
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-this-alias': 'off',
+      'no-console': 'off',
+    },
   },
   {
     // Browser-side JavaScript (the demo pages and the bench page script).
     files: ['demo/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', console: 'readonly', customElements: 'readonly', location: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', CustomEvent: 'readonly', HTMLElement: 'readonly', performance: 'readonly', navigator: 'readonly', trustedTypes: 'readonly', parent: 'readonly', Element: 'readonly', SecurityPolicyViolationEvent: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        console: 'readonly',
+        customElements: 'readonly',
+        location: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        CustomEvent: 'readonly',
+        HTMLElement: 'readonly',
+        performance: 'readonly',
+        navigator: 'readonly',
+        trustedTypes: 'readonly',
+        parent: 'readonly',
+        Element: 'readonly',
+        SecurityPolicyViolationEvent: 'readonly',
+      },
+    },
   },
 );

@@ -20,7 +20,16 @@ async function serverFromSource() {
   mkdirSync(dir, { recursive: true });
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const outfile = join(dir, 'server.mjs');
-  await build({ entryPoints: ['src/server/server.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: ['src/server/server.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'warning',
+  });
   return import(outfile);
 }
 const { createServer } = await serverFromSource();
@@ -45,8 +54,7 @@ const BASE_FLAGS = [
 ];
 const FAKE_MEDIA_FLAGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
 
-const launcher = (extraFlags) =>
-  chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extraFlags] } });
+const launcher = (extraFlags) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extraFlags] } });
 
 /** Counts results and prints the plain `N passed, N failed` line CI reads. */
 function countingReporter() {
@@ -127,7 +135,12 @@ function amsServerPlugin() {
 const GROUPS = [
   // Real refusals. Fake devices but no fake UI: permissions are really asked, so a denial
   // through the DevTools protocol gives NotAllowedError.
-  { name: 'permissions', dir: 'test/browser/permissions/', files: ['test/browser/permissions/**/*.test.ts'], browsers: [launcher(['--use-fake-device-for-media-stream'])] },
+  {
+    name: 'permissions',
+    dir: 'test/browser/permissions/',
+    files: ['test/browser/permissions/**/*.test.ts'],
+    browsers: [launcher(['--use-fake-device-for-media-stream'])],
+  },
   // No devices at all: a granted request finds no camera (NotFoundError).
   { name: 'no-devices', dir: 'test/browser/no-devices/', files: ['test/browser/no-devices/**/*.test.ts'], browsers: [launcher([])] },
 ];
@@ -141,7 +154,9 @@ const only = process.env.RTC_TEST_FILES ? process.env.RTC_TEST_FILES.split(',').
 export default {
   rootDir: '.',
   // Default group: fake camera and microphone, every permission granted.
-  files: only ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir))) : ['test/browser/**/*.test.ts', 'test/core/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
+  files: only
+    ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir)))
+    : ['test/browser/**/*.test.ts', 'test/core/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,

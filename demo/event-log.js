@@ -11,20 +11,60 @@ const NOISY = new Set(['rtc-updated-stats', 'rtc-pong', 'rtc-got-sound-list']);
  * listened to before the bundle runs. The drop-in bundle's exported table adds its names (`namesFromBundle`).
  */
 export const AMS_CALLBACKS = [
-  'initialized', 'closed', 'pong', 'ice_connection_state_changed', 'reconnection_attempt_for_publisher',
-  'reconnection_attempt_for_player', 'newTrackAvailable', 'newStreamAvailable', 'data_channel_opened',
-  'data_channel_closed', 'data_received', 'updated_stats', 'gotSoundList', 'available_devices',
-  'browser_screen_share_supported', 'screen_share_stopped', 'speaking_but_muted', 'audio_only_fallback',
-  'publish_started', 'publish_finished', 'play_started', 'play_finished', 'session_restored', 'joined', 'leaved',
-  'joinedTheRoom', 'leavedFromRoom', 'bitrateMeasurement', 'resolutionChangeInfo', 'server_will_stop',
-  'streaming_started', 'streaming_starts_soon', 'subtrackAdded', 'subtrackRemoved', 'subtrackList', 'subtrackCount',
-  'subscriberCount', 'subscriberList', 'broadcastObject', 'videoTrackAssignmentList', 'debugInfo',
-  'streamInformation', 'roomInformation', 'trackList', 'peerMessageCommand',
+  'initialized',
+  'closed',
+  'pong',
+  'ice_connection_state_changed',
+  'reconnection_attempt_for_publisher',
+  'reconnection_attempt_for_player',
+  'newTrackAvailable',
+  'newStreamAvailable',
+  'data_channel_opened',
+  'data_channel_closed',
+  'data_received',
+  'updated_stats',
+  'gotSoundList',
+  'available_devices',
+  'browser_screen_share_supported',
+  'screen_share_stopped',
+  'speaking_but_muted',
+  'audio_only_fallback',
+  'publish_started',
+  'publish_finished',
+  'play_started',
+  'play_finished',
+  'session_restored',
+  'joined',
+  'leaved',
+  'joinedTheRoom',
+  'leavedFromRoom',
+  'bitrateMeasurement',
+  'resolutionChangeInfo',
+  'server_will_stop',
+  'streaming_started',
+  'streaming_starts_soon',
+  'subtrackAdded',
+  'subtrackRemoved',
+  'subtrackList',
+  'subtrackCount',
+  'subscriberCount',
+  'subscriberList',
+  'broadcastObject',
+  'videoTrackAssignmentList',
+  'debugInfo',
+  'streamInformation',
+  'roomInformation',
+  'trackList',
+  'peerMessageCommand',
 ];
 export const OWN_EVENTS = ['rtc-error', 'rtc-state-change', 'rtc-retry'];
 
 /** `publish_started` → `rtc-publish-started`, `newTrackAvailable` → `rtc-new-track-available`. */
-export const domName = (ams) => `rtc-${ams.replace(/_/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+export const domName = (ams) =>
+  `rtc-${ams
+    .replace(/_/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()}`;
 
 /** The embedded server's AMS WebSocket: the one that served this page. */
 export const serverUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/LiveApp/websocket`;
@@ -81,7 +121,23 @@ export function mountEventLog(section, { quiet = false } = {}) {
   const title = make('h2', { id: 'log-title' }, 'Events ', counter);
   section.setAttribute('aria-labelledby', title.id);
   section.replaceChildren(
-    make('div', { className: 'log__head' }, title, make('label', {}, quietBox, ' hide ', make('code', { textContent: 'rtc-updated-stats' }), ', ', make('code', { textContent: 'rtc-pong' }), ' and ', make('code', { textContent: 'rtc-got-sound-list' })), clear),
+    make(
+      'div',
+      { className: 'log__head' },
+      title,
+      make(
+        'label',
+        {},
+        quietBox,
+        ' hide ',
+        make('code', { textContent: 'rtc-updated-stats' }),
+        ', ',
+        make('code', { textContent: 'rtc-pong' }),
+        ' and ',
+        make('code', { textContent: 'rtc-got-sound-list' }),
+      ),
+      clear,
+    ),
     list,
   );
 

@@ -22,10 +22,12 @@ sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.server.json']);
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 // The budgets test/server/bundle-size.test.ts holds them to.
-for (const [file, budget] of [['dist/rtc-elements.js', 25], ['dist/rtc-room.js', 30]]) {
+for (const [file, budget] of [
+  ['dist/rtc-elements.js', 25],
+  ['dist/rtc-room.js', 30],
+]) {
   console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
 }
-
 
 const { createServer } = await import(join(root, 'dist/node/src/server/server.js'));
 const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
@@ -35,14 +37,24 @@ try {
   await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
   server = await createServer({ host: '127.0.0.1', port: 0, demoDir: dir });
   const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`);
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`,
+  );
   browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--allow-loopback-in-peer-connection',
       '--disable-features=WebRtcHideLocalIpsWithMdns',
     ],
   });
@@ -73,7 +85,9 @@ try {
   await new Promise((r) => setTimeout(r, WINDOW_MS));
   const cpu = process.cpuUsage(cpu0);
   const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-  console.log(`server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`);
+  console.log(
+    `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
+  );
   await page.evaluate('window.roomDown()');
 } finally {
   await browser?.close();

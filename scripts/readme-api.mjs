@@ -27,24 +27,25 @@ const readmePath = resolve(args.readme ?? join(root, 'README.md'));
 const manifestPath = resolve(args.manifest ?? join(root, 'custom-elements.json'));
 
 /** A table cell: one line, pipes escaped (also inside code spans, as GFM requires). */
-const cell = (s) => (s === undefined || s === null || s === '' ? '' : String(s).replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|'));
+const cell = (s) =>
+  s === undefined || s === null || s === ''
+    ? ''
+    : String(s)
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(/\|/g, '\\|');
 const code = (s) => (s === undefined || s === null || s === '' ? '' : `\`${String(s).replace(/\s*\n\s*/g, ' ')}\``);
 const isPublic = (m) => !m.privacy && !/^[_#]/.test(m.name) && !/@internal\b/.test(m.description ?? '');
 
 function table(title, head, rows) {
   if (rows.length === 0) return [];
-  return [
-    `#### ${title}`,
-    '',
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-    '',
-  ];
+  return [`#### ${title}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`), ''];
 }
 
 const signature = (m) => {
-  const params = (m.parameters ?? []).map((p) => `${p.rest ? '...' : ''}${p.name}${p.optional && p.default === undefined ? '?' : ''}${p.type?.text ? `: ${p.type.text}` : ''}${p.default !== undefined ? ` = ${p.default}` : ''}`);
+  const params = (m.parameters ?? []).map(
+    (p) =>
+      `${p.rest ? '...' : ''}${p.name}${p.optional && p.default === undefined ? '?' : ''}${p.type?.text ? `: ${p.type.text}` : ''}${p.default !== undefined ? ` = ${p.default}` : ''}`,
+  );
   return `${m.static ? 'static ' : ''}${m.name}(${params.join(', ')})${m.return?.type?.text ? `: ${m.return.type.text}` : ''}`;
 };
 
@@ -67,18 +68,28 @@ function elementDoc(decl) {
     ...table(
       'Properties',
       ['property', 'attribute', 'type', 'default', 'description'],
-      fields.map((f) => [
-        code(f.name) + (f.readonly ? ' (read only)' : ''),
-        code(f.attribute),
-        code(f.type?.text),
-        code(f.default),
-        f.description,
-      ]),
+      fields.map((f) => [code(f.name) + (f.readonly ? ' (read only)' : ''), code(f.attribute), code(f.type?.text), code(f.default), f.description]),
     ),
-    ...table('Methods', ['method', 'description'], methods.map((m) => [code(signature(m)), m.description])),
-    ...table('Events', ['event', 'type', 'description'], (decl.events ?? []).filter((e) => e.name).map((e) => [code(e.name), code(e.type?.text), e.description])),
-    ...table('CSS parts', ['part', 'description'], (decl.cssParts ?? []).map((p) => [code(p.name), p.description])),
-    ...table('Slots', ['slot', 'description'], (decl.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', s.description])),
+    ...table(
+      'Methods',
+      ['method', 'description'],
+      methods.map((m) => [code(signature(m)), m.description]),
+    ),
+    ...table(
+      'Events',
+      ['event', 'type', 'description'],
+      (decl.events ?? []).filter((e) => e.name).map((e) => [code(e.name), code(e.type?.text), e.description]),
+    ),
+    ...table(
+      'CSS parts',
+      ['part', 'description'],
+      (decl.cssParts ?? []).map((p) => [code(p.name), p.description]),
+    ),
+    ...table(
+      'Slots',
+      ['slot', 'description'],
+      (decl.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', s.description]),
+    ),
     ...table(
       'CSS custom properties',
       ['property', 'default', 'description'],

@@ -16,7 +16,12 @@ const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 function run(cmd, args, options = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, ...options.env } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+  });
   if (options.capture && r.stdout) process.stdout.write(r.stdout);
   return r;
 }
@@ -40,7 +45,7 @@ function findChromium() {
   if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && onPath('apt-get')) {
-    console.log('Chromium not found: installing Debian\'s chromium with apt-get (about 30 s)…');
+    console.log("Chromium not found: installing Debian's chromium with apt-get (about 30 s)…");
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     const update = run('apt-get', ['update', '-qq'], { env });
     const install = update.status === 0 ? run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) : update;
@@ -48,7 +53,7 @@ function findChromium() {
     console.error('Installing chromium with apt-get failed: run `apt-get install chromium` yourself, or set CHROME_PATH to a Chromium binary.');
     process.exit(1);
   }
-  console.error('No Chromium found: install Debian\'s chromium (`sudo apt-get install chromium`) or set CHROME_PATH to a Chromium binary.');
+  console.error("No Chromium found: install Debian's chromium (`sudo apt-get install chromium`) or set CHROME_PATH to a Chromium binary.");
   process.exit(1);
 }
 

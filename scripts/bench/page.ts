@@ -34,8 +34,7 @@ const ourClient = (streamId: string): Promise<number[]> =>
     return ms;
   });
 
-const firstFrame = (video: HTMLVideoElement) =>
-  poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'first frame', 5);
+const firstFrame = (video: HTMLVideoElement) => poll(() => (video.getVideoPlaybackQuality().totalVideoFrames > 0 ? true : undefined), 10_000, 'first frame', 5);
 
 /** A muted, autoplaying <video> on the page, for the SDK to play into. */
 function sdkVideo(): HTMLVideoElement {

@@ -173,7 +173,11 @@ export class MediaCaptureController implements ReactiveController {
     if (!this.hasAudio) return;
     const gen = this.#gen;
     try {
-      const s = await captureUserMedia(this.#mediaDevices, { video: false, audio: withDevice(this.options.constraints().audio || true, deviceId) }, isSecureContext);
+      const s = await captureUserMedia(
+        this.#mediaDevices,
+        { video: false, audio: withDevice(this.options.constraints().audio || true, deviceId) },
+        isSecureContext,
+      );
       await this.#swap('audio', s.getAudioTracks()[0]!, gen);
     } catch (e) {
       this.micId = previous;
@@ -256,7 +260,11 @@ export class MediaCaptureController implements ReactiveController {
   }
 
   async #openCamera(): Promise<MediaStreamTrack> {
-    const s = await captureUserMedia(this.#mediaDevices, { video: withDevice(this.options.constraints().video || true, this.cameraId), audio: false }, isSecureContext);
+    const s = await captureUserMedia(
+      this.#mediaDevices,
+      { video: withDevice(this.options.constraints().video || true, this.cameraId), audio: false },
+      isSecureContext,
+    );
     return s.getVideoTracks()[0]!;
   }
 

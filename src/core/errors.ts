@@ -159,8 +159,7 @@ export const OUR_CODES: readonly RtcErrorCode[] = [
 const UNKNOWN: CatalogEntry = e('server', true, 'Something went wrong', 'The video could not start.');
 
 /** The catalog entry of any code, known or not. */
-export const catalogEntry = (code: string): CatalogEntry =>
-  isCatalogCode(code) ? ERROR_CATALOG[code] : UNKNOWN;
+export const catalogEntry = (code: string): CatalogEntry => (isCatalogCode(code) ? ERROR_CATALOG[code] : UNKNOWN);
 
 /** Whether `code` is a documented name (or one of ours). */
 export const isCatalogCode = (code: string): code is RtcErrorCode => Object.prototype.hasOwnProperty.call(ERROR_CATALOG, code);
@@ -203,7 +202,8 @@ export class RtcError extends Error {
 
   /** From a getUserMedia / getDisplayMedia rejection: the DOMException name is the code. */
   static fromMediaError(error: unknown, streamId?: string): RtcError {
-    const name = typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'AbortError';
+    const name =
+      typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'AbortError';
     const code = isCatalogCode(name) && catalogEntry(name).category === 'media' ? name : 'AbortError';
     const detail = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : '';
     return new RtcError(code, { streamId, cause: error, message: detail ? `${catalogEntry(code).description} (${detail})` : undefined });

@@ -70,8 +70,7 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams'> = {
   stunServerUri: 'string',
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
   if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
@@ -82,9 +81,7 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
     if (kind === 'boolean' && typeof v !== 'boolean') throw new ConfigError(`${where}.${key} must be true or false`);
     if (kind === 'string' && typeof v !== 'string') throw new ConfigError(`${where}.${key} must be a string`);
     if (kind === 'streams') {
-      const ok =
-        Array.isArray(v) &&
-        v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.streamId === 'string'));
+      const ok = Array.isArray(v) && v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.streamId === 'string'));
       if (!ok) throw new ConfigError(`${where}.${key} must be a list of stream ids or {streamId, name}`);
     }
     out[key] = v;

@@ -5,11 +5,7 @@
  * (`faults`) or, when `faultInjection` is on, from the test-only `/__faults` HTTP route. Off by
  * default.
  */
-import {
-  ClientCommand,
-  isNotificationDefinition,
-  isServerErrorDefinition,
-} from '../core/protocol/ams.js';
+import { ClientCommand, isNotificationDefinition, isServerErrorDefinition } from '../core/protocol/ams.js';
 
 export type FaultAction =
   /** Answer with `reply` instead of handling the command. */
@@ -98,10 +94,7 @@ export class FaultTable {
   /** Finds (and counts down) the rule for this command, if any. */
   take(app: string, command: string, streamId: string | undefined): FaultRule | undefined {
     const i = this.rules.findIndex(
-      (r) =>
-        r.command === command &&
-        (r.app === undefined || r.app === app) &&
-        (r.streamId === undefined || r.streamId === streamId),
+      (r) => r.command === command && (r.app === undefined || r.app === app) && (r.streamId === undefined || r.streamId === streamId),
     );
     if (i < 0) return undefined;
     const rule = this.rules[i]!;

@@ -60,7 +60,7 @@ async function documentedTags(): Promise<string[]> {
 }
 
 describe('the bundle under a strict Content-Security-Policy', () => {
-  it('is checked under the demo page\'s own policy, which is strict', async () => {
+  it("is checked under the demo page's own policy, which is strict", async () => {
     const result = await runCheck();
     expect(result.error).to.equal(undefined);
     expect(result.ownPolicy).to.be.a('string');

@@ -141,7 +141,7 @@ describe('multitrack conference media (a room played over one connection)', () =
     await poll(async () => ((await decodedOf(session, p3)) ?? 0) > before + 3, 5000, `frames of ${p3} again`);
   });
 
-  it('carries an H.264 participant next to a VP8 one: each video m-line offers its participant\'s codec', async function () {
+  it("carries an H.264 participant next to a VP8 one: each video m-line offers its participant's codec", async function () {
     (this as { timeout(ms: number): void }).timeout(30_000);
     const room = uniqueStreamId('room');
     const [vp8, h264] = [uniqueStreamId('vp8'), uniqueStreamId('h264')];
@@ -178,14 +178,21 @@ describe('multitrack conference media (a room played over one connection)', () =
       const m = JSON.parse(String(e.data)) as { eventType?: string; payload?: Array<{ videoLabel: string; trackId: string }> };
       if (m.eventType === 'VIDEO_TRACK_ASSIGNMENT_LIST') lists.push(m.payload!);
     });
-    const videos = (): string[] => Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSv')).sort();
+    const videos = (): string[] =>
+      Object.values(session.idMapping)
+        .filter((t) => t.startsWith('ARDAMSv'))
+        .sort();
     expect(videos()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSv${p}`).sort());
 
     let offers = session.offers;
     viewer.send({ command: 'setMaxVideoTrackCountCommand', streamId: room, maxTrackCount: 1 });
     await poll(() => session.offers > offers, 5000, 'offer after the limit');
     expect(videos()).to.deep.equal(['ARDAMSvvideoTrack0']);
-    expect(Object.values(session.idMapping).filter((t) => t.startsWith('ARDAMSa')).sort()).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSa${p}`).sort());
+    expect(
+      Object.values(session.idMapping)
+        .filter((t) => t.startsWith('ARDAMSa'))
+        .sort(),
+    ).to.deep.equal([p1, p2, p3].map((p) => `ARDAMSa${p}`).sort());
     await poll(() => lists.at(-1)?.[0]?.trackId === p1, 5000, 'videoTrack0 is p1');
     expect(lists.at(-1)).to.deep.equal([{ videoLabel: 'videoTrack0', trackId: p1, reserved: false }]);
     await poll(async () => ((await decodedOf(session, 'videoTrack0')) ?? 0) > 5, 10000, 'frames in videoTrack0');

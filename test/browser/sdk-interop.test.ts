@@ -87,10 +87,16 @@ describe('official AMS SDK against the embedded server', () => {
     remoteVideo.muted = true;
     remoteVideo.autoplay = true;
     document.body.append(localVideo, remoteVideo);
-    cleanup.push(() => localVideo.remove(), () => remoteVideo.remove());
+    cleanup.push(
+      () => localVideo.remove(),
+      () => remoteVideo.remove(),
+    );
 
     const pub = createAdaptor({ localVideoElement: localVideo, mediaConstraints: { video: true, audio: true } });
-    cleanup.push(() => pub.adaptor.closeStream(), () => pub.adaptor.closeWebSocket());
+    cleanup.push(
+      () => pub.adaptor.closeStream(),
+      () => pub.adaptor.closeWebSocket(),
+    );
     await pub.ready;
     pub.adaptor.publish(streamId);
     const started = (await pub.when('publish_started')) as { streamId: string };

@@ -11,13 +11,11 @@ export interface ServerAddresses {
   ws: string;
 }
 
-export const serverAddresses = (): ServerAddresses =>
-  (window as unknown as { __RTC_SERVER__: ServerAddresses }).__RTC_SERVER__;
+export const serverAddresses = (): ServerAddresses => (window as unknown as { __RTC_SERVER__: ServerAddresses }).__RTC_SERVER__;
 
 let counter = 0;
 /** A stream id unique to this page load. */
-export const uniqueStreamId = (prefix = 'stream'): string =>
-  `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+export const uniqueStreamId = (prefix = 'stream'): string => `${prefix}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
 
 interface Waiter {
   match: (f: Frame) => boolean;
@@ -269,7 +267,9 @@ export class AmsClient {
   async publish(streamId: string, stream: MediaStream, options: { mainTrack?: string; videoCodec?: 'H264' } = {}): Promise<PublishSession> {
     const session = new PublishSession(this, streamId, stream);
     if (options.videoCodec) {
-      const codecs = RTCRtpSender.getCapabilities('video')!.codecs.filter((c) => c.mimeType === `video/${options.videoCodec}` && /packetization-mode=1/.test(c.sdpFmtpLine ?? ''));
+      const codecs = RTCRtpSender.getCapabilities('video')!.codecs.filter(
+        (c) => c.mimeType === `video/${options.videoCodec}` && /packetization-mode=1/.test(c.sdpFmtpLine ?? ''),
+      );
       for (const t of session.pc.getTransceivers()) if (t.sender.track?.kind === 'video') t.setCodecPreferences(codecs);
     }
     this.sessions.set(streamId, session);

@@ -42,7 +42,11 @@ const mounted: HTMLElement[] = [];
  * Creates `<tag>` with `props`, starts recording its events, then puts it on the page (so events
  * fired on connect are seen). `unmountAll()` removes it, unless `shared` (the caller removes it).
  */
-export function mount<T extends StreamElement>(tag: 'rtc-publisher' | 'rtc-player', props: Partial<T> & Record<string, unknown>, shared = false): { el: T; rec: Recorder } {
+export function mount<T extends StreamElement>(
+  tag: 'rtc-publisher' | 'rtc-player',
+  props: Partial<T> & Record<string, unknown>,
+  shared = false,
+): { el: T; rec: Recorder } {
   const el = document.createElement(tag) as T;
   Object.assign(el, props);
   const rec = new Recorder(el);
@@ -117,7 +121,11 @@ export class Recorder {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no ${type} on <${this.el.localName}> within ${ms} ms; saw ${this.events.map((e) => e.type + (e.type === 'rtc-error' ? `(${String(e.detail.code)})` : '')).join(', ')}`));
+        reject(
+          new Error(
+            `no ${type} on <${this.el.localName}> within ${ms} ms; saw ${this.events.map((e) => e.type + (e.type === 'rtc-error' ? `(${String(e.detail.code)})` : '')).join(', ')}`,
+          ),
+        );
       }, ms);
       const waiter = {
         match: ok,

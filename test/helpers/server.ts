@@ -10,8 +10,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return createServer({ host: '127.0.0.1', port: 0, ...options });
 }
 
-export const wsUrl = (server: RunningServer, app = 'LiveApp', suffix = ''): string =>
-  `${server.url.replace(/^http/, 'ws')}/${app}/websocket${suffix}`;
+export const wsUrl = (server: RunningServer, app = 'LiveApp', suffix = ''): string => `${server.url.replace(/^http/, 'ws')}/${app}/websocket${suffix}`;
 
 /** A protocol client: sends JSON frames, awaits matching frames with a deadline. */
 export class AmsClient {
@@ -63,7 +62,11 @@ export class AmsClient {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no frame matching ${typeof match === 'function' ? 'predicate' : JSON.stringify(match)} within ${ms} ms; got ${JSON.stringify(this.frames).slice(0, 500)}`));
+        reject(
+          new Error(
+            `no frame matching ${typeof match === 'function' ? 'predicate' : JSON.stringify(match)} within ${ms} ms; got ${JSON.stringify(this.frames).slice(0, 500)}`,
+          ),
+        );
       }, ms);
       this.waiters.push(waiter);
     });

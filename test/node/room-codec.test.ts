@@ -2,15 +2,7 @@
 // and the server send them: every decoder reads junk as "ignore" and never throws.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  decodeMetaData,
-  decodeRoomMessage,
-  encodeChat,
-  encodeMetaData,
-  encodeStateEvent,
-  isSlot,
-  trackOwner,
-} from '../../src/core/room/codec.js';
+import { decodeMetaData, decodeRoomMessage, encodeChat, encodeMetaData, encodeStateEvent, isSlot, trackOwner } from '../../src/core/room/codec.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -28,15 +20,29 @@ describe('room data-channel messages', () => {
   });
 
   it('reads chat, with any message as text', () => {
-    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":"hello ünïcode ✓"}'), { kind: 'chat', from: 'a', text: 'hello ünïcode ✓' });
+    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":"hello ünïcode ✓"}'), {
+      kind: 'chat',
+      from: 'a',
+      text: 'hello ünïcode ✓',
+    });
     assert.deepEqual(decodeRoomMessage(JSON.stringify({ streamId: 'a', eventType: 'CHAT_MESSAGE', message: XSS })), { kind: 'chat', from: 'a', text: XSS });
     assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE"}'), { kind: 'chat', from: 'a', text: '' });
     assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":42}'), { kind: 'chat', from: 'a', text: '42' });
   });
 
   it('reads the p2p name (at most 100 characters, markup kept as the text it is), with any event', () => {
-    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"MIC_UNMUTED","name":"Bob"}'), { kind: 'state', from: 'a', name: 'Bob', state: { micMuted: false } });
-    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":"hi","name":"Bob"}'), { kind: 'chat', from: 'a', name: 'Bob', text: 'hi' });
+    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"MIC_UNMUTED","name":"Bob"}'), {
+      kind: 'state',
+      from: 'a',
+      name: 'Bob',
+      state: { micMuted: false },
+    });
+    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":"hi","name":"Bob"}'), {
+      kind: 'chat',
+      from: 'a',
+      name: 'Bob',
+      text: 'hi',
+    });
     assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"SOMETHING_ELSE","name":"Bob"}'), { kind: 'name', from: 'a', name: 'Bob' });
     assert.deepEqual(decodeRoomMessage(JSON.stringify({ streamId: 'a', eventType: 'X', name: XSS })), { kind: 'name', from: 'a', name: XSS });
     const long = decodeRoomMessage(JSON.stringify({ streamId: 'a', eventType: 'X', name: 'n'.repeat(150) }));
@@ -52,10 +58,13 @@ describe('room data-channel messages', () => {
       '{"eventType":"VIDEO_TRACK_ASSIGNMENT_LIST","payload":[{"videoLabel":"videoTrack0","trackId":"p1","reserved":false},null,7,"x",{"videoLabel":"videoTrack1"},{"videoLabel":"videoTrack2","trackId":3},{"videoLabel":"videoTrack1","trackId":"p2"}]}',
     );
     assert.equal(msg.kind, 'slots');
-    assert.deepEqual([...(msg.kind === 'slots' ? msg.owners : [])], [
-      ['videoTrack0', 'p1'],
-      ['videoTrack1', 'p2'],
-    ]);
+    assert.deepEqual(
+      [...(msg.kind === 'slots' ? msg.owners : [])],
+      [
+        ['videoTrack0', 'p1'],
+        ['videoTrack1', 'p2'],
+      ],
+    );
     assert.deepEqual(decodeRoomMessage('{"eventType":"VIDEO_TRACK_ASSIGNMENT_LIST","payload":[]}'), { kind: 'slots', owners: new Map() });
     // Without a list it is an event like any other: from nobody, so ignored.
     assert.deepEqual(decodeRoomMessage('{"eventType":"VIDEO_TRACK_ASSIGNMENT_LIST","payload":{"videoTrack0":"p1"}}'), { kind: 'ignore' });
@@ -94,7 +103,12 @@ describe('room data-channel messages', () => {
     assert.equal(encodeStateEvent('me', 'SCREEN_SHARED_OFF', ''), '{"streamId":"me","eventType":"SCREEN_SHARED_OFF"}');
     assert.equal(encodeChat('me', 'a "quoted" <b>'), '{"streamId":"me","eventType":"CHAT_MESSAGE","message":"a \\"quoted\\" <b>"}');
     // What is written reads back.
-    assert.deepEqual(decodeRoomMessage(encodeStateEvent('me', 'SCREEN_SHARED_ON', 'Ann')), { kind: 'state', from: 'me', name: 'Ann', state: { sharing: true } });
+    assert.deepEqual(decodeRoomMessage(encodeStateEvent('me', 'SCREEN_SHARED_ON', 'Ann')), {
+      kind: 'state',
+      from: 'me',
+      name: 'Ann',
+      state: { sharing: true },
+    });
     assert.deepEqual(decodeRoomMessage(encodeChat('me', 'hi')), { kind: 'chat', from: 'me', text: 'hi' });
   });
 });
@@ -107,7 +121,11 @@ describe('room metaData', () => {
 
   it('reads it back, and the isCameraOff some apps write', () => {
     assert.deepEqual(decodeMetaData('{"isMicMuted":true,"isCameraOn":false,"isScreenShared":true}'), { micMuted: true, cameraOff: true, sharing: true });
-    assert.deepEqual(decodeMetaData(encodeMetaData({ micMuted: false, cameraOff: false, sharing: false })), { micMuted: false, cameraOff: false, sharing: false });
+    assert.deepEqual(decodeMetaData(encodeMetaData({ micMuted: false, cameraOff: false, sharing: false })), {
+      micMuted: false,
+      cameraOff: false,
+      sharing: false,
+    });
     assert.deepEqual(decodeMetaData('{"isCameraOff":true}'), { cameraOff: true });
     assert.deepEqual(decodeMetaData('{"isCameraOn":true,"isCameraOff":true}'), { cameraOff: false });
   });

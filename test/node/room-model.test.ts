@@ -42,7 +42,11 @@ function room(): { model: RoomModel<FakeTrack, FakeStream>; log: string[]; chang
 }
 
 const msg = (o: object): ReturnType<typeof decodeRoomMessage> => decodeRoomMessage(JSON.stringify(o));
-const tracksOf = (model: RoomModel<FakeTrack, FakeStream>, id: string): string[] => model.participants.get(id)?.stream.getTracks().map((t) => t.id) ?? [];
+const tracksOf = (model: RoomModel<FakeTrack, FakeStream>, id: string): string[] =>
+  model.participants
+    .get(id)
+    ?.stream.getTracks()
+    .map((t) => t.id) ?? [];
 
 describe('room model: participants', () => {
   it('joins once, in order, with the id as the name until one is known; renames', () => {
@@ -52,10 +56,13 @@ describe('room model: participants', () => {
     model.ensure('a', 'Ann');
     model.ensure('a');
     assert.deepEqual(log, ['joined a a (a)', 'joined b Bob (a,b)']);
-    assert.deepEqual([...model.participants.values()].map((p) => [p.id, p.name, p.micMuted, p.cameraOff, p.sharing]), [
-      ['a', 'Ann', false, false, false],
-      ['b', 'Bob', false, false, false],
-    ]);
+    assert.deepEqual(
+      [...model.participants.values()].map((p) => [p.id, p.name, p.micMuted, p.cameraOff, p.sharing]),
+      [
+        ['a', 'Ann', false, false, false],
+        ['b', 'Bob', false, false, false],
+      ],
+    );
   });
 
   it('updates from a record (name and metaData state), adding who is new', () => {
@@ -216,7 +223,17 @@ describe('room model: levels and the active speaker', () => {
     model.ensure('a');
     model.ensure('b');
     model.update('c', undefined, { micMuted: true });
-    const list = model.levels(new Map([['a', 0.1], ['b', 0.3], ['c', 0.9], ['stranger', 1]]), 'me', 0.2, 1000);
+    const list = model.levels(
+      new Map([
+        ['a', 0.1],
+        ['b', 0.3],
+        ['c', 0.9],
+        ['stranger', 1],
+      ]),
+      'me',
+      0.2,
+      1000,
+    );
     assert.deepEqual(list, { a: 0.1, b: 0.3, c: 0, me: 0.2 });
     assert.equal(model.speaker, 'b');
     model.levels(new Map([['a', 0.1]]), 'me', 0.5, 1400);

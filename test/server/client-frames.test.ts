@@ -54,7 +54,10 @@ describe('parseClientFrame', () => {
     assert.deepEqual(refused('{"command":"publish"}'), { definition: 'noStreamNameSpecified' });
     assert.deepEqual(refused('{"command":"play","streamId":""}'), { definition: 'noStreamNameSpecified' });
     assert.deepEqual(refused('{"command":"stop","streamId":7}'), { definition: 'noStreamNameSpecified' });
-    assert.deepEqual(refused(`{"command":"publish","streamId":"a b${'c'.repeat(300)}"}`), { definition: 'invalidStreamName', streamId: `a b${'c'.repeat(253)}` });
+    assert.deepEqual(refused(`{"command":"publish","streamId":"a b${'c'.repeat(300)}"}`), {
+      definition: 'invalidStreamName',
+      streamId: `a b${'c'.repeat(253)}`,
+    });
   });
 
   it('checks the room of a legacy room command before its optional streamId', () => {
@@ -88,7 +91,11 @@ describe('parseClientFrame', () => {
       id: 'audio',
       candidate: '',
     });
-    assert.deepEqual(frame('{"command":"takeConfiguration","streamId":"s","type":"pranswer","sdp":5}'), { command: 'takeConfiguration', streamId: 's', sdp: '' });
+    assert.deepEqual(frame('{"command":"takeConfiguration","streamId":"s","type":"pranswer","sdp":5}'), {
+      command: 'takeConfiguration',
+      streamId: 's',
+      sdp: '',
+    });
     assert.deepEqual(frame('{"command":"publish","streamId":"s","token":7,"streamName":"n","mainTrack":"","video":true}'), {
       command: 'publish',
       streamId: 's',
@@ -114,7 +121,11 @@ describe('parseClientFrame', () => {
       enabled: false,
     });
     assert.deepEqual(frame('{"command":"getSubtracks","streamId":"r","offset":-1,"size":2.5}'), { command: 'getSubtracks', streamId: 'r', size: 2.5 });
-    assert.deepEqual(frame('{"command":"setMaxVideoTrackCountCommand","streamId":"r"}'), { command: 'setMaxVideoTrackCountCommand', streamId: 'r', maxTrackCount: -1 });
+    assert.deepEqual(frame('{"command":"setMaxVideoTrackCountCommand","streamId":"r"}'), {
+      command: 'setMaxVideoTrackCountCommand',
+      streamId: 'r',
+      maxTrackCount: -1,
+    });
   });
 
   it('hands the JSON object on as it arrived (P2P relays it unchanged) with the raw streamId', () => {

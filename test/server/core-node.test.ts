@@ -80,7 +80,10 @@ describe('core in Node', () => {
     // Node 22 has a global WebSocket; Node 20 does not. Test the missing case either way.
     Reflect.deleteProperty(globalThis, 'WebSocket');
     try {
-      assert.throws(() => createWebSocketTransport('ws://127.0.0.1:1/'), (e: unknown) => e instanceof RtcError && e.code === 'WebSocketNotSupported');
+      assert.throws(
+        () => createWebSocketTransport('ws://127.0.0.1:1/'),
+        (e: unknown) => e instanceof RtcError && e.code === 'WebSocketNotSupported',
+      );
     } finally {
       if (saved) Object.defineProperty(globalThis, 'WebSocket', saved);
     }

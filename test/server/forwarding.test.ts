@@ -3,14 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtcpPacketConverter, useH264 } from 'werift';
-import {
-  forwardedAudioCodec,
-  forwardedVideoCodec,
-  isKeyframeRequest,
-  KEYFRAME_GATE_MS,
-  KeyframeGate,
-  PliPacer,
-} from '../../src/server/relay/forwarding.js';
+import { forwardedAudioCodec, forwardedVideoCodec, isKeyframeRequest, KEYFRAME_GATE_MS, KeyframeGate, PliPacer } from '../../src/server/relay/forwarding.js';
 
 const rtcp = (...b: number[]): unknown => {
   const packets = RtcpPacketConverter.deSerialize(Buffer.from(b));
@@ -123,7 +116,7 @@ describe('PliPacer', () => {
 });
 
 describe('forwarded codecs', () => {
-  it('video keeps the source\'s codec and offers NACK, PLI and FIR', () => {
+  it("video keeps the source's codec and offers NACK, PLI and FIR", () => {
     const h264 = forwardedVideoCodec(useH264());
     assert.equal(h264.mimeType, 'video/h264');
     assert.equal(h264.clockRate, 90000);
@@ -134,7 +127,7 @@ describe('forwarded codecs', () => {
     assert.notEqual(vp8.rtcpFeedback, h264.rtcpFeedback, 'each codec has its own list');
   });
 
-  it('audio keeps the source\'s codec (2 channels unless said), or is Opus', () => {
+  it("audio keeps the source's codec (2 channels unless said), or is Opus", () => {
     const opus = forwardedAudioCodec(undefined);
     assert.equal(opus.mimeType, 'audio/OPUS');
     assert.equal(opus.channels, 2);

@@ -27,7 +27,8 @@ describe('source layout rules', () => {
       const text = code(file);
       // Browser objects are reached lazily through globalThis (media/), never at module level.
       if (/(^|[^.\w])(window|document|navigator)\s*[.[]/m.test(text)) offenders.push(`${file}: DOM global`);
-      if (/from\s+['"](lit|lit\/[^'"]*|\.\.\/(\.\.\/)*elements[^'"]*|\.\.\/(\.\.\/)*controllers[^'"]*)['"]/.test(text)) offenders.push(`${file}: imports lit or the element layer`);
+      if (/from\s+['"](lit|lit\/[^'"]*|\.\.\/(\.\.\/)*elements[^'"]*|\.\.\/(\.\.\/)*controllers[^'"]*)['"]/.test(text))
+        offenders.push(`${file}: imports lit or the element layer`);
     }
     assert.deepEqual(offenders, []);
   });
@@ -39,6 +40,9 @@ describe('source layout rules', () => {
 
   it('no HTML sink in src/ (server or user strings must never reach one)', () => {
     const offenders = sources('src').filter((file) => /\b(innerHTML|outerHTML|insertAdjacentHTML|unsafeHTML|document\.write)\b/.test(code(file)));
-    assert.deepEqual(offenders.map((f) => relative(root, join(root, f))), []);
+    assert.deepEqual(
+      offenders.map((f) => relative(root, join(root, f))),
+      [],
+    );
   });
 });

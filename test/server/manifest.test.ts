@@ -25,8 +25,7 @@ function firstDifference(wanted: string, found: string): string {
   return `line ${at + 1}: expected ${JSON.stringify(a[at] ?? '(end of file)')}, found ${JSON.stringify(b[at] ?? '(end of file)')}`;
 }
 
-const readmeApi = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, 'scripts/readme-api.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+const readmeApi = (...args: string[]) => spawnSync(process.execPath, [join(root, 'scripts/readme-api.mjs'), ...args], { cwd: root, encoding: 'utf8' });
 
 describe('custom-elements.json', () => {
   let dir: string;
@@ -56,7 +55,10 @@ describe('custom-elements.json', () => {
     const paths = manifest.modules.map((m) => m.path);
     assert.deepEqual(paths, [...paths].sort(), 'modules are sorted by path (deterministic on every file system)');
     // Base classes count as custom elements for the analyzer; only classes with a @tagname are tags.
-    const tags = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName).map((d) => d.tagName!);
+    const tags = manifest.modules
+      .flatMap((m) => m.declarations ?? [])
+      .filter((d) => d.customElement && d.tagName)
+      .map((d) => d.tagName!);
     assert.ok(tags.includes('rtc-error-overlay'), `tags: ${tags.join(', ')}`);
     for (const tag of tags) assert.match(tag, /^rtc-[a-z-]+$/);
     assert.equal(new Set(tags).size, tags.length, `a tag is documented twice: ${tags.join(', ')}`);
@@ -78,7 +80,10 @@ describe('README API tables', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8')) as Manifest;
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('<!-- api:start -->'), readme.indexOf('<!-- api:end -->'));
-    const tags = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName).map((d) => d.tagName!);
+    const tags = manifest.modules
+      .flatMap((m) => m.declarations ?? [])
+      .filter((d) => d.customElement && d.tagName)
+      .map((d) => d.tagName!);
     assert.ok(tags.length > 0);
     for (const tag of tags) assert.ok(section.includes(`### \`<${tag}>\``), `README has no API section for <${tag}>: ${FIX}`);
   });

@@ -81,7 +81,7 @@ describe('parseSpsSize', () => {
 });
 
 describe('inspectVideo', () => {
-  it('picks the codec\'s reader', () => {
+  it("picks the codec's reader", () => {
     assert.equal(inspectVideo('vp8', bytes(0x10, ...VP8_KEY_FRAME)).width, 640);
     // The VP8 keyframe bytes are no H.264 keyframe, and an IDR NAL unit is no VP8 keyframe.
     assert.equal(inspectVideo('h264', bytes(0x10, ...VP8_KEY_FRAME)).keyframe, false);

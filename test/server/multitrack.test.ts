@@ -32,7 +32,6 @@ describe('multitrack conference (rooms as main tracks)', () => {
     return state;
   };
 
-
   it('a publish with mainTrack makes the room a main track listing its live subtracks', async () => {
     const room = id('room');
     const a = id('a');
@@ -144,7 +143,10 @@ describe('multitrack conference (rooms as main tracks)', () => {
     const room = id('room');
     const { c } = await join(room, id('a'));
     for (const command of ['getVideoTrackAssignmentsCommand', 'assignVideoTrackCommand', 'updateVideoTrackAssignmentsCommand']) {
-      const answer = await c.request({ command, streamId: room, videoTrackId: 'videoTrack0', enabled: true, offset: 0, size: 4, maxTrackCount: 2 }, { command: 'error' });
+      const answer = await c.request(
+        { command, streamId: room, videoTrackId: 'videoTrack0', enabled: true, offset: 0, size: 4, maxTrackCount: 2 },
+        { command: 'error' },
+      );
       assert.equal(answer.definition, 'unknown_command', command);
       assert.equal(answer.unknownCommand, command);
     }

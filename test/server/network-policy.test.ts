@@ -33,7 +33,7 @@ describe('networkPolicy without announced hosts', () => {
     assert.equal(policy.allowLocal('candidate:garbage'), false);
   });
 
-  it('takes UDP loopback candidates, never TCP or another machine\'s', () => {
+  it("takes UDP loopback candidates, never TCP or another machine's", () => {
     assert.equal(policy.allowRemote(candidate('127.0.0.1')), true);
     assert.equal(policy.allowRemote(candidate('127.3.2.1')), true);
     assert.equal(policy.allowRemote(candidate('::1')), true);
@@ -62,10 +62,26 @@ describe('networkPolicy with announced hosts', () => {
 
 describe('werift workarounds', () => {
   it('reviveInactiveSections turns port 0 audio and video m-lines into port 9', () => {
-    const sdp = ['v=0', 'm=audio 0 UDP/TLS/RTP/SAVPF 111', 'a=inactive', 'm=video 0 UDP/TLS/RTP/SAVPF 96', 'm=video 50000 UDP/TLS/RTP/SAVPF 96', 'm=application 0 UDP/DTLS/SCTP webrtc-datachannel', ''].join('\r\n');
+    const sdp = [
+      'v=0',
+      'm=audio 0 UDP/TLS/RTP/SAVPF 111',
+      'a=inactive',
+      'm=video 0 UDP/TLS/RTP/SAVPF 96',
+      'm=video 50000 UDP/TLS/RTP/SAVPF 96',
+      'm=application 0 UDP/DTLS/SCTP webrtc-datachannel',
+      '',
+    ].join('\r\n');
     assert.equal(
       reviveInactiveSections(sdp),
-      ['v=0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=inactive', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'm=video 50000 UDP/TLS/RTP/SAVPF 96', 'm=application 0 UDP/DTLS/SCTP webrtc-datachannel', ''].join('\r\n'),
+      [
+        'v=0',
+        'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+        'a=inactive',
+        'm=video 9 UDP/TLS/RTP/SAVPF 96',
+        'm=video 50000 UDP/TLS/RTP/SAVPF 96',
+        'm=application 0 UDP/DTLS/SCTP webrtc-datachannel',
+        '',
+      ].join('\r\n'),
     );
   });
 

@@ -67,8 +67,21 @@ describe('import graph of src/', () => {
       ['e', ['c']],
       ['f', ['f']],
     ]);
-    assert.deepEqual(findCycles(graph), [['a', 'b', 'a'], ['c', 'd', 'e', 'c'], ['f', 'f']]);
-    assert.deepEqual(findCycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), []);
+    assert.deepEqual(findCycles(graph), [
+      ['a', 'b', 'a'],
+      ['c', 'd', 'e', 'c'],
+      ['f', 'f'],
+    ]);
+    assert.deepEqual(
+      findCycles(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+      [],
+    );
   });
 
   it('reads every kind of relative import and no package import', () => {

@@ -9,8 +9,7 @@ describe('peer-to-peer relay (join / leave / peerMessageCommand)', () => {
   const { connect, pcs, id: uid } = useServer();
   const id = (prefix = 'p2p') => uid(prefix);
   const joined = (streamId: string) => ({ command: 'notification', definition: 'joined', streamId });
-  const join = (c: AmsClient, streamId: string) =>
-    c.request({ command: 'join', streamId, multiPeer: false, mode: 'both' }, joined(streamId));
+  const join = (c: AmsClient, streamId: string) => c.request({ command: 'join', streamId, multiPeer: false, mode: 'both' }, joined(streamId));
   /** Two sockets joined to one id; the first has received `start`. */
   const pair = async (streamId: string) => {
     const a = await connect();
@@ -23,7 +22,6 @@ describe('peer-to-peer relay (join / leave / peerMessageCommand)', () => {
   };
   /** Resolves once every frame the server sent `c` before now has arrived. */
   const barrier = (c: AmsClient) => c.request({ command: 'ping' }, { command: 'pong' });
-
 
   it('join answers joined; the second joiner makes the server send start to the first', async () => {
     const streamId = id();
@@ -89,8 +87,8 @@ describe('peer-to-peer relay (join / leave / peerMessageCommand)', () => {
     assert.deepEqual(await answerAtA, sentAnswer, 'the answer is relayed unchanged');
     await pcA.setRemoteDescription({ type: 'answer', sdp: sentAnswer.sdp });
 
-    const received = new Promise<string>((resolve) =>
-      void channelB.then((ch) => ch.onMessage.subscribe((m) => resolve(typeof m === 'string' ? m : m.toString('utf8')))),
+    const received = new Promise<string>(
+      (resolve) => void channelB.then((ch) => ch.onMessage.subscribe((m) => resolve(typeof m === 'string' ? m : m.toString('utf8')))),
     );
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the data channel did not open within 10 s')), 10_000);

@@ -15,7 +15,6 @@ describe('legacy rooms (joinRoom / getRoomInfo / leaveFromRoom)', () => {
     return pc;
   };
 
-
   it('joinRoom without a streamId makes one and answers joinedTheRoom with every field', async () => {
     const c = await connect();
     const room = id('room');

@@ -116,7 +116,7 @@ describe('Router: dispatch', () => {
     assert.deepEqual(calls, ['new ctx', 'get 7 ctx', 'delete 8', 'any PATCH']);
   });
 
-  it('answers an unknown path with 404 and the router\'s message', async () => {
+  it("answers an unknown path with 404 and the router's message", async () => {
     const e = await httpError(dispatch('GET', '/nothing'));
     assert.deepEqual([e.status, e.message, e.headers], [404, 'no such route', undefined]);
     assert.equal((await httpError(new Router([]).dispatch(req('GET'), res, [''], url))).message, 'not found');
@@ -200,7 +200,7 @@ describe('requestListener', () => {
   });
 });
 
-describe('the server\'s route table', () => {
+describe("the server's route table", () => {
   let server: RunningServer;
   before(async () => {
     server = await startServer({ faultInjection: true });

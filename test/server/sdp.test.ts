@@ -14,7 +14,12 @@ import {
 const sdp = (...lines: string[]): string => lines.join('\r\n') + '\r\n';
 
 const SESSION = ['v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1 2', 'a=msid-semantic: WMS'];
-const ICE = ['a=ice-ufrag:Kx2f', 'a=ice-pwd:Q7hUo2Txq0z9d2n8ZlW1nVd5', 'a=fingerprint:sha-256 4A:AD:B9:B1:3F:82:18:3B:26:94:AB:7F:AD:3D:D3:A1:E4:C5:0F:3A:00:11:22:33:44:55:66:77:88:99:AA:BB', 'a=setup:actpass'];
+const ICE = [
+  'a=ice-ufrag:Kx2f',
+  'a=ice-pwd:Q7hUo2Txq0z9d2n8ZlW1nVd5',
+  'a=fingerprint:sha-256 4A:AD:B9:B1:3F:82:18:3B:26:94:AB:7F:AD:3D:D3:A1:E4:C5:0F:3A:00:11:22:33:44:55:66:77:88:99:AA:BB',
+  'a=setup:actpass',
+];
 const HOST = 'candidate:1 1 udp 2122260223 127.0.0.1 50001 typ host generation 0';
 const LAN = 'candidate:2 1 udp 2122194687 192.0.2.10 50002 typ host generation 0';
 const TCP = 'candidate:3 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active generation 0';
@@ -101,21 +106,66 @@ describe('restrictPublisherOffer', () => {
   });
 
   it('leaves a section without an acceptable codec as it was (werift then rejects it)', () => {
-    const vp9Only = sdp(...SESSION, 'm=video 9 UDP/TLS/RTP/SAVPF 98 99', ...ICE, 'a=mid:0', 'a=rtpmap:98 VP9/90000', 'a=rtpmap:99 rtx/90000', 'a=fmtp:99 apt=98');
+    const vp9Only = sdp(
+      ...SESSION,
+      'm=video 9 UDP/TLS/RTP/SAVPF 98 99',
+      ...ICE,
+      'a=mid:0',
+      'a=rtpmap:98 VP9/90000',
+      'a=rtpmap:99 rtx/90000',
+      'a=fmtp:99 apt=98',
+    );
     assert.equal(restrictPublisherOffer(vp9Only), vp9Only);
   });
 
   it('turns LF line ends into CRLF and drops empty lines', () => {
-    const lf = ['v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', '', 'm=audio 9 UDP/TLS/RTP/SAVPF 0 111', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:111 opus/48000/2', ''].join('\n');
-    assert.equal(restrictPublisherOffer(lf), sdp('v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2'));
+    const lf = [
+      'v=0',
+      'o=- 1 2 IN IP4 127.0.0.1',
+      's=-',
+      't=0 0',
+      '',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 0 111',
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:111 opus/48000/2',
+      '',
+    ].join('\n');
+    assert.equal(
+      restrictPublisherOffer(lf),
+      sdp('v=0', 'o=- 1 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2'),
+    );
   });
 });
 
 describe('isAcceptedH264', () => {
   it('accepts constrained baseline 3.1 in packetization mode 1 only', () => {
-    assert.equal(isAcceptedH264(new Map([['packetization-mode', '1'], ['profile-level-id', '42E01F']])), true);
-    assert.equal(isAcceptedH264(new Map([['packetization-mode', '0'], ['profile-level-id', '42e01f']])), false);
-    assert.equal(isAcceptedH264(new Map([['packetization-mode', '1'], ['profile-level-id', '42001f']])), false);
+    assert.equal(
+      isAcceptedH264(
+        new Map([
+          ['packetization-mode', '1'],
+          ['profile-level-id', '42E01F'],
+        ]),
+      ),
+      true,
+    );
+    assert.equal(
+      isAcceptedH264(
+        new Map([
+          ['packetization-mode', '0'],
+          ['profile-level-id', '42e01f'],
+        ]),
+      ),
+      false,
+    );
+    assert.equal(
+      isAcceptedH264(
+        new Map([
+          ['packetization-mode', '1'],
+          ['profile-level-id', '42001f'],
+        ]),
+      ),
+      false,
+    );
     assert.equal(isAcceptedH264(new Map([['profile-level-id', '42e01f']])), false);
   });
 });
@@ -182,8 +232,17 @@ describe('candidates', () => {
     assert.equal(out, sdp(...SESSION, 'm=audio 9 UDP/TLS/RTP/SAVPF 111', `a=${HOST}`, 'a=mid:0', 'a=end-of-candidates'));
   });
 
-  it('bundleCandidates trickles the first section\'s candidates with its mid', () => {
-    const input = sdp(...SESSION, 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel', 'a=mid:data', `a=${HOST}`, `a=${LAN}`, 'm=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=mid:1', `a=${TCP}`);
+  it("bundleCandidates trickles the first section's candidates with its mid", () => {
+    const input = sdp(
+      ...SESSION,
+      'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+      'a=mid:data',
+      `a=${HOST}`,
+      `a=${LAN}`,
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'a=mid:1',
+      `a=${TCP}`,
+    );
     assert.deepEqual(bundleCandidates(input), [
       { candidate: HOST, sdpMid: 'data', sdpMLineIndex: 0 },
       { candidate: LAN, sdpMid: 'data', sdpMLineIndex: 0 },

@@ -32,7 +32,10 @@ describe('config', () => {
     [[], /object/],
   ] as const) {
     it(`refuses ${JSON.stringify(bad)} naming the bad key`, () => {
-      assert.throws(() => resolveConfig(bad), (e: unknown) => e instanceof ConfigError && reason.test(e.message));
+      assert.throws(
+        () => resolveConfig(bad),
+        (e: unknown) => e instanceof ConfigError && reason.test(e.message),
+      );
     });
   }
 
@@ -244,7 +247,10 @@ describe('fault injection', () => {
       // The raw text byte for byte, then (times: 1) the second play handled as usual; nothing else.
       assert.equal(received[0], text);
       assert.deepEqual(
-        received.slice(1).map((f) => JSON.parse(f) as Record<string, unknown>).map((f) => f.definition ?? f.command),
+        received
+          .slice(1)
+          .map((f) => JSON.parse(f) as Record<string, unknown>)
+          .map((f) => f.definition ?? f.command),
         ['no_stream_exist', 'pong'],
       );
     } finally {

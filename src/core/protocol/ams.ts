@@ -136,10 +136,7 @@ export const MAX_FRAME_BYTES = 81_920;
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9_.-]+$/;
 
 /** `idMapping` track ids: `ARDAMSv<streamId>` / `ARDAMSa<streamId>`. */
-export const trackIdFor = (kind: 'audio' | 'video', streamId: string): string =>
-  `ARDAMS${kind === 'video' ? 'v' : 'a'}${streamId}`;
+export const trackIdFor = (kind: 'audio' | 'video', streamId: string): string => `ARDAMS${kind === 'video' ? 'v' : 'a'}${streamId}`;
 
-export const isNotificationDefinition = (s: string): s is NotificationDefinition =>
-  (NOTIFICATIONS as readonly string[]).includes(s);
-export const isServerErrorDefinition = (s: string): s is ServerErrorDefinition =>
-  (SERVER_ERRORS as readonly string[]).includes(s);
+export const isNotificationDefinition = (s: string): s is NotificationDefinition => (NOTIFICATIONS as readonly string[]).includes(s);
+export const isServerErrorDefinition = (s: string): s is ServerErrorDefinition => (SERVER_ERRORS as readonly string[]).includes(s);

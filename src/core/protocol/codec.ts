@@ -45,8 +45,7 @@ const fail = (message: string, frame?: Json): RtcError => {
 /** Returns the reason `frame` is not a valid `command` frame, or a repaired copy of it. */
 function checkKnown(command: string, frame: Json): string | Json {
   /** The complaint when `key` is not a string, else undefined. */
-  const needString = (key: string): string | undefined =>
-    typeof frame[key] === 'string' ? undefined : `${command} needs a string "${key}"`;
+  const needString = (key: string): string | undefined => (typeof frame[key] === 'string' ? undefined : `${command} needs a string "${key}"`);
   switch (command) {
     case 'start':
     case 'stop':

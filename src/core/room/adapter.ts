@@ -98,7 +98,14 @@ export abstract class BaseRoom implements RoomAdapter {
 
   publishOptions(stream: MediaStream): PublishOptions {
     const { element } = this.ctx.host;
-    return { ...this.publish, stream, token: this.ctx.host.token(), iceServers: element.iceServers, streamName: element.streamName || undefined, metaData: this.#metaData() };
+    return {
+      ...this.publish,
+      stream,
+      token: this.ctx.host.token(),
+      iceServers: element.iceServers,
+      streamName: element.streamName || undefined,
+      metaData: this.#metaData(),
+    };
   }
 
   published(): void {}

@@ -201,7 +201,9 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
    * or the first `max` (the server keeps the video of the first to come too); 0: all.
    */
   withVideo(max: number): Set<string> {
-    const ids = [...this.#participants.values()].filter((p) => p.stream.getTracks().some((t) => t.kind === 'video' && t.readyState === 'live' && !t.muted)).map((p) => p.id);
+    const ids = [...this.#participants.values()]
+      .filter((p) => p.stream.getTracks().some((t) => t.kind === 'video' && t.readyState === 'live' && !t.muted))
+      .map((p) => p.id);
     return new Set(max > 0 ? ids.slice(0, max) : ids);
   }
 

@@ -33,7 +33,10 @@ export class P2PRoom extends BaseRoom {
 
   /** The connection's received audio is the other peer's (read now: the 1 s stats are too coarse for a beep). */
   protected override async audioLevels(): Promise<Map<string, number>> {
-    const stats = await this.ctx.host.publisher()?.getStats().catch(() => undefined);
+    const stats = await this.ctx.host
+      .publisher()
+      ?.getStats()
+      .catch(() => undefined);
     return new Map([[this.ctx.room, stats?.audioLevel ?? 0]]);
   }
 

@@ -159,7 +159,14 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
 
   #sendJoin(): void {
     const o = this.#options!;
-    this.#signaling?.send({ command: 'joinRoom', room: o.room, mainTrack: o.room, streamId: this.#own || o.streamId || '', mode: 'legacy', streamName: o.streamName ?? '' });
+    this.#signaling?.send({
+      command: 'joinRoom',
+      room: o.room,
+      mainTrack: o.room,
+      streamId: this.#own || o.streamId || '',
+      mode: 'legacy',
+      streamName: o.streamName ?? '',
+    });
   }
 
   #refuse(error: RtcError): void {
@@ -187,7 +194,8 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     // The room's answers: `joinedTheRoom` and `leavedFromRoom` notifications, `roomInformation`.
     // The codec checks none of their fields, so each is read with a guard.
     const definition = frame.command === 'notification' ? frame.definition : frame.command;
-    if (frame.command !== 'roomInformation' && (frame.command !== 'notification' || (definition !== 'joinedTheRoom' && definition !== 'leavedFromRoom'))) return;
+    if (frame.command !== 'roomInformation' && (frame.command !== 'notification' || (definition !== 'joinedTheRoom' && definition !== 'leavedFromRoom')))
+      return;
     if (text(frame.room) && frame.room !== o.room) return;
     if (definition === 'joinedTheRoom') this.#own = text(frame.streamId) || this.#own;
     this.emit('callback', { definition, payload: frame, streamId: this.#own || undefined });
@@ -198,7 +206,8 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     for (const e of list) if (e && typeof e.streamId === 'string') names[e.streamId] = text(e.streamName);
     this.#sync(ids, names);
     for (const e of list) {
-      if (e && typeof e.streamId === 'string' && this.#plays.has(e.streamId)) this.emit('member', { streamId: e.streamId, name: text(e.streamName), metaData: text(e.metaData) });
+      if (e && typeof e.streamId === 'string' && this.#plays.has(e.streamId))
+        this.emit('member', { streamId: e.streamId, name: text(e.streamName), metaData: text(e.metaData) });
     }
     if (ids.length > 0) this.#empty = false;
     const j = this.#joining;

@@ -12,14 +12,7 @@ import { TypedEmitter } from '../typed-emitter.js';
 import { BinaryAssembler, encodeBinary } from './data-channel.js';
 import { openSignaling } from './open-signaling.js';
 import { Peer } from './peer.js';
-import {
-  canTransition,
-  type CommonOptions,
-  type SessionDeps,
-  type SessionEvents,
-  type SessionState,
-  type TokenSource,
-} from './types.js';
+import { canTransition, type CommonOptions, type SessionDeps, type SessionEvents, type SessionState, type TokenSource } from './types.js';
 
 /** How long the server may take to answer `publish`/`play` (start, offer) before we call it a timeout. */
 export const ANSWER_TIMEOUT_MS = 10_000;
@@ -27,8 +20,7 @@ export { ICE_GRACE_MS } from './peer.js';
 /** After an ICE restart, how long to wait for `connected` before a full new session. */
 export const ICE_RESTART_TIMEOUT_MS = 5_000;
 
-export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> =>
-  typeof token === 'function' ? await token() : token;
+export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> => (typeof token === 'function' ? await token() : token);
 
 /** `iceServerConfig` → RTCIceServer list (ignored unless it names a stun: or turn: URI; the codec does not check these fields). */
 export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[] | undefined {
@@ -338,7 +330,10 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         this.teardownPeer();
         this.transition('reconnecting');
       } else {
-        this.fail(RtcError.of('WebSocketNotConnected', { streamId: this.streamId, message: 'The connection to the server was lost and could not be restored.' }), true);
+        this.fail(
+          RtcError.of('WebSocketNotConnected', { streamId: this.streamId, message: 'The connection to the server was lost and could not be restored.' }),
+          true,
+        );
       }
     });
     s.on('error', (error) => {
@@ -406,7 +401,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         if (frame.streamId === own) {
           void this.onConfiguration(frame).catch((e: unknown) => {
             this.fail(
-              e instanceof RtcError ? e : RtcError.of('notSetRemoteDescription', { streamId: own, cause: e, message: 'The server\'s session description could not be used.' }),
+              e instanceof RtcError
+                ? e
+                : RtcError.of('notSetRemoteDescription', { streamId: own, cause: e, message: "The server's session description could not be used." }),
               this.#_state !== 'live',
             );
             if (this.#_state === 'live') this.recoverIce();
@@ -416,7 +413,11 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       case 'takeCandidate': {
         // `candidate` and `label` are checked by the codec; `id` is not.
         if (frame.streamId === own && frame.candidate) {
-          this.peer?.addCandidate({ candidate: frame.candidate, sdpMLineIndex: frame.label, sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label) });
+          this.peer?.addCandidate({
+            candidate: frame.candidate,
+            sdpMLineIndex: frame.label,
+            sdpMid: typeof frame.id === 'string' ? frame.id : String(frame.label),
+          });
         }
         return;
       }

@@ -79,9 +79,11 @@ export class RtcErrorOverlay extends LitElement {
       <div part="overlay-title" class="overlay__title">${title}</div>
       <div part="overlay-message" class="overlay__message"><slot name="error-${error.code}">${message}</slot></div>
       ${detail ? html`<div part="overlay-detail" class="overlay__detail">${detail}</div>` : nothing}
-      ${this.retryable && error.recoverable
-        ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.#handleRetryClick}>Try again</button>`
-        : nothing}
+      ${
+        this.retryable && error.recoverable
+          ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.#handleRetryClick}>Try again</button>`
+          : nothing
+      }
     </div>`;
   }
 }

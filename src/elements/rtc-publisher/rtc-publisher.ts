@@ -148,7 +148,14 @@ export class RtcPublisher extends RtcStreamElement {
       const kbps = this.#bitrate();
       await this.session.connect(
         url,
-        { streamId, stream, token: this.tokenSource(), iceServers: this.iceServers, streamName: this.streamName || undefined, maxBitrateKbps: kbps || undefined },
+        {
+          streamId,
+          stream,
+          token: this.tokenSource(),
+          iceServers: this.iceServers,
+          streamName: this.streamName || undefined,
+          maxBitrateKbps: kbps || undefined,
+        },
         current,
       );
     };
@@ -247,21 +254,27 @@ export class RtcPublisher extends RtcStreamElement {
       <button part="button start-button" class="primary" type="button" @click=${this.#handleStartClick}>
         ${this.session.active ? 'Stop' : 'Go live'}
       </button>
-      ${audio
-        ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
+      ${
+        audio
+          ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
             ${micIcon(m.micMuted)}
           </button>`
-        : nothing}
-      ${video
-        ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
+          : nothing
+      }
+      ${
+        video
+          ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
             ${cameraIcon(m.cameraOff)}
           </button>`
-        : nothing}
-      ${m.hasVideo && m.screenShareSupported
-        ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
+          : nothing
+      }
+      ${
+        m.hasVideo && m.screenShareSupported
+          ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
             ${screenIcon()}
           </button>`
-        : nothing}
+          : nothing
+      }
       ${menu('videoinput', 'Camera', 'camera-select', this.#handleCameraSelect)} ${menu('audioinput', 'Microphone', 'mic-select', this.#handleMicSelect)}
     </div>`;
   }

@@ -311,16 +311,20 @@ export class RtcRoom extends RtcStreamElement {
         ${[...participants.values()].slice(0, 15).map((p) => tile(p.id, { ...p, video: withVideo.has(p.id) }, speaker === p.id))}
       </div>
       ${audioSlots(slots)}
-      ${this.noControls
-        ? nothing
-        : html`<div part="controls" class="controls" role="group" aria-label="Room controls">
+      ${
+        this.noControls
+          ? nothing
+          : html`<div part="controls" class="controls" role="group" aria-label="Room controls">
             <button part="button" type="button" @click=${this.#handleJoinClick}>${joined ? 'Leave' : 'Join'}</button>
             <button part="button" type="button" aria-pressed=${m.micMuted ? 'true' : 'false'} @click=${() => this.setMicrophoneMuted(!m.micMuted)}>${micSvg(m.micMuted)} Mute</button>
             <button part="button" type="button" aria-pressed=${m.cameraOff ? 'true' : 'false'} @click=${() => void this.setCameraOff(!m.cameraOff).catch(noop)}>${camSvg(m.cameraOff)} Camera off</button>
-            ${m.screenShareSupported && !this.noVideo
-              ? html`<button part="button screen-button" type="button" aria-pressed=${m.sharing ? 'true' : 'false'} ?disabled=${!joined} @click=${() => void this.shareScreen(!m.sharing).catch(noop)}>${screenSvg} Share screen</button>`
-              : nothing}
-          </div>`}
+            ${
+              m.screenShareSupported && !this.noVideo
+                ? html`<button part="button screen-button" type="button" aria-pressed=${m.sharing ? 'true' : 'false'} ?disabled=${!joined} @click=${() => void this.shareScreen(!m.sharing).catch(noop)}>${screenSvg} Share screen</button>`
+                : nothing
+            }
+          </div>`
+      }
       ${chatPanel(chat, this.noControls ? null : this.#handleSend)}
       ${this.renderOverlay()}
     </div>`;

@@ -78,7 +78,9 @@ export const chatPanel = (chat: readonly ChatLine[], onSend: ((event: Event) => 
     <ul part="chat-log" class="log" aria-label="Chat" aria-live="polite">
       ${chat.map((c) => html`<li><b>${c.from}</b>: ${c.text}</li>`)}
     </ul>
-    ${onSend
-      ? html`<form @submit=${onSend}><input name="message" aria-label="Chat message" autocomplete="off" /><button part="button" type="submit">Send</button></form>`
-      : nothing}
+    ${
+      onSend
+        ? html`<form @submit=${onSend}><input name="message" aria-label="Chat message" autocomplete="off" /><button part="button" type="submit">Send</button></form>`
+        : nothing
+    }
   </div>`;

@@ -49,7 +49,9 @@ export async function serveFile(res: ServerResponse, root: string, relPath: stri
       res.end();
       return true;
     }
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
     return true;
   } catch {
     return false;

@@ -33,7 +33,11 @@ export interface RtpSink {
 }
 
 /** The RTCP feedback a forwarded video m-line offers: NACK, PLI and FIR (a fresh list each call). */
-export const videoFeedback = (): { type: string; parameter?: string }[] => [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+export const videoFeedback = (): { type: string; parameter?: string }[] => [
+  { type: 'nack' },
+  { type: 'nack', parameter: 'pli' },
+  { type: 'ccm', parameter: 'fir' },
+];
 
 /** A forwarded video m-line's codec: the source's codec with `videoFeedback()`. */
 export function forwardedVideoCodec(source: { mimeType: string; clockRate: number; parameters?: string }): RTCRtpCodecParameters {

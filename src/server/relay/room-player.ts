@@ -214,7 +214,12 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   }
 
   /** A sendonly transceiver for `id`'s media: a freed one of that kind and codec, or a new one. */
-  private transceiver(kind: MediaKind, codec: RTCRtpCodecParameters | undefined, stream: MediaStream, id: string): { transceiver: RTCRtpTransceiver; reused: boolean } {
+  private transceiver(
+    kind: MediaKind,
+    codec: RTCRtpCodecParameters | undefined,
+    stream: MediaStream,
+    id: string,
+  ): { transceiver: RTCRtpTransceiver; reused: boolean } {
     // A freed video m-line is reused only for the same codec: its payload type stays right.
     const reuse = this.free.findIndex((t) => t.kind === kind && (!codec || t.codecs[0]?.mimeType.toLowerCase() === codec.mimeType.toLowerCase()));
     let transceiver: RTCRtpTransceiver;

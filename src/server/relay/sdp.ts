@@ -163,9 +163,7 @@ export function bundleCandidates(sdp: string): { candidate: string; sdpMid: stri
   const first = media[0];
   if (!first) return [];
   const mid = first.lines.find((l) => l.startsWith('a=mid:'))?.slice('a=mid:'.length) ?? '0';
-  return first.lines
-    .filter((l) => l.startsWith('a=candidate:'))
-    .map((l) => ({ candidate: l.slice(2), sdpMid: mid, sdpMLineIndex: 0 }));
+  return first.lines.filter((l) => l.startsWith('a=candidate:')).map((l) => ({ candidate: l.slice(2), sdpMid: mid, sdpMLineIndex: 0 }));
 }
 
 /** A cheap sanity check werift does not make: a session description with media sections and ICE/DTLS parameters. */

@@ -43,7 +43,15 @@ export function playRoom(conn: Connection, mt: MainTrack, frame: PlayFrame): voi
     ),
     onRenegotiate: (offer) => {
       if (isStopped(session)) return;
-      conn.out.send({ command: 'takeConfiguration', streamId: room, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
+      conn.out.send({
+        command: 'takeConfiguration',
+        streamId: room,
+        type: 'offer',
+        sdp: offer.sdp,
+        idMapping: offer.idMapping,
+        linkSession: '',
+        subscriberId: '',
+      });
     },
   });
   conn.roomPlays.set(room, session);

@@ -43,7 +43,15 @@ export async function sendOffer(
     return end();
   }
   if (isStopped(session)) return;
-  conn.out.send({ command: 'takeConfiguration', streamId: session.streamId, type: 'offer', sdp: offer.sdp, idMapping: offer.idMapping, linkSession: '', subscriberId: '' });
+  conn.out.send({
+    command: 'takeConfiguration',
+    streamId: session.streamId,
+    type: 'offer',
+    sdp: offer.sdp,
+    idMapping: offer.idMapping,
+    linkSession: '',
+    subscriberId: '',
+  });
 }
 
 /** The remote description is applied: the queued candidates go to the peer, later ones at once. */

@@ -155,7 +155,9 @@ describe('capture', () => {
     }
 
     it('a JavaScript TypeError (empty constraints) -> TypeError', async () => {
-      const error = await rejectionOf(captureUserMedia(rejecting(new TypeError('At least one of audio and video must be requested')), { video: false, audio: false }, true));
+      const error = await rejectionOf(
+        captureUserMedia(rejecting(new TypeError('At least one of audio and video must be requested')), { video: false, audio: false }, true),
+      );
       expect(error.code).to.equal('TypeError');
     });
 

@@ -20,7 +20,12 @@ function setup() {
   return { server, room, log };
 }
 
-const roomInfo = (streams: string[]) => ({ command: 'roomInformation', streams, streamList: streams.map((streamId) => ({ streamId, streamName: `N ${streamId}` })), room: 'r1' });
+const roomInfo = (streams: string[]) => ({
+  command: 'roomInformation',
+  streams,
+  streamList: streams.map((streamId) => ({ streamId, streamName: `N ${streamId}` })),
+  room: 'r1',
+});
 const lastCommand = (t: FakeTransport) => t.commands[t.commands.length - 1];
 
 describe('LegacyRoom', () => {
@@ -42,7 +47,14 @@ describe('LegacyRoom', () => {
     const t = server.transports[0]!;
     t.open();
     expect(t.commands[0]).to.deep.equal({ command: 'joinRoom', room: 'r1', mainTrack: 'r1', streamId: 'me', mode: 'legacy', streamName: 'Me' });
-    t.receive({ command: 'notification', definition: 'joinedTheRoom', streamId: 'me', streams: ['a'], streamList: [{ streamId: 'a', streamName: 'Alice' }], room: 'r1' });
+    t.receive({
+      command: 'notification',
+      definition: 'joinedTheRoom',
+      streamId: 'me',
+      streams: ['a'],
+      streamList: [{ streamId: 'a', streamName: 'Alice' }],
+      room: 'r1',
+    });
     expect(await joined).to.equal('me');
     expect(log.added).to.deep.equal([{ streamId: 'a', name: 'Alice' }]);
     expect(log.callbacks.map((c) => c.definition)).to.deep.equal(['joinedTheRoom']);
@@ -84,7 +96,7 @@ describe('LegacyRoom', () => {
     expect(t.sent.length).to.equal(sent);
   });
 
-  it('a refusal rejects join with the server\'s code and closes the socket', async () => {
+  it("a refusal rejects join with the server's code and closes the socket", async () => {
     const { server, room } = setup();
     rooms.push(room);
     const joined = room.join({ room: '', streamId: 'me' });

@@ -141,7 +141,10 @@ describe('PublishSession and PlaySession', () => {
     for (const definition of ['unauthorized_access', 'streamIdInUse', 'not_allowed_unregistered_streams', 'highResourceUsage', 'no_encoder_settings']) {
       it(`rejects start with ${definition} from the server and stays usable`, async () => {
         const streamId = uniqueStreamId('err');
-        await executeServerCommand('rtc-server', { action: 'fault', rule: { command: 'publish', streamId, reply: { command: 'error', definition }, times: 1 } });
+        await executeServerCommand('rtc-server', {
+          action: 'fault',
+          rule: { command: 'publish', streamId, reply: { command: 'error', definition }, times: 1 },
+        });
         const pub = track(new PublishSession({ url }));
         const log = record(pub);
         const stream = await camera();
@@ -170,7 +173,10 @@ describe('PublishSession and PlaySession', () => {
         if (++calls === 1) throw new Error('the backend is down');
         return '';
       };
-      const err = await pub.start({ streamId, stream, token }).then(() => undefined, (e: unknown) => e);
+      const err = await pub.start({ streamId, stream, token }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as RtcError).code).to.equal('unauthorized_access');
       expect(pub.state).to.equal('failed');
       expect(log.errors.map((e) => e.code)).to.deep.equal(['unauthorized_access']);

@@ -666,7 +666,9 @@ describe('SignalingClient over the real server', () => {
   it('createWebSocketTransport throws WebSocketNotSupported without WebSocket', () => {
     const stub = sinon.stub(globalThis, 'WebSocket').value(undefined);
     try {
-      expect(() => createWebSocketTransport(ws)).to.throw(RtcError).with.property('code', 'WebSocketNotSupported');
+      expect(() => createWebSocketTransport(ws))
+        .to.throw(RtcError)
+        .with.property('code', 'WebSocketNotSupported');
     } finally {
       stub.restore();
     }

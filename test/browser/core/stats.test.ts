@@ -114,7 +114,14 @@ const CASES: Case[] = [
         remoteVideo(9_900, { packetsLost: 0, roundTripTime: 0.03, jitter: 0.002 }),
       ],
       [
-        outVideo(12_000, { bytesSent: 1_250_000, packetsSent: 1200, framesEncoded: 360, frameWidth: 640, frameHeight: 360, qualityLimitationReason: 'bandwidth' }),
+        outVideo(12_000, {
+          bytesSent: 1_250_000,
+          packetsSent: 1200,
+          framesEncoded: 360,
+          frameWidth: 640,
+          frameHeight: 360,
+          qualityLimitationReason: 'bandwidth',
+        }),
         outAudio(12_000, { bytesSent: 110_000, packetsSent: 600 }),
         remoteVideo(11_900, { packetsLost: 5, roundTripTime: 0.045, jitter: 0.003 }),
         stat('candidate-pair', 'CP-1', 12_000, { state: 'succeeded', nominated: true, currentRoundTripTime: 0.002, availableOutgoingBitrate: 1_500_000 }),
@@ -184,10 +191,7 @@ const CASES: Case[] = [
   },
   {
     name: 'a new connection with new stat ids gives zero rates (no spike)',
-    snapshots: [
-      [inVideo(1000, { bytesReceived: 100_000 })],
-      [stat('inbound-rtp', 'IT-v-second-pc', 2000, { kind: 'video', bytesReceived: 900_000 })],
-    ],
+    snapshots: [[inVideo(1000, { bytesReceived: 100_000 })], [stat('inbound-rtp', 'IT-v-second-pc', 2000, { kind: 'video', bytesReceived: 900_000 })]],
     expected: { bitrateInKbps: 0, bytesReceived: 900_000 },
   },
   {

@@ -92,7 +92,11 @@ describe('rtc-* events', () => {
         void el.play();
         await el.updateComplete;
         const event = oneEvent(el, 'rtc-bitrate-measurement') as Promise<RtcCallbackEvent>;
-        const cb: AmsCallback = { definition: 'bitrateMeasurement', payload: { command: 'notification', targetBitrate: 900, videoBitrate: 700 }, streamId: 'cam1' };
+        const cb: AmsCallback = {
+          definition: 'bitrateMeasurement',
+          payload: { command: 'notification', targetBitrate: 900, videoBitrate: 700 },
+          streamId: 'cam1',
+        };
         emitFrom(session, 'callback', cb);
         const e = await event;
         expect(e.detail).to.deep.equal({ command: 'notification', targetBitrate: 900, videoBitrate: 700, streamId: 'cam1', definition: 'bitrateMeasurement' });

@@ -191,7 +191,12 @@ describe('<rtc-error-overlay>', () => {
       await el.updateComplete;
       const other = part(el, 'overlay-message')!.querySelector('slot')!;
       expect(other.assignedElements()).to.deep.equal([]);
-      expect(other.assignedNodes({ flatten: true }).map((n) => n.textContent).join('')).to.equal(MESSAGES.NotFoundError.message);
+      expect(
+        other
+          .assignedNodes({ flatten: true })
+          .map((n) => n.textContent)
+          .join(''),
+      ).to.equal(MESSAGES.NotFoundError.message);
       expect(span.getBoundingClientRect().height).to.equal(0);
     });
   });

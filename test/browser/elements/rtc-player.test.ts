@@ -99,7 +99,9 @@ describe('<rtc-player>', () => {
 
   describe('attributes', () => {
     it('maps attributes to properties; muted mutes the video', async () => {
-      const el = await fixture<RtcPlayer>(html`<rtc-player server-url="wss://h/LiveApp/websocket" stream-id="s1" autoplay muted no-controls no-error-overlay></rtc-player>`);
+      const el = await fixture<RtcPlayer>(
+        html`<rtc-player server-url="wss://h/LiveApp/websocket" stream-id="s1" autoplay muted no-controls no-error-overlay></rtc-player>`,
+      );
       sinon.stub(el, 'play').resolves();
       expect([el.serverUrl, el.streamId]).to.deep.equal(['wss://h/LiveApp/websocket', 's1']);
       expect([el.autoplay, el.muted, el.noControls, el.noErrorOverlay]).to.deep.equal([true, true, true, true]);
@@ -326,7 +328,9 @@ describe('<rtc-player>', () => {
     it('stop() closes and never rejects; sendData/getStats without a session fail with RtcError', async () => {
       const el = await fixture<RtcPlayer>(html`<rtc-player></rtc-player>`);
       await el.stop();
-      expect(() => el.sendData('x')).to.throw(RtcError).with.property('code', 'data_channel_not_open');
+      expect(() => el.sendData('x'))
+        .to.throw(RtcError)
+        .with.property('code', 'data_channel_not_open');
       expect(((await el.getStats().catch((e: unknown) => e)) as RtcError).code).to.equal('NoActiveConnection');
     });
   });

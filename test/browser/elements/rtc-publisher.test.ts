@@ -235,7 +235,9 @@ describe('<rtc-publisher>', () => {
     });
 
     it('forwards an error-<code> slot to replace the message', async () => {
-      const el = await fixture<RtcPublisher>(html`<rtc-publisher stream-id="x"><p slot="error-invalid_server_url">Ask Dana for the address.</p></rtc-publisher>`);
+      const el = await fixture<RtcPublisher>(
+        html`<rtc-publisher stream-id="x"><p slot="error-invalid_server_url">Ask Dana for the address.</p></rtc-publisher>`,
+      );
       await el.start().catch(() => undefined);
       await el.updateComplete;
       const overlay = overlayOf(el)!;
@@ -535,7 +537,9 @@ describe('<rtc-publisher>', () => {
 
     it('sendData and getStats without a session fail with RtcError, without an overlay', async () => {
       const el = await fixture<RtcPublisher>(html`<rtc-publisher stream-id="nodata"></rtc-publisher>`);
-      expect(() => el.sendData('x')).to.throw(RtcError).with.property('code', 'data_channel_not_open');
+      expect(() => el.sendData('x'))
+        .to.throw(RtcError)
+        .with.property('code', 'data_channel_not_open');
       const e = await el.getStats().catch((err: unknown) => err as RtcError);
       expect((e as RtcError).code).to.equal('NoActiveConnection');
       await el.updateComplete;
@@ -563,7 +567,8 @@ describe('<rtc-publisher>', () => {
       const el = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${uniqueStreamId('pubswap')}></rtc-publisher>`);
       await el.start();
       const pc = (el as unknown as { session: { session: { pc: RTCPeerConnection } } }).session.session.pc;
-      const videoSender = (): MediaStreamTrack | null => pc.getSenders().find((x) => x.track?.kind === 'video' || (x.track === null && x !== audioSender))?.track ?? null;
+      const videoSender = (): MediaStreamTrack | null =>
+        pc.getSenders().find((x) => x.track?.kind === 'video' || (x.track === null && x !== audioSender))?.track ?? null;
       const audioSender = pc.getSenders().find((x) => x.track?.kind === 'audio')!;
       const negotiations = sinon.spy(pc, 'createOffer');
       const camera = videoSender()!;

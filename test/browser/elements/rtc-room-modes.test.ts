@@ -16,7 +16,9 @@ describe('<rtc-room> modes', () => {
   let leaks: ReturnType<typeof installLeakTracker>;
 
   const mount = async (mode: string, roomId: string | undefined, id: string): Promise<{ el: RtcRoom; rec: Recorder }> => {
-    const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} mode=${mode} room-id=${roomId ?? ''} stream-id=${id} stream-name=${`Name ${id}`}></rtc-room>`);
+    const el = await fixture<RtcRoom>(
+      html`<rtc-room server-url=${ws} mode=${mode} room-id=${roomId ?? ''} stream-id=${id} stream-name=${`Name ${id}`}></rtc-room>`,
+    );
     if (roomId === undefined) el.removeAttribute('room-id');
     rooms.push(el);
     const rec = new Recorder(el);

@@ -106,7 +106,11 @@ describe('<rtc-room>', () => {
       rooms.push(el);
       const codes: string[] = [];
       el.addEventListener('rtc-error', (e) => codes.push(e.detail.code));
-      const refused = async (): Promise<string | undefined> => el.join().then(() => undefined, (e: { code?: string }) => e.code);
+      const refused = async (): Promise<string | undefined> =>
+        el.join().then(
+          () => undefined,
+          (e: { code?: string }) => e.code,
+        );
       expect(await refused()).to.equal('invalid_server_url');
       el.setAttribute('server-url', ws);
       expect(await refused()).to.equal('no_room_specified');
@@ -170,7 +174,9 @@ describe('<rtc-room>', () => {
     for (const f of frames_) expect((f.contentWindow as unknown as { __xss?: number }).__xss).to.equal(undefined);
 
     // c leaves: a and b drop its tile within 2 s.
-    const left = [a, b].map((r) => new Promise<string>((res) => r.addEventListener('rtc-participant-left', (e) => e.detail.streamId === ids[2] && res(e.detail.streamId))));
+    const left = [a, b].map(
+      (r) => new Promise<string>((res) => r.addEventListener('rtc-participant-left', (e) => e.detail.streamId === ids[2] && res(e.detail.streamId))),
+    );
     const t0 = Date.now();
     await c.leave();
     await Promise.all(left);
@@ -226,7 +232,8 @@ describe('<rtc-room>', () => {
       play = this;
       return new Promise<void>(() => undefined);
     });
-    const emit = <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void => (play as unknown as { emit(t: K, d: SessionEvents[K]): void }).emit(type, detail);
+    const emit = <K extends keyof SessionEvents>(type: K, detail: SessionEvents[K]): void =>
+      (play as unknown as { emit(t: K, d: SessionEvents[K]): void }).emit(type, detail);
     const el = await joinHere(unique('room'), unique('me'));
     await poll(() => !!play, 5000, 'room play');
     const canvasTrack = (): MediaStreamTrack => {
@@ -245,19 +252,36 @@ describe('<rtc-room>', () => {
     expect((el.shadowRoot!.querySelector<HTMLAudioElement>('audio[data-slot="audioTrack0"]')!.srcObject as MediaStream).getTracks()).to.deep.equal([a0]);
 
     const assign = (pairs: [string, string][]): void =>
-      emit('callback', { definition: 'data_received', payload: { data: JSON.stringify({ eventType: 'VIDEO_TRACK_ASSIGNMENT_LIST', payload: pairs.map(([videoLabel, trackId]) => ({ videoLabel, trackId, reserved: false })) }) } });
+      emit('callback', {
+        definition: 'data_received',
+        payload: {
+          data: JSON.stringify({
+            eventType: 'VIDEO_TRACK_ASSIGNMENT_LIST',
+            payload: pairs.map(([videoLabel, trackId]) => ({ videoLabel, trackId, reserved: false })),
+          }),
+        },
+      });
     const videoOf = (id: string): MediaStreamTrack[] => (tile(el, id)?.querySelector('video')?.srcObject as MediaStream | null)?.getVideoTracks() ?? [];
-    assign([['videoTrack0', 'p1'], ['videoTrack1', 'p2']]);
+    assign([
+      ['videoTrack0', 'p1'],
+      ['videoTrack1', 'p2'],
+    ]);
     await el.updateComplete;
     expect(el.participantIds).to.deep.equal(['p1', 'p2']);
     expect(videoOf('p1')).to.deep.equal([v0]);
     expect(videoOf('p2')).to.deep.equal([v1]);
     // Swapped slots; then a slot given to ourselves shows nowhere.
-    assign([['videoTrack0', 'p2'], ['videoTrack1', 'p1']]);
+    assign([
+      ['videoTrack0', 'p2'],
+      ['videoTrack1', 'p1'],
+    ]);
     await el.updateComplete;
     expect(videoOf('p1')).to.deep.equal([v1]);
     expect(videoOf('p2')).to.deep.equal([v0]);
-    assign([['videoTrack0', el.streamId], ['videoTrack1', 'p1']]);
+    assign([
+      ['videoTrack0', el.streamId],
+      ['videoTrack1', 'p1'],
+    ]);
     await el.updateComplete;
     expect(videoOf('p2')).to.deep.equal([]);
     expect(videoOf('p1')).to.deep.equal([v1]);
@@ -269,11 +293,20 @@ describe('<rtc-room>', () => {
     const roomId = unique('room');
     const [ia, ib] = [unique('x'), unique('y')];
     // The room's Broadcast is not JSON; b's Broadcast names it with markup and holds broken metaData.
-    await fault({ command: 'getBroadcastObject', streamId: roomId, action: 'raw', text: JSON.stringify({ command: 'notification', definition: 'broadcastObject', streamId: roomId, broadcast: '{"subTrackStreamIds": [' }) });
+    await fault({
+      command: 'getBroadcastObject',
+      streamId: roomId,
+      action: 'raw',
+      text: JSON.stringify({ command: 'notification', definition: 'broadcastObject', streamId: roomId, broadcast: '{"subTrackStreamIds": [' }),
+    });
     await fault({
       command: 'getBroadcastObject',
       streamId: ib,
-      reply: { command: 'notification', definition: 'broadcastObject', broadcast: JSON.stringify({ streamId: ib, name: XSS, status: 'broadcasting', metaData: '{"isMicMuted": "yes", ' }) },
+      reply: {
+        command: 'notification',
+        definition: 'broadcastObject',
+        broadcast: JSON.stringify({ streamId: ib, name: XSS, status: 'broadcasting', metaData: '{"isMicMuted": "yes", ' }),
+      },
     });
     const errors: string[] = [];
     const a = await joinHere(roomId, ia);
@@ -362,7 +395,7 @@ describe('<rtc-room>', () => {
     // Once the server's limit is in force: a's video, b's initials.
     await poll(() => !placeholder(c, ia) && placeholder(c, ib), 5000, 'one video, one placeholder');
     // b's own video m-line went inactive with the switch to slots (its track, if any, is muted).
-    const tracksOf = (id: string): MediaStreamTrack[] => ((tile(c, id)!.querySelector('video')!.srcObject as MediaStream | null)?.getTracks() ?? []);
+    const tracksOf = (id: string): MediaStreamTrack[] => (tile(c, id)!.querySelector('video')!.srcObject as MediaStream | null)?.getTracks() ?? [];
     await poll(() => tracksOf(ib).every((t) => t.kind !== 'video' || t.muted), 5000, "b's video stopped by the server");
     expect(tracksOf(ib).some((t) => t.kind === 'audio' && !t.muted)).to.equal(true);
   });

@@ -28,14 +28,51 @@ const NOT_FIRED: Readonly<Record<string, string>> = {};
 
 /** Reference section 4 (info events) and 3.2 (notification definitions), as documented. */
 const DOCUMENTED_CALLBACKS = [
-  'initialized', 'closed', 'pong', 'ice_connection_state_changed', 'reconnection_attempt_for_publisher', 'reconnection_attempt_for_player',
-  'newTrackAvailable', 'newStreamAvailable', 'data_channel_opened', 'data_channel_closed', 'data_received', 'updated_stats', 'gotSoundList',
-  'available_devices', 'browser_screen_share_supported', 'screen_share_stopped', 'speaking_but_muted', 'audio_only_fallback',
-  'streamInformation', 'roomInformation', 'trackList', 'peerMessageCommand',
-  'publish_started', 'publish_finished', 'play_started', 'play_finished', 'session_restored', 'joined', 'leaved', 'joinedTheRoom',
-  'leavedFromRoom', 'bitrateMeasurement', 'resolutionChangeInfo', 'server_will_stop', 'streaming_started', 'streaming_starts_soon',
-  'subtrackAdded', 'subtrackRemoved', 'subtrackList', 'subtrackCount', 'subscriberCount', 'subscriberList', 'broadcastObject',
-  'videoTrackAssignmentList', 'debugInfo',
+  'initialized',
+  'closed',
+  'pong',
+  'ice_connection_state_changed',
+  'reconnection_attempt_for_publisher',
+  'reconnection_attempt_for_player',
+  'newTrackAvailable',
+  'newStreamAvailable',
+  'data_channel_opened',
+  'data_channel_closed',
+  'data_received',
+  'updated_stats',
+  'gotSoundList',
+  'available_devices',
+  'browser_screen_share_supported',
+  'screen_share_stopped',
+  'speaking_but_muted',
+  'audio_only_fallback',
+  'streamInformation',
+  'roomInformation',
+  'trackList',
+  'peerMessageCommand',
+  'publish_started',
+  'publish_finished',
+  'play_started',
+  'play_finished',
+  'session_restored',
+  'joined',
+  'leaved',
+  'joinedTheRoom',
+  'leavedFromRoom',
+  'bitrateMeasurement',
+  'resolutionChangeInfo',
+  'server_will_stop',
+  'streaming_started',
+  'streaming_starts_soon',
+  'subtrackAdded',
+  'subtrackRemoved',
+  'subtrackList',
+  'subtrackCount',
+  'subscriberCount',
+  'subscriberList',
+  'broadcastObject',
+  'videoTrackAssignmentList',
+  'debugInfo',
 ] as const;
 
 /** Declares a test that makes `name` happen. */
@@ -95,7 +132,8 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
     });
 
     covers('ice_connection_state_changed', 'ICE connected on both sides', async () => {
-      for (const { rec } of [pub, play]) await expectCallback(rec, 'ice_connection_state_changed', streamId, 8000, (d) => d.state === 'connected' || d.state === 'completed');
+      for (const { rec } of [pub, play])
+        await expectCallback(rec, 'ice_connection_state_changed', streamId, 8000, (d) => d.state === 'connected' || d.state === 'completed');
     });
 
     covers('newTrackAvailable', 'the player got the audio and video tracks, with idMapping track ids', async () => {
@@ -148,7 +186,7 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
       await expectCallback(play.rec, 'pong', streamId, 4500);
     });
 
-    covers('speaking_but_muted', 'the muted microphone still hears the fake device\'s beep; nothing once unmuted', async () => {
+    covers('speaking_but_muted', "the muted microphone still hears the fake device's beep; nothing once unmuted", async () => {
       expect(pub.rec.all('rtc-speaking-but-muted'), 'not while the microphone is on').to.have.length(0);
       pub.el.setMicrophoneMuted(true);
       await expectCallback(pub.rec, 'speaking_but_muted', streamId, 3000);
@@ -175,13 +213,19 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
     });
 
     covers('resolutionChangeInfo', 'setQuality() sends forceStreamQuality; the server answers with the rendition', async () => {
-      await fault({ command: 'forceStreamQuality', streamId, action: 'after', reply: { command: 'notification', definition: 'resolutionChangeInfo', streamHeight: 240 }, times: 1 });
+      await fault({
+        command: 'forceStreamQuality',
+        streamId,
+        action: 'after',
+        reply: { command: 'notification', definition: 'resolutionChangeInfo', streamHeight: 240 },
+        times: 1,
+      });
       play.el.setQuality(240);
       expect((await expectCallback(play.rec, 'resolutionChangeInfo', streamId)).streamHeight).to.equal(240);
     });
   });
 
-  describe('server notifications (fault rules: `after` the element\'s own publish / play)', () => {
+  describe("server notifications (fault rules: `after` the element's own publish / play)", () => {
     afterEach(unmountAll);
 
     /** Publisher-side notifications, sent after the server handled `publish`. */
@@ -201,7 +245,14 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
       'debugInfo',
     ];
     /** Viewer-side notifications, sent after the server handled `play` (the stream is not live: the player waits). */
-    const ON_PLAY: AmsCallbackName[] = ['bitrateMeasurement', 'streaming_started', 'streaming_starts_soon', 'subscriberCount', 'subscriberList', 'broadcastObject'];
+    const ON_PLAY: AmsCallbackName[] = [
+      'bitrateMeasurement',
+      'streaming_started',
+      'streaming_starts_soon',
+      'subscriberCount',
+      'subscriberList',
+      'broadcastObject',
+    ];
 
     for (const [names, command] of [
       [ON_PUBLISH, 'publish'],
@@ -225,8 +276,24 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
     afterEach(unmountAll);
 
     const FRAMES: Array<[AmsCallbackName, (streamId: string) => Record<string, unknown>]> = [
-      ['streamInformation', (streamId) => ({ command: 'streamInformation', streamId, streamInfo: [{ streamWidth: 640, streamHeight: 360, videoBitrate: 500000, audioBitrate: 32000, videoCodec: 'h264' }] })],
-      ['roomInformation', () => ({ command: 'roomInformation', streams: ['a'], streamList: [{ streamId: 'a', streamName: 'A', metaData: null }], ATTR_ROOM_NAME: 'room1', room: 'room1' })],
+      [
+        'streamInformation',
+        (streamId) => ({
+          command: 'streamInformation',
+          streamId,
+          streamInfo: [{ streamWidth: 640, streamHeight: 360, videoBitrate: 500000, audioBitrate: 32000, videoCodec: 'h264' }],
+        }),
+      ],
+      [
+        'roomInformation',
+        () => ({
+          command: 'roomInformation',
+          streams: ['a'],
+          streamList: [{ streamId: 'a', streamName: 'A', metaData: null }],
+          ATTR_ROOM_NAME: 'room1',
+          room: 'room1',
+        }),
+      ],
       ['trackList', (streamId) => ({ command: 'trackList', streamId, trackList: ['sub1', 'sub2'] })],
       ['peerMessageCommand', (streamId) => ({ command: 'peerMessageCommand', streamId, definition: 'hello', data: 'x' })],
     ];
@@ -284,7 +351,7 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
       covers('play_finished', 'the server ends the play', async () => {
         await expectCallback(play.rec, 'play_finished', streamId);
       });
-      covers('data_channel_closed', 'the player\'s data channel closed with the connection', async () => {
+      covers('data_channel_closed', "the player's data channel closed with the connection", async () => {
         await expectCallback(play.rec, 'data_channel_closed', streamId);
       });
       covers('waiting', 'the player waits for the stream to come back, with a status', async () => {
@@ -320,7 +387,12 @@ describe('AMS callbacks → rtc-* events (real server)', () => {
 
       covers('reconnection_attempt_for_publisher', 'the publisher publishes again on a new socket', async () => {
         await expectCallback(pub.rec, 'reconnection_attempt_for_publisher', streamId);
-        await pub.rec.next('rtc-publish-started', 8000, () => true, pub.rec.events.findIndex((e) => e.type === 'rtc-reconnection-attempt-for-publisher'));
+        await pub.rec.next(
+          'rtc-publish-started',
+          8000,
+          () => true,
+          pub.rec.events.findIndex((e) => e.type === 'rtc-reconnection-attempt-for-publisher'),
+        );
         await pub.rec.state('live');
       });
       covers('reconnection_attempt_for_player', 'the player plays again on a new socket', async () => {

@@ -57,26 +57,88 @@ const ELSEWHERE: Readonly<Partial<Record<Code, string>>> = {
 /** The documented names (hard-coded from the docs): the catalog must hold every one. */
 const DOCUMENTED = {
   'documented-callbacks-and-errors.md': [
-    'notSetLocalDescription', 'WebSocketNotSupported', 'AbortError', 'NotAllowedError', 'NotFoundError', 'OverconstrainedError', 'SecurityError',
-    'AudioAlreadyActive', 'Camera or Mic is being used by some other process that does not let read the devices', 'VideoAlreadyActive',
-    'NotSupportedError', 'NoActiveConnection', 'noStreamNameSpecified', 'not_allowed_unregistered_streams', 'no_room_specified',
-    'unauthorized_access', 'no_encoder_settings', 'no_peer_associated_before',
+    'notSetLocalDescription',
+    'WebSocketNotSupported',
+    'AbortError',
+    'NotAllowedError',
+    'NotFoundError',
+    'OverconstrainedError',
+    'SecurityError',
+    'AudioAlreadyActive',
+    'Camera or Mic is being used by some other process that does not let read the devices',
+    'VideoAlreadyActive',
+    'NotSupportedError',
+    'NoActiveConnection',
+    'noStreamNameSpecified',
+    'not_allowed_unregistered_streams',
+    'no_room_specified',
+    'unauthorized_access',
+    'no_encoder_settings',
+    'no_peer_associated_before',
   ],
   'ams-protocol.md 3.3': [
-    'noStreamNameSpecified', 'invalidStreamName', 'streamIdInUse', 'already_publishing', 'already_playing', 'no_stream_exist',
-    'stream_not_exist_or_not_streaming', 'webrtc_not_enabled', 'not_allowed_unregistered_streams', 'unauthorized_access', 'user_blocked',
-    'authenticationTokenNotValid', 'missingParameter', 'no_room_specified', 'no_active_streams_in_room', 'room_not_active_or_expired',
-    'stream_not_active_or_expired', 'main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks', 'mainTrackDBOperationFailed',
-    'highResourceUsage', 'viewerLimitReached', 'license_suspended_please_renew_license', 'not_initialized_yet', 'data_store_not_available',
-    'server_error_check_logs', 'no_codec_enabled_in_the_server', 'encoderNotOpened', 'encoderBlocked', 'publishTimeoutError',
-    'noPacketReceivedForTimeoutDuration', 'notSetLocalDescription', 'notSetRemoteDescription', 'no_peer_associated_before', 'no_encoder_settings',
+    'noStreamNameSpecified',
+    'invalidStreamName',
+    'streamIdInUse',
+    'already_publishing',
+    'already_playing',
+    'no_stream_exist',
+    'stream_not_exist_or_not_streaming',
+    'webrtc_not_enabled',
+    'not_allowed_unregistered_streams',
+    'unauthorized_access',
+    'user_blocked',
+    'authenticationTokenNotValid',
+    'missingParameter',
+    'no_room_specified',
+    'no_active_streams_in_room',
+    'room_not_active_or_expired',
+    'stream_not_active_or_expired',
+    'main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks',
+    'mainTrackDBOperationFailed',
+    'highResourceUsage',
+    'viewerLimitReached',
+    'license_suspended_please_renew_license',
+    'not_initialized_yet',
+    'data_store_not_available',
+    'server_error_check_logs',
+    'no_codec_enabled_in_the_server',
+    'encoderNotOpened',
+    'encoderBlocked',
+    'publishTimeoutError',
+    'noPacketReceivedForTimeoutDuration',
+    'notSetLocalDescription',
+    'notSetRemoteDescription',
+    'no_peer_associated_before',
+    'no_encoder_settings',
   ],
   'ams-protocol.md 5': [
-    'WebSocketNotConnected', 'WebSocketNotSupported', 'UnsecureContext', 'getUserMediaIsNotAllowed', 'NotAllowedError', 'NotReadableError',
-    'TrackStartError', 'OverconstrainedError', 'ConstraintNotSatisfiedError', 'AbortError', 'SecurityError', 'TypeError', 'NotFoundError',
-    'ScreenSharePermissionDenied', 'NoActiveConnection', 'protocol_not_supported', 'data_channel_error', 'notSetRemoteDescription',
-    'media_constraint_video_not_defined', 'AudioAlreadyActive', 'VideoAlreadyActive', 'NotSupportedError', 'screen_share_permission_denied',
-    'PermissionDeniedError', 'Camera or Mic is being used by some other process that does not let read the devices', 'no_encoder_settings',
+    'WebSocketNotConnected',
+    'WebSocketNotSupported',
+    'UnsecureContext',
+    'getUserMediaIsNotAllowed',
+    'NotAllowedError',
+    'NotReadableError',
+    'TrackStartError',
+    'OverconstrainedError',
+    'ConstraintNotSatisfiedError',
+    'AbortError',
+    'SecurityError',
+    'TypeError',
+    'NotFoundError',
+    'ScreenSharePermissionDenied',
+    'NoActiveConnection',
+    'protocol_not_supported',
+    'data_channel_error',
+    'notSetRemoteDescription',
+    'media_constraint_video_not_defined',
+    'AudioAlreadyActive',
+    'VideoAlreadyActive',
+    'NotSupportedError',
+    'screen_share_permission_denied',
+    'PermissionDeniedError',
+    'Camera or Mic is being used by some other process that does not let read the devices',
+    'no_encoder_settings',
   ],
 } as const;
 
@@ -307,7 +369,7 @@ describe('errors: every catalog code through the elements', () => {
     });
 
     for (const code of ['invalid_message', 'message_too_large', 'unknown_command'] as const) {
-      produces(code, 'raw fault: the server\'s complaint about a frame of ours', async () => {
+      produces(code, "raw fault: the server's complaint about a frame of ours", async () => {
         const streamId = uniqueStreamId('errours');
         await fault({ command: 'publish', streamId, action: 'raw', text: JSON.stringify({ command: 'error', definition: code, streamId }), times: 1 });
         const { el, rec } = publisher(streamId);
@@ -337,7 +399,7 @@ describe('errors: every catalog code through the elements', () => {
   });
 
   describe('peer', () => {
-    produces('ice_failed', 'the publisher\'s real connection reports ICE failed: overlay while reconnecting, live again', async () => {
+    produces('ice_failed', "the publisher's real connection reports ICE failed: overlay while reconnecting, live again", async () => {
       const streamId = uniqueStreamId('errice');
       const { el, rec } = publisher(streamId);
       await el.start();
@@ -368,10 +430,12 @@ describe('errors: every catalog code through the elements', () => {
     produces('data_channel_not_open', 'sendData() before start: throws and dispatches; no overlay (nothing is broken)', async () => {
       const streamId = uniqueStreamId('errnodc');
       const { el, rec } = player(streamId);
-      expect(() => el.sendData('x')).to.throw(RtcError).with.property('code', 'data_channel_not_open');
+      expect(() => el.sendData('x'))
+        .to.throw(RtcError)
+        .with.property('code', 'data_channel_not_open');
       await expectError(rec, 'data_channel_not_open', streamId);
       await expectNoOverlay(el);
-      expect(el.hasAttribute('error-code'), 'a failed action does not become the element\'s error').to.equal(false);
+      expect(el.hasAttribute('error-code'), "a failed action does not become the element's error").to.equal(false);
     });
   });
 
@@ -478,7 +542,9 @@ describe('errors: every catalog code through the elements', () => {
       produces('AudioAlreadyActive', 'switchMicrophone() to the microphone in use', async () => {
         const { el, rec } = publisher(uniqueStreamId('erraudio'));
         await el.start();
-        const current = sessionOf(el).pc!.getSenders().find((s) => s.track?.kind === 'audio')!.track!;
+        const current = sessionOf(el)
+          .pc!.getSenders()
+          .find((s) => s.track?.kind === 'audio')!.track!;
         await rejection(el.switchMicrophone(current.getSettings().deviceId!), 'AudioAlreadyActive');
         await expectError(rec, 'AudioAlreadyActive', el.streamId);
         expect(current.readyState, 'the microphone was left alone').to.equal('live');
@@ -488,7 +554,9 @@ describe('errors: every catalog code through the elements', () => {
       produces('VideoAlreadyActive', 'switchCamera() to the camera in use', async () => {
         const { el, rec } = publisher(uniqueStreamId('errvideo'));
         await el.start();
-        const current = sessionOf(el).pc!.getSenders().find((s) => s.track?.kind === 'video')!.track!;
+        const current = sessionOf(el)
+          .pc!.getSenders()
+          .find((s) => s.track?.kind === 'video')!.track!;
         await rejection(el.switchCamera(current.getSettings().deviceId!), 'VideoAlreadyActive');
         await expectError(rec, 'VideoAlreadyActive', el.streamId);
         expect(current.readyState, 'the camera was left alone').to.equal('live');

@@ -6,7 +6,18 @@ import { expect } from '@open-wc/testing';
 import { GENERIC_MESSAGE } from '../../../src/elements/rtc-error-overlay/messages.js';
 import { rtcEventName } from '../../../src/events/names.js';
 import { uniqueStreamId } from '../../helpers/ams-client.js';
-import { clearFaults, deepQueryAll, expectOverlay, fault, player, publisher, renderedOverlay, unmountAll, ws, type StreamElement } from '../../helpers/matrix.js';
+import {
+  clearFaults,
+  deepQueryAll,
+  expectOverlay,
+  fault,
+  player,
+  publisher,
+  renderedOverlay,
+  unmountAll,
+  ws,
+  type StreamElement,
+} from '../../helpers/matrix.js';
 
 const XSS = '<img src=x onerror=window.__xss=1>';
 const xssFlag = (): unknown => (window as { __xss?: unknown }).__xss;
@@ -53,7 +64,13 @@ describe('markup in server, peer and attribute strings renders as text', () => {
 
   it('notification fields and definitions from the server: passed on as data, nothing rendered', async () => {
     const streamId = uniqueStreamId('xssnote');
-    await fault({ command: 'play', streamId, action: 'after', reply: { command: 'notification', definition: 'streaming_starts_soon', information: XSS }, times: 1 });
+    await fault({
+      command: 'play',
+      streamId,
+      action: 'after',
+      reply: { command: 'notification', definition: 'streaming_starts_soon', information: XSS },
+      times: 1,
+    });
     const { el, rec } = player(streamId);
     void el.play().catch(() => undefined);
     const soon = await rec.next('rtc-streaming-starts-soon');
@@ -62,7 +79,13 @@ describe('markup in server, peer and attribute strings renders as text', () => {
 
     // A definition that is markup itself becomes a harmless event type.
     const other = uniqueStreamId('xssdef');
-    await fault({ command: 'play', streamId: other, action: 'raw', text: JSON.stringify({ command: 'notification', definition: XSS, streamId: other }), times: 1 });
+    await fault({
+      command: 'play',
+      streamId: other,
+      action: 'raw',
+      text: JSON.stringify({ command: 'notification', definition: XSS, streamId: other }),
+      times: 1,
+    });
     const second = player(other);
     const type = rtcEventName(XSS);
     expect(type).to.match(/^rtc-[a-z0-9-]+$/);

@@ -43,7 +43,9 @@ describe('<rtc-publisher> with real permission refusals', () => {
     expect(fallback.detail).to.deep.include({ definition: 'audio_only_fallback', streamId, reason: 'NotAllowedError' });
     expect(rec.codes, 'a fallback is not an error').to.deep.equal([]);
     await rec.next('rtc-publish-started');
-    const kinds = sessionOf(el).pc!.getSenders().map((s) => s.track?.kind);
+    const kinds = sessionOf(el)
+      .pc!.getSenders()
+      .map((s) => s.track?.kind);
     expect(kinds).to.deep.equal(['audio']);
     await expectNoOverlay(el);
   });
