@@ -140,6 +140,7 @@ if (mode === 'all') {
   const typesOk = typeCheckBrowser();
   const nodeBuildOk = buildNode();
   const bundleOk = bundle();
+  lint();
   // 2. Node tests (node:test) over real sockets.
   if (nodeBuildOk) nodeTests([]);
   else totals.failed++;
