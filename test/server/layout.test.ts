@@ -1,24 +1,9 @@
 // House rules that a compiler does not check (STYLE.md conventions 5 and 10): the core is
 // DOM-free and lit-free, the server never imports the elements, and no HTML sink appears in src/.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-
-const root = new URL('../../../../', import.meta.url).pathname;
-
-function sources(dir: string): string[] {
-  return readdirSync(join(root, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(join(root, path)).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** The file's code with comments removed, so prose may name `document` or `lit`. */
-const code = (path: string): string =>
-  readFileSync(join(root, path), 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+import { code, root, sources } from '../helpers/sources.js';
 
 describe('source layout rules', () => {
   it('src/core uses no DOM globals directly and imports neither lit nor the elements', () => {

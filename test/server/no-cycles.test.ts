@@ -1,25 +1,10 @@
 // No import cycles under src/: the import graph of src/**/*.ts, built from the relative import
 // specifiers (type-only imports included: a cycle of types is still a tangle), has no cycle.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-
-// This file runs from dist/node/test/server/.
-const root = new URL('../../../../', import.meta.url).pathname;
-
-function sources(dir: string): string[] {
-  return readdirSync(join(root, dir)).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(join(root, path)).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** The file's code with comments removed, so prose may mention `import … from './x.js'`. */
-const code = (path: string): string =>
-  readFileSync(join(root, path), 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+import { code, root, sources } from '../helpers/sources.js';
 
 /** The relative specifiers of `text`: `import … from`, `export … from`, side-effect `import '…'`, `import('…')`. */
 export function relativeSpecifiers(text: string): string[] {
