@@ -107,7 +107,13 @@ const lint = () => {
 
 function nodeTests(files) {
   // test/server/x.test.ts runs as dist/node/test/server/x.test.js.
-  const paths = files.length ? files.map((f) => join('dist/node', f.replace(/\.ts$/, '.js'))) : ['dist/node/test/'];
+  // Every *.test.js of the Node test folders; not test/helpers/, which node:test would load as tests.
+  const all = ['server', 'node', 'core'].flatMap((d) =>
+    readdirSync(join(root, 'dist/node/test', d))
+      .filter((n) => n.endsWith('.test.js'))
+      .map((n) => join('dist/node/test', d, n)),
+  );
+  const paths = files.length ? files.map((f) => join('dist/node', f.replace(/\.ts$/, '.js'))) : all;
   const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', ...paths], { capture: true });
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
