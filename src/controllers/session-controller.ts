@@ -12,9 +12,6 @@ import type { TypedEmitter } from '../core/typed-emitter.js';
 import { RTC_ERROR, RTC_STATE_CHANGE, rtcEventName } from '../events/names.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
 
-// Kept here for the callers that imported it from the controller (the room element).
-export { toRtcError } from '../core/errors.js';
-
 /**
  * What the controller needs of a session (`PublishSession`, `PlaySession`). A player fallback that
  * is not WebRTC (HLS, next) is one more `SessionLike`, made by the player's `create` when WebRTC

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { RtcError } from '../../core/errors.js';
+import { RtcError, toRtcError } from '../../core/errors.js';
 import type { RoomAdapter, RoomHost } from '../../core/room/adapter.js';
 import { decodeMetaData, encodeChat } from '../../core/room/codec.js';
 import { createRoom } from '../../core/room/create-room.js';
@@ -8,7 +8,7 @@ import { RoomModel, type Participant as RoomParticipant } from '../../core/room/
 import type { PublishSession } from '../../core/session/publish-session.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { dispatchCallback, SessionController, toRtcError } from '../../controllers/session-controller.js';
+import { dispatchCallback, SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import styles from './rtc-room.styles.js';
 import { audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
