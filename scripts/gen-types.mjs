@@ -220,8 +220,8 @@ const preactDts = (elements) =>
       `Preact JSX for the tags: \`import '${PACKAGE}/preact'\`. Preact sets a prop as a property when the element`,
       'has one, else as an attribute, and listens to `rtc-play-started` for `onrtc-play-started={…}`.',
     ],
-    imports: ["import type { JSX } from 'preact';"],
-    base: 'JSX.HTMLAttributes<ElementOf<T>>',
+    imports: ["import type { HTMLAttributes } from 'preact';"],
+    base: 'HTMLAttributes<ElementOf<T>>',
     prefix: 'on',
     scope: ["declare module 'preact'", 'namespace JSX'],
   });
