@@ -1,12 +1,12 @@
-// The HTTP router (src/server/http/router.ts): matching, parameters, 404 and 405 with Allow; then
+// The HTTP router (packages/server/src/http/router.ts): matching, parameters, 404 and 405 with Allow; then
 // the server's own table over real HTTP (which route family answers what).
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { HttpError } from '../../src/server/http/json.js';
-import { requestListener, Router, splitPath, type Route } from '../../src/server/http/router.js';
-import type { RunningServer } from '../../src/server/server.js';
+import { HttpError } from '../../packages/server/src/http/json.js';
+import { requestListener, Router, splitPath, type Route } from '../../packages/server/src/http/router.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { startServer } from '../helpers/server.js';
 
 const ok = (): void => undefined;
