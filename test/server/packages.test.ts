@@ -61,7 +61,7 @@ describe('packages', () => {
     it('runs from its bin: --help', () => {
       const r = spawnSync(process.execPath, [join(server, 'bin/rtc-elements-server.js'), '--help'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /--static-root/);
+      assert.match(r.stdout, /--remote-allowed-cidr/);
     });
 
     describe('imported as a program would', () => {

@@ -1,17 +1,23 @@
 /**
- * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]`:
- * starts the embedded AMS-compatible server and prints the URL it listens on.
+ * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]
+ * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]`: starts the embedded
+ * AMS-compatible server and prints the URL it listens on.
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfigFile, resolveConfig, type ServerConfig } from './config.js';
+import { checkCidrList, checkOriginList, ConfigError, loadConfigFile, resolveConfig, type ServerConfig } from './config.js';
 import { createServer } from './index.js';
 
 const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config FILE] [--static-root DIR]
+                           [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]
   --port N                     port to listen on (default 5080; 0 picks a free one)
   --host ADDRESS               address to bind (default 127.0.0.1, the loopback only)
   --config FILE                JSON config file (settings per app, streams, faults); flags win over it
   --static-root DIR            the rtc-elements package whose dist/ and demo/ are served
                                (default: found from the server's folder up; none found, none served)
+  --remote-allowed-cidr LIST   client addresses the REST API answers, comma-separated CIDR ranges
+                               (default 127.0.0.1,::1)
+  --cors-allowed-origins LIST  origins whose pages may call the REST API, comma-separated, or *
+                               (default none but the server's own)
   --help                       this text`;
 
 export interface CliArgs {
@@ -19,6 +25,8 @@ export interface CliArgs {
   host?: string;
   config?: string;
   staticRoot?: string;
+  remoteAllowedCIDR?: string;
+  corsAllowedOrigins?: string;
   help: boolean;
 }
 
@@ -54,6 +62,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--static-root':
         out.staticRoot = value();
         break;
+      case '--remote-allowed-cidr':
+        out.remoteAllowedCIDR = checkCidrList(value(), flag);
+        break;
+      case '--cors-allowed-origins':
+        out.corsAllowedOrigins = checkOriginList(value(), flag);
+        break;
       default:
         throw new ConfigError(`unknown option ${arg}`);
     }
@@ -81,6 +95,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.port !== undefined) config.port = args.port;
   if (args.host !== undefined) config.host = args.host;
   if (args.staticRoot !== undefined) config.staticRoot = resolve(args.staticRoot);
+  // The two settings go for every app; an app with its own in the config file keeps it.
+  if (args.remoteAllowedCIDR !== undefined) config.settings.remoteAllowedCIDR = args.remoteAllowedCIDR;
+  if (args.corsAllowedOrigins !== undefined) config.settings.corsAllowedOrigins = args.corsAllowedOrigins;
   let server;
   try {
     server = await createServer(config);

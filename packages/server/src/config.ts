@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FaultRule } from './faults.js';
+import { CidrError, parseCidrList } from './http/cidr.js';
+import { OriginListError, parseOrigins } from './http/cors.js';
 
 /** Settings of one application (`LiveApp`, `WebRTCAppEE`, …). */
 export interface AppSettings {
@@ -17,6 +19,17 @@ export interface AppSettings {
   streams: Array<string | { streamId: string; name?: string }>;
   /** `stunServerUri` sent in `iceServerConfig` (`""`: none, which clients ignore). */
   stunServerUri: string;
+  /**
+   * AMS's REST IP filter: comma-separated CIDR ranges (IPv4 or IPv6) of the client addresses
+   * the REST API answers; others get 403. Default the loopback (AMS's `127.0.0.1`, and `::1`).
+   */
+  remoteAllowedCIDR: string;
+  /**
+   * Comma-separated origins (`scheme://host[:port]`, or `*`) whose pages may call the REST API
+   * (CORS), besides the server's own; AMS's CORS filter parameter `cors.allowed.origins`.
+   * Default none.
+   */
+  corsAllowedOrigins: string;
 }
 
 export interface ServerConfig {
@@ -52,6 +65,8 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   playTokenControlEnabled: false,
   streams: [],
   stunServerUri: '',
+  remoteAllowedCIDR: '127.0.0.1,::1',
+  corsAllowedOrigins: '',
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -68,13 +83,33 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams'> = {
+const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'cidrs' | 'origins'> = {
   acceptOnlyStreamsInDataStore: 'boolean',
   publishTokenControlEnabled: 'boolean',
   playTokenControlEnabled: 'boolean',
   streams: 'streams',
   stunServerUri: 'string',
+  remoteAllowedCIDR: 'cidrs',
+  corsAllowedOrigins: 'origins',
 };
+
+/** Checks a comma-separated list with `parse`; its error of class `failure` becomes a `ConfigError` naming `where`. */
+function checkList(value: unknown, where: string, what: string, parse: (list: string) => unknown, failure: new (message: string) => Error): string {
+  if (typeof value !== 'string') throw new ConfigError(`${where} must be a comma-separated list of ${what}`);
+  try {
+    parse(value);
+  } catch (e) {
+    if (e instanceof failure) throw new ConfigError(`${where}: ${e.message}`);
+    throw e;
+  }
+  return value;
+}
+
+/** Checks a `remoteAllowedCIDR` value; throws `ConfigError` naming `where`. */
+export const checkCidrList = (value: unknown, where: string): string => checkList(value, where, 'CIDR ranges', parseCidrList, CidrError);
+
+/** Checks a `corsAllowedOrigins` value; throws `ConfigError` naming `where`. */
+export const checkOriginList = (value: unknown, where: string): string => checkList(value, where, 'origins', parseOrigins, OriginListError);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -90,6 +125,8 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
       const ok = Array.isArray(v) && v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.streamId === 'string'));
       if (!ok) throw new ConfigError(`${where}.${key} must be a list of stream ids or {streamId, name}`);
     }
+    if (kind === 'cidrs') checkCidrList(v, `${where}.${key}`);
+    if (kind === 'origins') checkOriginList(v, `${where}.${key}`);
     out[key] = v;
   }
   return out as Partial<AppSettings>;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_FRAME_BYTES } from '../../../src/core/protocol/ams.js';
-import { appSettings, resolveConfig, type ServerConfig } from './config.js';
+import { appSettings, resolveConfig, type AppSettings, type ServerConfig } from './config.js';
 import { FaultTable } from './faults.js';
 import { faultRoutes } from './http/fault-routes.js';
 import { restRoutes } from './http/rest-routes.js';
@@ -22,7 +22,9 @@ import { createAppContext, type AppContext } from './signaling/connection.js';
 import { SignalingHandler } from './signaling/handler.js';
 import { createWeriftRelay } from './relay/werift-relay.js';
 
-export interface ServerOptions extends Partial<ServerConfig> {
+export interface ServerOptions extends Partial<Omit<ServerConfig, 'settings'>> {
+  /** Settings for every app: the ones given, the defaults for the others. */
+  settings?: Partial<AppSettings>;
   /** Injected media relay (tests); the werift SFU by default. */
   relay?: MediaRelay;
 }
@@ -94,7 +96,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
 
   // One row per route family, first match wins; a new family (WHIP/WHEP…) is one file and one row.
   const router = new Router([
-    ...restRoutes((name) => (APP_NAME.test(name) ? app(name).store : undefined)),
+    ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
     ...faultRoutes(config.faultInjection, faults),
     ...staticRoutes(demoDir, distDir),
   ]);

@@ -1,10 +1,15 @@
 /**
  * The subset of the AMS REST API (`/<App>/rest/v2/broadcasts/…`) a page's backend uses:
  * create, get, list and delete broadcasts, and make one-time tokens. Bad input gets a 4xx
- * JSON answer `{success: false, message}`.
+ * JSON answer `{success: false, message}`. As AMS does, the app's `remoteAllowedCIDR` says
+ * which client addresses it answers (403 `Not allowed IP` for others), and CORS answers only
+ * the origins of `corsAllowedOrigins` besides the server's own.
  */
 import { STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
+import type { AppSettings } from '../config.js';
 import type { AppStore } from '../registries/streams.js';
+import { addressAllowed } from './cidr.js';
+import { restCors, restPreflight } from './cors.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
 import { Router, type Route } from './router.js';
 
@@ -96,17 +101,31 @@ function restSegments(rest: string): string[] {
     });
 }
 
+/** What the REST family needs of the server: an app's store and settings. */
+export interface RestApps {
+  /** The app's store; undefined for a name that is no app name (404). */
+  storeOf(app: string): AppStore | undefined;
+  /** The app's effective settings (any name: a bad one gets the defaults). */
+  settingsOf(app: string): Pick<AppSettings, 'remoteAllowedCIDR' | 'corsAllowedOrigins'>;
+}
+
 /**
- * The REST family: `/<App>/rest/v2/…`, any method (the routes below answer 404 or 405).
- * `storeOf` gives an app's store, or undefined for a name that is no app name (404).
+ * The REST family: `/<App>/rest/v2/…`, any method (the routes below answer 404 or 405). First
+ * CORS (a preflight from an allowed origin, or a plain `OPTIONS`, is answered here; a refused
+ * origin gets 403 without `Access-Control-Allow-Origin`), then the IP filter, then the route.
  */
-export function restRoutes(storeOf: (app: string) => AppStore | undefined): Route[] {
+export function restRoutes(apps: RestApps): Route[] {
   return [
     {
       path: '/:app/rest/v2/*rest',
       methods: {
         '*': async (req, res, { params, url }) => {
-          const store = storeOf(params.app!);
+          const settings = apps.settingsOf(params.app!);
+          const cors = restCors(req, res, settings.corsAllowedOrigins);
+          if (cors === 'refused') throw new HttpError(403, 'Not allowed origin');
+          if (req.method === 'OPTIONS') return restPreflight(req, res, cors);
+          if (!addressAllowed(settings.remoteAllowedCIDR, req.socket.remoteAddress)) throw new HttpError(403, 'Not allowed IP');
+          const store = apps.storeOf(params.app!);
           if (!store) throw new HttpError(404, 'no such application');
           await broadcasts.dispatch(req, res, restSegments(params.rest!), url, store);
         },

@@ -74,9 +74,9 @@ function matchSegments(pattern: Segment[], segments: readonly string[]): Record<
 /** The methods a route answers, in table order (`*` left out). */
 export const allowedMethods = <C>(route: Route<C>): string[] => Object.keys(route.methods).filter((m) => m !== '*');
 
-/** `use GET`, `use GET or DELETE`, `use GET, POST or DELETE` (HEAD goes without saying next to GET). */
+/** `use GET`, `use GET or DELETE`, `use GET, POST or DELETE` (HEAD goes without saying next to GET, OPTIONS next to anything). */
 function usage(methods: readonly string[]): string {
-  const shown = methods.includes('GET') ? methods.filter((m) => m !== 'HEAD') : [...methods];
+  const shown = methods.filter((m) => !(m === 'HEAD' && methods.includes('GET')) && !(m === 'OPTIONS' && methods.length > 1));
   const last = shown.pop() ?? '';
   return `use ${shown.length > 0 ? `${shown.join(', ')} or ${last}` : last}`;
 }
