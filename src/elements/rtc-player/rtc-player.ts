@@ -23,7 +23,7 @@ const noop = (): void => undefined;
  * @attr {string} stream-id - Stream id to play (`A-Z a-z 0-9 _ . -`).
  * @attr {string} token - Play token; read once and removed from the DOM (never reflected).
  * @attr {boolean} autoplay - Start playing when the element is connected (with sound if the browser allows, else muted).
- * @attr {boolean} muted - Play without sound.
+ * @attr {boolean} muted - Play without sound; reflected (the mute button sets it).
  * @attr {boolean} no-controls - Hide the built-in controls.
  * @attr {boolean} no-error-overlay - Never show the error overlay.
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
@@ -82,7 +82,7 @@ export class RtcPlayer extends RtcStreamElement {
     autoMuted: { state: true },
     waiting: { state: true },
     autoplay: { type: Boolean },
-    muted: { type: Boolean },
+    muted: { type: Boolean, reflect: true },
   };
 
   protected readonly session: SessionController<PlaySession> = new SessionController<PlaySession>(this, {
@@ -109,7 +109,7 @@ export class RtcPlayer extends RtcStreamElement {
   /** Starts playing when the element is on the page. */
   autoplay = false;
 
-  /** Plays without sound. */
+  /** Plays without sound; reflected, so the mute button and the attribute stay in step. */
   muted = false;
 
   protected get autoStart(): boolean {

@@ -112,6 +112,23 @@ describe('<rtc-player>', () => {
       expect(videoOf(el).muted).to.equal(false);
     });
 
+    it('the mute button reflects `muted` (property and attribute); the attribute mutes and unmutes', async () => {
+      const el = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id="mutes"></rtc-player>`);
+      const button = part(el, 'mute-button') as HTMLButtonElement;
+      button.click();
+      await el.updateComplete;
+      expect([el.muted, el.hasAttribute('muted'), videoOf(el).muted, button.getAttribute('aria-pressed')]).to.deep.equal([true, true, true, 'true']);
+      button.click();
+      await el.updateComplete;
+      expect([el.muted, el.hasAttribute('muted'), videoOf(el).muted, button.getAttribute('aria-pressed')]).to.deep.equal([false, false, false, 'false']);
+      el.setAttribute('muted', '');
+      await el.updateComplete;
+      expect([el.muted, videoOf(el).muted, button.getAttribute('aria-pressed')]).to.deep.equal([true, true, 'true']);
+      el.removeAttribute('muted');
+      await el.updateComplete;
+      expect([el.muted, videoOf(el).muted]).to.deep.equal([false, false]);
+    });
+
     it('takes the token from the attribute and never keeps or shows it', async () => {
       const secret = 'play-token-77ab';
       const { start } = stubLivePlay();
