@@ -122,6 +122,15 @@ export abstract class RtcStreamElement extends RtcElement {
     }
   }
 
+  /**
+   * Gives the `<video>` `stream`, unless it holds it already: assigning a stream again, even the
+   * same one, reloads the video (`emptied`, back to 0 s), and a Lit binding would on every render.
+   */
+  protected attach(stream: MediaStream | null): void {
+    const v = this.renderRoot.querySelector('video');
+    if (v && v.srcObject !== stream) v.srcObject = stream;
+  }
+
   /** The token source for the session: `tokenProvider`, else `token`. */
   protected tokenSource(): TokenSource | undefined {
     return this.tokenProvider ?? (this.token || undefined);

@@ -213,14 +213,18 @@ export class RtcPlayer extends RtcStreamElement {
     return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
+  protected override updated(): void {
+    // A <video> holding a MediaStream with no tracks yet keeps the page's load event from ever
+    // firing in Chromium: attach the stream once it has something to show.
+    const stream = this.session.session?.stream;
+    this.attach(stream?.getTracks().length ? stream : null);
+  }
+
   protected override render(): TemplateResult {
     const s = this.session;
     const muted = this.muted || this.autoMuted;
-    // A <video> holding a MediaStream with no tracks yet keeps the page's load event from ever
-    // firing in Chromium: attach the stream once it has something to show.
-    const stream = s.session?.stream;
     return html`<div part="base" class="base">
-      <video part="video" .srcObject=${stream?.getTracks().length ? stream : null} .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
+      <video part="video" .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
       ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">Waiting for the stream to start…</span>` : nothing}
       ${

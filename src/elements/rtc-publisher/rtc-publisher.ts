@@ -287,11 +287,15 @@ export class RtcPublisher extends RtcStreamElement {
     </div>`;
   }
 
+  protected override updated(): void {
+    this.attach(this.media.preview);
+  }
+
   protected override render(): TemplateResult {
     const s = this.session;
     const stats = s.state === 'live' && !this.noControls ? s.stats : null;
     return html`<div part="base" class="base">
-      <video part="video" class=${this.media.sharing ? '' : 'mirror'} .srcObject=${this.media.preview} .muted=${true} autoplay playsinline></video>
+      <video part="video" class=${this.media.sharing ? '' : 'mirror'} .muted=${true} autoplay playsinline></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
       ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
       ${this.noControls ? nothing : this.#renderControls()} ${this.renderOverlay()}

@@ -18,7 +18,7 @@ import type { MediaCaptureController } from '../../controllers/media-capture-con
 import { dispatchCallback, type SessionController } from '../../controllers/session-controller.js';
 import type { RtcStreamElement, StreamConfig } from '../rtc-element.js';
 import styles from './rtc-room.styles.js';
-import { audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
+import { attachStreams, audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
 
 export { styles };
 
@@ -167,6 +167,7 @@ export class RoomView {
     const style = this.#h.element.style;
     style.setProperty('--rtc-room-columns', String(gridColumns(n)));
     style.setProperty('--rtc-room-columns-narrow', String(gridColumns(n, true)));
+    attachStreams(this.#h.element.renderRoot);
   }
 
   render(overlay: TemplateResult | typeof nothing): TemplateResult {

@@ -34,7 +34,7 @@ export function tile(key: string, t: TileView, speaking: boolean): TemplateResul
   const { name, micMuted, cameraOff, sharing, local } = t;
   const hidden = cameraOff || t.video === false;
   // A <video> holding a track-less MediaStream keeps Chromium's page `load` from ever firing:
-  // a stream is attached only once it has tracks.
+  // a stream is attached only once it has tracks (by `attachStreams`, after the render).
   return html`<div
     part=${local ? 'tile local-tile' : 'tile'}
     class=${speaking ? 'tile speaking' : 'tile'}
@@ -44,7 +44,7 @@ export function tile(key: string, t: TileView, speaking: boolean): TemplateResul
     <video
       part="video"
       class=${local && !sharing ? 'mirror' : ''}
-      .srcObject=${t.stream?.getTracks().length ? t.stream : null}
+      .stream=${t.stream?.getTracks().length ? t.stream : null}
       .muted=${!!local}
       autoplay
       playsinline
@@ -59,6 +59,18 @@ export function tile(key: string, t: TileView, speaking: boolean): TemplateResul
   </div>`;
 }
 
+/** A tile's `<video>` or a slot's `<audio>`, with the stream the template gives it. */
+type StreamHolder = HTMLMediaElement & { stream?: MediaStream | null };
+
+/**
+ * Gives every media element of `root` the `stream` its template set, unless it holds it already:
+ * a `.srcObject` binding would assign it again on every render, and assigning a stream again,
+ * even the same one, reloads the element (`emptied`, back to 0 s).
+ */
+export function attachStreams(root: ParentNode): void {
+  for (const m of root.querySelectorAll<StreamHolder>('video,audio')) if (m.srcObject !== (m.stream ??= null)) m.srcObject = m.stream;
+}
+
 const audioStreams = new WeakMap<MediaStreamTrack, MediaStream>();
 
 /** One stream object per audio slot track, so re-renders keep the same `srcObject`. */
@@ -70,7 +82,7 @@ function audioStream(track: MediaStreamTrack): MediaStream {
 
 /** An `<audio>` for each audio slot (`audioTrack0`…); video slots show in the tiles. */
 export const audioSlots = (slots: ReadonlyMap<string, MediaStreamTrack>): Array<TemplateResult | typeof nothing> =>
-  [...slots].map(([label, t]) => (t.kind === 'audio' ? html`<audio data-slot=${label} .srcObject=${audioStream(t)} autoplay></audio>` : nothing));
+  [...slots].map(([label, t]) => (t.kind === 'audio' ? html`<audio data-slot=${label} .stream=${audioStream(t)} autoplay></audio>` : nothing));
 
 /** The chat panel: the messages as text, and the input unless `onSend` is null (`no-controls`). */
 export const chatPanel = (chat: readonly ChatLine[], onSend: ((event: Event) => void) | null): TemplateResult =>
