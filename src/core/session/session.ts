@@ -337,8 +337,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
       }
     });
     s.on('error', (error) => {
-      // Socket trouble is reported once per drop; the client reconnects by itself, unless trying
-      // again cannot help (no WebSocket in this browser): then the session fails with that error.
+      // Socket trouble comes once per episode (from the drop to the next open); the client
+      // reconnects by itself, unless trying again cannot help (no WebSocket in this browser):
+      // then the session fails with that error.
       if (this.#_state === 'stopped' || this.#_state === 'failed') return;
       this.fail(error, !error.recoverable);
     });

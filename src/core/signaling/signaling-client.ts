@@ -7,8 +7,9 @@
  *
  * DOM-free: the transport factory, timers, clock and `online` source are injected.
  *
- * Events, in order on a drop: `state` → `error` → `close` (only if the socket had opened) →
- * `reconnecting`. Every entry into `closed` emits `close` with `willReconnect: false`.
+ * Events, in order on a drop: `state` → `error` (the first failure of an episode only) → `close`
+ * (only if the socket had opened) → `reconnecting`. Every entry into `closed` emits `close` with
+ * `willReconnect: false`.
  *
  * The first implementation of `Signaling` (signaling.ts): the AMS protocol over a WebSocket.
  * @internal
@@ -41,7 +42,8 @@ export const SIGNALING_TRANSITIONS: Readonly<Record<SignalingState, readonly Sig
 
 /**
  * The `Signaling` events (`open` once the socket is open and the queue flushed; `error`
- * `WebSocketNotConnected` once per failed attempt or drop, `protocol` for a malformed frame),
+ * `WebSocketNotConnected` once per episode: at the drop of an open socket or the first failed
+ * attempt, not again for the retries until the next open; `protocol` for a malformed frame),
  * plus this client's own.
  */
 export interface SignalingEvents extends SignalingEventMap {
@@ -306,9 +308,12 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
       RtcError.of('WebSocketNotConnected', {
         message: wasOpen ? `The connection to the server was lost (${drop.reason}).` : `Could not connect to the server (${drop.reason}).`,
       });
+    // One error an episode (from the drop or the first failed attempt until the next open): the
+    // retries after it are the same trouble, not news.
+    const first = previous !== 'reconnecting';
     const delayMs = this.#nextDelay(drop.reason);
     if (delayMs === null) {
-      this.#finish({ ...drop, error });
+      this.#finish({ ...drop, error: first ? error : undefined });
       return;
     }
     const attempt = ++this.#retryCount;
@@ -319,7 +324,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     this.#transition('reconnecting');
     // A listener may close the client at any point; stop emitting if it did.
     if (this.#currentState !== 'reconnecting') return;
-    this.emit('error', error);
+    if (first) this.emit('error', error);
     if (wasOpen && this.#currentState === 'reconnecting') this.emit('close', { code: drop.code, reason: drop.closeReason, willReconnect: true });
     if (this.#currentState === 'reconnecting') this.emit('reconnecting', { attempt, delayMs });
   }

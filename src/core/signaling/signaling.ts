@@ -34,7 +34,10 @@ export interface SignalingEventMap {
   close: { code: number; reason: string; willReconnect: boolean };
   /** Every valid server frame except `pong`. */
   frame: ServerFrame;
-  /** Connection trouble (`WebSocketNotConnected`, `recoverable` unless trying again cannot help), or a malformed frame (`protocol`). */
+  /**
+   * Connection trouble (`WebSocketNotConnected`, `recoverable` unless trying again cannot help),
+   * once per episode (not again for each retry until the next open), or a malformed frame (`protocol`).
+   */
   error: RtcError;
   /** The server answered a keepalive. */
   pong: Record<string, never>;

@@ -225,7 +225,7 @@ describe('SignalingClient', () => {
       expect(named(log, 'open')).to.deep.equal([{ reconnected: false }, { reconnected: true }]);
     });
 
-    it('emits one WebSocketNotConnected per failed attempt and no close for a socket that never opened', () => {
+    it('emits one WebSocketNotConnected per episode (not per failed attempt) and no close for a socket that never opened', () => {
       const client = make();
       const log = record(client);
       client.connect();
@@ -233,6 +233,17 @@ describe('SignalingClient', () => {
       expect(client.state).to.equal('reconnecting');
       expect(named(log, 'error').map((e) => e.code)).to.deep.equal(['WebSocketNotConnected']);
       expect(named(log, 'close')).to.deep.equal([]);
+      for (let i = 0; i < 3; i++) {
+        clock.tick(1000);
+        server.last.fail();
+      }
+      expect(server.transports).to.have.length(4);
+      expect(named(log, 'error'), 'the retries of one episode').to.have.length(1);
+      clock.tick(1000);
+      server.last.open();
+      // The next drop is a new episode.
+      server.last.serverClose();
+      expect(named(log, 'error').map((e) => e.code)).to.deep.equal(['WebSocketNotConnected', 'WebSocketNotConnected']);
       clock.tick(1000);
       server.last.fail();
       expect(named(log, 'error')).to.have.length(2);
@@ -302,6 +313,20 @@ describe('SignalingClient', () => {
       expect(clock.countTimers()).to.equal(0);
       clock.tick(60_000);
       expect(server.transports).to.have.length(1);
+    });
+
+    it('giving up after retries adds no second error to the episode: closed, close without reconnect', () => {
+      const client = make({ reconnectPolicy: new DefaultReconnectPolicy({ maxRetries: 2, jitter: 0, baseMs: 100 }) });
+      const log = record(client);
+      client.connect();
+      for (let i = 0; i < 3; i++) {
+        server.last.fail();
+        clock.tick(1000);
+      }
+      expect(server.transports).to.have.length(3);
+      expect(client.state).to.equal('closed');
+      expect(named(log, 'error').map((e) => e.code)).to.deep.equal(['WebSocketNotConnected']);
+      expect(named(log, 'close')).to.deep.equal([{ code: 1006, reason: '', willReconnect: false }]);
     });
 
     it('retries at once on the online event while reconnecting', () => {
