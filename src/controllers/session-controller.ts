@@ -53,6 +53,8 @@ export interface SessionControllerOptions<S> {
   statsIntervalMs: number;
   /** Called after each session callback has been dispatched. */
   onCallback?: (callback: AmsCallback) => void;
+  /** The element became `failed` (a start that failed, or a session that gave up): release what it holds. */
+  onFail?: () => void;
 }
 
 const ACTIVE: ReadonlySet<SessionState> = new Set<SessionState>(['connecting', 'negotiating', 'live', 'reconnecting']);
@@ -217,6 +219,7 @@ export class SessionController<S extends SessionLike<unknown> = SessionLike<unkn
     if (previous === next) return;
     this.state = next;
     if (next === 'live') this.#clearError();
+    if (next === 'failed') this.options.onFail?.();
     this.host.setAttribute('state', next);
     this.host.emit('rtc-state-change', { state: next, previous });
     this.host.requestUpdate();

@@ -104,6 +104,8 @@ export class RtcPublisher extends RtcStreamElement {
     auto: () => this.autoPublish,
     start: () => this.start(),
     statsIntervalMs: 1000,
+    // Nothing is published any more: the camera and microphone go off (a retry opens them again).
+    onFail: () => this.media.release(),
   });
 
   private readonly media = new MediaCaptureController(this, {

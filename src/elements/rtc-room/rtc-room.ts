@@ -96,6 +96,8 @@ export class RtcRoom extends RtcStreamElement {
     start: () => this.join(),
     statsIntervalMs: 1000,
     onCallback: (cb) => this.#view?.onCallback(cb),
+    // A failed join holds no camera or microphone (the next join opens them again).
+    onFail: () => this.media.release(),
   });
 
   private readonly media = new MediaCaptureController(this, {

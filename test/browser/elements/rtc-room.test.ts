@@ -128,6 +128,32 @@ describe('<rtc-room>', () => {
     }
   });
 
+  it('a join the server refuses releases camera, microphone, connections and sockets; the next join captures again', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const tracker = installLeakTracker();
+    try {
+      const id = unique('refused');
+      await fault({ command: 'publish', streamId: id, reply: { command: 'error', definition: 'unauthorized_access' }, times: 1 });
+      const el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${unique('room')} stream-id=${id}></rtc-room>`);
+      rooms.push(el);
+      const code = await el.join().then(
+        () => undefined,
+        (e: { code?: string }) => e.code,
+      );
+      expect(code).to.equal('unauthorized_access');
+      expect(el.state).to.equal('failed');
+      expect(tracker.created().tracks, 'the camera and microphone were opened').to.equal(2);
+      await poll(() => tracker.open().total === 0, 5000, 'released after the refusal').catch(() => {
+        throw new Error(`still open: ${JSON.stringify(tracker.open())}`);
+      });
+      await el.join();
+      expect(el.state).to.equal('live');
+      expect(tracker.open().tracks, 'captured again').to.equal(2);
+    } finally {
+      tracker.uninstall();
+    }
+  });
+
   it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
     expect(readMetaData('{"isMicMuted":true,"isCameraOn":false,"isScreenShared":true}')).to.deep.equal({ micMuted: true, cameraOff: true, sharing: true });
     expect(readMetaData('{"isCameraOff":true}')).to.deep.equal({ cameraOff: true });

@@ -14,6 +14,7 @@ import { ANSWER_TIMEOUT_MS } from '../../../src/core/session/session.js';
 import { hasMessage, messageFor } from '../../../src/elements/rtc-error-overlay/messages.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import { uniqueStreamId } from '../../helpers/ams-client.js';
+import { installLeakTracker } from '../../helpers/leak-tracker.js';
 import {
   begin,
   clearFaults,
@@ -183,12 +184,21 @@ async function recovers(el: StreamElement, rec: Recorder, viaButton: boolean): P
   await expectNoOverlay(el);
 }
 
-/** A fatal failure: `failed`, the overlay with a retry button exactly when recoverable, then retry works. */
+/** Capture tracks, peer connections and sockets the page opens during a test (reset per test). */
+let leaks: ReturnType<typeof installLeakTracker>;
+
+/**
+ * A fatal failure: `failed`, the overlay with a retry button exactly when recoverable, then retry
+ * works. A publisher that failed holds no camera or microphone; its retry captures them again.
+ */
 async function failsThenRecovers(el: StreamElement, rec: Recorder, code: Code): Promise<void> {
   await rec.state('failed');
   expect(el.getAttribute('error-code')).to.equal(code);
+  const publishing = el.localName === 'rtc-publisher';
+  if (publishing) expect(leaks.open().tracks, `camera and microphone released after ${code}`).to.equal(0);
   await expectOverlay(el, code, entry(code).recoverable);
   await recovers(el, rec, entry(code).recoverable);
+  if (publishing) expect(leaks.open().tracks, 'the retry captures again').to.be.greaterThan(0);
 }
 
 /** A non-fatal failure before going live: still trying, the overlay shows it (no retry button: nothing failed yet). */
@@ -198,9 +208,14 @@ async function showsWhileTrying(el: StreamElement, code: Code): Promise<void> {
 }
 
 describe('errors: every catalog code through the elements', () => {
+  beforeEach(() => {
+    leaks = installLeakTracker();
+  });
+
   afterEach(async () => {
     sinon.restore();
     unmountAll();
+    leaks.uninstall();
     await clearFaults();
   });
 
@@ -328,6 +343,23 @@ describe('errors: every catalog code through the elements', () => {
       el.serverUrl = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
       await rec.next('rtc-publish-started', 10_000, () => true, from);
       await expectNoOverlay(el);
+    });
+
+    it('WebSocketNotConnected once per episode: an unreachable server gives one, then timeout; the camera and microphone are released; a retry captures again', async function () {
+      (this as { timeout(ms: number): void }).timeout(30_000);
+      const streamId = uniqueStreamId('errepisode');
+      const { el, rec } = publisher(streamId, { serverUrl: 'ws://127.0.0.1:9/LiveApp/websocket' });
+      await rejection(el.start(), 'timeout');
+      // The client retried the socket several times over those 10 s: still one WebSocketNotConnected.
+      expect(leaks.created().sockets).to.be.greaterThan(2);
+      expect(rec.codes).to.deep.equal(['WebSocketNotConnected', 'timeout']);
+      expect(el.state).to.equal('failed');
+      expect(leaks.open().tracks, 'capture released when start() rejects').to.equal(0);
+      await expectOverlay(el, 'timeout', true);
+      el.serverUrl = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
+      await el.updateComplete;
+      await recovers(el, rec, true);
+      expect(leaks.open().tracks, 'the retry captures again').to.equal(2);
     });
 
     it('WebSocketNotConnected, real: the server drops the live socket; overlay while reconnecting, then live again', async () => {
