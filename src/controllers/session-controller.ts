@@ -26,6 +26,8 @@ export interface SessionLike<O = never> {
   setStatsInterval(ms: number): void;
   sendData(data: string | ArrayBuffer | ArrayBufferView): void;
   getStats(): Promise<RtcStats>;
+  /** A player waiting for its stream to go live: its errors are dispatched, not kept (waiting is a state, not an error). */
+  readonly waiting?: boolean;
 }
 
 /**
@@ -145,7 +147,7 @@ export class SessionController<S extends SessionLike<unknown> = SessionLike<unkn
       dispatchCallback(this.host, cb.definition, cb.payload, cb.streamId);
       this.options.onCallback?.(cb);
     });
-    s.on('error', (error) => mine() && this.report(error));
+    s.on('error', (error) => mine() && this.report(error, !s.waiting));
     s.on('stats', (stats) => {
       if (!mine()) return;
       this.stats = stats;

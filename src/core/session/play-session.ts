@@ -81,6 +81,12 @@ export class PlaySession extends Session<PlayOptions> {
     return true;
   }
 
+  /** A failure ends the wait: the element shows it (while waiting, errors are only dispatched). */
+  protected override fail(error: RtcError, fatal: boolean): void {
+    if (fatal) this.#waitingSince = 0;
+    super.fail(error, fatal);
+  }
+
   protected async onConfiguration(frame: TakeConfigurationFrame): Promise<void> {
     if (frame.type !== 'offer') return;
     // The codec lets `idMapping` through only as an object of strings.

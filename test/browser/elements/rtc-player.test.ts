@@ -237,7 +237,41 @@ describe('<rtc-player>', () => {
   });
 
   describe('waiting', () => {
-    it('waits for a stream that is not live: no_stream_exist once, overlay without retry, then plays by itself', async () => {
+    /** The element of `el`'s shadow tree a viewer hits at the centre of `target`. */
+    const topmostAt = (el: RtcPlayer, target: HTMLElement): Element | null => {
+      const r = target.getBoundingClientRect();
+      return el.shadowRoot!.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    };
+
+    /**
+     * Waiting is a state, not an error: no overlay (nor `error` / `error-code`), the waiting notice
+     * readable on top, and the Stop button uncovered, reachable by keyboard and operable.
+     */
+    async function expectWaitingView(el: RtcPlayer): Promise<void> {
+      await el.updateComplete;
+      expect(el.state).to.equal('connecting');
+      // (Booleans: chai would inspect a whole element in the failure message.)
+      expect(!overlayOf(el), 'no error overlay while waiting').to.equal(true);
+      expect(el.error).to.equal(null);
+      expect(el.hasAttribute('error-code')).to.equal(false);
+      const status = part(el, 'status')!;
+      expect(status.textContent!.trim()).to.equal('Waiting for the stream to start…');
+      expect(status.getAttribute('role')).to.equal('status');
+      expect(status.checkVisibility()).to.equal(true);
+      expect(status.contains(topmostAt(el, status)), 'the notice is not covered').to.equal(true);
+      const stop = part(el, 'play-button') as HTMLButtonElement;
+      expect(stop.textContent!.trim()).to.equal('Stop');
+      expect(stop.contains(topmostAt(el, stop)), 'Stop is not covered').to.equal(true);
+      const before = document.createElement('button');
+      el.before(before);
+      before.focus();
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement === stop, 'Tab reaches Stop').to.equal(true);
+      before.remove();
+      await expect(el).to.be.accessible();
+    }
+
+    it('waits for a stream that is not live: no_stream_exist once, the waiting view (no overlay), then plays by itself', async () => {
       const streamId = uniqueStreamId('wait');
       const el = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} muted></rtc-player>`);
       const errors = sinon.spy();
@@ -245,22 +279,50 @@ describe('<rtc-player>', () => {
       const waiting = oneEvent(el, 'rtc-waiting');
       const playing = el.play();
       await waiting;
-      await el.updateComplete;
       expect(errors.calledOnce).to.equal(true);
       expect((errors.firstCall.args[0] as RtcErrorEvent).detail.code).to.equal('no_stream_exist');
-      expect(el.state).to.equal('connecting');
-      expect(part(el, 'status')!.textContent).to.contain('Waiting');
-      await overlayOf(el)!.updateComplete;
-      expect(overlayPart(el, 'overlay-message')!.textContent!.trim()).to.equal(MESSAGES.no_stream_exist.message);
-      expect(overlayPart(el, 'retry-button')).to.equal(null);
+      await expectWaitingView(el);
       await new Promise((r) => setTimeout(r, 1200));
       expect(errors.calledOnce).to.equal(true);
-      await publisherOn(streamId);
+      await expectWaitingView(el);
+      const pub = await publisherOn(streamId);
       await playing;
       expect(el.state).to.equal('live');
       await el.updateComplete;
       expect(overlayOf(el)).to.equal(null);
       expect(part(el, 'status')).to.equal(null);
+
+      // The publisher stops: the same waiting view, and Stop stops waiting.
+      const waitingAgain = oneEvent(el, 'rtc-waiting');
+      await pub.stop();
+      await waitingAgain;
+      await expectWaitingView(el);
+      expect(errors.calledOnce, 'play_finished is no error').to.equal(true);
+      (part(el, 'play-button') as HTMLButtonElement).click();
+      await el.updateComplete;
+      expect(el.state).to.equal('stopped');
+      expect(part(el, 'status')).to.equal(null);
+    });
+
+    it('autoplay before the stream is live: the waiting view, not "Stream unavailable"', async () => {
+      const el = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${uniqueStreamId('autowait')} autoplay muted></rtc-player>`);
+      await oneEvent(el, 'rtc-waiting');
+      await expectWaitingView(el);
+    });
+
+    it('a failure while waiting still shows the overlay', async () => {
+      const el = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${uniqueStreamId('waitfail')} muted></rtc-player>`);
+      const waiting = oneEvent(el, 'rtc-waiting');
+      const playing = el.play().catch((e: RtcError) => e);
+      await waiting;
+      // The session gives up (the server refused the next request, say): failed, with the overlay.
+      const session = (el as unknown as { session: { session: { fail(e: RtcError, fatal: boolean): void } } }).session.session;
+      session.fail(RtcError.of('unauthorized_access'), true);
+      expect(((await playing) as RtcError).code).to.equal('unauthorized_access');
+      await el.updateComplete;
+      expect(el.state).to.equal('failed');
+      expect(el.getAttribute('error-code')).to.equal('unauthorized_access');
+      expect(!!overlayOf(el)).to.equal(true);
     });
   });
 
