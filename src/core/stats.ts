@@ -1,18 +1,21 @@
 /**
  * Connection statistics computed from successive `RTCPeerConnection.getStats()` reports: the
  * information of AMS's `PeerStats` (reference 7) without its `-1` sentinels. A value the report does
- * not give is `undefined`; a rate with no previous sample is `0`. Pure: the report's own timestamps
- * drive every rate, so tests feed synthetic reports.
+ * not give is `undefined`: the incoming figures on a connection that receives no RTP (a publisher),
+ * the outgoing ones on a connection that sends none (a player). The first report after the
+ * connection started (`reset(since)`) has rates over the time since that start; a stream with no
+ * previous sample otherwise has a rate of `0`. Pure: the report's own timestamps drive every rate,
+ * so tests feed synthetic reports.
  */
 
-/** One snapshot. Rates cover the interval since the previous `update()`. */
+/** One snapshot. Rates cover the interval since the previous `update()` (the first: since the connection started). */
 export interface RtcStats {
   /** The newest stat timestamp in the report (ms, as the report gives it); 0 for an empty report. */
   timestamp: number;
-  /** Received RTP payload bitrate, all inbound streams. */
-  bitrateInKbps: number;
-  /** Sent RTP payload bitrate, all outbound streams. */
-  bitrateOutKbps: number;
+  /** Received RTP payload bitrate, all inbound streams; absent when nothing is received (a publisher). */
+  bitrateInKbps?: number;
+  /** Sent RTP payload bitrate, all outbound streams; absent when nothing is sent (a player). */
+  bitrateOutKbps?: number;
   /** Packets lost so far: inbound-rtp (what this side receives) plus remote-inbound-rtp (what the far side reports of ours). */
   packetsLost: number;
   /** Lost / expected packets over the last interval, 0..1 (the first snapshot covers the time since the connection started). */
@@ -29,13 +32,13 @@ export interface RtcStats {
   framesDecoded?: number;
   /** Total frames encoded, all outbound video. */
   framesEncoded?: number;
-  /** Total RTP payload bytes received. */
-  bytesReceived: number;
-  /** Total RTP payload bytes sent. */
-  bytesSent: number;
+  /** Total RTP payload bytes received; absent when nothing is received. */
+  bytesReceived?: number;
+  /** Total RTP payload bytes sent; absent when nothing is sent. */
+  bytesSent?: number;
   /** Why the sent video is limited (`none`, `bandwidth`, `cpu`, `other`). */
   qualityLimitationReason?: string;
-  /** The congestion controller's estimate on the selected candidate pair. */
+  /** The congestion controller's estimate on the selected candidate pair; absent when nothing is sent. */
   availableOutgoingBitrateKbps?: number;
   /** Audio level 0..1: received audio if any, else the microphone. */
   audioLevel?: number;
@@ -120,11 +123,14 @@ const maxOf = (values: (number | undefined)[]): number | undefined => {
  */
 export class StatsTracker {
   #previous = new Map<string, Sample>();
+  /** When the connection started (the report's clock), until the first report with RTP; 0: unknown. */
+  #since = 0;
 
   /** Computes a snapshot from `report` and remembers its counters for the next call. */
   update(report: StatsReportLike): RtcStats {
     const stats = toStats(report);
     const current = new Map<string, Sample>();
+    const since = this.#since;
 
     /**
      * Records the counters of one stream and returns its rates over the interval since its previous
@@ -149,7 +155,9 @@ export class StatsTracker {
         rates = { bitsPerMs: (d.bytes * 8) / ms, fps: (d.frames * 1000) / ms, ...lossOf(d) };
       } else {
         // First sample, or counters went backwards (the stream started again): no previous sample.
-        rates = { bitsPerMs: 0, ...lossOf(now) };
+        // In the first report after the connection started, the counters ran since that start.
+        const sinceStart = before || !since ? 0 : stat.timestamp - since;
+        rates = { bitsPerMs: sinceStart > 0 ? (now.bytes * 8) / sinceStart : 0, ...lossOf(now) };
       }
       current.set(stat.id, { type: stat.type, timestamp: stat.timestamp, ...now, rates });
       return rates;
@@ -158,8 +166,8 @@ export class StatsTracker {
     let timestamp = 0;
     let bitsInPerMs = 0;
     let bitsOutPerMs = 0;
-    let bytesReceived = 0;
-    let bytesSent = 0;
+    let bytesReceived: number | undefined;
+    let bytesSent: number | undefined;
     let packetsLost = 0;
     let lostInInterval = 0;
     let expectedInInterval = 0;
@@ -183,7 +191,7 @@ export class StatsTracker {
           const packets = num(s['packetsReceived']) ?? 0;
           const lost = num(s['packetsLost']) ?? 0;
           const decoded = num(s['framesDecoded']);
-          bytesReceived += bytes;
+          bytesReceived = (bytesReceived ?? 0) + bytes;
           packetsLost += lost;
           // packetsLost can shrink (late or duplicate packets); that is no negative loss.
           const rates = track(s, { bytes, packets, lost, frames: decoded ?? 0 }, (d) => ({
@@ -207,7 +215,7 @@ export class StatsTracker {
           const bytes = num(s['bytesSent']) ?? 0;
           const packets = num(s['packetsSent']) ?? 0;
           const encoded = num(s['framesEncoded']);
-          bytesSent += bytes;
+          bytesSent = (bytesSent ?? 0) + bytes;
           const rates = track(s, { bytes, packets, lost: 0, frames: encoded ?? 0 }, () => ({ lost: 0, expected: 0 }));
           bitsOutPerMs += rates.bitsPerMs;
           if (kind === 'video') {
@@ -241,16 +249,16 @@ export class StatsTracker {
       }
     }
     this.#previous = current;
+    if (current.size) this.#since = 0;
 
     const result: RtcStats = {
       timestamp,
-      bitrateInKbps: bitsInPerMs, // bits per millisecond are kilobits per second
-      bitrateOutKbps: bitsOutPerMs,
       packetsLost: Math.max(0, packetsLost),
       fractionLost: expectedInInterval > 0 ? Math.min(1, lostInInterval / expectedInInterval) : 0,
-      bytesReceived,
-      bytesSent,
     };
+    // Bits per millisecond are kilobits per second.
+    if (bytesReceived !== undefined) Object.assign(result, { bitrateInKbps: bitsInPerMs, bytesReceived });
+    if (bytesSent !== undefined) Object.assign(result, { bitrateOutKbps: bitsOutPerMs, bytesSent });
 
     const remoteInbound = stats.filter((s) => s.type === 'remote-inbound-rtp');
     const jitter = maxOf(stats.filter((s) => s.type === 'inbound-rtp').map((s) => num(s['jitter']))) ?? maxOf(remoteInbound.map((s) => num(s['jitter'])));
@@ -261,8 +269,9 @@ export class StatsTracker {
     const mediaRtt = withRtt.find((s) => kindOf(s) === 'video') ?? withRtt[0];
     const rtt = num(mediaRtt?.['roundTripTime']) ?? num(pair?.['currentRoundTripTime']);
     if (rtt !== undefined) result.roundTripTimeMs = rtt * 1000;
+    // The estimate is meaningless where nothing is sent (a player's is the default 300 kbps).
     const available = num(pair?.['availableOutgoingBitrate']);
-    if (available !== undefined) result.availableOutgoingBitrateKbps = available / 1000;
+    if (available !== undefined && bytesSent !== undefined) result.availableOutgoingBitrateKbps = available / 1000;
 
     // The main video: the inbound stream with the most bytes (a player), else the outbound one
     // (a publisher; with simulcast the top layer), else the camera itself (media-source).
@@ -283,9 +292,13 @@ export class StatsTracker {
     return result;
   }
 
-  /** Forgets the previous samples: the next `update()` reports zero rates (use it for a new connection). */
-  reset(): void {
+  /**
+   * Forgets the previous samples, for a new connection started at `since` (the reports' clock, as
+   * `Date.now()`): the next report with RTP gives rates over the time since then (0 without `since`).
+   */
+  reset(since = 0): void {
     this.#previous = new Map();
+    this.#since = since;
   }
 }
 

@@ -211,6 +211,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
    */
   protected createPeer(track?: (event: RTCTrackEvent) => void): Peer {
     this.teardownPeer();
+    // The first stats count from here (getStats timestamps are on the epoch clock, like Date.now).
+    this.#stats.reset(Date.now());
     const streamId = this.streamId!;
     const config: RTCConfiguration = {
       iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],

@@ -12,7 +12,7 @@ import styles from './rtc-publisher.styles.js';
 const noop = (): void => undefined;
 
 /** `1.2 Mbps · 30 fps · 1280×720` from a stats snapshot. */
-const formatStats = ({ bitrateOutKbps: kbps, framesPerSecond: fps, frameWidth: w, frameHeight: h }: RtcStats): string =>
+const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidth: w, frameHeight: h }: RtcStats): string =>
   [kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbps` : `${Math.round(kbps)} kbps`, fps === undefined ? '' : `${Math.round(fps)} fps`, w && h ? `${w}×${h}` : '']
     .filter(Boolean)
     .join(' · ');

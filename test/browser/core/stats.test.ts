@@ -48,7 +48,7 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    name: 'first snapshot: totals, zero rates, loss since the start',
+    name: 'first snapshot, start unknown: totals, zero rates, loss since the start; no outgoing figures on a receive-only connection',
     snapshots: [
       [
         inVideo(1000, { bytesReceived: 50_000, packetsReceived: 90, packetsLost: 10, jitter: 0.02, framesDecoded: 40, frameWidth: 640, frameHeight: 480 }),
@@ -58,9 +58,9 @@ const CASES: Case[] = [
     expected: {
       timestamp: 1000,
       bitrateInKbps: 0,
-      bitrateOutKbps: 0,
+      bitrateOutKbps: undefined,
       bytesReceived: 60_000,
-      bytesSent: 0,
+      bytesSent: undefined,
       packetsLost: 10,
       fractionLost: 10 / 200,
       jitterMs: 20,
@@ -89,7 +89,7 @@ const CASES: Case[] = [
     expected: {
       timestamp: 2000,
       bitrateInKbps: 1000 + 40, // (125 000 + 5 000) bytes * 8 / 1000 ms
-      bitrateOutKbps: 0,
+      bitrateOutKbps: undefined,
       bytesReceived: 250_000,
       packetsLost: 10,
       fractionLost: 10 / (90 + 50 + 10),
@@ -130,7 +130,8 @@ const CASES: Case[] = [
     ],
     expected: {
       bitrateOutKbps: 1000 + 40, // (250 000 + 10 000) * 8 / 2000 ms
-      bitrateInKbps: 0,
+      bitrateInKbps: undefined, // send-only: no incoming figures
+      bytesReceived: undefined,
       bytesSent: 1_360_000,
       packetsLost: 5,
       fractionLost: 5 / 200,
@@ -149,6 +150,7 @@ const CASES: Case[] = [
     name: 'RTT from the selected candidate pair when there is no remote-inbound-rtp',
     snapshots: [
       [
+        outVideo(5, { bytesSent: 0 }),
         stat('candidate-pair', 'CP-old', 5, { state: 'succeeded', nominated: true, currentRoundTripTime: 0.5, availableOutgoingBitrate: 100_000 }),
         stat('candidate-pair', 'CP-new', 5, { state: 'succeeded', nominated: true, currentRoundTripTime: 0.008, availableOutgoingBitrate: 2_000_000 }),
         stat('candidate-pair', 'CP-waiting', 5, { state: 'in-progress', currentRoundTripTime: 0.9 }),
@@ -217,9 +219,48 @@ const CASES: Case[] = [
   {
     name: 'empty report',
     snapshots: [[], []],
-    expected: { timestamp: 0, bitrateInKbps: 0, bitrateOutKbps: 0, packetsLost: 0, fractionLost: 0, bytesReceived: 0, bytesSent: 0, jitterMs: undefined },
+    expected: {
+      timestamp: 0,
+      bitrateInKbps: undefined,
+      bitrateOutKbps: undefined,
+      packetsLost: 0,
+      fractionLost: 0,
+      bytesReceived: undefined,
+      bytesSent: undefined,
+      jitterMs: undefined,
+    },
+  },
+  {
+    name: 'receive-only (a player): no outgoing figures, not even the estimate the candidate pair gives',
+    snapshots: [
+      [
+        inVideo(1000, { bytesReceived: 0, packetsReceived: 0 }),
+        stat('candidate-pair', 'CP', 1000, { state: 'succeeded', nominated: true, currentRoundTripTime: 0.001, availableOutgoingBitrate: 300_000 }),
+      ],
+      [
+        inVideo(2000, { bytesReceived: 50_000, packetsReceived: 50 }),
+        stat('candidate-pair', 'CP', 2000, { state: 'succeeded', nominated: true, currentRoundTripTime: 0.001, availableOutgoingBitrate: 300_000 }),
+      ],
+    ],
+    expected: {
+      bitrateInKbps: 400,
+      bytesReceived: 50_000,
+      roundTripTimeMs: 1,
+      availableOutgoingBitrateKbps: undefined,
+      bitrateOutKbps: undefined,
+      bytesSent: undefined,
+      framesEncoded: undefined,
+      qualityLimitationReason: undefined,
+    },
   },
 ];
+
+/** A tracker told that its connection started at `since`, then fed `snapshots`. */
+function runSince(since: number, snapshots: Snapshot[]): RtcStats[] {
+  const tracker = new StatsTracker();
+  tracker.reset(since);
+  return snapshots.map((s) => tracker.update(asMap(s)));
+}
 
 describe('StatsTracker', () => {
   describe('synthetic reports', () => {
@@ -234,6 +275,24 @@ describe('StatsTracker', () => {
     it('the remote report in the middle of the interval keeps the loss of the interval before', () => {
       const results = run(CASES.find((c) => c.name.startsWith('a remote report'))!.snapshots);
       expect(results.map((r) => r.fractionLost)).to.deep.equal([0, 10 / 100, 10 / 100, 0]);
+    });
+
+    it('the first snapshot after the connection started: rates over the time since that start (214 kB in 5 s is 342.4 kbps, not 0)', () => {
+      const [player] = runSince(10_000, [[inVideo(15_000, { bytesReceived: 200_000, packetsReceived: 200 }), inAudio(15_000, { bytesReceived: 14_000 })]]);
+      expectClean(player!);
+      expectFields(player!, { bitrateInKbps: (214_000 * 8) / 5000, bytesReceived: 214_000, bitrateOutKbps: undefined });
+      const [publisher, next] = runSince(1000, [[outVideo(3000, { bytesSent: 250_000 })], [outVideo(4000, { bytesSent: 375_000 })]]);
+      expectFields(publisher!, { bitrateOutKbps: 1000, bitrateInKbps: undefined });
+      expectFields(next!, { bitrateOutKbps: 1000 });
+      // Only the first report counts from the start: a stream that appears later gives 0 for its first interval (no spike).
+      const [, later] = runSince(0, [[outVideo(1000, { bytesSent: 0 })], [outVideo(2000, { bytesSent: 0 }), outAudio(2000, { bytesSent: 999_000 })]]);
+      expectFields(later!, { bitrateOutKbps: 0 });
+      // A report without RTP yet (before media) keeps the start for the first one with RTP.
+      const [empty, first] = runSince(1000, [[stat('candidate-pair', 'CP', 1500, {})], [inVideo(2000, { bytesReceived: 125_000 })]]);
+      expectFields(empty!, { bitrateInKbps: undefined });
+      expectFields(first!, { bitrateInKbps: 1000 });
+      // A start after the report (clocks apart) gives no rate rather than a negative one.
+      expectFields(runSince(5000, [[inVideo(4000, { bytesReceived: 1 })]])[0]!, { bitrateInKbps: 0 });
     });
 
     it('reset() forgets the previous sample', () => {
@@ -318,8 +377,8 @@ describe('StatsTracker', () => {
       const inn = new StatsTracker();
       const firstOut = await collectStats(sender, out);
       const firstIn = await collectStats(receiver, inn);
-      expect(firstOut.bitrateOutKbps).to.equal(0);
-      expect(firstIn.bitrateInKbps).to.equal(0);
+      expect(firstOut.bitrateOutKbps ?? 0).to.equal(0);
+      expect(firstIn.bitrateInKbps ?? 0).to.equal(0);
 
       let sent: RtcStats = firstOut;
       let received: RtcStats = firstIn;
@@ -328,7 +387,7 @@ describe('StatsTracker', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
         sent = await collectStats(sender, out);
         received = await collectStats(receiver, inn);
-        if (sent.bitrateOutKbps > 0 && received.bitrateInKbps > 0 && (received.framesDecoded ?? 0) > 0) break;
+        if ((sent.bitrateOutKbps ?? 0) > 0 && (received.bitrateInKbps ?? 0) > 0 && (received.framesDecoded ?? 0) > 0) break;
       }
       expectClean(sent);
       expectClean(received);

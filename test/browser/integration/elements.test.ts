@@ -7,6 +7,7 @@ import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publi
 import { AmsClient, poll, uniqueStreamId } from '../../helpers/ams-client.js';
 import { installLeakTracker } from '../../helpers/leak-tracker.js';
 import { createSdkPeer } from '../../helpers/sdk.js';
+import type { RtcStats } from '../../../src/core/stats.js';
 
 const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
 
@@ -34,6 +35,30 @@ describe('elements against the embedded server', () => {
     expect(((await playing) as CustomEvent).detail.streamId).to.equal(streamId);
     await poll(() => decodedFrames(videoOf(player)) > 3, 5000, 'frames decoded by <rtc-player>');
     expect(player.getAttribute('state')).to.equal('live');
+  });
+
+  it('first stats: the player counts its bitrate from the connection start and reports no outgoing figures; the publisher no incoming ones', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const streamId = uniqueStreamId('stats');
+    const pub = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${streamId}></rtc-publisher>`);
+    const pubStats = oneEvent(pub, 'rtc-updated-stats');
+    await pub.start();
+    const sent = ((await pubStats) as CustomEvent<RtcStats>).detail;
+    expect(sent.bitrateOutKbps, 'the first publisher sample has a rate').to.be.greaterThan(0);
+    expect(sent.bytesSent).to.be.greaterThan(0);
+    for (const key of ['bitrateInKbps', 'bytesReceived', 'framesDecoded']) expect(key in sent, `publisher ${key}`).to.equal(false);
+
+    const player = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id=${streamId} muted></rtc-player>`);
+    const playStats = oneEvent(player, 'rtc-updated-stats');
+    const t0 = Date.now();
+    await player.play();
+    const got = ((await playStats) as CustomEvent<RtcStats>).detail;
+    expect(got.bytesReceived).to.be.greaterThan(50_000);
+    // Over the time since the connection started (after t0, so at least this average).
+    const average = (got.bytesReceived! * 8) / (got.timestamp - t0);
+    expect(got.bitrateInKbps, `${got.bytesReceived} bytes in ${got.timestamp - t0} ms`).to.be.within(average * 0.99, average * 1.5);
+    for (const key of ['bitrateOutKbps', 'bytesSent', 'availableOutgoingBitrateKbps', 'framesEncoded', 'qualityLimitationReason'])
+      expect(key in got, `player ${key}`).to.equal(false);
   });
 
   it('a player started before the publisher plays within 2 s of rtc-publish-started', async () => {
