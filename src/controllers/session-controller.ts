@@ -60,7 +60,8 @@ export interface SessionControllerOptions<S> {
 }
 
 const ACTIVE: ReadonlySet<SessionState> = new Set<SessionState>(['connecting', 'negotiating', 'live', 'reconnecting']);
-const noop = (): void => undefined;
+/** Swallows a rejection already reported as `rtc-error` (and the result of a fire-and-forget call). */
+export const noop = (): void => undefined;
 
 /**
  * Dispatches one AMS callback as `rtc-<kebab name>` with detail `{...payload, streamId, definition}`.

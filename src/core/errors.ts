@@ -203,15 +203,6 @@ export class RtcError extends Error {
     return new RtcError(frame.definition, { streamId, cause: frame });
   }
 
-  /** From a getUserMedia / getDisplayMedia rejection: the DOMException name is the code. */
-  static fromMediaError(error: unknown, streamId?: string): RtcError {
-    const name =
-      typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'AbortError';
-    const code = isCatalogCode(name) && catalogEntry(name).category === 'media' ? name : 'AbortError';
-    const detail = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : '';
-    return new RtcError(code, { streamId, cause: error, message: detail ? `${catalogEntry(code).description} (${detail})` : undefined });
-  }
-
   /** The server did not answer `what` in time. */
   static timeout(what: string, streamId?: string): RtcError {
     return new RtcError('timeout', { streamId, message: `The server did not answer ${what} in time.` });

@@ -7,7 +7,8 @@ import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValu
 import { RtcError, toRtcError } from '../core/errors.js';
 import { STREAM_ID_PATTERN } from '../core/protocol/ams.js';
 import type { SessionState, TokenSource } from '../core/session/types.js';
-import type { SessionController } from '../controllers/session-controller.js';
+import type { RtcStats } from '../core/stats.js';
+import { noop, type SessionController } from '../controllers/session-controller.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
 
 /**
@@ -83,6 +84,9 @@ export abstract class RtcStreamElement extends RtcElement {
 
   protected abstract readonly session: SessionController;
 
+  /** The teardown of a removal, waiting for the end of the task (see `disconnectedCallback`). */
+  #leaving?: ReturnType<typeof setTimeout>;
+
   /** Whether the element starts by itself when connected (`auto-publish`, `autoplay`). */
   protected abstract get autoStart(): boolean;
 
@@ -97,6 +101,25 @@ export abstract class RtcStreamElement extends RtcElement {
   /** The current error, reflected as the `error-code` attribute; `null` when there is none. */
   get error(): RtcError | null {
     return this.session.error;
+  }
+
+  override connectedCallback(): void {
+    // Put back before the teardown ran (a move): nothing was torn down, nothing restarts.
+    if (this.#leaving === undefined) super.connectedCallback();
+    clearTimeout(this.#leaving);
+    this.#leaving = undefined;
+  }
+
+  /**
+   * A move within the page (removed and put back in the same task, as `append` elsewhere or a
+   * framework re-parenting does) keeps the session: the teardown (camera, microphone, peer
+   * connections, socket, timers) waits for the next task, and coming back before then cancels it.
+   */
+  override disconnectedCallback(): void {
+    this.#leaving = setTimeout(() => {
+      this.#leaving = undefined;
+      super.disconnectedCallback();
+    });
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -117,7 +140,7 @@ export abstract class RtcStreamElement extends RtcElement {
       // After this update, so both attributes of one change are read together.
       void this.updateComplete.then(() => {
         const s = this.session;
-        if (this.isConnected && (s.active || (s.state === 'failed' && this.autoStart))) this.restart().catch(() => undefined);
+        if (this.isConnected && (s.active || (s.state === 'failed' && this.autoStart))) this.restart().catch(noop);
       });
     }
   }
@@ -127,8 +150,28 @@ export abstract class RtcStreamElement extends RtcElement {
    * same one, reloads the video (`emptied`, back to 0 s), and a Lit binding would on every render.
    */
   protected attach(stream: MediaStream | null): void {
-    const v = this.renderRoot.querySelector('video');
+    const v = this.video;
     if (v && v.srcObject !== stream) v.srcObject = stream;
+  }
+
+  /** The element's `<video>`, once rendered. */
+  protected get video(): HTMLVideoElement | null {
+    return this.renderRoot?.querySelector('video') ?? null;
+  }
+
+  /** The attempt under way, if any (`start()`, `play()` and `join()` return it), else a new one. */
+  protected startOnce(): Promise<void> {
+    const s = this.session;
+    return s.active && s.pending ? s.pending : this.restart();
+  }
+
+  /**
+   * A stats snapshot of the connection (`<rtc-room>`: of its own publish). Rejects with `RtcError`
+   * `NoActiveConnection` when there is none (before a start, after a stop).
+   */
+  getStats(): Promise<RtcStats> {
+    const s = this.session.session;
+    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
   /** The token source for the session: `tokenProvider`, else `token`. */

@@ -26,3 +26,6 @@ export const part = (el: Element, name: string): HTMLElement | null => el.shadow
 export const overlayOf = (el: Element): RtcErrorOverlay | null => el.shadowRoot!.querySelector('rtc-error-overlay');
 export const overlayPart = (el: Element, name: string): HTMLElement | null =>
   overlayOf(el)?.shadowRoot?.querySelector<HTMLElement>(`[part~="${name}"]`) ?? null;
+
+/** Resolves once a removal's teardown has run: elements keep their session through a move, so they release at the next task. */
+export const afterRemoval = (): Promise<void> => new Promise((resolve) => setTimeout(resolve));

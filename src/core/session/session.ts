@@ -34,7 +34,6 @@ export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[
 
 export abstract class Session<O extends CommonOptions = CommonOptions> extends TypedEmitter<SessionEvents> {
   #_state: SessionState = 'idle';
-  #_error: RtcError | undefined;
   protected options: O | undefined;
   protected signaling: Signaling | undefined;
   protected peer: Peer | undefined;
@@ -60,11 +59,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     return this.#_state;
   }
 
-  /** The last error, until the next successful start. */
-  get error(): RtcError | undefined {
-    return this.#_error;
-  }
-
   get streamId(): string | undefined {
     return this.options?.streamId;
   }
@@ -76,7 +70,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.teardownPeer();
     this.#pending?.reject(RtcError.of('AbortError', { message: 'Started again.', streamId: this.streamId }));
     this.options = options;
-    this.#_error = undefined;
     this.attempt++;
     const done = new Promise<void>((resolve, reject) => (this.#pending = { resolve, reject }));
     // A rejection nobody awaits must not surface as "unhandled": callers may rely on events.
@@ -141,7 +134,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   /** Reports an error; fatal ones fail the session and reject a pending start. */
   protected fail(error: RtcError, fatal: boolean): void {
-    this.#_error = error;
     this.emit('error', error);
     if (!fatal) return;
     this.attempt++;

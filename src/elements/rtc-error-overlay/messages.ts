@@ -22,9 +22,12 @@ export const messageFor = (code: string): OverlayMessage => {
 };
 
 /** The wording for codes the catalog does not know. */
-export const GENERIC_MESSAGE: OverlayMessage = messageFor('');
+export const GENERIC_MESSAGE: OverlayMessage = /* @__PURE__ */ messageFor('');
 
-/** Every catalog code with its wording (tests and docs read this; the overlay calls `messageFor`). */
-export const MESSAGES = /* @__PURE__ */ Object.fromEntries(Object.keys(ERROR_CATALOG).map((code) => [code, messageFor(code)])) as {
+/**
+ * Every catalog code with its wording (tests and docs read this; the overlay calls `messageFor`).
+ * Built in a pure function call, so a bundle that never reads it drops all of it.
+ */
+export const MESSAGES = /* @__PURE__ */ (() => Object.fromEntries(Object.keys(ERROR_CATALOG).map((code) => [code, messageFor(code)])))() as {
   readonly [code in RtcErrorCode]: OverlayMessage;
 };

@@ -1,6 +1,7 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { catalogEntry } from '../../core/errors.js';
-import { hasMessage, messageFor } from './messages.js';
+import { RtcElement } from '../rtc-element.js';
+import { hasMessage } from './messages.js';
 import styles from './rtc-error-overlay.styles.js';
 
 /** What the overlay needs of an error; an `RtcError` fits. */
@@ -40,14 +41,14 @@ export type RtcRetryEvent = CustomEvent<{ code: string }>;
  * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
  * @cssproperty [--rtc-radius=8px] - Corner radius of the panel and the button.
  */
-export class RtcErrorOverlay extends LitElement {
+export class RtcErrorOverlay extends RtcElement {
   static override styles = styles;
 
   static override properties: PropertyDeclarations = { error: { attribute: false }, retryable: { type: Boolean } };
 
-  /** Registers the element under `tag` unless that tag is already registered (or there is no DOM). */
-  static define(tag = 'rtc-error-overlay'): void {
-    if (typeof customElements !== 'undefined' && !customElements.get(tag)) customElements.define(tag, this);
+  /** Registers the element under `tag` (default `rtc-error-overlay`) unless it is registered already (see `RtcElement.define`). */
+  static override define(tag = 'rtc-error-overlay'): void {
+    super.define(tag);
   }
 
   /** The error to show; `null` (the default) shows nothing. */
@@ -72,10 +73,11 @@ export class RtcErrorOverlay extends LitElement {
   protected override render(): TemplateResult | typeof nothing {
     const error = this.error;
     if (!error) return nothing;
-    const { title, message } = messageFor(error.code);
+    // The wording is the catalog's (`messageFor` in messages.ts reads the same entry).
+    const { title, description: message } = catalogEntry(error.code);
     // A code without wording of its own may still carry a useful message; show it as text below the
     // generic one, unless it is only the catalog's fallback description.
-    const detail = !hasMessage(error.code) && error.message && error.message !== catalogEntry(error.code).description ? error.message : '';
+    const detail = !hasMessage(error.code) && error.message && error.message !== message ? error.message : '';
     return html`<div part="overlay" class="overlay" role="alert">
       <div part="overlay-title" class="overlay__title">${title}</div>
       <div part="overlay-message" class="overlay__message"><slot name="error-${error.code}">${message}</slot></div>

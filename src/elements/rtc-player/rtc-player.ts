@@ -1,14 +1,10 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { RtcError } from '../../core/errors.js';
 import { PlaySession } from '../../core/session/play-session.js';
 import type { AmsCallback } from '../../core/session/types.js';
-import type { RtcStats } from '../../core/stats.js';
-import { dispatchCallback, SessionController } from '../../controllers/session-controller.js';
+import { dispatchCallback, noop, SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import { speakerIcon } from './icons.js';
 import styles from './rtc-player.styles.js';
-
-const noop = (): void => undefined;
 
 /**
  * Plays a live stream from Ant Media Server. Autoplay tries with sound and falls back to muted
@@ -93,10 +89,6 @@ export class RtcPlayer extends RtcStreamElement {
     onCallback: (cb) => this.#handleCallback(cb),
   });
 
-  private get video(): HTMLVideoElement | null {
-    return this.renderRoot?.querySelector('video') ?? null;
-  }
-
   /** Autoplay with sound was refused: playing muted until the viewer unmutes. */
   private autoMuted = false;
 
@@ -156,7 +148,7 @@ export class RtcPlayer extends RtcStreamElement {
     video.muted = true;
     dispatchCallback(this, 'autoplay_muted');
     // An abort here is retried at the next `canplay`.
-    await video.play().catch(() => undefined);
+    await video.play().catch(noop);
   }
 
   #handleCanPlay(): void {
@@ -191,8 +183,7 @@ export class RtcPlayer extends RtcStreamElement {
    * playing, returns the same attempt.
    */
   play(): Promise<void> {
-    const s = this.session;
-    return s.active && s.pending ? s.pending : this.restart();
+    return this.startOnce();
   }
 
   /** Stops playing and closes the connection. Never rejects. */
@@ -205,12 +196,6 @@ export class RtcPlayer extends RtcStreamElement {
   setQuality(height: number): void {
     this.#quality = Number.isFinite(height) && height > 0 ? Math.floor(height) : 0;
     this.session.session?.setQuality(this.#quality);
-  }
-
-  /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not playing. */
-  getStats(): Promise<RtcStats> {
-    const s = this.session.session;
-    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
   protected override updated(): void {

@@ -1,15 +1,12 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { RtcError } from '../../core/errors.js';
 import type { CaptureOptions } from '../../core/media/capture.js';
 import { PublishSession } from '../../core/session/publish-session.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { SessionController } from '../../controllers/session-controller.js';
+import { noop, SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import { cameraIcon, micIcon, screenIcon } from './icons.js';
 import styles from './rtc-publisher.styles.js';
-
-const noop = (): void => undefined;
 
 /** `1.2 Mbps · 30 fps · 1280×720` from a stats snapshot. */
 const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidth: w, frameHeight: h }: RtcStats): string =>
@@ -202,8 +199,7 @@ export class RtcPublisher extends RtcStreamElement {
    * (also dispatched once as `rtc-error`). While already publishing, returns the same attempt.
    */
   start(): Promise<void> {
-    const s = this.session;
-    return s.active && s.pending ? s.pending : this.restart();
+    return this.startOnce();
   }
 
   /** Stops publishing and releases the camera and microphone. Never rejects. */
@@ -240,12 +236,6 @@ export class RtcPublisher extends RtcStreamElement {
   /** Shares a screen instead of the camera (`true`), or goes back to the camera (`false`). */
   shareScreen(on: boolean): Promise<void> {
     return this.guard(this.media.shareScreen(!!on));
-  }
-
-  /** A stats snapshot of the connection. Rejects with `RtcError` `NoActiveConnection` when not publishing. */
-  getStats(): Promise<RtcStats> {
-    const s = this.session.session;
-    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
   #renderControls(): TemplateResult {

@@ -15,14 +15,12 @@ import { RoomModel, type Participant as RoomParticipant } from '../../core/room/
 import type { PublishSession } from '../../core/session/publish-session.js';
 import type { AmsCallback, SessionDeps, TokenSource } from '../../core/session/types.js';
 import type { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { dispatchCallback, type SessionController } from '../../controllers/session-controller.js';
+import { dispatchCallback, noop, type SessionController } from '../../controllers/session-controller.js';
 import type { RtcStreamElement, StreamConfig } from '../rtc-element.js';
 import styles from './rtc-room.styles.js';
 import { attachStreams, audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
 
 export { styles };
-
-const noop = (): void => undefined;
 
 /** One remote participant, keyed by its stream id. */
 type Participant = RoomParticipant<MediaStreamTrack, MediaStream>;

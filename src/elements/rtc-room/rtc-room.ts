@@ -1,13 +1,10 @@
 import { adoptStyles, html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RtcError } from '../../core/errors.js';
 import type { PublishSession } from '../../core/session/publish-session.js';
-import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { SessionController } from '../../controllers/session-controller.js';
+import { noop, SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import type { RoomView } from './room-view.js';
-
-const noop = (): void => undefined;
 
 /**
  * The room's code: its own chunk, fetched beside this module (relative to its URL, so the bundle
@@ -139,6 +136,12 @@ export class RtcRoom extends RtcStreamElement {
   /** The room's model, mode, grid and chat, once its chunk is loaded. */
   #view: RoomView | null = null;
 
+  constructor() {
+    super();
+    // Taken off the page (not moved: see RtcStreamElement): the plays stop with the publish and capture.
+    this.addController({ hostDisconnected: () => void this.#view?.stopPlay() });
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load().catch(noop);
@@ -186,12 +189,6 @@ export class RtcRoom extends RtcStreamElement {
     return [...(this.#view?.model.participants.keys() ?? [])];
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    void this.#view?.stopPlay();
-    this.media.release();
-  }
-
   protected restart(): Promise<void> {
     const current = this.session.begin();
     void this.#view?.stopPlay();
@@ -202,8 +199,7 @@ export class RtcRoom extends RtcStreamElement {
 
   /** Publishes into the room and plays the others. Resolves once the own publish is live. */
   join(): Promise<void> {
-    const s = this.session;
-    return s.active && s.pending ? s.pending : this.restart();
+    return this.startOnce();
   }
 
   /** Leaves the room: stops publish and play, releases the camera, microphone and connections. */
@@ -255,12 +251,6 @@ export class RtcRoom extends RtcStreamElement {
     const error = RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined });
     this.session.report(error, false);
     throw error;
-  }
-
-  /** A stats snapshot of the own publish connection. Rejects with `NoActiveConnection` when not joined. */
-  getStats(): Promise<RtcStats> {
-    const s = this.session.session;
-    return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
   protected override updated(): void {

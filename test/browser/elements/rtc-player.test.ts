@@ -13,7 +13,7 @@ import { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcErrorEvent } from '../../../src/events/rtc-events.js';
 import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
-import { ws, XSS, domStrings, part, overlayOf, overlayPart } from '../../helpers/dom.js';
+import { afterRemoval, ws, XSS, domStrings, part, overlayOf, overlayPart } from '../../helpers/dom.js';
 
 const videoOf = (el: RtcPlayer): HTMLVideoElement => part(el, 'video') as HTMLVideoElement;
 
@@ -349,9 +349,12 @@ describe('<rtc-player>', () => {
       const dispose = sinon.spy(PlaySession.prototype, 'dispose');
       const el = await fixture<RtcPlayer>(html`<rtc-player server-url=${ws} stream-id="cycle" autoplay muted></rtc-player>`);
       while (el.state !== 'live') await oneEvent(el, 'rtc-state-change');
+      const session = (el as unknown as { session: { session: PlaySession } }).session.session;
       const parent = el.parentElement!;
       el.remove();
-      expect(dispose.calledOnce).to.equal(true);
+      await afterRemoval();
+      // (Elements of earlier tests, removed by the fixture cleanup, are disposed of meanwhile too.)
+      expect(dispose.getCalls().filter((c) => c.thisValue === session)).to.have.length(1);
       expect(el.state).to.equal('stopped');
       parent.append(el);
       while (el.state !== 'live') await oneEvent(el, 'rtc-state-change');
@@ -367,6 +370,7 @@ describe('<rtc-player>', () => {
       expect(pc.connectionState).to.not.equal('closed');
       const tracks = videoOf(el).srcObject as MediaStream;
       el.remove();
+      await afterRemoval();
       expect(pc.signalingState).to.equal('closed');
       expect(session.signaling).to.equal(undefined);
       await el.updateComplete;

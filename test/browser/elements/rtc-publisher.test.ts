@@ -10,7 +10,7 @@ import '../../../src/define.js';
 import { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcCallbackEvent, RtcErrorEvent } from '../../../src/events/rtc-events.js';
 import { uniqueStreamId } from '../../helpers/ams-client.js';
-import { ws, XSS, domStrings, part, overlayOf } from '../../helpers/dom.js';
+import { afterRemoval, ws, XSS, domStrings, part, overlayOf } from '../../helpers/dom.js';
 
 const overlayText = (el: Element, name: string): string => overlayOf(el)?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? '';
 
@@ -474,10 +474,13 @@ describe('<rtc-publisher>', () => {
       while (el.state !== 'live') await oneEvent(el, 'rtc-state-change');
       const stream = start.firstCall.args[0].stream as MediaStream;
       expect(liveTracks(stream)).to.have.length(2);
+      const session = (el as unknown as { session: { session: PublishSession } }).session.session;
       const parent = el.parentElement!;
       el.remove();
+      await afterRemoval();
       expect(liveTracks(stream)).to.have.length(0);
-      expect(dispose.calledOnce).to.equal(true);
+      // (Elements of earlier tests, removed by the fixture cleanup, are disposed of meanwhile too.)
+      expect(dispose.getCalls().filter((c) => c.thisValue === session)).to.have.length(1);
       expect(el.state).to.equal('stopped');
       parent.append(el);
       while (el.state !== 'live') await oneEvent(el, 'rtc-state-change');
@@ -492,6 +495,7 @@ describe('<rtc-publisher>', () => {
       await el.start();
       const parent = el.parentElement!;
       el.remove();
+      await afterRemoval();
       parent.append(el);
       await el.updateComplete;
       await new Promise((r) => setTimeout(r, 20));
