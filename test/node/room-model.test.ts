@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeRoomMessage } from '../../src/core/room/codec.js';
-import { RoomModel, SPEAKER_HOLD_MS, type RoomStream } from '../../src/core/room/model.js';
+import { NAME_WAIT_MS, RoomModel, SPEAKER_HOLD_MS, type ParticipantEvent, type RoomStream } from '../../src/core/room/model.js';
+
+/** A short wait for names, so the tests need no fake clock. */
+const NAME_WAIT = 30;
 
 class FakeTrack extends EventTarget {
   readyState = 'live';
@@ -32,11 +35,14 @@ class FakeStream implements RoomStream<FakeTrack> {
 }
 
 function room(): { model: RoomModel<FakeTrack, FakeStream>; log: string[]; changes: () => number } {
-  const model = new RoomModel<FakeTrack, FakeStream>((tracks) => new FakeStream(tracks));
+  const model = new RoomModel<FakeTrack, FakeStream>((tracks) => new FakeStream(tracks), NAME_WAIT);
   const log: string[] = [];
   let changes = 0;
-  model.on('joined', ({ id, name }) => log.push(`joined ${id} ${name} (${[...model.participants.keys()].join(',')})`));
-  model.on('left', ({ id, name }) => log.push(`left ${id} ${name} (${[...model.participants.keys()].join(',')})`));
+  // `id/streamId` where the two differ (p2p).
+  const who = ({ id, streamId, name }: ParticipantEvent): string =>
+    `${id}${streamId === id ? '' : `/${streamId}`} ${name} (${[...model.participants.keys()].join(',')})`;
+  model.on('joined', (e) => log.push(`joined ${who(e)}`));
+  model.on('left', (e) => log.push(`left ${who(e)}`));
   model.on('change', () => changes++);
   return { model, log, changes: () => changes };
 }
@@ -49,20 +55,57 @@ const tracksOf = (model: RoomModel<FakeTrack, FakeStream>, id: string): string[]
     .map((t) => t.id) ?? [];
 
 describe('room model: participants', () => {
-  it('joins once, in order, with the id as the name until one is known; renames', () => {
+  it('lists a participant at once (its id as the name) and announces it once, when its name comes; renames', () => {
     const { model, log } = room();
     model.ensure('a');
+    assert.deepEqual(log, [], 'not announced before its name');
+    assert.equal(model.participants.get('a')!.name, 'a');
     model.ensure('b', 'Bob');
     model.ensure('a', 'Ann');
     model.ensure('a');
-    assert.deepEqual(log, ['joined a a (a)', 'joined b Bob (a,b)']);
+    model.ensure('a', 'Annie');
+    assert.deepEqual(log, ['joined b Bob (a,b)', 'joined a Ann (a,b)']);
     assert.deepEqual(
-      [...model.participants.values()].map((p) => [p.id, p.name, p.micMuted, p.cameraOff, p.sharing]),
+      [...model.participants.values()].map((p) => [p.id, p.streamId, p.name, p.micMuted, p.cameraOff, p.sharing]),
       [
-        ['a', 'Ann', false, false, false],
-        ['b', 'Bob', false, false, false],
+        ['a', 'a', 'Annie', false, false, false],
+        ['b', 'b', 'Bob', false, false, false],
       ],
     );
+  });
+
+  it('without a name, announces after the wait with the best name known (its id); the wait defaults to NAME_WAIT_MS', async () => {
+    assert.equal(NAME_WAIT_MS, 3000);
+    const { model, log } = room();
+    const since = Date.now();
+    const joined = new Promise<ParticipantEvent>((resolve) => model.on('joined', resolve));
+    model.ensure('anon');
+    const e = await joined;
+    assert.ok(Date.now() - since >= NAME_WAIT - 5, 'not before the wait');
+    assert.deepEqual(e, { id: 'anon', streamId: 'anon', name: 'anon' });
+    model.ensure('anon', 'Late name');
+    assert.deepEqual(log, ['joined anon anon (anon)'], 'once');
+    model.drop('anon');
+    assert.deepEqual(log.at(-1), 'left anon Late name ()');
+  });
+
+  it('a record has the last word: announced at once, with its name or, without one, the id', () => {
+    const { model, log } = room();
+    model.ensure('x');
+    model.update('x', undefined, { micMuted: true });
+    model.update('y', 'Yann', undefined);
+    assert.deepEqual(log, ['joined x x (x)', 'joined y Yann (x,y)']);
+  });
+
+  it('leaving before being announced: neither joined nor left; clear() ends the waits too', async () => {
+    const { model, log } = room();
+    model.ensure('gone');
+    model.drop('gone');
+    model.ensure('cleared');
+    model.clear();
+    model.ensure('named', 'Nat');
+    await new Promise((r) => setTimeout(r, NAME_WAIT * 3));
+    assert.deepEqual(log, ['joined named Nat (named)']);
   });
 
   it('updates from a record (name and metaData state), adding who is new', () => {
@@ -75,14 +118,14 @@ describe('room model: participants', () => {
     assert.deepEqual([a.name, a.micMuted, a.cameraOff, a.sharing], ['Ann', true, false, false]);
   });
 
-  it('leaves: gone before `left`; unknown ids are nothing; clear() says `left` for each while still listed', () => {
+  it('leaves: gone before `left`, with the name its tile showed; unknown ids are nothing; clear() says `left` for each while still listed', () => {
     const { model, log } = room();
-    for (const id of ['a', 'b', 'c']) model.ensure(id);
+    for (const id of ['a', 'b', 'c']) model.ensure(id, `N${id}`);
     model.drop('b');
     model.drop('b');
     model.drop('zz');
     model.clear();
-    assert.deepEqual(log.slice(3), ['left b b (a,c)', 'left a a (a,c)', 'left c c (a,c)']);
+    assert.deepEqual(log.slice(3), ['left b Nb (a,c)', 'left a Na (a,c)', 'left c Nc (a,c)']);
     assert.equal(model.participants.size, 0);
   });
 
@@ -119,15 +162,24 @@ describe('room model: participants', () => {
   });
 
   it('p2p: messages from the other peer are about its one tile, and its name renames it; elsewhere names are not taken', () => {
-    const { model } = room();
+    const { model, log } = room();
     model.ensure('room1');
     model.receive(msg({ streamId: 'peer9', eventType: 'MIC_MUTED', name: 'Bob' }), 'me', 'room1');
+    // Announced by its first message: the peer's own stream id and name (the tile stays keyed by the p2p id).
+    assert.deepEqual(log, ['joined room1/peer9 Bob (room1)']);
     model.receive(msg({ streamId: 'peer9', eventType: 'CHAT_MESSAGE', message: 'hello' }), 'me', 'room1');
     let p = model.participants.get('room1')!;
     assert.deepEqual([p.name, p.micMuted], ['Bob', true]);
     assert.deepEqual(model.chat, [{ from: 'Bob', text: 'hello' }]);
     model.receive(msg({ streamId: 'peer9', eventType: 'ANYTHING', name: 'Robert' }), 'me', 'room1');
     assert.equal(p.name, 'Robert');
+    model.drop('room1');
+    assert.deepEqual(log.slice(1), ['left room1/peer9 Robert ()'], 'left names it as joined did, with the name its tile showed');
+
+    // A peer that sends no name is announced by its first message all the same, under the p2p id.
+    model.ensure('room1');
+    model.receive(msg({ streamId: 'peer10', eventType: 'MIC_UNMUTED' }), 'me', 'room1');
+    assert.deepEqual(log.at(-1), 'joined room1/peer10 room1 (room1)');
 
     const other = room().model;
     other.ensure('a', 'Ann');
@@ -145,7 +197,7 @@ describe('room model: tracks and slots', () => {
     const first = model.participants.get('a')!.stream;
     model.addTrack('a', a1);
     model.addTrack('a', v2);
-    assert.deepEqual(log, ['joined a a (a)']);
+    assert.deepEqual(log, [], 'listed, not announced: no name yet');
     assert.deepEqual(tracksOf(model, 'a'), ['a1', 'v2']);
     assert.notEqual(model.participants.get('a')!.stream, first);
     // A reused track object moves to its new owner.
@@ -158,6 +210,7 @@ describe('room model: tracks and slots', () => {
   it('an ended track leaves its stream in place; the participant leaves when all of its tracks ended', () => {
     const { model, log } = room();
     const [v, a] = [new FakeTrack('video', 'v'), new FakeTrack('audio', 'a')];
+    model.ensure('p', 'p');
     model.addTrack('p', v);
     model.addTrack('p', a);
     const stream = model.participants.get('p')!.stream;

@@ -27,6 +27,11 @@ export interface RoomStream<T> {
 /** One remote participant, keyed by its stream id. `stream` is a new object whenever a track comes or moves. */
 export interface Participant<T = RoomTrack, S = RoomStream<T>> extends ParticipantState {
   readonly id: string;
+  /**
+   * The participant's own stream id: `id`, except in p2p, where the one tile is keyed by the p2p
+   * stream id both peers share and this is the `streamId` the other peer's messages give.
+   */
+  streamId: string;
   name: string;
   stream: S;
 }
@@ -36,11 +41,24 @@ export interface ChatLine {
   text: string;
 }
 
+/** Who joined or left: the tile's key (`id`), the participant's own stream id and the name its tile shows. */
+export interface ParticipantEvent {
+  id: string;
+  streamId: string;
+  name: string;
+}
+
 export interface RoomModelEvents {
-  /** A remote participant appeared (already listed). */
-  joined: { id: string; name: string };
-  /** A remote participant left (no longer listed, except while `clear()` runs: then all leave, in order). */
-  left: { id: string; name: string };
+  /**
+   * A remote participant appeared (listed since), once its name is known (a named `ensure`, its
+   * record, its first p2p message) or `nameWaitMs` after it was listed, with the best name known.
+   */
+  joined: ParticipantEvent;
+  /**
+   * A participant announced by `joined` left (no longer listed, except while `clear()` runs: then
+   * all leave, in order). One that leaves before it was announced is never announced at all.
+   */
+  left: ParticipantEvent;
   /** Anything shown changed: names, state, tracks, slots, chat, speaker. */
   change: undefined;
 }
@@ -51,6 +69,8 @@ export const SPEAKING_LEVEL = 0.02;
 export const SPEAKER_HOLD_MS = 1200;
 /** How many chat lines are kept. */
 export const CHAT_LINES = 100;
+/** How long `joined` waits for a participant's name before it goes out with the best name known. */
+export const NAME_WAIT_MS = 3000;
 
 export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> = RoomStream<T>> extends TypedEmitter<RoomModelEvents> {
   #participants = new Map<string, Participant<T, S>>();
@@ -61,9 +81,14 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
   #slotTracks = new Map<string, T>();
   #slotOwners = new Map<string, string>();
   readonly #watched = new WeakSet<T>();
+  /** Participants listed but not announced yet (`joined`), with the timer that announces them anyway. */
+  #unnamed = new Map<string, ReturnType<typeof setTimeout>>();
 
-  /** `createStream(tracks)`: a stream of these tracks (`new MediaStream(tracks)`). */
-  constructor(private readonly createStream: (tracks: T[]) => S) {
+  /** `createStream(tracks)`: a stream of these tracks (`new MediaStream(tracks)`); `nameWaitMs`: see `joined`. */
+  constructor(
+    private readonly createStream: (tracks: T[]) => S,
+    private readonly nameWaitMs = NAME_WAIT_MS,
+  ) {
     super();
   }
 
@@ -87,44 +112,50 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     return this.#slotTracks;
   }
 
-  /** The participant `id`, added (`joined`) when new; a `name` renames it. */
+  /** The participant `id`, added when new (announced by `joined` once named); a `name` renames it. */
   ensure(id: string, name?: string): Participant<T, S> {
     let part = this.#participants.get(id);
     if (!part) {
-      part = { id, name: name || id, stream: this.createStream([]), micMuted: false, cameraOff: false, sharing: false };
-      this.#participants = new Map(this.#participants).set(id, part);
-      this.emit('joined', { id, name: part.name });
+      const p = (part = { id, streamId: id, name: name || id, stream: this.createStream([]), micMuted: false, cameraOff: false, sharing: false });
+      this.#participants = new Map(this.#participants).set(id, p);
+      this.#unnamed.set(
+        id,
+        setTimeout(() => this.#announce(p), this.nameWaitMs),
+      );
       this.#changed();
     } else if (name && part.name !== name) {
       part.name = name;
       this.#changed();
     }
+    if (name) this.#announce(part);
     return part;
   }
 
-  /** `ensure(id, name)` with the state of its record (`decodeMetaData`), e.g. from a Broadcast. */
+  /** `ensure(id, name)` with the state of its record (`decodeMetaData`), e.g. from a Broadcast: the record has the last word on the name. */
   update(id: string, name: string | undefined, state: Partial<ParticipantState> | undefined): void {
-    Object.assign(this.ensure(id, name), state);
+    const part = this.ensure(id, name);
+    Object.assign(part, state);
+    this.#announce(part);
     this.#changed();
   }
 
-  /** Removes the participant `id` (`left`). */
+  /** Removes the participant `id` (`left`, if it was announced). */
   drop(id: string): void {
     const part = this.#participants.get(id);
     if (!part) return;
     const next = new Map(this.#participants);
     next.delete(id);
     this.#participants = next;
-    this.emit('left', { id, name: part.name });
+    this.#leave(part);
     this.#changed();
   }
 
-  /** Everyone leaves (`left` for each, in join order); slots and the speaker are forgotten. The chat stays. */
+  /** Everyone leaves (`left` for each announced one, in join order); slots and the speaker are forgotten. The chat stays. */
   clear(): void {
     this.#speaker = '';
     this.#slotTracks = new Map();
     this.#slotOwners = new Map();
-    for (const part of this.#participants.values()) this.emit('left', { id: part.id, name: part.name });
+    for (const part of this.#participants.values()) this.#leave(part);
     this.#participants = new Map();
     this.#changed();
   }
@@ -156,9 +187,14 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
     }
     if (msg.from === own) return;
     const part = this.#participants.get(msg.from) ?? (peer === undefined ? undefined : this.#participants.get(peer));
-    if (part && peer !== undefined && msg.name && msg.name !== part.name) {
-      part.name = msg.name;
-      this.#changed();
+    if (part && peer !== undefined) {
+      // The other peer's messages name it (p2p has no records): the first one has the last word.
+      if (this.#unnamed.has(part.id)) part.streamId = msg.from;
+      if (msg.name && msg.name !== part.name) {
+        part.name = msg.name;
+        this.#changed();
+      }
+      this.#announce(part);
     }
     if (msg.kind === 'chat') this.say(part?.name ?? msg.from, msg.text);
     else if (msg.kind === 'state') {
@@ -214,6 +250,23 @@ export class RoomModel<T extends RoomTrack = RoomTrack, S extends RoomStream<T> 
 
   #changed(): void {
     this.emit('change', undefined);
+  }
+
+  /** `joined`, unless `part` was announced already. */
+  #announce(part: Participant<T, S>): void {
+    const timer = this.#unnamed.get(part.id);
+    if (timer === undefined || this.#participants.get(part.id) !== part) return;
+    clearTimeout(timer);
+    this.#unnamed.delete(part.id);
+    this.emit('joined', { id: part.id, streamId: part.streamId, name: part.name });
+  }
+
+  /** `left` for an announced participant; one never announced just stops waiting. */
+  #leave(part: Participant<T, S>): void {
+    const timer = this.#unnamed.get(part.id);
+    this.#unnamed.delete(part.id);
+    if (timer === undefined) this.emit('left', { id: part.id, streamId: part.streamId, name: part.name });
+    else clearTimeout(timer);
   }
 
   #setSpeaker(id: string): void {

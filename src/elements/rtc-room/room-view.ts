@@ -86,8 +86,8 @@ export class RoomView {
       dispatch: (cb) => dispatchCallback(el, cb.definition, cb.payload, cb.streamId),
       report: (e) => session.report(toRtcError(e), false),
     };
-    this.model.on('joined', ({ id, name }) => el.emit('rtc-participant-joined', { streamId: id, name }));
-    this.model.on('left', ({ id, name }) => el.emit('rtc-participant-left', { streamId: id, name }));
+    this.model.on('joined', ({ streamId, name }) => el.emit('rtc-participant-joined', { streamId, name }));
+    this.model.on('left', ({ streamId, name }) => el.emit('rtc-participant-left', { streamId, name }));
     this.model.on('change', () => el.requestUpdate());
   }
 

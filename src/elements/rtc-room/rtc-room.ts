@@ -40,8 +40,8 @@ const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
  * @attr {string} state - Reflected, read only: the state of the own publish.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
  *
- * @fires {RtcParticipantEvent} rtc-participant-joined - A remote participant appeared: `{streamId, name}`.
- * @fires {RtcParticipantEvent} rtc-participant-left - A remote participant left: `{streamId, name}`.
+ * @fires {RtcParticipantEvent} rtc-participant-joined - A remote participant appeared: `{streamId, name}`, its stream id and the name its tile shows; dispatched once the name is known (its record, or in p2p its first message), at most 3 s after its tile appeared (then the best name known: its stream id).
+ * @fires {RtcParticipantEvent} rtc-participant-left - A participant announced by `rtc-participant-joined` left: the same `{streamId, name}` (the name its tile showed last).
  * @fires {RtcCallbackEvent} rtc-data-received - AMS `data_received`: `{data}` from the room data channel.
  * @fires {RtcCallbackEvent} rtc-subtrack-added - AMS `subtrackAdded`.
  * @fires {RtcCallbackEvent} rtc-subtrack-removed - AMS `subtrackRemoved`.

@@ -166,6 +166,11 @@ describe('<rtc-room> modes', () => {
       expect(leaks.open().peerConnections).to.equal(2);
       // Names travel over the channel once it opens (p2p has no metaData); so do mute and camera.
       await poll(() => label(a.el, p2pId) === `Name ${b.el.streamId}` && label(b.el, p2pId) === `Name ${a.el.streamId}`, 5000, 'names');
+      // The events name the other peer as its tile does, by its own stream id (the tile is keyed by the p2p id both share).
+      const bOnA = { streamId: b.el.streamId, name: `Name ${b.el.streamId}` };
+      expect((await a.rec.next('rtc-participant-joined')).detail).to.deep.equal(bOnA);
+      expect((await b.rec.next('rtc-participant-joined')).detail).to.deep.equal({ streamId: a.el.streamId, name: `Name ${a.el.streamId}` });
+      expect(a.rec.all('rtc-participant-joined')).to.have.length(1);
       b.el.setMicrophoneMuted(true);
       await poll(() => tile(a.el, p2pId)?.querySelector('.mic')?.getAttribute('data-off') === 'true', 5000, 'a sees b muted');
 
@@ -183,6 +188,7 @@ describe('<rtc-room> modes', () => {
       await b.el.leave();
       await stopped;
       await poll(() => !tile(a.el, p2pId), 2000, 'tile dropped');
+      expect((await a.rec.next('rtc-participant-left')).detail).to.deep.equal(bOnA);
       expect(a.el.state).to.equal('live');
       expect(a.rec.all('rtc-error')).to.deep.equal([]);
 

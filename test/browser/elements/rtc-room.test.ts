@@ -3,6 +3,7 @@ import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/room-view.js';
 import sinon from 'sinon';
+import { NAME_WAIT_MS } from '../../../src/core/room/model.js';
 import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';
 import { domStrings, ws, XSS } from '../../helpers/dom.js';
@@ -152,6 +153,33 @@ describe('<rtc-room>', () => {
     } finally {
       tracker.uninstall();
     }
+  });
+
+  it('rtc-participant-joined and -left carry the stream id and the name the tile shows (the stream id without a stream-name)', async function () {
+    (this as { timeout(ms: number): void }).timeout(40_000);
+    const roomId = unique('names');
+    const [ia, ib, ic] = [unique('a'), unique('b'), unique('c')];
+    const a = await joinHere(roomId, ia);
+    const joined: object[] = [];
+    const left: object[] = [];
+    a.addEventListener('rtc-participant-joined', (e) => joined.push(e.detail));
+    a.addEventListener('rtc-participant-left', (e) => left.push(e.detail));
+    const b = await joinHere(roomId, ib);
+    await poll(() => joined.length === 1, 8000, 'b announced');
+    expect(joined).to.deep.equal([{ streamId: ib, name: `Name ${ib}` }]);
+    expect(label(a, ib)).to.equal(`Name ${ib}`);
+    // No stream-name: its record says so, and it is announced under its stream id (well before the wait for a name ends).
+    const c = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${roomId} stream-id=${ic}></rtc-room>`);
+    rooms.push(c);
+    await c.join();
+    const since = performance.now();
+    await poll(() => joined.length === 2, 8000, 'c announced');
+    expect(performance.now() - since).to.be.below(NAME_WAIT_MS);
+    expect(joined[1]).to.deep.equal({ streamId: ic, name: ic });
+    await b.leave();
+    await poll(() => left.length === 1, 8000, 'b left');
+    expect(left).to.deep.equal([{ streamId: ib, name: `Name ${ib}` }]);
+    expect(joined).to.have.length(2);
   });
 
   it('reads mic, camera and screen state from AMS-style metaData, ignoring junk', () => {
