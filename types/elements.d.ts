@@ -60,7 +60,7 @@ export interface RtcPlayerAttributes {
    */
   autoplay?: boolean;
   /**
-   * Plays without sound.
+   * Plays without sound; reflected, so the mute button and the attribute stay in step.
    *
    * Default: `false`.
    */
@@ -83,7 +83,7 @@ export interface RtcPlayerAttributes {
 export interface RtcPlayerProperties {
   /** Starts playing when the element is on the page. */
   autoplay?: RtcPlayer['autoplay'];
-  /** Plays without sound. */
+  /** Plays without sound; reflected, so the mute button and the attribute stay in step. */
   muted?: RtcPlayer['muted'];
   /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
   serverUrl?: RtcPlayer['serverUrl'];
@@ -114,7 +114,7 @@ export interface RtcPlayerEvents {
   'rtc-play-started': RtcEventMap['rtc-play-started'];
   /** AMS `play_finished`: the publisher stopped (the player waits for it). */
   'rtc-play-finished': RtcEventMap['rtc-play-finished'];
-  /** The stream is not live; the player retries by itself. */
+  /** The stream is not live (yet, or any more): the waiting notice shows, without the error overlay, and the player retries by itself. */
   'rtc-waiting': RtcEventMap['rtc-waiting'];
   /** Autoplay with sound was refused; playing muted with a tap-to-unmute button. */
   'rtc-autoplay-muted': RtcEventMap['rtc-autoplay-muted'];
@@ -410,9 +410,9 @@ export interface RtcRoomProperties {
 
 /** The events `<rtc-room>` fires, by name. */
 export interface RtcRoomEvents {
-  /** A remote participant appeared: `{streamId, name}`. */
+  /** A remote participant appeared: `{streamId, name}`, its stream id and the name its tile shows; dispatched once the name is known (its record, or in p2p its first message), at most 3 s after its tile appeared (then the best name known: its stream id). */
   'rtc-participant-joined': RtcParticipantEvent;
-  /** A remote participant left: `{streamId, name}`. */
+  /** A participant announced by `rtc-participant-joined` left: the same `{streamId, name}` (the name its tile showed last). */
   'rtc-participant-left': RtcParticipantEvent;
   /** AMS `data_received`: `{data}` from the room data channel. */
   'rtc-data-received': RtcEventMap['rtc-data-received'];

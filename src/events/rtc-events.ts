@@ -7,7 +7,6 @@
 import type { ErrorCategory, RtcError } from '../core/errors.js';
 import type { SessionState } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
-import type { RtcRetryEvent } from '../elements/rtc-error-overlay/rtc-error-overlay.js';
 import type { AmsCallbackName, RtcEventName } from './names.js';
 
 /** What every callback event carries besides the AMS payload. */
@@ -77,6 +76,9 @@ export interface RtcParticipantDetail {
   name: string;
 }
 export type RtcParticipantEvent = CustomEvent<RtcParticipantDetail>;
+
+/** `<rtc-error-overlay>`: the viewer asked to try again; `detail.code` is the code of the error shown. */
+export type RtcRetryEvent = CustomEvent<{ code: string }>;
 
 /** Every event the elements dispatch. */
 export interface RtcEventMap extends RtcCallbackEventMap {

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { catalogEntry } from '../../core/errors.js';
+import type { RtcRetryEvent } from '../../events/rtc-events.js';
 import { RtcElement } from '../rtc-element.js';
 import { hasMessage } from './messages.js';
 import styles from './rtc-error-overlay.styles.js';
@@ -11,8 +12,7 @@ export interface OverlayError {
   readonly recoverable: boolean;
 }
 
-/** The viewer asked to try again; `detail.code` is the code of the error shown. */
-export type RtcRetryEvent = CustomEvent<{ code: string }>;
+export type { RtcRetryEvent };
 
 /**
  * A readable error panel for viewers: a title and a message for the error's code (never the raw

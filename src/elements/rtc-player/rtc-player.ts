@@ -29,7 +29,7 @@ import styles from './rtc-player.styles.js';
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed: `{state, previous}`.
  * @fires {RtcCallbackEvent} rtc-play-started - AMS `play_started`: media is flowing.
  * @fires {RtcCallbackEvent} rtc-play-finished - AMS `play_finished`: the publisher stopped (the player waits for it).
- * @fires {RtcCallbackEvent} rtc-waiting - The stream is not live; the player retries by itself.
+ * @fires {RtcCallbackEvent} rtc-waiting - The stream is not live (yet, or any more): the waiting notice shows, without the error overlay, and the player retries by itself.
  * @fires {RtcCallbackEvent} rtc-autoplay-muted - Autoplay with sound was refused; playing muted with a tap-to-unmute button.
  * @fires {RtcCallbackEvent} rtc-new-track-available - AMS `newTrackAvailable`: `{track, stream, trackId}`.
  * @fires {RtcCallbackEvent} rtc-new-stream-available - AMS `newStreamAvailable` (deprecated twin of the above).
