@@ -1,0 +1,146 @@
+/**
+ * The example apps as built by scripts/consumer-test.mjs (from the packed tarball), each served from
+ * another origin than the embedded server and driven in headless Chromium: the publisher goes live,
+ * the player decodes frames (`framesDecoded` rising), the app's own `rtc-play-started` handler wrote
+ * the status line, and the room element rendered. Run by scripts/consumer-test.mjs, which passes the
+ * builds in RTC_CONSUMER_BUILDS (`{app: folder}`).
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { RunningServer } from '../../src/server/server.js';
+import { startServer, wsUrl } from '../helpers/server.js';
+
+const builds: Record<string, string> = JSON.parse(process.env['RTC_CONSUMER_BUILDS'] ?? '{}');
+const executablePath = process.env['CHROME_PATH'] || '/usr/bin/chromium';
+
+/** The flags of the browser tests (web-test-runner.config.mjs): fake camera and microphone, loopback WebRTC, no throttling. */
+const FLAGS = [
+  ...['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  ...['--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'],
+  ...['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+  ...['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+
+/** A static file server for one build on a free loopback port; the page is opened as http://localhost:PORT. */
+async function serveStatic(dir: string): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server: Server = createHttpServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
+    if (!file.startsWith(dir + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://localhost:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** What the page shows, for a failure's message. */
+const pageState = (page: Page): Promise<unknown> =>
+  page
+    .evaluate(
+      `({ status: document.getElementById('status')?.textContent, publisher: document.querySelector('rtc-publisher')?.getAttribute('state'),
+          player: document.querySelector('rtc-player')?.getAttribute('state'), errorCodes: [...document.querySelectorAll('[error-code]')].map((e) => e.localName + ':' + e.getAttribute('error-code')),
+          defined: ['rtc-publisher', 'rtc-player', 'rtc-room', 'rtc-error-overlay'].filter((t) => customElements.get(t)) })`,
+    )
+    .catch((e: unknown) => String(e));
+
+/** Waits until `expression` (evaluated in the page, awaited) is truthy; a timeout says what the page showed. */
+async function waitFor(page: Page, what: string, expression: string, timeout: number, errors: string[]) {
+  try {
+    return await page.waitForFunction(expression, { timeout, polling: 200 });
+  } catch (e) {
+    throw new Error(
+      `${what}: not within ${timeout} ms (${e instanceof Error ? e.message.split('\n')[0] : e}); page: ${JSON.stringify(await pageState(page))}; page errors: ${JSON.stringify(errors)}`,
+      { cause: e },
+    );
+  }
+}
+
+/** The player's decoded frame count, read through the element's own `getStats()`. */
+const framesDecoded = (page: Page): Promise<number> =>
+  page.evaluate(`document.querySelector('rtc-player').getStats().then((s) => s.framesDecoded ?? 0, () => 0)`) as Promise<number>;
+
+describe('the example apps, built from the packed tarball and served from another origin', () => {
+  let media: RunningServer;
+  let browser: Browser;
+  before(async () => {
+    media = await startServer();
+    browser = await puppeteer.launch({ executablePath, headless: true, args: FLAGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await media?.close();
+  });
+
+  it('got at least one build to check', () => {
+    assert.ok(Object.keys(builds).length > 0, 'RTC_CONSUMER_BUILDS lists no build: run scripts/consumer-test.mjs');
+  });
+
+  for (const [app, dir] of Object.entries(builds)) {
+    it(`${app}: the publisher goes live, the player decodes frames, the app's rtc-play-started handler ran, the room renders`, async () => {
+      const site = await serveStatic(dir);
+      const context = await browser.createBrowserContext();
+      try {
+        const page = await context.newPage();
+        const pageErrors: string[] = [];
+        page.on('pageerror', (e) => pageErrors.push(String(e)));
+        const stream = `${app}-example`;
+        assert.notEqual(site.origin, new URL(media.url).origin);
+        const query = new URLSearchParams({ server: wsUrl(media), stream, room: `${app}-room` });
+        await page.goto(`${site.origin}/?${query}`);
+
+        await waitFor(page, 'the publisher live', `document.querySelector('rtc-publisher')?.getAttribute('state') === 'live'`, 20_000, pageErrors);
+        // The app's own handler of the player's rtc-play-started event wrote this line (before it, the
+        // player may have reported a recoverable `no_stream_exist` there while the publisher started).
+        await waitFor(
+          page,
+          "the status line written by the app's rtc-play-started handler",
+          `document.getElementById('status')?.textContent === ${JSON.stringify(`rtc-play-started: ${stream}`)}`,
+          20_000,
+          pageErrors,
+        );
+
+        // Frames keep coming: the count rises past what it was once decoding had begun.
+        const decodedAtLeast = (n: number) => `document.querySelector('rtc-player').getStats().then((s) => (s.framesDecoded ?? 0) >= ${n}, () => false)`;
+        await waitFor(page, 'a first decoded frame', decodedAtLeast(1), 20_000, pageErrors);
+        const first = await framesDecoded(page);
+        await waitFor(page, `framesDecoded rising from ${first} by 10`, decodedAtLeast(first + 10), 10_000, pageErrors);
+
+        // <rtc-room> is registered and rendered its shadow root (its code may come later than the rest).
+        await waitFor(
+          page,
+          'the room rendered',
+          `customElements.get('rtc-room') !== undefined && !!document.querySelector('rtc-room').shadowRoot?.querySelector('button')`,
+          10_000,
+          pageErrors,
+        );
+        assert.deepEqual(pageErrors, []);
+      } finally {
+        await context.close();
+        await site.close();
+      }
+    });
+  }
+});
