@@ -16,7 +16,7 @@ export default {
   // manifest is the same on every machine.
   overrideModuleCreation: ({ ts, globs }) =>
     [...globs].sort().map((glob) => ts.createSourceFile(glob, readFileSync(resolve(glob), 'utf8'), ts.ScriptTarget.ES2015, true)),
-  plugins: [dropAnonymousDefinitions()],
+  plugins: [dropAnonymousDefinitions(), dropPrivateStateAttributes()],
 };
 
 /**
@@ -29,6 +29,25 @@ function dropAnonymousDefinitions() {
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules ?? []) {
         mod.exports = mod.exports?.filter((e) => !(e.kind === 'custom-element-definition' && /^anonymous_\d+$/.test(e.declaration?.name ?? '')));
+      }
+    },
+  };
+}
+
+/**
+ * Internal reactive state is declared in `static properties` as `{ state: true }` on private
+ * fields, which the analyzer takes for attributes: a private field never has one.
+ */
+function dropPrivateStateAttributes() {
+  return {
+    name: 'rtc-drop-private-state-attributes',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules ?? []) {
+        for (const decl of mod.declarations ?? []) {
+          const hidden = new Set((decl.members ?? []).filter((m) => m.privacy === 'private' || m.privacy === 'protected').map((m) => m.name));
+          for (const m of decl.members ?? []) if (hidden.has(m.name)) delete m.attribute;
+          if (decl.attributes) decl.attributes = decl.attributes.filter((a) => !hidden.has(a.fieldName));
+        }
       }
     },
   };

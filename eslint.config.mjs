@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json', 'examples/*/dist/**'] },
+  { ignores: ['dist/**', 'lib/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json', 'examples/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,17 +1,37 @@
-// Builds dist/rtc-elements.js (src/define.ts: publisher, player) and dist/rtc-room.js
-// (src/define-room.ts: the conference element): each one self-contained minified ES module
-// (lit inlined) that a single <script type="module"> tag loads. index.ts never registers anything.
+// The CDN build: dist/rtc-elements.js (src/define.ts) registers all four elements; it is a
+// minified ES module with lit inlined that one <script type="module"> tag loads. The room's code
+// is a chunk of its own, dist/rtc-room.js, which the entry imports (relative to its own URL) the
+// first time a <rtc-room> connects: a page without a room never fetches it. Bundler users get the
+// unbundled lib/ (tsc, tsconfig.lib.json) through package.json `exports` instead.
+//
+// Every chunk starts with stand-ins for the two DOM globals lit touches while its module is
+// evaluated, taken from globalThis when there (always, in a browser): importing the bundle
+// where there is no DOM (server-side rendering in Node) throws nothing and registers nothing.
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
-const plugins = () => [
-  nodeResolve({ exportConditions: ['production'] }),
-  typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false }),
-  terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
-];
+const SSR_STANDINS = 'const{HTMLElement=class{},document={createTreeWalker:()=>({})}}=globalThis;';
 
-export default [
-  { input: 'src/define.ts', output: { file: 'dist/rtc-elements.js', format: 'es', sourcemap: true }, plugins: plugins() },
-  { input: 'src/define-room.ts', output: { file: 'dist/rtc-room.js', format: 'es', sourcemap: true }, plugins: plugins() },
-];
+export default {
+  // The shared code stays in the entry (which then exports a few more names the room chunk imports)
+  // instead of a third file: one request for a page without a room.
+  preserveEntrySignatures: 'allow-extension',
+  input: { 'rtc-elements': 'src/define.ts' },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    sourcemap: true,
+    intro: SSR_STANDINS,
+    entryFileNames: '[name].js',
+    chunkFileNames: (chunk) => (chunk.name === 'room-view' ? 'rtc-room.js' : '[name].js'),
+  },
+  plugins: [
+    // Whitespace and comments out of html`` and css`` templates (lit's own plugin).
+    minifyHTML(),
+    nodeResolve({ exportConditions: ['production'] }),
+    typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false, outDir: 'dist' }),
+    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+  ],
+};

@@ -2,8 +2,9 @@
 // (Trusted Types enforced). Posts to the parent what it found, and every policy violation.
 //
 // Bundle check (default): loads a bundle, creates every element it registers and reports what
-// upgraded and what rendered. `?bundle=rtc-room` loads dist/rtc-room.js instead of
-// dist/rtc-elements.js; `?tags=a,b` names the tags to check (default: the four below).
+// upgraded and what rendered, and which files of /dist/ the page fetched before and after the
+// elements were created (the room's chunk comes only with a <rtc-room>); `?tags=a,b` names the
+// tags to check (default: the four below).
 //
 // Page check: `?page=room.html` opens that demo page (same origin) in a frame of its own and
 // reports its rtc-* elements (upgraded, rendered, attributes), its nav link and the violations
@@ -34,7 +35,7 @@ function probe(doc) {
   }
 }
 
-const BUNDLES = { 'rtc-elements': '/dist/rtc-elements.js', 'rtc-room': '/dist/rtc-room.js' };
+const BUNDLES = { 'rtc-elements': '/dist/rtc-elements.js' };
 const params = new URLSearchParams(location.search);
 const TAGS = params.get('tags')?.split(',').filter(Boolean) ?? ['rtc-publisher', 'rtc-player', 'rtc-room', 'rtc-error-overlay'];
 const serverUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/LiveApp/websocket`;
@@ -60,6 +61,12 @@ async function checkBundle() {
   if (!path) throw new Error(`unknown bundle ${name}`);
   const [demoPolicy, roomPolicy] = [await policyAt('/'), await policyAt('/room.html')];
   const bundle = await import(path);
+  const fetched = () =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.startsWith('/dist/'));
+  const fetchedBefore = fetched();
   const elements = [];
   for (const tag of TAGS) {
     if (!customElements.get(tag)) {
@@ -82,7 +89,7 @@ async function checkBundle() {
     await seen;
   }
   await settle();
-  return { bundle: name, exports: Object.keys(bundle).length, elements, demoPolicy, roomPolicy };
+  return { bundle: name, exports: Object.keys(bundle).length, elements, demoPolicy, roomPolicy, fetchedBefore, fetchedAfter: fetched() };
 }
 
 async function checkPage(page) {

@@ -58,8 +58,8 @@ $('leave').addEventListener('click', () => {
 
 // --- the bundle: it is evaluated by the script tag above; importing it again gives its exports.
 try {
-  await import('/dist/rtc-room.js');
-  if (!customElements.get('rtc-room')) status.textContent = 'This build of /dist/rtc-room.js does not define <rtc-room>.';
+  await import('/dist/rtc-elements.js');
+  if (!customElements.get('rtc-room')) status.textContent = 'This build of /dist/rtc-elements.js does not define <rtc-room>.';
 } catch (error) {
-  status.textContent = `Could not load /dist/rtc-room.js (${error instanceof Error ? error.message : String(error)}). Run npm run build.`;
+  status.textContent = `Could not load /dist/rtc-elements.js (${error instanceof Error ? error.message : String(error)}). Run npm run build.`;
 }

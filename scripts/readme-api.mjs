@@ -34,7 +34,7 @@ const cell = (s) =>
         .replace(/\s*\n\s*/g, ' ')
         .replace(/\|/g, '\\|');
 const code = (s) => (s === undefined || s === null || s === '' ? '' : `\`${String(s).replace(/\s*\n\s*/g, ' ')}\``);
-const isPublic = (m) => !m.privacy && !/^[_#]/.test(m.name) && !/@internal\b/.test(m.description ?? '');
+const isPublic = (m) => (!m.privacy || m.privacy === 'public') && !/^[_#]/.test(m.name) && !/@internal\b/.test(m.description ?? '');
 
 function table(title, head, rows) {
   if (rows.length === 0) return [];

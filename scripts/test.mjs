@@ -99,6 +99,10 @@ const mtime = (file) => {
 const typeCheckBrowser = () => step('type check (browser)', run(bin('tsc'), ['-p', 'tsconfig.json']).status === 0);
 const buildNode = () => step('type check and build (Node)', run(bin('tsc'), ['-p', 'tsconfig.node.json']).status === 0);
 const bundle = () => step('bundle', run(bin('rollup'), ['-c', '--silent']).status === 0);
+// lib/: the npm build (ES modules and .d.ts) that package.json `exports` names; the SSR tests import it.
+const buildLib = () => step('build lib/ (tsc, declarations)', run(bin('tsc'), ['-p', 'tsconfig.lib.json']).status === 0);
+/** Whether a source is newer than `file` (a build output). */
+const staleAgainst = (file, ...configs) => mtime(file) < Math.max(newest('src'), ...configs.map(mtime));
 const lint = () => {
   const eslintOk = step('eslint', run(bin('eslint'), ['--max-warnings=0', '.']).status === 0);
   const prettierOk = step('prettier --check (run `npx prettier --write .`)', run(bin('prettier'), ['--check', '--log-level=warn', '.']).status === 0);
@@ -146,6 +150,7 @@ if (mode === 'all') {
   const typesOk = typeCheckBrowser();
   const nodeBuildOk = buildNode();
   const bundleOk = bundle();
+  buildLib();
   lint();
   // 2. Node tests (node:test) over real sockets.
   if (nodeBuildOk) nodeTests([]);
@@ -154,12 +159,13 @@ if (mode === 'all') {
   if (typesOk && bundleOk) browserTests(chrome, []);
   else totals.failed++;
 } else if (mode === 'node') {
-  if (buildNode()) nodeTests(named);
+  // The Node tests read the bundles and lib/ (sizes, SSR imports): rebuilt when a source is newer.
+  const built = (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && (!staleAgainst('lib/define.js', 'tsconfig.lib.json') || buildLib());
+  if (built && buildNode()) nodeTests(named);
 } else if (mode === 'browser') {
   const chrome = findChromium();
   // Some tests load the bundle: rebuild it when a source is newer than it.
-  const stale = mtime('dist/rtc-elements.js') < Math.max(newest('src'), mtime('rollup.config.mjs'));
-  if (!stale || bundle()) browserTests(chrome, named);
+  if (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) browserTests(chrome, named);
 } else {
   lint();
 }

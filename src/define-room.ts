@@ -1,6 +1,6 @@
 /**
- * The conference entry (`dist/rtc-room.js`): registers `<rtc-room>` and `<rtc-error-overlay>`.
- * Kept out of `define.ts` so the drop-in bundle stays within its budget.
+ * `rtc-elements/room`: registers `<rtc-room>` and `<rtc-error-overlay>` only, for bundler users
+ * who want just the conference element.
  */
 import { RtcErrorOverlay } from './elements/rtc-error-overlay/rtc-error-overlay.js';
 import { RtcRoom } from './elements/rtc-room/rtc-room.js';

@@ -9,6 +9,7 @@ export { SessionState, type TokenSource } from './core/session/types.js';
 export type { RtcStats } from './core/stats.js';
 export { RtcPublisher } from './elements/rtc-publisher/rtc-publisher.js';
 export { RtcPlayer } from './elements/rtc-player/rtc-player.js';
+export { RtcRoom } from './elements/rtc-room/rtc-room.js';
 export { RtcErrorOverlay, type OverlayError, type RtcRetryEvent } from './elements/rtc-error-overlay/rtc-error-overlay.js';
 export { AMS_CALLBACKS, RTC_ERROR, RTC_EVENTS, RTC_STATE_CHANGE, rtcEventName, type AmsCallbackName, type RtcEventName } from './events/names.js';
 export type * from './events/rtc-events.js';

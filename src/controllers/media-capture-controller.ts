@@ -9,7 +9,6 @@ import { RtcError, toRtcError } from '../core/errors.js';
 import {
   captureScreen,
   captureUserMedia,
-  createBlackVideoTrack,
   defaultMediaDevices,
   listDevices,
   stopStream,
@@ -140,7 +139,7 @@ export class MediaCaptureController implements ReactiveController {
     // Without a stream (or while sharing) the choice applies at the next capture / end of sharing.
     if (!this.hasVideo || this.sharing) return;
     try {
-      await this.#swap('video', off ? this.#black() : await this.#openCamera(), this.#gen);
+      await this.#swap('video', off ? await this.#black() : await this.#openCamera(), this.#gen);
     } catch (e) {
       this.cameraOff = !off;
       this.host.requestUpdate();
@@ -203,7 +202,7 @@ export class MediaCaptureController implements ReactiveController {
       this.#screen = null;
       this.host.requestUpdate();
       try {
-        if (this.hasVideo) await this.#swap('video', this.cameraOff ? this.#black() : await this.#openCamera(), gen);
+        if (this.hasVideo) await this.#swap('video', this.cameraOff ? await this.#black() : await this.#openCamera(), gen);
       } finally {
         if (gen === this.#gen) dispatchCallback(this.host, 'screen_share_stopped');
       }
@@ -231,11 +230,11 @@ export class MediaCaptureController implements ReactiveController {
         if (gen === this.#gen) dispatchCallback(this.host, 'audio_only_fallback', { reason: error.code });
       }
     }
+    if (c.video && this.cameraOff) stream.addTrack(await this.#black());
     if (gen !== this.#gen) {
       stopStream(stream);
       throw RtcError.of('AbortError', { message: 'Capture was canceled.' });
     }
-    if (c.video && this.cameraOff) stream.addTrack(this.#black());
     for (const track of stream.getAudioTracks()) track.enabled = !this.micMuted;
     this.stream = stream;
     this.preview = new MediaStream(stream.getVideoTracks());
@@ -268,9 +267,15 @@ export class MediaCaptureController implements ReactiveController {
     return s.getVideoTracks()[0]!;
   }
 
-  /** A black-frames track the size of the current video. */
-  #black(): MediaStreamTrack {
+  /**
+   * A black-frames track the size of the current video. Its code is a chunk of its own, fetched
+   * the first time a camera is turned off.
+   */
+  async #black(): Promise<MediaStreamTrack> {
     const { width, height } = this.stream?.getVideoTracks()[0]?.getSettings() ?? {};
+    const { createBlackVideoTrack } = await import('../core/media/black-frames.js').catch((e: unknown) => {
+      throw RtcError.of('module_load_failed', { cause: e });
+    });
     const b = createBlackVideoTrack(width, height);
     this.#blacks.set(b.track, b.stop);
     return b.track;

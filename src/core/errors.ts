@@ -138,6 +138,8 @@ export const ERROR_CATALOG = {
   invalid_server_url: e('config', false, SETUP, BAD_SETUP),
   invalid_stream_id: e('config', false, SETUP, BAD_SETUP),
   invalid_mode: e('config', false, SETUP, BAD_SETUP),
+  // --- loading (the elements' own code)
+  module_load_failed: e('signaling', true, CONNECTION, 'Part of this page could not load. Check your connection.'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type RtcErrorCode = keyof typeof ERROR_CATALOG;
@@ -154,6 +156,7 @@ export const OUR_CODES: readonly RtcErrorCode[] = [
   'invalid_server_url',
   'invalid_stream_id',
   'invalid_mode',
+  'module_load_failed',
 ];
 
 const UNKNOWN: CatalogEntry = e('server', true, 'Something went wrong', 'The video could not start.');

@@ -3,8 +3,7 @@
  * `RtcStreamElement`, what `<rtc-publisher>` and `<rtc-player>` share (server and stream
  * attributes, the token that never stays in the DOM, `state`/`error`, the error overlay).
  */
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RtcError, toRtcError } from '../core/errors.js';
 import { STREAM_ID_PATTERN } from '../core/protocol/ams.js';
 import type { SessionState, TokenSource } from '../core/session/types.js';
@@ -18,9 +17,11 @@ import type { RtcEventMap } from '../events/rtc-events.js';
 export abstract class RtcElement extends LitElement {
   /**
    * Registers the element under `tag`; a tag already registered is skipped (with a warning when
-   * another class holds it, e.g. two copies of the bundle on one page).
+   * another class holds it, e.g. two copies of the bundle on one page); without a DOM, nothing.
    */
   static define(tag: string): void {
+    // Server-side rendering without a DOM: nothing to register.
+    if (typeof customElements === 'undefined') return;
     const existing = customElements.get(tag);
     if (!existing) customElements.define(tag, this as unknown as CustomElementConstructor);
     else if (existing !== (this as unknown)) console.warn(`rtc-elements: <${tag}> is already defined by another copy of rtc-elements; keeping it.`);
@@ -46,29 +47,39 @@ export interface StreamConfig {
 
 /** What `<rtc-publisher>` and `<rtc-player>` share. */
 export abstract class RtcStreamElement extends RtcElement {
+  static override properties: PropertyDeclarations = {
+    serverUrl: { attribute: 'server-url' },
+    streamId: { attribute: 'stream-id' },
+    token: { attribute: 'token' },
+    tokenProvider: { attribute: false },
+    iceServers: { attribute: false },
+    noControls: { type: Boolean, attribute: 'no-controls' },
+    noErrorOverlay: { type: Boolean, attribute: 'no-error-overlay' },
+  };
+
   /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
-  @property({ attribute: 'server-url' }) serverUrl = '';
+  serverUrl = '';
 
   /** The stream id (`A-Z a-z 0-9 _ . -`). */
-  @property({ attribute: 'stream-id' }) streamId = '';
+  streamId = '';
 
   /**
    * A one-time or JWT token sent with publish/play. The `token` attribute is accepted and removed
    * from the DOM as soon as it is read; the token is never reflected, logged or shown.
    */
-  @property({ attribute: 'token' }) token?: string;
+  token?: string;
 
   /** Called on every (re)connect for a fresh token; wins over `token`. */
-  @property({ attribute: false }) tokenProvider?: () => Promise<string> | string;
+  tokenProvider?: () => Promise<string> | string;
 
   /** ICE servers for the peer connection; default: what the server's `iceServerConfig` names. */
-  @property({ attribute: false }) iceServers?: RTCIceServer[];
+  iceServers?: RTCIceServer[];
 
   /** Hides the built-in controls. */
-  @property({ type: Boolean, attribute: 'no-controls' }) noControls = false;
+  noControls = false;
 
   /** Never shows the error overlay (errors are still dispatched as `rtc-error`). */
-  @property({ type: Boolean, attribute: 'no-error-overlay' }) noErrorOverlay = false;
+  noErrorOverlay = false;
 
   protected abstract readonly session: SessionController;
 

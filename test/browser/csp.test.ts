@@ -7,6 +7,9 @@ interface CspCheck {
   error?: string;
   bundle?: string;
   exports?: number;
+  /** Bundle check: the /dist/ files the page fetched after importing the bundle, and after creating the elements. */
+  fetchedBefore?: string[];
+  fetchedAfter?: string[];
   elements?: Array<{ tag: string; registered: boolean; upgraded?: boolean; rendered?: boolean; styled?: boolean; attributes?: Record<string, string> }>;
   demoPolicy?: string | null;
   roomPolicy?: string | null;
@@ -46,15 +49,12 @@ async function runCheck(query = ''): Promise<CspCheck> {
   }
 }
 
-/** Tags shipped in a bundle of their own (`dist/rtc-room.js`), not in `dist/rtc-elements.js`. */
-const OWN_BUNDLE = new Set(['rtc-room']);
-
-/** Every tag custom-elements.json documents, save those of OWN_BUNDLE: the bundle must ship each of them. */
+/** Every tag custom-elements.json documents: the one bundle must ship each of them. */
 async function documentedTags(): Promise<string[]> {
   const manifest = (await (await fetch('/custom-elements.json')).json()) as Manifest;
   return manifest.modules
     .flatMap((m) => m.declarations ?? [])
-    .filter((d) => d.customElement && d.tagName && !OWN_BUNDLE.has(d.tagName))
+    .filter((d) => d.customElement && d.tagName)
     .map((d) => d.tagName!)
     .sort();
 }
@@ -93,23 +93,23 @@ describe('the bundle under a strict Content-Security-Policy', () => {
 /** What a bundle check reports for an element that upgraded, rendered and got its styles. */
 const working = (tag: string): object => ({ tag, registered: true, upgraded: true, rendered: true, styled: true });
 
-describe('dist/rtc-room.js under a strict Content-Security-Policy', () => {
-  it('registers and renders <rtc-room> and <rtc-error-overlay> on its own, with no violation', async () => {
-    const result = await runCheck('?bundle=rtc-room&tags=rtc-room,rtc-error-overlay,rtc-publisher,rtc-player');
-    expect(result.ok, result.error).to.equal(true);
-    expect(result.bundle).to.equal('rtc-room');
-    expect(result.violations).to.deep.equal([]);
-    expect(result.elements).to.deep.equal([
-      working('rtc-room'),
-      working('rtc-error-overlay'),
-      // Loaded alone: the drop-in's elements are not in this file.
-      { tag: 'rtc-publisher', registered: false },
-      { tag: 'rtc-player', registered: false },
-    ]);
+describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Policy", () => {
+  it('registers all four tags; the room chunk is fetched only with the first <rtc-room>, and renders with no violation', async () => {
+    const noRoom = await runCheck('?tags=rtc-publisher,rtc-player,rtc-error-overlay');
+    expect(noRoom.ok, noRoom.error).to.equal(true);
+    expect(noRoom.violations).to.deep.equal([]);
+    expect(noRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
+    expect(noRoom.fetchedAfter, 'a page without a room').to.deep.equal(['/dist/rtc-elements.js']);
+    const withRoom = await runCheck('?tags=rtc-room');
+    expect(withRoom.ok, withRoom.error).to.equal(true);
+    expect(withRoom.violations).to.deep.equal([]);
+    expect(withRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
+    expect(withRoom.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
+    expect(withRoom.elements).to.deep.equal([working('rtc-room')]);
   });
 
   it('sees a violation when there is one', async () => {
-    const result = await runCheck('?bundle=rtc-room&tags=rtc-room&probe');
+    const result = await runCheck('?tags=rtc-room&probe');
     expect(result.ok, result.error).to.equal(true);
     expect(result.violations.map((v) => v.directive)).to.include('require-trusted-types-for');
   });

@@ -6,8 +6,6 @@
  */
 import { DEVICE_IN_USE_TEXT, RtcError, catalogEntry, type RtcErrorCode } from '../errors.js';
 
-export { createBlackVideoTrack } from './black-frames.js';
-
 /** The part of `MediaDevices` capture needs; tests and controllers inject their own. */
 export interface MediaDevicesLike {
   getUserMedia(c: MediaStreamConstraints): Promise<MediaStream>;

@@ -1,5 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { catalogEntry } from '../../core/errors.js';
 import { hasMessage, messageFor } from './messages.js';
 import styles from './rtc-error-overlay.styles.js';
@@ -44,16 +43,18 @@ export type RtcRetryEvent = CustomEvent<{ code: string }>;
 export class RtcErrorOverlay extends LitElement {
   static override styles = styles;
 
-  /** Registers the element under `tag` unless that tag is already registered. */
+  static override properties: PropertyDeclarations = { error: { attribute: false }, retryable: { type: Boolean } };
+
+  /** Registers the element under `tag` unless that tag is already registered (or there is no DOM). */
   static define(tag = 'rtc-error-overlay'): void {
-    if (!customElements.get(tag)) customElements.define(tag, this);
+    if (typeof customElements !== 'undefined' && !customElements.get(tag)) customElements.define(tag, this);
   }
 
   /** The error to show; `null` (the default) shows nothing. */
-  @property({ attribute: false }) error: OverlayError | null = null;
+  error: OverlayError | null = null;
 
   /** Offers a retry button for recoverable errors. */
-  @property({ type: Boolean }) retryable = false;
+  retryable = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('error')) {

@@ -1,5 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { RtcError } from '../../core/errors.js';
 import { PlaySession } from '../../core/session/play-session.js';
 import type { AmsCallback } from '../../core/session/types.js';
@@ -79,6 +78,13 @@ const noop = (): void => undefined;
 export class RtcPlayer extends RtcStreamElement {
   static override styles = styles;
 
+  static override properties: PropertyDeclarations = {
+    autoMuted: { state: true },
+    waiting: { state: true },
+    autoplay: { type: Boolean },
+    muted: { type: Boolean },
+  };
+
   protected readonly session: SessionController<PlaySession> = new SessionController<PlaySession>(this, {
     create: (deps) => new PlaySession(deps),
     auto: () => this.autoplay,
@@ -87,22 +93,24 @@ export class RtcPlayer extends RtcStreamElement {
     onCallback: (cb) => this.#handleCallback(cb),
   });
 
-  @query('video') private video!: HTMLVideoElement | null;
+  private get video(): HTMLVideoElement | null {
+    return this.renderRoot?.querySelector('video') ?? null;
+  }
 
   /** Autoplay with sound was refused: playing muted until the viewer unmutes. */
-  @state() private autoMuted = false;
+  private autoMuted = false;
 
   /** The stream is not live; the session asks again until it is. */
-  @state() private waiting = false;
+  private waiting = false;
 
   /** The requested rendition height (`0` = automatic), sent again on every `play_started`. */
   #quality = 0;
 
   /** Starts playing when the element is on the page. */
-  @property({ type: Boolean }) autoplay = false;
+  autoplay = false;
 
   /** Plays without sound. */
-  @property({ type: Boolean }) muted = false;
+  muted = false;
 
   protected get autoStart(): boolean {
     return this.autoplay;

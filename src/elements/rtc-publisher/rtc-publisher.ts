@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RtcError } from '../../core/errors.js';
 import type { CaptureOptions } from '../../core/media/capture.js';
 import { PublishSession } from '../../core/session/publish-session.js';
@@ -91,6 +90,15 @@ const formatStats = ({ bitrateOutKbps: kbps, framesPerSecond: fps, frameWidth: w
 export class RtcPublisher extends RtcStreamElement {
   static override styles = styles;
 
+  static override properties: PropertyDeclarations = {
+    streamName: { attribute: 'stream-name' },
+    autoPublish: { type: Boolean, attribute: 'auto-publish' },
+    noVideo: { type: Boolean, attribute: 'no-video' },
+    noAudio: { type: Boolean, attribute: 'no-audio' },
+    maxBitrate: { type: Number, attribute: 'max-bitrate' },
+    mediaConstraints: { attribute: false },
+  };
+
   protected readonly session: SessionController<PublishSession> = new SessionController<PublishSession>(this, {
     create: (deps) => new PublishSession(deps),
     auto: () => this.autoPublish,
@@ -105,22 +113,22 @@ export class RtcPublisher extends RtcStreamElement {
   });
 
   /** Stream name sent with `publish`. */
-  @property({ attribute: 'stream-name' }) streamName = '';
+  streamName = '';
 
   /** Starts publishing as soon as the element is on the page. */
-  @property({ type: Boolean, attribute: 'auto-publish' }) autoPublish = false;
+  autoPublish = false;
 
   /** Publishes without the camera. */
-  @property({ type: Boolean, attribute: 'no-video' }) noVideo = false;
+  noVideo = false;
 
   /** Publishes without the microphone. */
-  @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
+  noAudio = false;
 
   /** Video bitrate cap in kbps; 0 = none. Changes apply while live. */
-  @property({ type: Number, attribute: 'max-bitrate' }) maxBitrate = 0;
+  maxBitrate = 0;
 
   /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
-  @property({ attribute: false }) mediaConstraints?: MediaStreamConstraints;
+  mediaConstraints?: MediaStreamConstraints;
 
   protected get autoStart(): boolean {
     return this.autoPublish;

@@ -1,36 +1,25 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
-import { RtcError, toRtcError } from '../../core/errors.js';
-import type { RoomAdapter, RoomHost } from '../../core/room/adapter.js';
-import { decodeMetaData, encodeChat } from '../../core/room/codec.js';
-import { createRoom } from '../../core/room/create-room.js';
-import { RoomModel, type Participant as RoomParticipant } from '../../core/room/model.js';
+import { adoptStyles, html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { RtcError } from '../../core/errors.js';
 import type { PublishSession } from '../../core/session/publish-session.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
-import { dispatchCallback, SessionController } from '../../controllers/session-controller.js';
+import { SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
-import styles from './rtc-room.styles.js';
-import { audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
+import type { RoomView } from './room-view.js';
 
 const noop = (): void => undefined;
 
-/** One remote participant, keyed by its stream id. */
-type Participant = RoomParticipant<MediaStreamTrack, MediaStream>;
-
 /**
- * Columns of a grid of `n` tiles: as square as it gets (1, 2, 2, 2, 3, 3, 3, 3, 3, 4 … 4 for 16),
- * at most 2 on a narrow element.
+ * The room's code: its own chunk, fetched beside this module (relative to its URL, so the bundle
+ * folder works from any path or CDN) the first time a `<rtc-room>` connects or joins. A failed
+ * fetch is `module_load_failed`, and forgotten: the next join (or the overlay's retry) fetches again.
  */
-export const gridColumns = (n: number, narrow = false): number => Math.min(Math.max(1, Math.ceil(Math.sqrt(n))), narrow ? 2 : 4);
-
-/**
- * A participant's state from its Broadcast `metaData` (the JSON object AMS's conference apps
- * keep there: `isMicMuted`, `isCameraOn`, `isScreenShared`); undefined when it holds none.
- */
-export function readMetaData(metaData: string): Partial<Pick<Participant, 'micMuted' | 'cameraOff' | 'sharing'>> | undefined {
-  return decodeMetaData(metaData);
-}
+let viewModule: Promise<typeof import('./room-view.js')> | undefined;
+const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
+  (viewModule ??= import('./room-view.js').catch((e: unknown) => {
+    viewModule = undefined;
+    throw RtcError.of('module_load_failed', { cause: e });
+  }));
 
 /**
  * A video conference in one tag (AMS multitrack conference): publishes the local camera and
@@ -91,14 +80,22 @@ export function readMetaData(metaData: string): Partial<Pick<Participant, 'micMu
  * @cssproperty [--rtc-radius=8px] - Corner radius.
  */
 export class RtcRoom extends RtcStreamElement {
-  static override styles = styles;
+  static override properties: PropertyDeclarations = {
+    roomId: { attribute: 'room-id' },
+    streamName: { attribute: 'stream-name' },
+    mode: {},
+    autoJoin: { type: Boolean, attribute: 'auto-join' },
+    noVideo: { type: Boolean, attribute: 'no-video' },
+    noAudio: { type: Boolean, attribute: 'no-audio' },
+    maxVideoTracks: { type: Number, attribute: 'max-video-tracks' },
+  };
 
   protected readonly session: SessionController<PublishSession> = new SessionController<PublishSession>(this, {
-    create: (deps) => this.#room!.createSession(deps),
+    create: (deps) => this.#view!.createSession(deps),
     auto: () => this.autoJoin,
     start: () => this.join(),
     statsIntervalMs: 1000,
-    onCallback: (cb) => this.#room?.onCallback(cb),
+    onCallback: (cb) => this.#view?.onCallback(cb),
   });
 
   private readonly media = new MediaCaptureController(this, {
@@ -108,26 +105,26 @@ export class RtcRoom extends RtcStreamElement {
   });
 
   /** The room to join: the multitrack main track, the legacy room, or the p2p stream id. Missing: `no_room_specified`. */
-  @property({ attribute: 'room-id' }) roomId = '';
+  roomId = '';
 
   /** Own name shown to the others. */
-  @property({ attribute: 'stream-name' }) streamName = '';
+  streamName = '';
 
   /**
    * `multitrack` (default: one connection for the whole room), `legacy` (`joinRoom`, one
    * connection per participant) or `p2p` (two peers, no media server); read at join, any other
    * value fails with `invalid_mode`.
    */
-  @property() mode: 'multitrack' | 'legacy' | 'p2p' = 'multitrack';
+  mode: 'multitrack' | 'legacy' | 'p2p' = 'multitrack';
 
   /** Joins as soon as the element is on the page. */
-  @property({ type: Boolean, attribute: 'auto-join' }) autoJoin = false;
+  autoJoin = false;
 
   /** Joins without the camera. */
-  @property({ type: Boolean, attribute: 'no-video' }) noVideo = false;
+  noVideo = false;
 
   /** Joins without the microphone. */
-  @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
+  noAudio = false;
 
   /**
    * How many remote videos to show at most (those who came first); the others show their
@@ -135,32 +132,42 @@ export class RtcRoom extends RtcStreamElement {
    * (`setMaxVideoTrackCountCommand`), which saves the bandwidth; each slot's video goes to the
    * tile `VIDEO_TRACK_ASSIGNMENT_LIST` names.
    */
-  @property({ type: Number, attribute: 'max-video-tracks' }) maxVideoTracks = 0;
+  maxVideoTracks = 0;
 
-  /** What the room shows: the participants with their tracks, the video slots, the chat, the active speaker. */
-  readonly #model = new RoomModel<MediaStreamTrack, MediaStream>((tracks) => new MediaStream(tracks));
-  /** The mode of the current (or last) join; chosen by `createRoom`, never tested here. */
-  #room: RoomAdapter | null = null;
+  /** The room's model, mode, grid and chat, once its chunk is loaded. */
+  #view: RoomView | null = null;
 
-  /** The stream id this element made up for itself (no `stream-id`): setting it is not a change of stream. */
-  #generatedId = '';
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load().catch(noop);
+  }
 
-  /** What the mode adapters need of the element. */
-  readonly #host: RoomHost = {
-    element: this,
-    token: () => this.tokenSource(),
-    media: () => this.media,
-    publisher: (active = false) => (active && !this.session.active ? null : this.session.session),
-    ownLevel: () => (this.media.micMuted ? 0 : (this.session.stats?.audioLevel ?? 0)),
-    dispatch: (cb) => dispatchCallback(this, cb.definition, cb.payload, cb.streamId),
-    report: (e) => this.session.report(toRtcError(e), false),
-  };
+  /** The view, loading its chunk the first time; the styles are adopted with it. */
+  async #load(): Promise<RoomView> {
+    const m = await loadViewModule();
+    if (!this.#view) {
+      this.#view = new m.RoomView({
+        element: this,
+        session: this.session,
+        media: this.media,
+        readConfig: () => this.readConfig(),
+        token: () => this.tokenSource(),
+      });
+      adoptStyles(this.renderRoot as ShadowRoot, m.styles);
+      this.requestUpdate();
+    }
+    return this.#view;
+  }
 
-  constructor() {
-    super();
-    this.#model.on('joined', ({ id, name }) => this.emit('rtc-participant-joined', { streamId: id, name }));
-    this.#model.on('left', ({ id, name }) => this.emit('rtc-participant-left', { streamId: id, name }));
-    this.#model.on('change', () => this.requestUpdate());
+  /** Also waits for the room's chunk once it is on its way, so `await el.updateComplete` sees the rendered room. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    return this.#view || !viewModule
+      ? done
+      : this.#load().then(
+          () => super.getUpdateComplete(),
+          () => done,
+        );
   }
 
   protected get autoStart(): boolean {
@@ -168,49 +175,27 @@ export class RtcRoom extends RtcStreamElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('streamId') && this.streamId === this.#generatedId) changed.delete('streamId');
+    if (changed.has('streamId') && this.streamId === (this.#view?.generatedId ?? '')) changed.delete('streamId');
     super.willUpdate(changed);
   }
 
   /** The remote participants' stream ids, in join order. */
   get participantIds(): string[] {
-    return [...this.#model.participants.keys()];
+    return [...(this.#view?.model.participants.keys() ?? [])];
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.#stopPlay();
+    void this.#view?.stopPlay();
     this.media.release();
   }
 
   protected restart(): Promise<void> {
     const current = this.session.begin();
-    void this.#stopPlay();
-    const run = async (): Promise<void> => {
-      if (!this.streamId) this.streamId = this.#generatedId = `p${Math.random().toString(36).slice(2, 12)}`;
-      const { url, streamId } = this.readConfig();
-      const room = (this.#room = createRoom(this.mode, { url, room: this.roomId, own: streamId, model: this.#model, host: this.#host, current }));
-      if (room.join) await room.join();
-      const stream = await this.media.acquire();
-      const connecting = this.session.connect(url, room.publishOptions(stream), current);
-      // The server makes us a subtrack when it takes the publish (it then asks for our offer): the
-      // room can be played from there on, while our own ICE and DTLS are still under way.
-      this.session.session?.on('stateChange', ({ state }) => state === 'negotiating' && room.published());
-      try {
-        await connecting;
-      } catch (e) {
-        void this.#stopPlay();
-        throw e;
-      }
-      room.live();
-    };
-    return this.session.settle(run(), current);
-  }
-
-  /** Stops the plays (and leaves a legacy room); everyone leaves the grid; resolves once left. */
-  #stopPlay(): Promise<void> {
-    this.#model.clear();
-    return this.#room?.stop() ?? Promise.resolve();
+    void this.#view?.stopPlay();
+    // Once loaded, the view runs at once (a bad attribute fails before anything else can happen).
+    const view = this.#view;
+    return this.session.settle(view ? view.run(current) : this.#load().then((v) => v.run(current)), current);
   }
 
   /** Publishes into the room and plays the others. Resolves once the own publish is live. */
@@ -221,7 +206,7 @@ export class RtcRoom extends RtcStreamElement {
 
   /** Leaves the room: stops publish and play, releases the camera, microphone and connections. */
   async leave(): Promise<void> {
-    const leaving = this.#stopPlay();
+    const leaving = this.#view?.stopPlay();
     const stopping = this.session.stop();
     this.media.release();
     await Promise.all([stopping, leaving]);
@@ -230,13 +215,13 @@ export class RtcRoom extends RtcStreamElement {
   /** Mutes or unmutes the microphone and tells the room (`MIC_MUTED` / `MIC_UNMUTED`). */
   setMicrophoneMuted(muted: boolean): void {
     this.media.setMicMuted(!!muted);
-    this.#room?.announce(muted ? 'MIC_MUTED' : 'MIC_UNMUTED');
+    this.#view?.announce(muted ? 'MIC_MUTED' : 'MIC_UNMUTED');
   }
 
   /** Turns the camera off (black frames) or on and tells the room (`CAM_TURNED_OFF` / `CAM_TURNED_ON`). */
   async setCameraOff(off: boolean): Promise<void> {
     await this.guard(this.media.setCameraOff(!!off));
-    this.#room?.announce(off ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
+    this.#view?.announce(off ? 'CAM_TURNED_OFF' : 'CAM_TURNED_ON');
   }
 
   /**
@@ -247,14 +232,14 @@ export class RtcRoom extends RtcStreamElement {
   async shareScreen(on: boolean): Promise<void> {
     const was = this.media.sharing;
     await this.guard(this.media.shareScreen(!!on));
-    if (this.media.sharing !== was) this.#room?.announce(this.media.sharing ? 'SCREEN_SHARED_ON' : 'SCREEN_SHARED_OFF');
+    if (this.media.sharing !== was) this.#view?.announce(this.media.sharing ? 'SCREEN_SHARED_ON' : 'SCREEN_SHARED_OFF');
   }
 
   /** Sends a chat message (`CHAT_MESSAGE`) to everyone in the room; throws `data_channel_not_open` before joining. */
   sendMessage(text: string): void {
-    const message = String(text);
-    this.sendData(encodeChat(this.streamId, message));
-    this.#model.say(this.streamName || 'You', message);
+    // Without a view there is no session: sendData throws (and reports) data_channel_not_open.
+    if (this.#view) this.#view.sendMessage(String(text));
+    else this.sendData(String(text));
   }
 
   /**
@@ -264,7 +249,7 @@ export class RtcRoom extends RtcStreamElement {
    * `NoActiveConnection`.
    */
   sendPeerMessage(definition: string, data: string): void {
-    if (this.#room?.sendPeerMessage(String(definition), String(data))) return;
+    if (this.#view?.sendPeerMessage(String(definition), String(data))) return;
     const error = RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined });
     this.session.report(error, false);
     throw error;
@@ -276,58 +261,13 @@ export class RtcRoom extends RtcStreamElement {
     return s ? s.getStats() : Promise.reject(RtcError.of('NoActiveConnection', { streamId: this.streamId || undefined }));
   }
 
-  #handleJoinClick(): void {
-    if (this.session.active) void this.leave();
-    else this.join().catch(noop);
-  }
-
-  #handleSend(event: Event): void {
-    event.preventDefault();
-    const input = (event.target as HTMLFormElement).elements.namedItem('message') as HTMLInputElement;
-    if (!input.value) return;
-    try {
-      this.sendMessage(input.value);
-      input.value = '';
-    } catch {
-      /* reported as rtc-error */
-    }
-  }
-
   protected override updated(): void {
-    // Through the CSSOM, which a strict CSP allows (a style attribute it would refuse).
-    const n = 1 + Math.min(15, this.#model.participants.size);
-    this.style.setProperty('--rtc-room-columns', String(gridColumns(n)));
-    this.style.setProperty('--rtc-room-columns-narrow', String(gridColumns(n, true)));
+    this.#view?.updated();
   }
 
   protected override render(): TemplateResult {
-    const m = this.media;
-    const joined = this.session.active;
-    const { participants, speaker, slots, chat } = this.#model;
-    const withVideo = this.#model.withVideo(this.maxVideoTracks);
-    return html`<div part="base" class="base">
-      <div part="grid" class="grid" aria-label="Participants">
-        ${tile('local', { name: this.streamName || 'You', stream: m.preview, micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true }, speaker === 'local')}
-        ${[...participants.values()].slice(0, 15).map((p) => tile(p.id, { ...p, video: withVideo.has(p.id) }, speaker === p.id))}
-      </div>
-      ${audioSlots(slots)}
-      ${
-        this.noControls
-          ? nothing
-          : html`<div part="controls" class="controls" role="group" aria-label="Room controls">
-            <button part="button" type="button" @click=${this.#handleJoinClick}>${joined ? 'Leave' : 'Join'}</button>
-            <button part="button" type="button" aria-pressed=${m.micMuted ? 'true' : 'false'} @click=${() => this.setMicrophoneMuted(!m.micMuted)}>${micSvg(m.micMuted)} Mute</button>
-            <button part="button" type="button" aria-pressed=${m.cameraOff ? 'true' : 'false'} @click=${() => void this.setCameraOff(!m.cameraOff).catch(noop)}>${camSvg(m.cameraOff)} Camera off</button>
-            ${
-              m.screenShareSupported && !this.noVideo
-                ? html`<button part="button screen-button" type="button" aria-pressed=${m.sharing ? 'true' : 'false'} ?disabled=${!joined} @click=${() => void this.shareScreen(!m.sharing).catch(noop)}>${screenSvg} Share screen</button>`
-                : nothing
-            }
-          </div>`
-      }
-      ${chatPanel(chat, this.noControls ? null : this.#handleSend)}
-      ${this.renderOverlay()}
-    </div>`;
+    const overlay = this.renderOverlay();
+    return this.#view ? this.#view.render(overlay) : html`${overlay}`;
   }
 }
 

@@ -4,13 +4,13 @@ import { DEVICE_IN_USE_TEXT, RtcError } from '../../../src/core/errors.js';
 import {
   captureScreen,
   captureUserMedia,
-  createBlackVideoTrack,
   defaultMediaDevices,
   listDevices,
   stopStream,
   watchDevices,
   type MediaDevicesLike,
 } from '../../../src/core/media/capture.js';
+import { createBlackVideoTrack } from '../../../src/core/media/black-frames.js';
 
 /** Waits for `check` with a bounded deadline. */
 async function poll(check: () => boolean, ms: number, what: string): Promise<void> {

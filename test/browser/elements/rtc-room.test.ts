@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
-import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/rtc-room.js';
+import { gridColumns, readMetaData } from '../../../src/elements/rtc-room/room-view.js';
 import sinon from 'sinon';
 import { RoomPlaySession } from '../../../src/core/session/room-session.js';
 import type { SessionEvents } from '../../../src/core/session/types.js';

@@ -52,6 +52,8 @@ const ELSEWHERE: Readonly<Partial<Record<Code, string>>> = {
   NotAllowedError: 'test/browser/permissions/matrix-media.test.ts: camera and microphone denied through the DevTools protocol',
   NotFoundError: 'test/browser/no-devices/matrix-no-devices.test.ts: a machine with no camera or microphone',
   invalid_mode: 'test/browser/elements/rtc-room-modes.test.ts: <rtc-room> with a mode other than multitrack, legacy or p2p',
+  module_load_failed:
+    "test/browser/bundle/lazy-load-failure.test.ts: the bundle evaluated where its room chunk cannot be fetched (a page of its own: it registers the bundle's elements)",
 };
 
 /** The documented names (hard-coded from the docs): the catalog must hold every one. */
