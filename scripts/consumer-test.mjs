@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The consumer test: the package as a user gets it. `npm test` runs it last; alone:
 //   node scripts/consumer-test.mjs [--built] [app …]       apps: html react vue svelte angular (default all)
-// 1. builds the package (`npm run build`; `--built` when the caller just did, as `npm test` does) and
-//    packs it (`npm pack`) into a temporary folder;
+//   (`--built`: the client and the Node tests are built already, as `npm test` does before this step)
+// 1. packs the package (`npm pack`, whose `prepack` builds it) into a temporary folder;
 // 2. for each app of examples/: installs its own dependencies from its lockfile (`npm ci`, only when
 //    node_modules does not match the lockfile: a marker file holds the lockfile's hash, so later runs
 //    reuse them), installs the tarball over them (`npm install --no-save`, as a user adds it), then
@@ -13,8 +13,8 @@
 //    `rtc-play-started` handler ran), and the React app rendered with `renderToString` in Node.
 // RTC_CONSUMER_TARBALL=path/to/rtc-elements-x.tgz tests that tarball instead of building and packing one.
 // Prints the time of every step and the install size of the front-end package, and ends with
-// `consumer: N passed, N failed, N skipped`. Everything it writes goes to a fresh temporary folder or
-// to examples/*/node_modules, so it runs beside the other test steps.
+// `consumer: N passed, N failed, N skipped`. Besides what `npm pack`'s prepack rebuilds (dist/, lib/),
+// it writes only to a fresh temporary folder and examples/*/node_modules, and takes free ports.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,10 @@ const APPS = {
     typecheck: ['npm', 'run', 'typecheck'],
     build: (out) => [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', out],
     // The same App rendered in Node: test/consumer/ssr.test.ts imports it.
-    extra: () => [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--ssr', 'src/ssr.tsx', '--outDir', ssrDir()],
+    extra: () => {
+      rmSync(ssrDir(), { recursive: true, force: true });
+      return [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--ssr', 'src/ssr.tsx', '--outDir', ssrDir()];
+    },
   },
   vue: { typecheck: ['npm', 'run', 'typecheck'], build: (out) => [bin('vue', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', out] },
   svelte: { typecheck: ['npm', 'run', 'typecheck'], build: (out) => [bin('svelte', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', out] },
@@ -65,20 +68,16 @@ const apps = chosen.length ? chosen : Object.keys(APPS);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings = [];
 
-/** Runs a command; its output is kept and printed only when it fails. Resolves `{ok, output, stdout, ms}`. */
+/** Runs a command; its output is kept and printed only when it fails. Resolves `{ok, output, ms}`. */
 function run(cmd, cmdArgs, cwd, env = {}) {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, cmdArgs, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-      stdout += d;
-    });
+    child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    child.on('error', (e) => resolve({ ok: false, output: `${output}\n${e.message}`, stdout, ms: performance.now() - started }));
-    child.on('close', (code) => resolve({ ok: code === 0, output, stdout, ms: performance.now() - started }));
+    child.on('error', (e) => resolve({ ok: false, output: `${output}\n${e.message}`, ms: performance.now() - started }));
+    child.on('close', (code) => resolve({ ok: code === 0, output, ms: performance.now() - started }));
   });
 }
 
@@ -116,26 +115,32 @@ async function ensureDeps(app) {
   return r.ok;
 }
 
-/** Install, type-check and build one app; resolves the folder to serve, or null when a step failed. */
+/**
+ * Install, type-check and build one app (the build runs even when the type check failed: both are
+ * counted, and a build that works is still checked in the browser). Resolves `{installed, served}`:
+ * whether the tarball is in its node_modules, and the folder to serve (null when the build failed).
+ */
 async function pipeline(app, tarball, out) {
   const dir = join(examples, app);
   const spec = APPS[app];
-  if (!(await ensureDeps(app))) return null;
+  const none = { installed: false, served: null };
+  if (!(await ensureDeps(app))) return none;
   const install = await step(
     `${app}: npm install --no-save the tarball`,
     'npm',
     ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', tarball],
     dir,
   );
-  if (!install.ok) return null;
-  if (spec.typecheck && !(await step(`${app}: type check`, spec.typecheck[0], spec.typecheck.slice(1), dir)).ok) return null;
+  if (!install.ok) return none;
+  if (spec.typecheck) await step(`${app}: type check`, spec.typecheck[0], spec.typecheck.slice(1), dir);
   const appOut = join(out, app);
   const build = spec.build(appOut);
-  if (build && !(await step(`${app}: ${spec.typecheck ? 'build' : 'type check and build'}`, build[0], build.slice(1), dir)).ok) return null;
-  if (!build) totals.passed++;
+  let built = true;
+  if (build) built = (await step(`${app}: ${spec.typecheck ? 'build' : 'type check and build'}`, build[0], build.slice(1), dir)).ok;
+  else totals.passed++;
   const extra = spec.extra?.();
-  if (extra && !(await step(`${app}: SSR build`, extra[0], extra.slice(1), dir)).ok) return null;
-  return spec.served ? join(appOut, spec.served) : appOut;
+  if (extra) built = (await step(`${app}: SSR build`, extra[0], extra.slice(1), dir)).ok && built;
+  return { installed: true, served: built ? (spec.served ? join(appOut, spec.served) : appOut) : null };
 }
 
 /** The packages `rtc-elements` brought (its dependency closure in the app's node_modules) and their size on disk. */
@@ -197,37 +202,39 @@ if (!chrome) {
   process.exit(1);
 }
 
-// 1. The package, built and packed as npm publishes it; the Node side of test/consumer/ compiled.
+// 1. The package packed as npm publishes it (its `prepack` builds the client); the Node side of
+//    test/consumer/ compiled unless the caller just did.
 const given = process.env.RTC_CONSUMER_TARBALL;
-let prepared = true;
-if (!built) {
-  if (!given) prepared = (await step('package: npm run build', 'npm', ['run', 'build'], root)).ok;
-  prepared = prepared && (await step('tests: tsc (Node)', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.node.json'], root)).ok;
-}
+const compiled = built || (await step('tests: tsc (Node)', join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.node.json'], root)).ok;
 let tarball = given;
-if (prepared && !given) {
-  const pack = await step('package: npm pack', 'npm', ['pack', '--json', '--pack-destination', work], root);
-  try {
-    if (pack.ok) tarball = join(work, JSON.parse(pack.stdout).at(0).filename);
-  } catch {
+if (compiled && !given) {
+  const packDir = join(work, 'pack');
+  mkdirSync(packDir);
+  // `--built`: the caller has just built the client, so the pack skips `prepack`'s second build.
+  const pack = await step('package: npm pack', 'npm', ['pack', ...(built ? ['--ignore-scripts'] : []), '--pack-destination', packDir], root);
+  const found = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
+  if (pack.ok && found.length === 1) tarball = join(packDir, found[0]);
+  else if (pack.ok) {
     totals.failed++;
-    console.error(`✗ npm pack: could not read the tarball's name from:\n${pack.output}`);
+    console.error(`✗ npm pack left ${found.length} tarballs in ${packDir}, expected one`);
   }
 }
 
 // 2. Each app installed from its lockfile plus the tarball, type-checked and built; two at a time.
 const served = {};
+const installed = new Set();
 if (tarball) {
   // The slowest (Angular) first, so the other worker goes through the rest meanwhile.
   const queue = [...apps].sort((a, b) => (b === 'angular') - (a === 'angular'));
   const worker = async () => {
     for (let app = queue.shift(); app; app = queue.shift()) {
-      const dir = await pipeline(app, tarball, join(work, 'builds'));
-      if (dir) served[app] = dir;
+      const r = await pipeline(app, tarball, join(work, 'builds'));
+      if (r.installed) installed.add(app);
+      if (r.served) served[app] = r.served;
     }
   };
   await Promise.all([worker(), worker()]);
-  const probe = ['html', ...apps].find((a) => existsSync(join(examples, a, 'node_modules', 'rtc-elements')));
+  const probe = ['html', ...apps].find((a) => installed.has(a));
   if (probe) {
     const size = installSize(probe);
     console.log(
@@ -239,7 +246,7 @@ if (tarball) {
 // 3. The built apps in Chromium, and React's renderToString in Node.
 const testFiles = [];
 if (Object.keys(served).length) testFiles.push(join(root, 'dist/node/test/consumer/examples.test.js'));
-if (served.react) testFiles.push(join(root, 'dist/node/test/consumer/ssr.test.js'));
+if (installed.has('react')) testFiles.push(join(root, 'dist/node/test/consumer/ssr.test.js'));
 if (testFiles.length) {
   const env = {
     CHROME_PATH: chrome,
