@@ -179,7 +179,7 @@ function installSize(app) {
   const top = [...seen].filter((p) => ![...seen].some((q) => q !== p && p.startsWith(`${q}/`)));
   const total = top.reduce((sum, p) => sum + bytes(join(dir, p)), 0);
   const names = [...seen].map((p) => p.slice(p.lastIndexOf('node_modules/') + 'node_modules/'.length)).filter((n) => n !== 'rtc-elements');
-  return { count: names.length, names, mb: total / 2 ** 20 };
+  return { count: names.length, names, mb: total / 2 ** 20, ownMb: bytes(join(dir, 'node_modules/rtc-elements')) / 2 ** 20 };
 }
 
 function findChromium() {
@@ -238,7 +238,8 @@ if (tarball) {
   if (probe) {
     const size = installSize(probe);
     console.log(
-      `front-end install (examples/${probe}): rtc-elements and the ${size.count} packages it brought, ${size.mb.toFixed(1)} MB: ${size.names.join(', ') || 'none'}`,
+      `front-end install (examples/${probe}): node_modules/rtc-elements ${size.ownMb.toFixed(1)} MB; with the ${size.count} packages it brought ` +
+        `${size.mb.toFixed(1)} MB: ${size.names.slice(0, 12).join(', ') || 'none'}${size.count > 12 ? ', …' : ''}`,
     );
   }
 }

@@ -111,7 +111,15 @@ describe('the example apps, built from the packed tarball and served from anothe
         const query = new URLSearchParams({ server: wsUrl(media), stream, room: `${app}-room` });
         await page.goto(`${site.origin}/?${query}`);
 
-        await waitFor(page, 'the publisher live', `document.querySelector('rtc-publisher')?.getAttribute('state') === 'live'`, 20_000, pageErrors);
+        // The plain HTML page says so at once when the bundle did not load (CORS, say): no need to wait on.
+        await waitFor(
+          page,
+          'the publisher live',
+          `document.querySelector('rtc-publisher')?.getAttribute('state') === 'live' || /^could not load/.test(document.getElementById('status')?.textContent ?? '')`,
+          20_000,
+          pageErrors,
+        );
+        assert.equal(await page.evaluate(`document.querySelector('rtc-publisher').getAttribute('state')`), 'live', JSON.stringify(await pageState(page)));
         // The app's own handler of the player's rtc-play-started event wrote this line (before it, the
         // player may have reported a recoverable `no_stream_exist` there while the publisher started).
         await waitFor(
