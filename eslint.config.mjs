@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'lib/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json', 'examples/*/dist/**'] },
+  { ignores: ['dist/**', 'lib/**', 'packages/*/dist/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json', 'examples/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Node-side files: the server, scripts and configs.
-    files: ['src/server/**', 'scripts/**', 'bin/**', 'test/server/**', 'test/node/**', '*.mjs'],
+    files: ['packages/server/**', 'scripts/**', 'test/server/**', 'test/node/**', '*.mjs'],
     languageOptions: {
       globals: {
         process: 'readonly',

@@ -1,7 +1,7 @@
 // Browser tests: headless Debian Chromium with fake camera and microphone, against the real
 // embedded server (started here, on a free loopback port, with fault injection on). The server
-// is built from source (src/server) with esbuild when the config loads, so one test file runs
-// alone in seconds without a `tsc` build first: `npm run test:browser -- --files <glob>`.
+// is built from source (packages/server/src) with esbuild when the config loads, so one test
+// file runs alone in seconds without a `tsc` build first: `npm run test:browser -- --files <glob>`.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +11,8 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
 
 /**
- * src/server/server.ts bundled (npm packages left external) and imported. The bundle sits four
- * folders below the package root, as dist/node/src/server/server.js does, because the server
- * finds demo/ and dist/ from its own URL.
+ * packages/server/src/index.ts (createServer) bundled (npm packages left external) and imported. It serves
+ * demo/ and dist/ of this package, which it finds by walking up from the bundle's folder.
  */
 async function serverFromSource() {
   const dir = fileURLToPath(new URL(`./node_modules/.cache/rtc-elements/${process.pid}/`, import.meta.url));
@@ -21,7 +20,7 @@ async function serverFromSource() {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const outfile = join(dir, 'server.mjs');
   await build({
-    entryPoints: ['src/server/server.ts'],
+    entryPoints: ['packages/server/src/index.ts'],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -17,7 +17,7 @@ const sh = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 sh(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent']);
-sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.server.json']);
+sh('npm', ['run', 'build', '--silent', '-w', 'packages/server']);
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
@@ -31,7 +31,7 @@ for (const [file, budget] of [
   console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
 }
 
-const { createServer } = await import(join(root, 'dist/node/src/server/server.js'));
+const { createServer } = await import(join(root, 'packages/server/dist/index.js'));
 const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
 let server;
 let browser;

@@ -4,6 +4,7 @@
 //   npm run test:node [-- test/server/rooms.test.ts …]     build the Node side, run Node tests
 //   npm run test:browser [-- --files <glob> [<glob> …]]     browser tests only (server built from source)
 //   npm run lint                                           ESLint and Prettier's check
+//   node scripts/test.mjs typings                          the consumer type tests (test/typings/)
 //   npm run test:consumer [-- react vue …]                  the consumer test (scripts/consumer-test.mjs)
 // Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
 // this is root with apt-get; otherwise stops with one line saying what to do.
@@ -69,8 +70,8 @@ const step = (name, ok) => {
 };
 
 const [mode = 'all', ...rest] = process.argv.slice(2);
-if (!['all', 'node', 'browser', 'lint', 'consumer'].includes(mode)) {
-  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|consumer] [files…|apps…]; got "${mode}"`);
+if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer'].includes(mode)) {
+  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer] [files…|apps…]; got "${mode}"`);
   process.exit(2);
 }
 /** Test files named on the command line (`--files` optional), as given. */
@@ -98,6 +99,8 @@ const mtime = (file) => {
 };
 
 const typeCheckBrowser = () => step('type check (browser)', run(bin('tsc'), ['-p', 'tsconfig.json']).status === 0);
+// The package as a consumer's TypeScript sees it: tag map, typed events, React JSX (with `@ts-expect-error` lines).
+const typeCheckTypings = () => step('type tests (test/typings)', run(bin('tsc'), ['-p', 'test/typings/tsconfig.json']).status === 0);
 const buildNode = () => step('type check and build (Node)', run(bin('tsc'), ['-p', 'tsconfig.node.json']).status === 0);
 const bundle = () => step('bundle', run(bin('rollup'), ['-c', '--silent']).status === 0);
 // lib/: the npm build (ES modules and .d.ts) that package.json `exports` names; the SSR tests import it.
@@ -160,6 +163,7 @@ if (mode === 'all') {
   const chrome = findChromium();
   // 1. Type check everything (browser code and Node code), build what the tests load, lint.
   const typesOk = typeCheckBrowser();
+  typeCheckTypings();
   const nodeBuildOk = buildNode();
   const bundleOk = bundle();
   buildLib();
@@ -183,6 +187,8 @@ if (mode === 'all') {
   const chrome = findChromium();
   // Some tests load the bundle: rebuild it when a source is newer than it.
   if (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) browserTests(chrome, named);
+} else if (mode === 'typings') {
+  typeCheckTypings();
 } else {
   lint();
 }

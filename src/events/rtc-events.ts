@@ -1,11 +1,13 @@
 /**
- * The DOM events of `<rtc-publisher>` and `<rtc-player>`, typed in `GlobalEventHandlersEventMap`
- * (STYLE.md convention 3), so `el.addEventListener('rtc-error', (e) => e.detail.code)` is typed.
- * All bubble and are composed; only `rtc-error` is cancelable.
+ * The DOM events of every element (`<rtc-publisher>`, `<rtc-player>`, `<rtc-room>`,
+ * `<rtc-error-overlay>`), typed in `GlobalEventHandlersEventMap` (STYLE.md convention 3), so
+ * `el.addEventListener('rtc-error', (e) => e.detail.code)` is typed. All bubble and are composed;
+ * only `rtc-error` is cancelable.
  */
 import type { ErrorCategory, RtcError } from '../core/errors.js';
 import type { SessionState } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
+import type { RtcRetryEvent } from '../elements/rtc-error-overlay/rtc-error-overlay.js';
 import type { AmsCallbackName, RtcEventName } from './names.js';
 
 /** What every callback event carries besides the AMS payload. */
@@ -36,6 +38,8 @@ export interface RtcCallbackPayloads {
   newStreamAvailable: { track: MediaStreamTrack; stream: MediaStream; trackId: string };
   updated_stats: RtcStats;
   closed: { code: number; reason: string };
+  /** `<rtc-room>`, every 400 ms while joined: the audio level (0–1) of each participant by stream id, own included. */
+  gotSoundList: { soundList: Record<string, number> };
 }
 
 type PayloadOf<N extends string> = N extends keyof RtcCallbackPayloads ? RtcCallbackPayloads[N] : Record<string, unknown>;
@@ -80,6 +84,8 @@ export interface RtcEventMap extends RtcCallbackEventMap {
   'rtc-state-change': RtcStateChangeEvent;
   'rtc-participant-joined': RtcParticipantEvent;
   'rtc-participant-left': RtcParticipantEvent;
+  /** `<rtc-error-overlay>`: the viewer pressed retry. */
+  'rtc-retry': RtcRetryEvent;
 }
 
 declare global {

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import type { RunningServer } from '../../src/server/server.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { startServer, wsUrl } from '../helpers/server.js';
 
 const builds: Record<string, string> = JSON.parse(process.env['RTC_CONSUMER_BUILDS'] ?? '{}');

@@ -2,7 +2,7 @@
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
-import { createServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
+import { createServer, type RunningServer, type ServerOptions } from '../../packages/server/src/index.js';
 
 export type Frame = Record<string, unknown> & { command: string };
 

@@ -1,9 +1,16 @@
-// The relay's forwarding primitives (src/server/relay/forwarding.ts): keyframe requests read from
+// The relay's forwarding primitives (packages/server/src/relay/forwarding.ts): keyframe requests read from
 // literal RTCP bytes, the keyframe gate and the PLI pacing on a given clock, the forwarded codecs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtcpPacketConverter, useH264 } from 'werift';
-import { forwardedAudioCodec, forwardedVideoCodec, isKeyframeRequest, KEYFRAME_GATE_MS, KeyframeGate, PliPacer } from '../../src/server/relay/forwarding.js';
+import {
+  forwardedAudioCodec,
+  forwardedVideoCodec,
+  isKeyframeRequest,
+  KEYFRAME_GATE_MS,
+  KeyframeGate,
+  PliPacer,
+} from '../../packages/server/src/relay/forwarding.js';
 
 const rtcp = (...b: number[]): unknown => {
   const packets = RtcpPacketConverter.deSerialize(Buffer.from(b));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunningServer } from '../../src/server/server.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { AmsClient, http, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 describe('REST API subset', () => {
@@ -135,7 +135,7 @@ describe('HTTP: demo and bundle', () => {
 
 describe('media addresses', () => {
   it('announce only the loopback unless --host or announcedHosts say otherwise', async () => {
-    const { mediaHosts } = await import('../../src/server/server.js');
+    const { mediaHosts } = await import('../../packages/server/src/index.js');
     assert.deepEqual(mediaHosts({ host: '127.0.0.1', announcedHosts: [] }), []);
     assert.deepEqual(mediaHosts({ host: 'localhost', announcedHosts: [] }), []);
     assert.deepEqual(mediaHosts({ host: '192.0.2.7', announcedHosts: [] }), ['192.0.2.7']);

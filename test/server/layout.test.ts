@@ -1,7 +1,7 @@
 // House rules that a compiler does not check (STYLE.md conventions 5 and 10): the core is
-// DOM-free and lit-free, the server never imports the elements, and no HTML sink appears in src/.
+// DOM-free and lit-free, the server never imports the elements (only the core protocol and errors), and no HTML sink appears in src/.
 import assert from 'node:assert/strict';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { code, root, sources } from '../helpers/sources.js';
 
@@ -18,8 +18,17 @@ describe('source layout rules', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('src/server imports neither lit nor the elements, only the core protocol', () => {
-    const offenders = sources('src/server').filter((file) => /from\s+['"](lit[^'"]*|[^'"]*\/(elements|controllers|events)\/[^'"]*)['"]/.test(code(file)));
+  it('the server (packages/server/src) imports neither lit nor the elements, and from the client half only the core protocol and errors', () => {
+    const offenders: string[] = [];
+    for (const file of sources('packages/server/src')) {
+      const text = code(file);
+      if (/from\s+['"](lit[^'"]*|[^'"]*\/(elements|controllers|events)\/[^'"]*)['"]/.test(text)) offenders.push(`${file}: imports lit or the element layer`);
+      for (const m of text.matchAll(/\bfrom\s*['"](\.[^'"]*)['"]/g)) {
+        const target = relative(root, join(root, dirname(file), m[1]!));
+        if (target.startsWith('packages/server/src/')) continue;
+        if (!target.startsWith('src/core/protocol/') && target !== 'src/core/errors.js') offenders.push(`${file}: imports ${target}`);
+      }
+    }
     assert.deepEqual(offenders, []);
   });
 

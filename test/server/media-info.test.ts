@@ -1,7 +1,7 @@
-// The relay's RTP payload looks (src/server/relay/media-info.ts) on literal VP8 and H.264 payloads.
+// The relay's RTP payload looks (packages/server/src/relay/media-info.ts) on literal VP8 and H.264 payloads.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BitrateMeter, inspectH264, inspectVideo, inspectVp8, parseSpsSize } from '../../src/server/relay/media-info.js';
+import { BitrateMeter, inspectH264, inspectVideo, inspectVp8, parseSpsSize } from '../../packages/server/src/relay/media-info.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 

@@ -1,11 +1,11 @@
-// The relay's network policy (src/server/relay/network-policy.ts) and werift workarounds
-// (src/server/relay/werift-workarounds.ts) that need no connection, on literal candidates,
+// The relay's network policy (packages/server/src/relay/network-policy.ts) and werift workarounds
+// (packages/server/src/relay/werift-workarounds.ts) that need no connection, on literal candidates,
 // SDP and RTP bytes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtpPacket } from 'werift';
-import { MAX_MESSAGE_SIZE, networkPolicy } from '../../src/server/relay/network-policy.js';
-import { ownPacket, reviveInactiveSections } from '../../src/server/relay/werift-workarounds.js';
+import { MAX_MESSAGE_SIZE, networkPolicy } from '../../packages/server/src/relay/network-policy.js';
+import { ownPacket, reviveInactiveSections } from '../../packages/server/src/relay/werift-workarounds.js';
 
 const candidate = (address: string, protocol = 'udp'): string => `candidate:1 1 ${protocol} 2122260223 ${address} 50000 typ host generation 0`;
 

@@ -1,7 +1,7 @@
 // The phase table of the server's peer sessions: one transition function, illegal moves refused.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canTransition, isStopped, transition, TRANSITIONS, type Phase } from '../../src/server/signaling/phase.js';
+import { canTransition, isStopped, transition, TRANSITIONS, type Phase } from '../../packages/server/src/signaling/phase.js';
 
 const session = (phase: Phase): { readonly phase: Phase } => ({ phase });
 

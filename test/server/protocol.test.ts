@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RunningServer } from '../../src/server/server.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 describe('AMS WebSocket protocol', () => {

@@ -2,11 +2,11 @@
 // callbacks they registered (viewers of a live stream, players of a multitrack room).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveConfig, appSettings } from '../../src/server/config.js';
-import { LiveStreams, type LiveStream } from '../../src/server/registries/live-streams.js';
-import { MainTracks } from '../../src/server/registries/main-tracks.js';
-import type { Phase } from '../../src/server/signaling/phase.js';
-import { AppStore } from '../../src/server/registries/streams.js';
+import { resolveConfig, appSettings } from '../../packages/server/src/config.js';
+import { LiveStreams, type LiveStream } from '../../packages/server/src/registries/live-streams.js';
+import { MainTracks } from '../../packages/server/src/registries/main-tracks.js';
+import type { Phase } from '../../packages/server/src/signaling/phase.js';
+import { AppStore } from '../../packages/server/src/registries/streams.js';
 
 const store = () => new AppStore('App', appSettings(resolveConfig({}), 'App'));
 

@@ -1,12 +1,12 @@
-// The HTTP router (src/server/http/router.ts): matching, parameters, 404 and 405 with Allow; then
+// The HTTP router (packages/server/src/http/router.ts): matching, parameters, 404 and 405 with Allow; then
 // the server's own table over real HTTP (which route family answers what).
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { HttpError } from '../../src/server/http/json.js';
-import { requestListener, Router, splitPath, type Route } from '../../src/server/http/router.js';
-import type { RunningServer } from '../../src/server/server.js';
+import { HttpError } from '../../packages/server/src/http/json.js';
+import { requestListener, Router, splitPath, type Route } from '../../packages/server/src/http/router.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import { startServer } from '../helpers/server.js';
 
 const ok = (): void => undefined;
@@ -101,6 +101,7 @@ describe('Router: dispatch', () => {
       },
       { path: '/admin', methods: { GET: ok, POST: ok, DELETE: ok } },
       { path: '/files/*path', methods: { GET: ok, HEAD: ok } },
+      { path: '/public/*path', methods: { GET: ok, HEAD: ok, OPTIONS: ok } },
       { path: '/any', methods: { '*': (q) => void calls.push(`any ${q.method}`) } },
     ],
     'no such route',
@@ -122,12 +123,13 @@ describe('Router: dispatch', () => {
     assert.equal((await httpError(new Router([]).dispatch(req('GET'), res, [''], url))).message, 'not found');
   });
 
-  it('answers a known path and another method with 405, Allow and what to use', async () => {
+  it('answers a known path and another method with 405, Allow and what to use (HEAD and OPTIONS unsaid)', async () => {
     const cases: [string, string, string, string][] = [
       ['GET', '/new', 'POST', 'use POST'],
       ['PUT', '/things/7', 'GET, DELETE', 'use GET or DELETE'],
       ['OPTIONS', '/admin', 'GET, POST, DELETE', 'use GET, POST or DELETE'],
       ['POST', '/files/a.js', 'GET, HEAD', 'use GET'],
+      ['PUT', '/public/a.js', 'GET, HEAD, OPTIONS', 'use GET'],
     ];
     for (const [method, path, allow, message] of cases) {
       const e = await httpError(dispatch(method, path));
@@ -212,11 +214,11 @@ describe("the server's route table", () => {
   };
   const json = (message: string): string => JSON.stringify({ success: false, message });
 
-  it('static files: GET and HEAD; any other method (OPTIONS too) is 405', async () => {
-    assert.deepEqual(await call('OPTIONS', '/'), { status: 405, allow: 'GET, HEAD', body: json('use GET') });
-    assert.deepEqual(await call('POST', '/dist/rtc-elements.js'), { status: 405, allow: 'GET, HEAD', body: json('use GET') });
+  it('static files: GET and HEAD, OPTIONS answered as a preflight; any other method is 405', async () => {
+    assert.deepEqual(await call('OPTIONS', '/'), { status: 204, allow: 'GET, HEAD, OPTIONS', body: '' });
+    assert.deepEqual(await call('POST', '/dist/rtc-elements.js'), { status: 405, allow: 'GET, HEAD, OPTIONS', body: json('use GET') });
     assert.deepEqual(await call('GET', '/no-such-file.html'), { status: 404, allow: null, body: json('not found') });
-    assert.deepEqual(await call('POST', '/__faults/'), { status: 405, allow: 'GET, HEAD', body: json('use GET') });
+    assert.deepEqual(await call('POST', '/__faults/'), { status: 405, allow: 'GET, HEAD, OPTIONS', body: json('use GET') });
   });
 
   it('REST: a route per resource, the bad id before the method, 404 for a bad app name', async () => {

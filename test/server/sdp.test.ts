@@ -1,4 +1,4 @@
-// The relay's pure SDP rewrites (src/server/relay/sdp.ts) on literal, browser-shaped descriptions.
+// The relay's pure SDP rewrites (packages/server/src/relay/sdp.ts) on literal, browser-shaped descriptions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -9,7 +9,7 @@ import {
   isUsableSdp,
   parseCandidate,
   restrictPublisherOffer,
-} from '../../src/server/relay/sdp.js';
+} from '../../packages/server/src/relay/sdp.js';
 
 const sdp = (...lines: string[]): string => lines.join('\r\n') + '\r\n';
 

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadConfigFile, resolveConfig } from '../../src/server/config.js';
-import { parseArgs } from '../../src/server/cli.js';
-import { checkFaultRule, FaultRuleError } from '../../src/server/faults.js';
-import type { RunningServer } from '../../src/server/server.js';
+import { ConfigError, loadConfigFile, resolveConfig } from '../../packages/server/src/config.js';
+import { parseArgs } from '../../packages/server/src/cli.js';
+import { checkFaultRule, FaultRuleError } from '../../packages/server/src/faults.js';
+import type { RunningServer } from '../../packages/server/src/index.js';
 import WebSocket from 'ws';
 import { AmsClient, http, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
@@ -19,6 +19,9 @@ describe('config', () => {
     assert.equal(c.settings.acceptOnlyStreamsInDataStore, false);
     assert.equal(c.settings.publishTokenControlEnabled, false);
     assert.equal(c.settings.playTokenControlEnabled, false);
+    assert.equal(c.settings.remoteAllowedCIDR, '127.0.0.1,::1');
+    assert.equal(c.settings.corsAllowedOrigins, '');
+    assert.equal(c.staticRoot, undefined);
   });
 
   for (const [bad, reason] of [
@@ -28,6 +31,11 @@ describe('config', () => {
     [{ settings: { publishTokenControlEnabled: 'yes' } }, /publishTokenControlEnabled/],
     [{ apps: { LiveApp: { nope: true } } }, /apps\.LiveApp\.nope/],
     [{ apps: { LiveApp: { streams: [3] } } }, /streams/],
+    [{ settings: { remoteAllowedCIDR: '127.0.0.1,localhost' } }, /settings\.remoteAllowedCIDR: "localhost"/],
+    [{ apps: { LiveApp: { remoteAllowedCIDR: ['127.0.0.1'] } } }, /apps\.LiveApp\.remoteAllowedCIDR/],
+    [{ settings: { corsAllowedOrigins: 'https://app.test/path' } }, /settings\.corsAllowedOrigins: "https:\/\/app\.test\/path"/],
+    [{ apps: { LiveApp: { corsAllowedOrigins: 'app.test' } } }, /apps\.LiveApp\.corsAllowedOrigins/],
+    [{ staticRoot: 5 }, /staticRoot/],
     [{ whatever: 1 }, /whatever/],
     [[], /object/],
   ] as const) {
@@ -55,13 +63,20 @@ describe('config', () => {
     }
   });
 
-  it('parses --port, --host and --config, and refuses bad flags', () => {
+  it('parses --port, --host, --config, --static-root and the REST access flags, and refuses bad flags', () => {
     assert.deepEqual(parseArgs(['--port', '6000', '--host=0.0.0.0', '--config', 'x.json']), {
       help: false,
       port: 6000,
       host: '0.0.0.0',
       config: 'x.json',
     });
+    assert.deepEqual(
+      parseArgs(['--static-root', 'front', '--remote-allowed-cidr=10.0.0.0/8,::1', '--cors-allowed-origins', 'https://app.test, http://localhost:5173']),
+      { help: false, staticRoot: 'front', remoteAllowedCIDR: '10.0.0.0/8,::1', corsAllowedOrigins: 'https://app.test, http://localhost:5173' },
+    );
+    assert.throws(() => parseArgs(['--remote-allowed-cidr', '10.0.0.0/40']), /--remote-allowed-cidr: "10\.0\.0\.0\/40"/);
+    assert.throws(() => parseArgs(['--cors-allowed-origins', 'not an origin']), /--cors-allowed-origins/);
+    assert.throws(() => parseArgs(['--static-root']), ConfigError);
     assert.throws(() => parseArgs(['--port', 'abc']), ConfigError);
     assert.throws(() => parseArgs(['--port']), ConfigError);
     assert.throws(() => parseArgs(['--bogus']), ConfigError);

@@ -1,0 +1,117 @@
+/**
+ * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]
+ * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]`: starts the embedded
+ * AMS-compatible server and prints the URL it listens on.
+ */
+import { resolve } from 'node:path';
+import { checkCidrList, checkOriginList, ConfigError, loadConfigFile, resolveConfig, type ServerConfig } from './config.js';
+import { createServer } from './index.js';
+
+const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config FILE] [--static-root DIR]
+                           [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]
+  --port N                     port to listen on (default 5080; 0 picks a free one)
+  --host ADDRESS               address to bind (default 127.0.0.1, the loopback only)
+  --config FILE                JSON config file (settings per app, streams, faults); flags win over it
+  --static-root DIR            the rtc-elements package whose dist/ and demo/ are served
+                               (default: found from the server's folder up; none found, none served)
+  --remote-allowed-cidr LIST   client addresses the REST API answers, comma-separated CIDR ranges
+                               (default 127.0.0.1,::1)
+  --cors-allowed-origins LIST  origins whose pages may call the REST API, comma-separated, or *
+                               (default none but the server's own)
+  --help                       this text`;
+
+export interface CliArgs {
+  port?: number;
+  host?: string;
+  config?: string;
+  staticRoot?: string;
+  remoteAllowedCIDR?: string;
+  corsAllowedOrigins?: string;
+  help: boolean;
+}
+
+/** Parses the command line; throws `ConfigError` with a one-line reason. */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const out: CliArgs = { help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new ConfigError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        out.help = true;
+        break;
+      case '--port': {
+        const v = value();
+        const port = Number(v);
+        if (!/^\d+$/.test(v) || port > 65535) throw new ConfigError(`--port must be a number from 0 to 65535, not ${v}`);
+        out.port = port;
+        break;
+      }
+      case '--host':
+        out.host = value();
+        break;
+      case '--config':
+        out.config = value();
+        break;
+      case '--static-root':
+        out.staticRoot = value();
+        break;
+      case '--remote-allowed-cidr':
+        out.remoteAllowedCIDR = checkCidrList(value(), flag);
+        break;
+      case '--cors-allowed-origins':
+        out.corsAllowedOrigins = checkOriginList(value(), flag);
+        break;
+      default:
+        throw new ConfigError(`unknown option ${arg}`);
+    }
+  }
+  return out;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArgs;
+  let config: ServerConfig;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    config = args.config ? await loadConfigFile(args.config) : resolveConfig({});
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`rtc-elements-server: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.port !== undefined) config.port = args.port;
+  if (args.host !== undefined) config.host = args.host;
+  if (args.staticRoot !== undefined) config.staticRoot = resolve(args.staticRoot);
+  // The two settings go for every app; an app with its own in the config file keeps it.
+  if (args.remoteAllowedCIDR !== undefined) config.settings.remoteAllowedCIDR = args.remoteAllowedCIDR;
+  if (args.corsAllowedOrigins !== undefined) config.settings.corsAllowedOrigins = args.corsAllowedOrigins;
+  let server;
+  try {
+    server = await createServer(config);
+  } catch (e) {
+    console.error(`rtc-elements-server: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+    return 1;
+  }
+  console.log(`rtc-elements-server listening on ${server.url}/  (WebSocket ${server.url.replace(/^http/, 'ws')}/LiveApp/websocket)`);
+  if (server.staticRoot === undefined && config.demoDir === undefined && config.distDir === undefined)
+    console.log('No rtc-elements package found: no /dist/ and no demo served (--static-root DIR names one).');
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}

@@ -1,0 +1,201 @@
+/**
+ * Server configuration: the options of `rtc-elements-server` and the per-application settings,
+ * named as AMS names them (`acceptOnlyStreamsInDataStore`, `publishTokenControlEnabled`, …).
+ */
+import { readFile } from 'node:fs/promises';
+import type { FaultRule } from './faults.js';
+import { CidrError, parseCidrList } from './http/cidr.js';
+import { OriginListError, parseOrigins } from './http/cors.js';
+
+/** Settings of one application (`LiveApp`, `WebRTCAppEE`, …). */
+export interface AppSettings {
+  /** Refuse to publish a stream id that was not created first (REST or `streams`). */
+  acceptOnlyStreamsInDataStore: boolean;
+  /** Publishing needs a valid token (one-time, expiring), made with the REST token route. */
+  publishTokenControlEnabled: boolean;
+  /** Playing needs a valid token. */
+  playTokenControlEnabled: boolean;
+  /** Streams created at start-up: ids, or `{streamId, name}`. */
+  streams: Array<string | { streamId: string; name?: string }>;
+  /** `stunServerUri` sent in `iceServerConfig` (`""`: none, which clients ignore). */
+  stunServerUri: string;
+  /**
+   * AMS's REST IP filter: comma-separated CIDR ranges (IPv4 or IPv6) of the client addresses
+   * the REST API answers; others get 403. Default the loopback (AMS's `127.0.0.1`, and `::1`).
+   */
+  remoteAllowedCIDR: string;
+  /**
+   * Comma-separated origins (`scheme://host[:port]`, or `*`) whose pages may call the REST API
+   * (CORS), besides the server's own; AMS's CORS filter parameter `cors.allowed.origins`.
+   * Default none.
+   */
+  corsAllowedOrigins: string;
+}
+
+export interface ServerConfig {
+  /** Default 127.0.0.1: nothing leaves the loopback unless told otherwise. */
+  host: string;
+  /** Default 5080, the AMS default. `0` picks a free port. */
+  port: number;
+  /** Settings for every application, unless `apps` overrides them. */
+  settings: AppSettings;
+  /** Per-application overrides, keyed by app name. */
+  apps: Record<string, Partial<AppSettings>>;
+  /** Enables the test-only `/__faults` HTTP route. Off by default. */
+  faultInjection: boolean;
+  /** Fault rules active from start-up (they work even when `faultInjection` is off). */
+  faults: FaultRule[];
+  /** Addresses put in ICE candidates; default the loopback only. */
+  announcedHosts: string[];
+  /**
+   * The front-end package's folder: `/dist/` serves its `dist/`, `/` its `demo/`. Default: the
+   * `rtc-elements` package found from the server's own files up (`findStaticRoot`); none found,
+   * no static files.
+   */
+  staticRoot?: string;
+  /** Folder served at `/` (the demo); default `<staticRoot>/demo`. */
+  demoDir?: string;
+  /** Folder served at `/dist/`; default `<staticRoot>/dist`. */
+  distDir?: string;
+}
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  acceptOnlyStreamsInDataStore: false,
+  publishTokenControlEnabled: false,
+  playTokenControlEnabled: false,
+  streams: [],
+  stunServerUri: '',
+  remoteAllowedCIDR: '127.0.0.1,::1',
+  corsAllowedOrigins: '',
+};
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 5080,
+  settings: DEFAULT_APP_SETTINGS,
+  apps: {},
+  faultInjection: false,
+  faults: [],
+  announcedHosts: [],
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'cidrs' | 'origins'> = {
+  acceptOnlyStreamsInDataStore: 'boolean',
+  publishTokenControlEnabled: 'boolean',
+  playTokenControlEnabled: 'boolean',
+  streams: 'streams',
+  stunServerUri: 'string',
+  remoteAllowedCIDR: 'cidrs',
+  corsAllowedOrigins: 'origins',
+};
+
+/** Checks a comma-separated list with `parse`; its error of class `failure` becomes a `ConfigError` naming `where`. */
+function checkList(value: unknown, where: string, what: string, parse: (list: string) => unknown, failure: new (message: string) => Error): string {
+  if (typeof value !== 'string') throw new ConfigError(`${where} must be a comma-separated list of ${what}`);
+  try {
+    parse(value);
+  } catch (e) {
+    if (e instanceof failure) throw new ConfigError(`${where}: ${e.message}`);
+    throw e;
+  }
+  return value;
+}
+
+/** Checks a `remoteAllowedCIDR` value; throws `ConfigError` naming `where`. */
+export const checkCidrList = (value: unknown, where: string): string => checkList(value, where, 'CIDR ranges', parseCidrList, CidrError);
+
+/** Checks a `corsAllowedOrigins` value; throws `ConfigError` naming `where`. */
+export const checkOriginList = (value: unknown, where: string): string => checkList(value, where, 'origins', parseOrigins, OriginListError);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
+  if (!isObject(value)) throw new ConfigError(`${where} must be an object`);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const kind = APP_KEYS[key as keyof AppSettings];
+    if (!kind) throw new ConfigError(`${where}.${key} is not a known setting`);
+    if (kind === 'boolean' && typeof v !== 'boolean') throw new ConfigError(`${where}.${key} must be true or false`);
+    if (kind === 'string' && typeof v !== 'string') throw new ConfigError(`${where}.${key} must be a string`);
+    if (kind === 'streams') {
+      const ok = Array.isArray(v) && v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.streamId === 'string'));
+      if (!ok) throw new ConfigError(`${where}.${key} must be a list of stream ids or {streamId, name}`);
+    }
+    if (kind === 'cidrs') checkCidrList(v, `${where}.${key}`);
+    if (kind === 'origins') checkOriginList(v, `${where}.${key}`);
+    out[key] = v;
+  }
+  return out as Partial<AppSettings>;
+}
+
+/** Validates a parsed config object and fills in defaults. Throws `ConfigError` with the offending key. */
+export function resolveConfig(input: unknown = {}): ServerConfig {
+  if (!isObject(input)) throw new ConfigError('the config must be a JSON object');
+  const known = new Set(['host', 'port', 'settings', 'apps', 'faultInjection', 'faults', 'announcedHosts', 'staticRoot', 'demoDir', 'distDir']);
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) throw new ConfigError(`${key} is not a known option`);
+  }
+  const config: ServerConfig = { ...DEFAULT_CONFIG, settings: { ...DEFAULT_APP_SETTINGS }, apps: {} };
+  if (input.host !== undefined) {
+    if (typeof input.host !== 'string' || input.host === '') throw new ConfigError('host must be a non-empty string');
+    config.host = input.host;
+  }
+  if (input.port !== undefined) {
+    const p = input.port;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) throw new ConfigError('port must be an integer from 0 to 65535');
+    config.port = p;
+  }
+  if (input.settings !== undefined) config.settings = { ...DEFAULT_APP_SETTINGS, ...checkAppSettings(input.settings, 'settings') };
+  if (input.apps !== undefined) {
+    if (!isObject(input.apps)) throw new ConfigError('apps must be an object keyed by app name');
+    for (const [name, s] of Object.entries(input.apps)) config.apps[name] = checkAppSettings(s, `apps.${name}`);
+  }
+  if (input.faultInjection !== undefined) {
+    if (typeof input.faultInjection !== 'boolean') throw new ConfigError('faultInjection must be true or false');
+    config.faultInjection = input.faultInjection;
+  }
+  if (input.faults !== undefined) {
+    if (!Array.isArray(input.faults)) throw new ConfigError('faults must be a list');
+    config.faults = input.faults as FaultRule[];
+  }
+  if (input.announcedHosts !== undefined) {
+    if (!Array.isArray(input.announcedHosts) || !input.announcedHosts.every((h) => typeof h === 'string'))
+      throw new ConfigError('announcedHosts must be a list of addresses');
+    config.announcedHosts = input.announcedHosts as string[];
+  }
+  for (const key of ['staticRoot', 'demoDir', 'distDir'] as const) {
+    const v = input[key];
+    if (v !== undefined) {
+      if (typeof v !== 'string') throw new ConfigError(`${key} must be a path`);
+      config[key] = v;
+    }
+  }
+  return config;
+}
+
+/** Reads and validates a JSON config file. */
+export async function loadConfigFile(path: string): Promise<ServerConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return resolveConfig(parsed);
+}
+
+/** Effective settings of one app. */
+export const appSettings = (config: ServerConfig, app: string): AppSettings => ({
+  ...config.settings,
+  ...(config.apps[app] ?? {}),
+});

@@ -1,0 +1,107 @@
+/**
+ * Fault injection: make the server answer a chosen command for a chosen stream with any AMS
+ * `error` or `notification` frame or any raw text, close the socket, or stay silent — so every
+ * documented error can be produced over a real socket in tests. Rules come from the config
+ * (`faults`) or, when `faultInjection` is on, from the test-only `/__faults` HTTP route. Off by
+ * default.
+ */
+import { ClientCommand, isNotificationDefinition, isServerErrorDefinition } from '../../../src/core/protocol/ams.js';
+
+export type FaultAction =
+  /** Answer with `reply` instead of handling the command. */
+  | 'replace'
+  /** Handle the command as usual, then send `reply`. */
+  | 'after'
+  /** Swallow the command: no answer at all. */
+  | 'ignore'
+  /** Close the socket abruptly. */
+  | 'close'
+  /** Answer with `text` byte for byte (a malformed frame, any command) instead of handling the command. */
+  | 'raw';
+
+export interface FaultRule {
+  /** App name; any app when absent. */
+  app?: string;
+  /** The client command to intercept (`publish`, `play`, `takeConfiguration`, …). */
+  command: string;
+  /** Stream id to intercept; any stream when absent. */
+  streamId?: string;
+  action?: FaultAction;
+  /** For `replace` / `after`: `{command: 'error' | 'notification', definition, ...fields}`. `streamId` is filled in. */
+  reply?: { command: 'error' | 'notification'; definition: string; [field: string]: unknown };
+  /** For `raw`: the frame to send, byte for byte (need not be JSON). */
+  text?: string;
+  /** How many times the rule fires; forever when absent. */
+  times?: number;
+}
+
+export class FaultRuleError extends Error {
+  override readonly name = 'FaultRuleError';
+}
+
+const ACTIONS: readonly FaultAction[] = ['replace', 'after', 'ignore', 'close', 'raw'];
+const COMMANDS = new Set<string>(Object.values(ClientCommand));
+
+/** Validates one rule (from config or HTTP); throws `FaultRuleError` with a readable reason. */
+export function checkFaultRule(input: unknown): FaultRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('a fault rule must be an object');
+  const r = input as Record<string, unknown>;
+  if (typeof r.command !== 'string' || !COMMANDS.has(r.command)) throw new FaultRuleError('command must be a client command');
+  if (r.app !== undefined && typeof r.app !== 'string') throw new FaultRuleError('app must be a string');
+  if (r.streamId !== undefined && typeof r.streamId !== 'string') throw new FaultRuleError('streamId must be a string');
+  const action = (r.action ?? 'replace') as FaultAction;
+  if (!ACTIONS.includes(action)) throw new FaultRuleError(`action must be one of ${ACTIONS.join(', ')}`);
+  if (r.times !== undefined && !(typeof r.times === 'number' && Number.isInteger(r.times) && r.times > 0))
+    throw new FaultRuleError('times must be a positive integer');
+  if (action === 'raw' && typeof r.text !== 'string') throw new FaultRuleError('text (a string) is required for raw');
+  if (action === 'replace' || action === 'after') {
+    const reply = r.reply as Record<string, unknown> | undefined;
+    if (typeof reply !== 'object' || reply === null) throw new FaultRuleError('reply is required for replace and after');
+    const def = reply.definition;
+    if (reply.command === 'error') {
+      if (typeof def !== 'string' || !isServerErrorDefinition(def)) throw new FaultRuleError('reply.definition must be an AMS error definition');
+    } else if (reply.command === 'notification') {
+      if (typeof def !== 'string' || !isNotificationDefinition(def)) throw new FaultRuleError('reply.definition must be an AMS notification definition');
+    } else {
+      throw new FaultRuleError('reply.command must be error or notification');
+    }
+  }
+  return { ...(r as unknown as FaultRule), action };
+}
+
+/** The live set of rules; first match wins. */
+export class FaultTable {
+  private rules: FaultRule[] = [];
+
+  constructor(initial: readonly unknown[] = []) {
+    for (const r of initial) this.add(r);
+  }
+
+  add(rule: unknown): FaultRule {
+    const checked = checkFaultRule(rule);
+    this.rules.push(checked);
+    return checked;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): readonly FaultRule[] {
+    return this.rules;
+  }
+
+  /** Finds (and counts down) the rule for this command, if any. */
+  take(app: string, command: string, streamId: string | undefined): FaultRule | undefined {
+    const i = this.rules.findIndex(
+      (r) => r.command === command && (r.app === undefined || r.app === app) && (r.streamId === undefined || r.streamId === streamId),
+    );
+    if (i < 0) return undefined;
+    const rule = this.rules[i]!;
+    if (rule.times !== undefined) {
+      if (rule.times <= 1) this.rules.splice(i, 1);
+      else this.rules[i] = { ...rule, times: rule.times - 1 };
+    }
+    return rule;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The embedded AMS-compatible server: one HTTP port serving the demo (`/`), the bundle
+ * (`/dist/…`), the AMS WebSocket (`/<App>/websocket`), the REST subset
+ * (`/<App>/rest/v2/…`) and, when enabled, the fault-injection route (`/__faults`).
+ */
+import { createServer as createHttpServer } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../../../src/core/protocol/ams.js';
+import { appSettings, resolveConfig, type AppSettings, type ServerConfig } from './config.js';
+import { FaultTable } from './faults.js';
+import { faultRoutes } from './http/fault-routes.js';
+import { restRoutes } from './http/rest-routes.js';
+import { requestListener, Router } from './http/router.js';
+import { findStaticRoot } from './http/static-root.js';
+import { staticRoutes } from './http/static-routes.js';
+import type { MediaRelay } from './relay/types.js';
+import { createAppContext, type AppContext } from './signaling/connection.js';
+import { SignalingHandler } from './signaling/handler.js';
+import { createWeriftRelay } from './relay/werift-relay.js';
+
+export interface ServerOptions extends Partial<Omit<ServerConfig, 'settings'>> {
+  /** Settings for every app: the ones given, the defaults for the others. */
+  settings?: Partial<AppSettings>;
+  /** Injected media relay (tests); the werift SFU by default. */
+  relay?: MediaRelay;
+}
+
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly config: ServerConfig;
+  /** The folder whose `dist/` and `demo/` are served (`staticRoot`, given or found); undefined: none. */
+  readonly staticRoot: string | undefined;
+  /** Live fault rules (also reachable over HTTP when `faultInjection` is on). */
+  readonly faults: FaultTable;
+  /** The data store of an app (created on first use). */
+  app(name: string): AppContext;
+  /** Drops every WebSocket abruptly (as a lost network would); returns how many. For tests. */
+  dropConnections(): number;
+  /** Stops accepting, closes every socket and peer connection. */
+  close(): Promise<void>;
+}
+
+/** App names as AMS accepts them in a URL path. */
+const APP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const WS_PATH = /^\/([^/]+)\/websocket\/?$/;
+/** Frames above AMS's 81,920-byte limit are answered with an error; far larger ones close the socket. */
+const HARD_MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * Addresses the relay puts in ICE candidates besides the loopback: `announcedHosts` when given;
+ * otherwise none while bound to the loopback, the bound address when bound to one, and every
+ * external IPv4 address when bound to all (`--host 0.0.0.0`).
+ */
+export function mediaHosts(config: Pick<ServerConfig, 'host' | 'announcedHosts'>): string[] {
+  if (config.announcedHosts.length > 0) return config.announcedHosts;
+  const host = config.host;
+  if (host === '0.0.0.0' || host === '::') {
+    return Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+      .map((i) => i!.address);
+  }
+  if (isIP(host) === 4 && !host.startsWith('127.')) return [host];
+  return [];
+}
+
+export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const { relay: injectedRelay, ...rest } = options;
+  const config = resolveConfig(rest);
+  // The front-end package's folder: given, or found from this module's own folder up.
+  const staticRoot = config.staticRoot ?? findStaticRoot(dirname(fileURLToPath(import.meta.url)));
+  const demoDir = config.demoDir ?? (staticRoot === undefined ? undefined : join(staticRoot, 'demo'));
+  const distDir = config.distDir ?? (staticRoot === undefined ? undefined : join(staticRoot, 'dist'));
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config) });
+  const faults = new FaultTable(config.faults);
+  const apps = new Map<string, AppContext>();
+  const handlers = new Set<SignalingHandler>();
+
+  const app = (name: string): AppContext => {
+    let ctx = apps.get(name);
+    if (!ctx) {
+      ctx = createAppContext(name, appSettings(config, name));
+      apps.set(name, ctx);
+    }
+    return ctx;
+  };
+  // Apps named in the config exist from the start, so their streams are listed at once.
+  for (const name of Object.keys(config.apps)) app(name);
+
+  // One row per route family, first match wins; a new family (WHIP/WHEP…) is one file and one row.
+  const router = new Router([
+    ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
+    ...faultRoutes(config.faultInjection, faults),
+    ...staticRoutes(demoDir, distDir),
+  ]);
+  const http = createHttpServer(requestListener(router));
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_FRAME_BYTES, perMessageDeflate: false });
+  http.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const m = WS_PATH.exec(path);
+    if (!m || !APP_NAME.test(m[1]!)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const ctx = app(m[1]!);
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const handler = new SignalingHandler(
+        {
+          send: (text) => ws.send(text),
+          close: () => ws.terminate(),
+          get open() {
+            return ws.readyState === ws.OPEN;
+          },
+        },
+        ctx,
+        relay,
+        faults,
+      );
+      handlers.add(handler);
+      ws.on('message', (data, isBinary) => {
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        handler.handleFrame(isBinary ? buf : buf.toString('utf8'));
+      });
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => {
+        handlers.delete(handler);
+        handler.handleClose();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    host: address.address,
+    config,
+    staticRoot,
+    faults,
+    app,
+    dropConnections() {
+      let n = 0;
+      for (const client of wss.clients) {
+        client.terminate();
+        n++;
+      }
+      return n;
+    },
+    close() {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.terminate();
+        for (const h of handlers) h.handleClose();
+        handlers.clear();
+        wss.close();
+        await relay.close();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
+
+export { MAX_FRAME_BYTES };

@@ -1,0 +1,116 @@
+/**
+ * A player's connection: the server offers one `sendonly` m-line per kind its publisher sends
+ * (the publisher's codec, AMS track ids) and a data channel labelled with the stream id; video
+ * waits behind a keyframe gate, keyframe requests go to the publisher.
+ */
+import { MediaStream, type RtpPacket, type RTCRtpSender } from 'werift';
+import { trackIdFor } from '../../../../src/core/protocol/ams.js';
+import type { IdMapping } from '../../../../src/core/protocol/messages.js';
+import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
+import { forwardedAudioCodec, forwardedVideoCodec, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { Peer, type PeerCodecs, type PeerHost } from './peer.js';
+import type { WeriftPublisher } from './publisher-peer.js';
+import { filterCandidates } from './sdp.js';
+import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
+import { setTrackId } from './werift-workarounds.js';
+
+interface Forwarder {
+  sender: RTCRtpSender;
+  /** Video: nothing forwarded until a keyframe (or the gate times out); audio: always open. */
+  gate: KeyframeGate;
+}
+
+/** A player's werift connection, fed by one publisher. */
+export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
+  private readonly forwarders = new Map<MediaKind, Forwarder>();
+  private readonly outbox = new ChannelOutbox();
+  private connected = false;
+  /** Connected, forwarding video, and no keyframe sent yet. */
+  waitingForKeyframe = false;
+
+  constructor(
+    host: PeerHost,
+    private readonly source: WeriftPublisher,
+    events: PeerEvents,
+  ) {
+    super(host, events);
+  }
+
+  async createOffer(): Promise<{ sdp: string; idMapping: IdMapping }> {
+    if (this.closed) throw new Error('player is closed');
+    const streamId = this.source.streamId;
+    let pc = this.pc;
+    if (!pc) {
+      pc = this.createPc(this.codecs());
+      const stream = new MediaStream({ id: streamId });
+      for (const kind of (['video', 'audio'] as const).filter((k) => this.source.kinds.has(k))) {
+        const t = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+        // The track id the browser sees (msid), as AMS names it.
+        setTrackId(t.sender, trackIdFor(kind, streamId));
+        onKeyframeRequest(t.sender, () => this.source.requestKeyframe());
+        this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
+      }
+      const channel = pc.createDataChannel(streamId, { ordered: true });
+      this.outbox.attach(channel);
+      channel.onMessage.subscribe((message) => {
+        if (!isEmpty(message)) this.source.sendToPublisher(message);
+      });
+      this.source.attach(this);
+    }
+    await pc.setLocalDescription(await pc.createOffer());
+    if (this.closed) throw new Error('player is closed');
+    const sdp = filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.host.policy.allowLocal(c));
+    const idMapping: IdMapping = {};
+    for (const t of pc.getTransceivers()) {
+      if (t.mid !== null) idMapping[t.mid] = trackIdFor(t.kind as MediaKind, streamId);
+    }
+    this.trickle(sdp);
+    return { sdp, idMapping };
+  }
+
+  /** The publisher's codecs, with the feedback a forwarded m-line offers. */
+  private codecs(): PeerCodecs {
+    const v = this.source.videoCodec;
+    return { video: v ? [forwardedVideoCodec(v)] : [], audio: [forwardedAudioCodec(this.source.audioCodec)] };
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    if (this.closed || !this.pc) throw new SdpError(this.closed ? 'player is closed' : 'no offer was made');
+    await this.applyAnswer(sdp);
+  }
+
+  protected onConnected(): void {
+    if (this.connected) return;
+    this.connected = true;
+    const video = this.forwarders.get('video');
+    if (video) {
+      // The gate times out counting from now.
+      video.gate.shut();
+      this.waitingForKeyframe = true;
+      this.source.requestKeyframe();
+    }
+    this.startMedia();
+  }
+
+  /** Sends a publisher packet on the m-line of `kind`, once its gate lets it through. */
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+    if (!this.connected || this.closed) return;
+    const f = this.forwarders.get(kind);
+    if (!f) return;
+    if (!f.gate.pass(keyframe)) return;
+    if (kind === 'video' && keyframe) this.waitingForKeyframe = false;
+    sendForwarded(f.sender, rtp);
+  }
+
+  /** A publisher's data channel message, to the browser (queued until the channel opens). */
+  sendToPlayer(message: DataMessage): void {
+    if (!this.closed) this.outbox.send(message);
+  }
+
+  protected release(): void {
+    this.outbox.clear();
+    this.waitingForKeyframe = false;
+    this.source.detach(this);
+    this.host.forget(this);
+  }
+}

@@ -1,0 +1,29 @@
+// Generated from custom-elements.json by scripts/gen-types.mjs (`npm run docs`): edit the JSDoc of src/elements/, not this file.
+// React 19 JSX for the tags: `import 'rtc-elements/react'` (or `import type {} from 'rtc-elements/react'`).
+// React 19 sets a prop as a property when the element has one (`prop in element`), else as an attribute, and
+// listens to `rtc-play-started` for a function prop named `onrtc-play-started`.
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type { RtcElementProps, RtcElements } from './elements.js';
+
+type EventProps<E> = { [K in keyof E & string as `on${K}`]?: (event: E[K]) => void };
+type OwnProps<T extends keyof RtcElements> = RtcElementProps<T> & EventProps<RtcElements[T]['events']>;
+type ElementOf<T extends keyof RtcElements> = RtcElements[T]['element'];
+type Props<T extends keyof RtcElements> = Omit<DetailedHTMLProps<HTMLAttributes<ElementOf<T>>, ElementOf<T>>, keyof OwnProps<T>> & OwnProps<T>;
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      /** Shows an error as a readable title and message, with an optional retry button. */
+      'rtc-error-overlay': Props<'rtc-error-overlay'>;
+      /** Plays a live Ant Media Server stream over WebRTC. */
+      'rtc-player': Props<'rtc-player'>;
+      /** Publishes camera and microphone (or a screen) to Ant Media Server. */
+      'rtc-publisher': Props<'rtc-publisher'>;
+      /** Joins an Ant Media Server conference room: local tile, remote tiles, chat. */
+      'rtc-room': Props<'rtc-room'>;
+    }
+  }
+}
+
+// The helper types above stay private to this file.
+export {};
