@@ -132,10 +132,12 @@ describe('WHIP and WHEP refusals', () => {
     await request(server, 'DELETE', live.location);
   });
 
-  it('PATCH: 428 without If-Match, 412 for another ETag, 415 for another type, 400 for a body that is no fragment', async () => {
+  it('PATCH: 428 for an ICE restart without If-Match (a trickle without one is taken), 412 for another ETag, 415 for another type, 400 for a body that is no fragment', async () => {
     const live = await whipLive('LiveApp', id('p'));
     const body = clientFragment(live.offer);
-    assertProblem(await request(server, 'PATCH', live.location, { headers: SDPFRAG, body }), 428);
+    const restart = body.replace(/a=ice-ufrag:.*/, 'a=ice-ufrag:fresh').replace(/a=ice-pwd:.*/, 'a=ice-pwd:freshfreshfreshfreshfresh');
+    assertProblem(await request(server, 'PATCH', live.location, { headers: SDPFRAG, body: restart }), 428);
+    assert.equal((await request(server, 'PATCH', live.location, { headers: SDPFRAG, body })).status, 204, "medooze's WHEP client trickles without If-Match");
     assertProblem(await request(server, 'PATCH', live.location, { headers: { ...SDPFRAG, 'if-match': '"other"' }, body }), 412);
     assertProblem(await request(server, 'PATCH', live.location, { headers: { ...SDPFRAG, 'if-match': `W/${live.etag}` }, body }), 412);
     const wrongType = await request(server, 'PATCH', live.location, { headers: { 'content-type': 'application/sdp', 'if-match': live.etag }, body });

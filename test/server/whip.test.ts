@@ -243,7 +243,7 @@ describe('WHIP and WHEP', () => {
   });
 
   for (const kind of ['whip', 'whep'] as const) {
-    // Media across the restart is checked with Chrome as the client (test/browser/whip-interop.test.ts):
+    // Media across the restart is checked with Chrome as the client (medooze whip.js/whep.js in test/browser/whip-interop.test.ts):
     // werift as a client does not resume after its own ICE restart.
     it(`ICE restart of a ${kind.toUpperCase()} session by PATCH: 200 with the server's new credentials and candidates and a new ETag; the old ETag is 412`, async () => {
       const streamId = id(`restart${kind}`);

@@ -203,8 +203,9 @@ export function etagMatches(condition: string, current: string): boolean {
 /**
  * A PATCH of a session: a trickle (candidates of the current ICE session: 204) or an ICE
  * restart (new credentials: 200 with the server's fragment and a new entity-tag). `If-Match`
- * is required (428 without), `*` or the current entity-tag (412 otherwise); a client that sends
- * its entity-tag in an `ETag` request header instead (Eyevinn's WHIP client) is understood.
+ * must be `*` or the current entity-tag (412 otherwise); an ICE restart without one is 428, a
+ * trickle without one is taken (medooze's WHEP client does not keep the ETag of the POST), and a
+ * client that sends its entity-tag in an `ETag` request header (Eyevinn's WHIP client) is understood.
  */
 async function patchSession(req: IncomingMessage, res: ServerResponse, session: HttpSession, deps: WhipDeps): Promise<void> {
   const body = await readBody(req, SDPFRAG_TYPE);
@@ -217,12 +218,13 @@ async function patchSession(req: IncomingMessage, res: ServerResponse, session: 
   }
   const header = req.headers['if-match'] ?? req.headers.etag;
   const condition = Array.isArray(header) ? header.join(', ') : header;
-  if (condition === undefined) throw new WhipError(428, 'If-Match is required: the ETag of the ICE session, or * for an ICE restart');
   await deps.sessions.serialize(session, async () => {
-    if (!etagMatches(condition, session.etag)) throw new WhipError(412, 'If-Match does not match the current ICE session');
     const current = iceCredentials(session.offer);
     const { ufrag, pwd } = frag;
-    if (ufrag !== undefined && pwd !== undefined && (ufrag !== current?.ufrag || pwd !== current?.pwd)) {
+    const restart = ufrag !== undefined && pwd !== undefined && (ufrag !== current?.ufrag || pwd !== current?.pwd);
+    if (condition === undefined && restart) throw new WhipError(428, 'an ICE restart needs If-Match: * (or the ETag of the ICE session)');
+    if (condition !== undefined && !etagMatches(condition, session.etag)) throw new WhipError(412, 'If-Match does not match the current ICE session');
+    if (restart) {
       const offer = restartedOffer(session.offer, { ...frag, ufrag, pwd });
       let answer: string;
       try {
