@@ -8,9 +8,9 @@
  * DOM access happens only in the controller's hooks (never at import time).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Translations } from './translations.js';
 
-/** English string → its translation. */
-export type Translations = Readonly<Record<string, string>>;
+export type { Translations };
 
 type Locale = () => Promise<{ default: Translations }>;
 
@@ -49,7 +49,8 @@ export function resolveLanguage(tag: string): string {
   const base = t.split(/[-_]/)[0] ?? '';
   if (base === 'pt') return 'pt-BR';
   if (base === 'zh') return 'zh-CN';
-  return base in LOCALES ? base : base in overrides ? base : '';
+  // Own keys only: `lang="constructor"` names no language (and no function of Object.prototype to call as a loader).
+  return Object.hasOwn(LOCALES, base) || Object.hasOwn(overrides, base) ? base : '';
 }
 
 /** The `lang` that applies to `node`: its own, else its nearest ancestor's, across shadow roots; `''` when none. */
