@@ -2,8 +2,11 @@
  * The example apps as built by scripts/consumer-test.mjs (from the packed tarball), each served from
  * another origin than the embedded server and driven in headless Chromium: the publisher goes live,
  * the player decodes frames (`framesDecoded` rising), the app's own `rtc-play-started` handler wrote
- * the status line, and the room element rendered. Run by scripts/consumer-test.mjs, which passes the
- * builds in RTC_CONSUMER_BUILDS (`{app: folder}`).
+ * the status line, and the room element rendered. Then the React app server-rendered: the HTML of its
+ * SSR bundle (RTC_CONSUMER_SSR) in the page of its development build (RTC_CONSUMER_HYDRATE), which
+ * hydrates it: no hydration mismatch reported, the server's nodes kept, the three elements upgraded
+ * and rendered, and the same checks. Run by scripts/consumer-test.mjs, which passes the builds in
+ * RTC_CONSUMER_BUILDS (`{app: folder}`).
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
