@@ -10,7 +10,9 @@
 //    two apps at a time;
 // 3. runs test/consumer/ with node:test: each build served from another origin than the embedded
 //    server and driven in headless Chromium (publisher live, player decoding, the app's own
-//    `rtc-play-started` handler ran), and the React app rendered with `renderToString` in Node.
+//    `rtc-play-started` handler ran), the React app rendered with `renderToString` in Node, and
+//    that HTML served in the page of React's development build, which hydrates it (no mismatch
+//    reported, the elements upgraded, the same checks).
 // RTC_CONSUMER_TARBALL=path/to/rtc-elements-x.tgz tests that tarball instead of building and packing one.
 // Prints the time of every step and the install size of the front-end package, and ends with
 // `consumer: N passed, N failed, N skipped`. Besides what `npm pack`'s prepack rebuilds (dist/, lib/),
@@ -39,10 +41,19 @@ const APPS = {
   react: {
     typecheck: ['npm', 'run', 'typecheck'],
     build: (out) => [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', out],
-    // The same App rendered in Node: test/consumer/ssr.test.ts imports it.
-    extra: () => {
+    extras: (out) => {
       rmSync(ssrDir(), { recursive: true, force: true });
-      return [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--ssr', 'src/ssr.tsx', '--outDir', ssrDir()];
+      return [
+        // The same App rendered in Node: test/consumer/ssr.test.ts imports it, and examples.test.ts
+        // puts its HTML into the page that the development build below hydrates.
+        { name: 'SSR build', cmd: [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--ssr', 'src/ssr.tsx', '--outDir', ssrDir()] },
+        // React's development build: it reports every hydration mismatch (attributes too) in the console.
+        {
+          name: 'development build (hydrated page)',
+          cmd: [bin('react', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', hydrateDir(out)],
+          env: { NODE_ENV: 'development' },
+        },
+      ];
     },
   },
   vue: { typecheck: ['npm', 'run', 'typecheck'], build: (out) => [bin('vue', 'vite'), 'build', '--logLevel', 'warn', '--emptyOutDir', '--outDir', out] },
@@ -53,6 +64,8 @@ const APPS = {
 
 const bin = (app, name) => join(examples, app, 'node_modules', '.bin', name);
 const ssrDir = () => join(examples, 'react', 'node_modules', '.cache', 'rtc-consumer', 'ssr');
+/** The React app's development build, beside its production build `out`. */
+const hydrateDir = (out) => `${out}-hydrate`;
 
 const args = process.argv.slice(2);
 const built = args.includes('--built');
@@ -138,9 +151,10 @@ async function pipeline(app, tarball, out) {
   let built = true;
   if (build) built = (await step(`${app}: ${spec.typecheck ? 'build' : 'type check and build'}`, build[0], build.slice(1), dir)).ok;
   else totals.passed++;
-  const extra = spec.extra?.();
-  if (extra) built = (await step(`${app}: SSR build`, extra[0], extra.slice(1), dir)).ok && built;
-  return { installed: true, served: built ? (spec.served ? join(appOut, spec.served) : appOut) : null };
+  let extrasBuilt = true;
+  for (const extra of spec.extras?.(appOut) ?? [])
+    extrasBuilt = (await step(`${app}: ${extra.name}`, extra.cmd[0], extra.cmd.slice(1), dir, extra.env)).ok && extrasBuilt;
+  return { installed: true, served: built ? (spec.served ? join(appOut, spec.served) : appOut) : null, extrasBuilt };
 }
 
 /** The packages `rtc-elements` brought (its dependency closure in the app's node_modules) and their size on disk. */
@@ -223,6 +237,8 @@ if (compiled && !given) {
 // 2. Each app installed from its lockfile plus the tarball, type-checked and built; two at a time.
 const served = {};
 const installed = new Set();
+/** The React app's development build, for the server-rendered page it hydrates (when it and the SSR build were built). */
+let hydrated = '';
 if (tarball) {
   // The slowest (Angular) first, so the other worker goes through the rest meanwhile.
   const queue = [...apps].sort((a, b) => (b === 'angular') - (a === 'angular'));
@@ -231,6 +247,7 @@ if (tarball) {
       const r = await pipeline(app, tarball, join(work, 'builds'));
       if (r.installed) installed.add(app);
       if (r.served) served[app] = r.served;
+      if (app === 'react' && r.served && r.extrasBuilt) hydrated = hydrateDir(r.served);
     }
   };
   await Promise.all([worker(), worker()]);
@@ -253,6 +270,7 @@ if (testFiles.length) {
     CHROME_PATH: chrome,
     RTC_CONSUMER_BUILDS: JSON.stringify(served),
     RTC_CONSUMER_SSR: join(ssrDir(), 'ssr.js'),
+    RTC_CONSUMER_HYDRATE: hydrated,
     RTC_CONSUMER_REACT_DIR: join(examples, 'react'),
   };
   const r = await run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=120000', ...testFiles], root, env);

@@ -1,10 +1,14 @@
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './App';
 import { roomId, serverUrl, streamId } from './config';
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root')!;
+const app = (
   <StrictMode>
     <App serverUrl={serverUrl} streamId={streamId} roomId={roomId} />
-  </StrictMode>,
+  </StrictMode>
 );
+// A page served with the HTML of src/ssr.tsx in its root is hydrated; the empty one is rendered.
+if (root.hasChildNodes()) hydrateRoot(root, app);
+else createRoot(root).render(app);

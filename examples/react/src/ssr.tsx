@@ -1,5 +1,5 @@
-// The same App rendered to HTML in Node: the consumer test builds this with `vite build --ssr` and
-// calls `render` (importing rtc-elements without a DOM must not throw).
+// The same App rendered to HTML in Node: the consumer test builds this with `vite build --ssr`, calls
+// `render` and serves the HTML in the root of index.html, which src/main.tsx then hydrates.
 import { renderToString } from 'react-dom/server';
 import { App, type AppProps } from './App';
 
