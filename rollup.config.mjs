@@ -17,12 +17,13 @@ import { readdirSync, rmSync } from 'node:fs';
 const cleanChunks = () => ({
   name: 'rtc-clean-chunks',
   buildStart() {
-    let names = [];
-    try {
-      names = readdirSync('dist');
-    } catch {
-      return;
-    }
+    const names = (() => {
+      try {
+        return readdirSync('dist');
+      } catch {
+        return [];
+      }
+    })();
     for (const n of names) if (n === 'locales' || /\.js(\.map)?$/.test(n)) rmSync(`dist/${n}`, { recursive: true, force: true });
   },
 });
