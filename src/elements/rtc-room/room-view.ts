@@ -410,26 +410,18 @@ export class RoomView {
       ${this.#previewFailed ? html`<p class="note" role="status">${t('previewFailed')}</p>` : nothing}
       <label class="field" for="name">${t('yourName')}</label>
       <input id="name" part="name-input" class="input" .value=${el.streamName} autocomplete="name" maxlength="64" @change=${this.#handleName} />
-      ${
-        video
-          ? html`<label class="field" for="camera-select">${t('camera')}</label>
-            <div class="row">
-              ${toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff)))}
-              ${menu('videoinput', t('camera'), 'camera-select', this.#handleCamera)}
-            </div>`
-          : nothing
-      }
+      ${video ? html`<label class="field" for="camera-select">${t('camera')}</label>${menu('videoinput', t('camera'), 'camera-select', this.#handleCamera)}` : nothing}
       ${
         audio
-          ? html`<label class="field" for="mic-select">${t('microphone')}</label>
-            <div class="row">
-              ${toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted))}
-              ${menu('audioinput', t('microphone'), 'mic-select', this.#handleMic)}
-            </div>
-            <div part="mic-level" class="meter" role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span></span></div>`
+          ? html`<label class="field" for="mic-select">${t('microphone')}</label>${menu('audioinput', t('microphone'), 'mic-select', this.#handleMic)}
+              <div part="mic-level" class="meter" role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span></span></div>`
           : nothing
       }
-      <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t(session.state === 'stopped' ? 'rejoin' : 'join')}</button>
+      <div class="row">
+        ${audio ? toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted)) : nothing}
+        ${video ? toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff))) : nothing}
+        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t(session.state === 'stopped' ? 'rejoin' : 'join')}</button>
+      </div>
     </div>`;
   }
 

@@ -373,6 +373,17 @@ export default [
     border-radius: 10px;
     background: #1f2024;
   }
+  @container rtc-room (max-width: 359px) {
+    .check {
+      padding: 8px;
+    }
+  }
+  @container rtc-room (max-width: 279px) {
+    .base,
+    .check {
+      padding: 6px;
+    }
+  }
   .title {
     margin: 0 0 4px;
     font-size: 1.125rem;
@@ -392,6 +403,7 @@ export default [
     gap: 8px;
     align-items: center;
     min-width: 0;
+    margin-top: 10px;
   }
   .input,
   select {
@@ -423,8 +435,12 @@ export default [
     transform: scaleX(var(--_level, 0));
     transition: transform 0.1s linear;
   }
+  .row .btn:first-child[data-tip]::after {
+    left: 0;
+    translate: none;
+  }
   .join {
-    margin-top: 10px;
+    flex: 1;
     height: 2.75rem;
     border: 0;
     border-radius: 999px;

@@ -54,7 +54,10 @@ function problems(el: RtcRoom, chat: boolean): string[] {
       const x = root.querySelector(sel)!;
       const r = x.getBoundingClientRect();
       if (!inside(r, p) || r.width < 24) out.push(`${sel} not visible (${r.width}×${r.height})`);
-      if (root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== x && !x.contains(root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2))) {
+      if (
+        root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== x &&
+        !x.contains(root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2))
+      ) {
         out.push(`${sel} covered`);
       }
     }
