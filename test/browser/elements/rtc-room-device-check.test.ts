@@ -2,7 +2,7 @@
 // name, one Join) and its controls by keyboard, against the real embedded server with Chromium's
 // fake camera and microphones (one camera, three microphones). axe in each state.
 import { expect, fixture, html } from '@open-wc/testing';
-import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../../src/define-room.js';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { STRINGS } from '../../../src/elements/rtc-room/strings.js';
@@ -208,5 +208,50 @@ describe('<rtc-room> device check', () => {
     await el.updateComplete;
     expect(part(el, 'join-button').textContent!.trim()).to.equal(STRINGS.rejoin);
     expect(domStrings(el.shadowRoot!)).not.to.contain(STRINGS.leave);
+  });
+
+  it('a pressed toggle stays pressed-looking under the pointer; every icon button has a name and a tooltip; the focus ring is light on a dark edge', async function () {
+    (this as { timeout(ms: number): void }).timeout(30_000);
+    const el = await mount();
+    await el.join();
+    await el.updateComplete;
+    const mic = part<HTMLButtonElement>(el, 'mic-button');
+    const cam = part<HTMLButtonElement>(el, 'camera-button');
+    const hover = async (b: HTMLElement): Promise<void> => {
+      const r = b.getBoundingClientRect();
+      await sendMouse({ type: 'move', position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)] });
+    };
+    const bg = (b: HTMLElement): string => getComputedStyle(b).backgroundColor;
+    const plain = bg(mic);
+    await hover(cam);
+    const plainHover = bg(cam);
+    expect(plainHover, 'hover shows').not.to.equal(plain);
+    mic.click();
+    await el.updateComplete;
+    expect(mic.getAttribute('aria-pressed')).to.equal('true');
+    const pressed = bg(mic);
+    await hover(mic);
+    const pressedHover = bg(mic);
+    expect(pressedHover).not.to.equal(plainHover);
+    // Still red under the pointer.
+    const [r, g] = pressedHover.match(/\d+/g)!.map(Number);
+    expect(r, `${pressed} → ${pressedHover}`).to.be.above(200);
+    expect(g).to.be.below(120);
+    // The tooltip: the action, on hover.
+    expect(getComputedStyle(mic, '::after').content).to.equal(`"${STRINGS.unmute}"`);
+    await sendMouse({ type: 'move', position: [0, 0] });
+    for (const b of el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.bar button')) {
+      expect(b.getAttribute('aria-label'), b.getAttribute('part')!).to.be.a('string').and.not.equal('');
+      expect(b.dataset.tip, b.getAttribute('part')!).to.be.a('string').and.not.equal('');
+    }
+    // The focus ring by keyboard: a light outline around a dark edge, visible on light and dark.
+    mic.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)).to.equal('button camera-button');
+    const style = getComputedStyle(cam);
+    expect(style.outlineStyle).to.equal('solid');
+    expect(style.outlineWidth).to.equal('3px');
+    expect(style.outlineColor).to.equal('rgb(255, 255, 255)');
+    expect(style.boxShadow).to.contain('rgb(0, 0, 0)');
   });
 });
