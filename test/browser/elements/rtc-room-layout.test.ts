@@ -119,6 +119,8 @@ describe('<rtc-room> layout', () => {
     const room = unique('layout');
     el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${room} stream-name="Me Myself"></rtc-room>`);
     await el.join();
+    el.sendMessage('Good morning, everyone!');
+    el.sendMessage('The notes from last week are in the shared folder.');
     const found: string[] = [];
     for (const n of [1, 2, 4, 9, 16]) {
       await grow(room, n);
