@@ -390,7 +390,7 @@ export class RoomView {
 
   /** The device check: name, camera and microphone (with the level meter), Join. */
   #renderCheck(): TemplateResult {
-    const { element: el, media: m, session } = this.#h;
+    const { element: el, media: m } = this.#h;
     const menu = (kind: MediaDeviceKind, label: string, id: string, change: (e: Event) => void): TemplateResult => {
       const list = m.devices.filter((d) => d.kind === kind);
       const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
@@ -420,7 +420,7 @@ export class RoomView {
       <div class="row">
         ${audio ? toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted)) : nothing}
         ${video ? toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff))) : nothing}
-        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t(session.state === 'stopped' ? 'rejoin' : 'join')}</button>
+        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t('join')}</button>
       </div>
     </div>`;
   }
@@ -441,10 +441,19 @@ export class RoomView {
       click: () => void,
       extra: TemplateResult | typeof nothing = nothing,
     ): TemplateResult =>
-      html`<button part=${`button ${part}`} class=${`btn ${cls}`} type="button" aria-pressed=${pressed ? 'true' : 'false'} aria-label=${label} data-tip=${t(tip)} @click=${click}>
+      html`<button
+        part=${`button ${part}`}
+        class=${`btn ${cls}`}
+        type="button"
+        aria-pressed=${pressed ? 'true' : 'false'}
+        aria-label=${label}
+        aria-describedby=${extra === nothing ? nothing : 'unread'}
+        data-tip=${t(tip)}
+        @click=${click}
+      >
         ${icon}${extra}
       </button>`;
-    const status = state === 'live' ? '' : state === 'reconnecting' ? t('reconnecting') : t('joining');
+    const status = state === 'live' ? '' : state === 'reconnecting' ? t('reconnecting') : t('connecting');
     return html`<div part="controls" class="bar" role="group" aria-label=${t('roomControls')}>
       ${status ? html`<span class="status" role="status">${status}</span>` : nothing}
       ${el.noAudio ? nothing : btn('mic-button', 'off-red tip-start', m.micMuted, t('mute'), m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted))}
@@ -469,11 +478,11 @@ export class RoomView {
         'chat-button',
         'on-accent tip-end',
         this.#chatOpen,
-        unread > 0 ? t('chatUnread', { n: unread }) : t('chat'),
-        this.#chatOpen ? 'closeChat' : 'chat',
+        t('chat'),
+        this.#chatOpen ? 'close' : 'chat',
         chatSvg,
         () => this.#toggleChat(!this.#chatOpen),
-        unread > 0 ? html`<span class="badge" aria-hidden="true">${unread > 9 ? '9+' : unread}</span>` : nothing,
+        unread > 0 ? html`<span id="unread" class="badge">${unread > 9 ? '9+' : unread}</span>` : nothing,
       )}
       ${document.fullscreenEnabled ? btn('fullscreen-button', 'on-accent tip-end', full, t('fullscreen'), full ? 'exitFullscreen' : 'fullscreen', fullSvg(full), this.#handleFullscreen) : nothing}
       <button part="button leave-button" class="btn leave tip-end" type="button" aria-label=${t('leave')} data-tip=${t('leave')} @click=${this.#handleLeave}>

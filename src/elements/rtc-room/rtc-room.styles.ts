@@ -501,10 +501,6 @@ export default [
     font-size: 0.75rem;
     color: #c4c7c5;
   }
-  .empty {
-    margin: 0;
-    color: #9aa0a6;
-  }
   form {
     display: flex;
     gap: 6px;

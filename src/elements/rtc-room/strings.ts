@@ -1,7 +1,8 @@
 /**
  * Every string of `<rtc-room>` a viewer can read or hear (labels, tooltips, status, the device
- * check), in English. The view renders only through this table (`{name}` is filled in), so a
- * translation is another table with the same keys.
+ * check), in English: the view renders only through this table, so the element's language
+ * (src/i18n/, keyed by the English string) can stand in for it. test/node/i18n.test.ts reads the
+ * values here and wants each in every locale table.
  * @internal
  */
 export const STRINGS = {
@@ -12,39 +13,34 @@ export const STRINGS = {
   camera: 'Camera',
   microphone: 'Microphone',
   micLevel: 'Microphone level',
-  noCamera: 'The camera is off',
   previewFailed: 'Camera or microphone unavailable',
   join: 'Join',
-  rejoin: 'Join again',
   leave: 'Leave',
-  joining: 'Joining…',
+  connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   roomControls: 'Room controls',
   mute: 'Mute microphone',
-  unmute: 'Unmute microphone',
+  unmute: 'Unmute',
   cameraOff: 'Turn camera off',
   cameraOn: 'Turn camera on',
   share: 'Share screen',
   stopShare: 'Stop sharing',
   chat: 'Chat',
-  closeChat: 'Close chat',
-  fullscreen: 'Full screen',
-  exitFullscreen: 'Exit full screen',
-  pin: 'Pin {name}',
-  unpin: 'Unpin {name}',
+  close: 'Close',
+  fullscreen: 'Fullscreen',
+  exitFullscreen: 'Exit fullscreen',
+  pin: 'Pin',
+  unpin: 'Unpin',
   micMuted: 'Microphone muted',
   micOn: 'Microphone on',
   camOff: 'Camera off',
   camOn: 'Camera on',
   sharing: 'Sharing the screen',
-  noMessages: 'No messages yet',
   message: 'Chat message',
   send: 'Send',
-  chatUnread: 'Chat ({n} new)',
 } as const;
 
 export type RoomStringKey = keyof typeof STRINGS;
 
-/** The English string `key`, with `{name}`-style fields filled in from `fields`. */
-export const t = (key: RoomStringKey, fields: Record<string, string | number> = {}): string =>
-  STRINGS[key].replace(/\{(\w+)\}/g, (m, f: string) => (f in fields ? String(fields[f]) : m));
+/** The string `key` (English). */
+export const t = (key: RoomStringKey): string => STRINGS[key];

@@ -55,6 +55,8 @@ export function tile(key: string, v: TileView, r: TileRole): TemplateResult {
   return html`<div
     part=${`tile${local ? ' local-tile' : ''}${r.pinned ? ' pinned-tile' : ''}`}
     class=${classes}
+    role="group"
+    aria-label=${name}
     data-participant=${key}
     data-speaking=${r.speaking ? 'true' : 'false'}
   >
@@ -79,8 +81,8 @@ export function tile(key: string, v: TileView, r: TileRole): TemplateResult {
             class="btn pin tip-end"
             type="button"
             aria-pressed=${r.pinned ? 'true' : 'false'}
-            aria-label=${t('pin', { name })}
-            data-tip=${t(r.pinned ? 'unpin' : 'pin', { name })}
+            aria-label=${t('pin')}
+            data-tip=${t(r.pinned ? 'unpin' : 'pin')}
             @click=${r.onPin}
           >
             ${pinSvg}
@@ -126,13 +128,12 @@ export const chatPanel = (chat: readonly ChatLine[], v: ChatView): TemplateResul
       v.onClose
         ? html`<div class="chat-head">
           <h2>${t('chat')}</h2>
-          <button part="button chat-close-button" class="btn flat tip-end" type="button" aria-label=${t('closeChat')} data-tip=${t('closeChat')} @click=${v.onClose}>
+          <button part="button chat-close-button" class="btn flat tip-end" type="button" aria-label=${t('close')} data-tip=${t('close')} @click=${v.onClose}>
             ${closeSvg}
           </button>
         </div>`
         : nothing
     }
-    ${chat.length ? nothing : html`<p class="empty">${t('noMessages')}</p>`}
     <ul part="chat-log" class="log" aria-label=${t('chat')} aria-live="polite">
       ${chat.map((c) => html`<li><b>${c.from}</b> ${c.text}</li>`)}
     </ul>

@@ -206,7 +206,7 @@ describe('<rtc-room> device check', () => {
     await sendKeys({ press: 'Enter' });
     await poll(() => el.state === 'stopped', 5000, 'left');
     await el.updateComplete;
-    expect(part(el, 'join-button').textContent!.trim()).to.equal(STRINGS.rejoin);
+    expect(part(el, 'join-button').textContent!.trim()).to.equal(STRINGS.join);
     expect(domStrings(el.shadowRoot!)).not.to.contain(STRINGS.leave);
   });
 
