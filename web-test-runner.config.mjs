@@ -154,6 +154,15 @@ function amsServerPlugin() {
         }
         case 'drop-connections':
           return server.dropConnections();
+        case 'screenshot': {
+          // A PNG of the page (or of `clip`, page pixels) under test-output/screenshots/, for people to look at.
+          if (!/^[\w.-]+$/.test(String(payload.name))) throw new Error('screenshot name: letters, digits, . _ - only');
+          const dir = 'test-output/screenshots';
+          mkdirSync(dir, { recursive: true });
+          const path = join(dir, `${payload.name}.png`);
+          await session.browser.getPage(session.id).screenshot({ path, clip: payload.clip, captureBeyondViewport: true });
+          return path;
+        }
         case 'clear-faults':
           server.faults.clear();
           return true;

@@ -4,6 +4,10 @@
 // a chunk of its own beside it, imported only when needed: the room's view (dist/rtc-room.js, the
 // first time a <rtc-room> connects) and the camera-off black frames (dist/black-frames.js).
 // `npm test` builds the bundles before the Node tests; `npm run bench` prints the sizes.
+// The room's chunk had 10 kB; it has 15 kB since the room lays itself out at every width (grid and
+// speaker layouts placed in pixels, pin, full screen, chat panel or sheet), checks the devices
+// before joining (preview, menus, microphone meter) and renders every string from one table:
+// about 5 kB more of code a page pays for only once a <rtc-room> is on it.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +21,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const ENTRY = 'dist/rtc-elements.js';
 const BUDGETS = [
   { file: ENTRY, budget: 25_000 },
-  { file: 'dist/rtc-room.js', budget: 10_000 },
+  { file: 'dist/rtc-room.js', budget: 15_000 },
   { file: 'dist/black-frames.js', budget: 1_000 },
 ];
 

@@ -101,4 +101,7 @@ export default {
   'Round trip': 'Umlaufzeit',
   Jitter: 'Jitter',
   'Microphone level': 'Mikrofonpegel',
+  'Ready to join?': 'Bereit zum Beitreten?',
+  'Your name': 'Ihr Name',
+  'Camera or microphone unavailable': 'Kamera oder Mikrofon nicht verfügbar',
 } satisfies Translations;

@@ -101,4 +101,7 @@ export default {
   'Round trip': 'Tiempo de ida y vuelta',
   Jitter: 'Fluctuación',
   'Microphone level': 'Nivel del micrófono',
+  'Ready to join?': '¿Listo para unirte?',
+  'Your name': 'Tu nombre',
+  'Camera or microphone unavailable': 'Cámara o micrófono no disponible',
 } satisfies Translations;

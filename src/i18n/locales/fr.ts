@@ -101,4 +101,7 @@ export default {
   'Round trip': 'Temps aller-retour',
   Jitter: 'Gigue',
   'Microphone level': 'Niveau du micro',
+  'Ready to join?': 'Prêt à rejoindre ?',
+  'Your name': 'Votre nom',
+  'Camera or microphone unavailable': 'Caméra ou micro indisponible',
 } satisfies Translations;

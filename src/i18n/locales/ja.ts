@@ -101,4 +101,7 @@ export default {
   'Round trip': '往復時間',
   Jitter: 'ジッター',
   'Microphone level': 'マイクの入力レベル',
+  'Ready to join?': '参加の準備はできましたか？',
+  'Your name': 'お名前',
+  'Camera or microphone unavailable': 'カメラまたはマイクを使用できません',
 } satisfies Translations;

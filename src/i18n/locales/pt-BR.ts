@@ -101,4 +101,7 @@ export default {
   'Round trip': 'Tempo de ida e volta',
   Jitter: 'Jitter',
   'Microphone level': 'Nível do microfone',
+  'Ready to join?': 'Pronto para participar?',
+  'Your name': 'Seu nome',
+  'Camera or microphone unavailable': 'Câmera ou microfone indisponível',
 } satisfies Translations;

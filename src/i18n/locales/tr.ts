@@ -101,4 +101,7 @@ export default {
   'Round trip': 'Gidiş-dönüş süresi',
   Jitter: 'Jitter',
   'Microphone level': 'Mikrofon seviyesi',
+  'Ready to join?': 'Katılmaya hazır mısınız?',
+  'Your name': 'Adınız',
+  'Camera or microphone unavailable': 'Kamera veya mikrofon kullanılamıyor',
 } satisfies Translations;

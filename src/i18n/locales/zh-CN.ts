@@ -101,4 +101,7 @@ export default {
   'Round trip': '往返时延',
   Jitter: '抖动',
   'Microphone level': '麦克风音量',
+  'Ready to join?': '准备好加入了吗？',
+  'Your name': '您的名字',
+  'Camera or microphone unavailable': '摄像头或麦克风不可用',
 } satisfies Translations;
