@@ -19,10 +19,13 @@ import { gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 const ENTRY = 'dist/rtc-elements.js';
+/** The languages besides English, each a table of its own that only a page in that language fetches. */
+const LOCALES = ['de', 'es', 'fr', 'ja', 'pt-BR', 'tr', 'zh-CN'];
 const BUDGETS = [
   { file: ENTRY, budget: 25_000 },
   { file: 'dist/rtc-room.js', budget: 15_000 },
   { file: 'dist/black-frames.js', budget: 1_000 },
+  ...LOCALES.map((l) => ({ file: `dist/locales/${l}.js`, budget: 3_000 })),
 ];
 
 const read = (file: string): string => {
@@ -44,7 +47,9 @@ for (const { file, budget } of BUDGETS) {
 
 describe('the chunks of dist/', () => {
   it('are exactly the entry and its lazy chunks (nothing else a page could have to fetch)', () => {
-    const files = readdirSync(join(root, 'dist')).filter((n) => n.endsWith('.js'));
+    const files = readdirSync(join(root, 'dist'), { recursive: true })
+      .map(String)
+      .filter((n) => n.endsWith('.js') && !n.startsWith('node'));
     assert.deepEqual(files.sort(), BUDGETS.map((b) => b.file.slice('dist/'.length)).sort());
   });
 
@@ -54,11 +59,18 @@ describe('the chunks of dist/', () => {
     assert.deepEqual(dynamicImports(source).sort(), ['./black-frames.js', './rtc-room.js']);
   });
 
-  it('each lazy chunk imports only the entry (shared code is loaded once)', () => {
-    for (const { file } of BUDGETS.slice(1)) {
-      const source = read(file);
-      assert.deepEqual([...new Set(staticImports(source))], ['./rtc-elements.js'], file);
-      assert.deepEqual(dynamicImports(source), [], file);
+  it('the room and the black frames import only the entry (shared code is loaded once); the room fetches a language table only by import()', () => {
+    for (const file of ['dist/rtc-room.js', 'dist/black-frames.js']) {
+      assert.deepEqual([...new Set(staticImports(read(file)))], ['./rtc-elements.js'], file);
+    }
+    assert.deepEqual(dynamicImports(read('dist/rtc-room.js')).sort(), LOCALES.map((l) => `./locales/${l}.js`).sort());
+    assert.deepEqual(dynamicImports(read('dist/black-frames.js')), []);
+  });
+
+  it('a language table is data only: it imports nothing', () => {
+    for (const l of LOCALES) {
+      const source = read(`dist/locales/${l}.js`);
+      assert.deepEqual([...staticImports(source), ...dynamicImports(source)], [], l);
     }
   });
 });

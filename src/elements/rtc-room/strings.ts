@@ -42,5 +42,15 @@ export const STRINGS = {
 
 export type RoomStringKey = keyof typeof STRINGS;
 
-/** The string `key` (English). */
-export const t = (key: RoomStringKey): string => STRINGS[key];
+let translate = (english: string): string => english;
+
+/**
+ * The translator of the view being rendered: each view sets its element's before rendering (renders
+ * are synchronous, so two rooms in two languages on one page each render in their own).
+ */
+export const useTranslator = (fn: (english: string) => string): void => {
+  translate = fn;
+};
+
+/** The string `key`, in the language of the room being rendered (English until its table arrives). */
+export const t = (key: RoomStringKey): string => translate(STRINGS[key]);
