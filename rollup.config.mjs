@@ -34,7 +34,8 @@ export default {
   // The shared code stays in the entry (which then exports a few more names the room chunk imports)
   // instead of a third file: one request for a page without a room.
   preserveEntrySignatures: 'allow-extension',
-  input: { 'rtc-elements': 'src/define.ts' },
+  // The languages' API (setTranslations) is an entry of its own, which the room's chunk shares.
+  input: { 'rtc-elements': 'src/define.ts', i18n: 'src/i18n/i18n.ts' },
   output: {
     dir: 'dist',
     format: 'es',
