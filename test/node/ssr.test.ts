@@ -49,7 +49,8 @@ describe('importing in Node (SSR)', () => {
         window: 'undefined',
         document: 'undefined',
         HTMLElement: 'undefined',
-        customElements: 'object',
+        // The languages module loads no lit at all, so not even lit's registry.
+        customElements: specifier.endsWith('/i18n') ? 'undefined' : 'object',
         navigator: out.globals!.navigator,
       });
     });
