@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'lib/**', 'packages/*/dist/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json'] },
+  { ignores: ['dist/**', 'lib/**', 'packages/*/dist/**', 'node_modules/**', '.wtr-tmp/**', 'custom-elements.json', 'examples/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -52,8 +52,8 @@ export default tseslint.config(
     },
   },
   {
-    // Browser-side JavaScript (the demo pages and the bench page script).
-    files: ['demo/**/*.js'],
+    // Browser-side JavaScript (the demo pages, the bench page script and the plain HTML example).
+    files: ['demo/**/*.js', 'examples/html/**/*.js'],
     languageOptions: {
       globals: {
         window: 'readonly',

@@ -11,6 +11,22 @@ import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readdirSync, rmSync } from 'node:fs';
+
+/** Removes the chunks of an earlier build (a renamed or dropped chunk must not linger), never dist/node. */
+const cleanChunks = () => ({
+  name: 'rtc-clean-chunks',
+  buildStart() {
+    const names = (() => {
+      try {
+        return readdirSync('dist');
+      } catch {
+        return [];
+      }
+    })();
+    for (const n of names) if (n === 'locales' || /\.js(\.map)?$/.test(n)) rmSync(`dist/${n}`, { recursive: true, force: true });
+  },
+});
 
 const SSR_STANDINS = 'const{HTMLElement=class{},document={createTreeWalker:()=>({})}}=globalThis;';
 
@@ -18,16 +34,20 @@ export default {
   // The shared code stays in the entry (which then exports a few more names the room chunk imports)
   // instead of a third file: one request for a page without a room.
   preserveEntrySignatures: 'allow-extension',
-  input: { 'rtc-elements': 'src/define.ts' },
+  // The languages' API (setTranslations) is an entry of its own, which the room's chunk shares.
+  input: { 'rtc-elements': 'src/define.ts', i18n: 'src/i18n/i18n.ts' },
   output: {
     dir: 'dist',
     format: 'es',
     sourcemap: true,
     intro: SSR_STANDINS,
     entryFileNames: '[name].js',
-    chunkFileNames: (chunk) => (chunk.name === 'room-view' ? 'rtc-room.js' : '[name].js'),
+    // The room's view is dist/rtc-room.js; each language's table dist/locales/<lang>.js.
+    chunkFileNames: (chunk) =>
+      chunk.name === 'room-view' ? 'rtc-room.js' : chunk.facadeModuleId?.includes('/src/i18n/locales/') ? 'locales/[name].js' : '[name].js',
   },
   plugins: [
+    cleanChunks(),
     // Whitespace and comments out of html`` and css`` templates (lit's own plugin).
     minifyHTML(),
     nodeResolve({ exportConditions: ['production'] }),

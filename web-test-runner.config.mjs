@@ -2,7 +2,7 @@
 // embedded server (started here, on a free loopback port, with fault injection on). The server
 // is built from source (packages/server/src) with esbuild when the config loads, so one test
 // file runs alone in seconds without a `tsc` build first: `npm run test:browser -- --files <glob>`.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -14,11 +14,12 @@ import { build } from 'esbuild';
  * packages/server/src/index.ts (createServer) bundled (npm packages left external) and imported. It serves
  * demo/ and dist/ of this package, which it finds by walking up from the bundle's folder.
  */
+const cacheDir = fileURLToPath(new URL(`./node_modules/.cache/rtc-elements/${process.pid}/`, import.meta.url));
+mkdirSync(cacheDir, { recursive: true });
+process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+
 async function serverFromSource() {
-  const dir = fileURLToPath(new URL(`./node_modules/.cache/rtc-elements/${process.pid}/`, import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const outfile = join(dir, 'server.mjs');
+  const outfile = join(cacheDir, 'server.mjs');
   await build({
     entryPoints: ['packages/server/src/index.ts'],
     bundle: true,
@@ -32,6 +33,39 @@ async function serverFromSource() {
   return import(outfile);
 }
 const { createServer } = await serverFromSource();
+
+/**
+ * WHIP/WHEP clients written by others that ship CommonJS or import it (Eyevinn's), bundled for
+ * the browser as they are: a test imports them from `/__interop/<name>.js` (the module's
+ * exports as its default export, CommonJS or not).
+ */
+const INTEROP = { 'whip-web-client': '@eyevinn/whip-web-client', 'webrtc-player': '@eyevinn/webrtc-player' };
+async function interopBundles() {
+  const files = {};
+  for (const [name, pkg] of Object.entries(INTEROP)) {
+    const outfile = join(cacheDir, `${name}.js`);
+    await build({
+      stdin: { contents: `import * as m from '${pkg}';\nexport default m;`, resolveDir: '.' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile,
+      logLevel: 'warning',
+    });
+    files[`/__interop/${name}.js`] = outfile;
+  }
+  return files;
+}
+const interopFiles = await interopBundles();
+function interopPlugin() {
+  return {
+    name: 'interop-bundles',
+    serve(context) {
+      const file = interopFiles[context.path];
+      return file ? { body: readFileSync(file, 'utf8'), type: 'js' } : undefined;
+    },
+  };
+}
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
@@ -120,6 +154,15 @@ function amsServerPlugin() {
         }
         case 'drop-connections':
           return server.dropConnections();
+        case 'screenshot': {
+          // A PNG of the page (or of `clip`, page pixels) under test-output/screenshots/, for people to look at.
+          if (!/^[\w.-]+$/.test(String(payload.name))) throw new Error('screenshot name: letters, digits, . _ - only');
+          const dir = 'test-output/screenshots';
+          mkdirSync(dir, { recursive: true });
+          const path = join(dir, `${payload.name}.png`);
+          await session.browser.getPage(session.id).screenshot({ path, clip: payload.clip, captureBeyondViewport: true });
+          return path;
+        }
         case 'clear-faults':
           server.faults.clear();
           return true;
@@ -162,7 +205,7 @@ export default {
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), amsServerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), amsServerPlugin(), interopPlugin()],
   testFramework: { config: { timeout: 20_000 } },
   // Tests read the server's addresses from window.__RTC_SERVER__ = {http, ws}.
   testRunnerHtml: (testFramework) =>

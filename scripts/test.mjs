@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: type check, build, lint and format check, Node tests, then browser tests in headless
-// Chromium. Parts of it alone:
+// `npm test`: type check, build, lint and format check, Node tests, browser tests in headless
+// Chromium, then the consumer test (the packed tarball in the apps of examples/). Parts of it alone:
 //   npm run test:node [-- test/server/rooms.test.ts …]     build the Node side, run Node tests
 //   npm run test:browser [-- --files <glob> [<glob> …]]     browser tests only (server built from source)
 //   npm run lint                                           ESLint and Prettier's check
 //   node scripts/test.mjs typings                          the consumer type tests (test/typings/)
+//   npm run test:consumer [-- react vue …]                  the consumer test (scripts/consumer-test.mjs)
 // Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
 // this is root with apt-get; otherwise stops with one line saying what to do.
 // Ends with the plain line `N passed, N failed` that CI reads.
@@ -69,8 +70,8 @@ const step = (name, ok) => {
 };
 
 const [mode = 'all', ...rest] = process.argv.slice(2);
-if (!['all', 'node', 'browser', 'lint', 'typings'].includes(mode)) {
-  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings] [files…]; got "${mode}"`);
+if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer'].includes(mode)) {
+  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer] [files…|apps…]; got "${mode}"`);
   process.exit(2);
 }
 /** Test files named on the command line (`--files` optional), as given. */
@@ -129,6 +130,17 @@ function nodeTests(files) {
   if (r.status !== 0 && count('fail') + count('cancelled') === 0) step('node tests', false);
 }
 
+/** scripts/consumer-test.mjs in a process of its own; adds the counts of its closing `consumer: N passed, …` line. */
+function consumerTest(chrome, args) {
+  const r = run(process.execPath, [join(root, 'scripts', 'consumer-test.mjs'), ...args], { capture: true, env: { CHROME_PATH: chrome } });
+  const m = (r.stdout ?? '').match(/^consumer: (\d+) passed, (\d+) failed, (\d+) skipped$/m);
+  if (!m) return step('consumer test', false);
+  totals.passed += Number(m[1]);
+  totals.failed += Number(m[2]);
+  totals.skipped += Number(m[3]);
+  if (r.status !== 0 && Number(m[2]) === 0) step('consumer test', false);
+}
+
 function browserTests(chrome, files) {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-wtr-'));
   const summaryFile = join(dir, 'summary.json');
@@ -162,6 +174,11 @@ if (mode === 'all') {
   // 3. Browser tests in headless Chromium against the embedded server.
   if (typesOk && bundleOk) browserTests(chrome, []);
   else totals.failed++;
+  // 4. The consumer test: the packed tarball in the example apps (scripts/consumer-test.mjs).
+  if (nodeBuildOk && bundleOk) consumerTest(chrome, ['--built']);
+  else totals.failed++;
+} else if (mode === 'consumer') {
+  consumerTest(findChromium(), rest);
 } else if (mode === 'node') {
   // The Node tests read the bundles and lib/ (sizes, SSR imports): rebuilt when a source is newer.
   const built = (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && (!staleAgainst('lib/define.js', 'tsconfig.lib.json') || buildLib());

@@ -342,7 +342,13 @@ export interface RtcRoomAttributes {
    */
   'no-audio'?: boolean;
   /**
-   * Hide the built-in controls and chat input.
+   * `grid` (every tile the same size) or `speaker` (the pinned tile, else a shared screen, else the active speaker, large; the others in a strip).
+   *
+   * Default: `'grid'`.
+   */
+  layout?: 'grid' | 'speaker';
+  /**
+   * Hide the built-in controls, the device check and the chat input.
    *
    * Default: `false`.
    */
@@ -389,6 +395,8 @@ export interface RtcRoomProperties {
    * tile `VIDEO_TRACK_ASSIGNMENT_LIST` names.
    */
   maxVideoTracks?: RtcRoom['maxVideoTracks'];
+  /** `grid` (every tile the same size) or `speaker` (the pinned tile, else a shared screen, else the active speaker, large; the others in a strip). */
+  layout?: RtcRoom['layout'];
   /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
   serverUrl?: RtcRoom['serverUrl'];
   /** The stream id (`A-Z a-z 0-9 _ . -`). */

@@ -264,7 +264,11 @@ export class AmsClient {
 
   /** Publishes `stream`; resolves once the server sent `publish_started`. */
   /** `videoCodec: 'H264'` offers H.264 only (the server prefers VP8 otherwise). */
-  async publish(streamId: string, stream: MediaStream, options: { mainTrack?: string; videoCodec?: 'H264' } = {}): Promise<PublishSession> {
+  async publish(
+    streamId: string,
+    stream: MediaStream,
+    options: { mainTrack?: string; videoCodec?: 'H264'; streamName?: string } = {},
+  ): Promise<PublishSession> {
     const session = new PublishSession(this, streamId, stream);
     if (options.videoCodec) {
       const codecs = RTCRtpSender.getCapabilities('video')!.codecs.filter(
@@ -279,7 +283,7 @@ export class AmsClient {
       token: '',
       subscriberId: '',
       subscriberCode: '',
-      streamName: streamId,
+      streamName: options.streamName ?? streamId,
       mainTrack: options.mainTrack ?? '',
       video: stream.getVideoTracks().length > 0,
       audio: stream.getAudioTracks().length > 0,

@@ -30,6 +30,12 @@ export interface AppSettings {
    * Default none.
    */
   corsAllowedOrigins: string;
+  /**
+   * Comma-separated origins (or `*`) whose pages may call the WHIP and WHEP endpoints and
+   * sessions (CORS), besides the server's own. Default `*`: WHIP/WHEP endpoints are meant to be
+   * called from pages anywhere, their tokens guard them, not the origin.
+   */
+  whipCorsAllowedOrigins: string;
 }
 
 export interface ServerConfig {
@@ -47,6 +53,11 @@ export interface ServerConfig {
   faults: FaultRule[];
   /** Addresses put in ICE candidates; default the loopback only. */
   announcedHosts: string[];
+  /**
+   * At most this many WHIP and WHEP sessions at once (every app together); a POST beyond it is
+   * answered 503 with `Retry-After`. Default 0: no limit.
+   */
+  maxWhipSessions: number;
   /**
    * The front-end package's folder: `/dist/` serves its `dist/`, `/` its `demo/`. Default: the
    * `rtc-elements` package found from the server's own files up (`findStaticRoot`); none found,
@@ -67,6 +78,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   stunServerUri: '',
   remoteAllowedCIDR: '127.0.0.1,::1',
   corsAllowedOrigins: '',
+  whipCorsAllowedOrigins: '*',
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -77,6 +89,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   faultInjection: false,
   faults: [],
   announcedHosts: [],
+  maxWhipSessions: 0,
 };
 
 export class ConfigError extends Error {
@@ -91,6 +104,7 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'ci
   stunServerUri: 'string',
   remoteAllowedCIDR: 'cidrs',
   corsAllowedOrigins: 'origins',
+  whipCorsAllowedOrigins: 'origins',
 };
 
 /** Checks a comma-separated list with `parse`; its error of class `failure` becomes a `ConfigError` naming `where`. */
@@ -135,7 +149,19 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
 /** Validates a parsed config object and fills in defaults. Throws `ConfigError` with the offending key. */
 export function resolveConfig(input: unknown = {}): ServerConfig {
   if (!isObject(input)) throw new ConfigError('the config must be a JSON object');
-  const known = new Set(['host', 'port', 'settings', 'apps', 'faultInjection', 'faults', 'announcedHosts', 'staticRoot', 'demoDir', 'distDir']);
+  const known = new Set([
+    'host',
+    'port',
+    'settings',
+    'apps',
+    'faultInjection',
+    'faults',
+    'announcedHosts',
+    'maxWhipSessions',
+    'staticRoot',
+    'demoDir',
+    'distDir',
+  ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) throw new ConfigError(`${key} is not a known option`);
   }
@@ -166,6 +192,11 @@ export function resolveConfig(input: unknown = {}): ServerConfig {
     if (!Array.isArray(input.announcedHosts) || !input.announcedHosts.every((h) => typeof h === 'string'))
       throw new ConfigError('announcedHosts must be a list of addresses');
     config.announcedHosts = input.announcedHosts as string[];
+  }
+  if (input.maxWhipSessions !== undefined) {
+    const n = input.maxWhipSessions;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError('maxWhipSessions must be an integer, 0 or more (0: no limit)');
+    config.maxWhipSessions = n;
   }
   for (const key of ['staticRoot', 'demoDir', 'distDir'] as const) {
     const v = input[key];

@@ -1,7 +1,8 @@
 /**
  * The embedded AMS-compatible server: one HTTP port serving the demo (`/`), the bundle
  * (`/dist/…`), the AMS WebSocket (`/<App>/websocket`), the REST subset
- * (`/<App>/rest/v2/…`) and, when enabled, the fault-injection route (`/__faults`).
+ * (`/<App>/rest/v2/…`), WHIP and WHEP (`/<App>/whip/<streamId>`, `/<App>/whep/<streamId>` and
+ * their sessions below them) and, when enabled, the fault-injection route (`/__faults`).
  */
 import { createServer as createHttpServer } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
@@ -17,6 +18,9 @@ import { restRoutes } from './http/rest-routes.js';
 import { requestListener, Router } from './http/router.js';
 import { findStaticRoot } from './http/static-root.js';
 import { staticRoutes } from './http/static-routes.js';
+import { whepRoutes } from './http/whep-routes.js';
+import { whipRoutes } from './http/whip-routes.js';
+import { HttpSessions } from './registries/http-sessions.js';
 import type { MediaRelay } from './relay/types.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
 import { SignalingHandler } from './signaling/handler.js';
@@ -82,6 +86,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const faults = new FaultTable(config.faults);
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
+  const httpSessions = new HttpSessions();
 
   const app = (name: string): AppContext => {
     let ctx = apps.get(name);
@@ -95,8 +100,17 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   for (const name of Object.keys(config.apps)) app(name);
 
   // One row per route family, first match wins; a new family (WHIP/WHEP…) is one file and one row.
+  const whipDeps = {
+    contextOf: (name: string) => (APP_NAME.test(name) ? app(name) : undefined),
+    settingsOf: (name: string) => appSettings(config, name),
+    relay,
+    sessions: httpSessions,
+    maxSessions: config.maxWhipSessions,
+  };
   const router = new Router([
     ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
+    ...whipRoutes(whipDeps),
+    ...whepRoutes(whipDeps),
     ...faultRoutes(config.faultInjection, faults),
     ...staticRoutes(demoDir, distDir),
   ]);
@@ -170,6 +184,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         for (const client of wss.clients) client.terminate();
         for (const h of handlers) h.handleClose();
         handlers.clear();
+        httpSessions.endAll();
         wss.close();
         await relay.close();
         http.closeAllConnections();

@@ -18,7 +18,10 @@ import type { MediaCaptureController } from '../../controllers/media-capture-con
 import { dispatchCallback, noop, type SessionController } from '../../controllers/session-controller.js';
 import type { RtcStreamElement, StreamConfig } from '../rtc-element.js';
 import styles from './rtc-room.styles.js';
-import { attachStreams, audioSlots, camSvg, chatPanel, micSvg, screenSvg, tile } from './templates.js';
+import { gridPlacement, speakerPlacement } from './layout.js';
+import { Localizer } from '../../i18n/i18n.js';
+import { t, useTranslator, type RoomStringKey } from './strings.js';
+import { attach, audioSlots, audioStream, camSvg, chatPanel, chatSvg, fullSvg, leaveSvg, micSvg, screenSvg, tile } from './templates.js';
 
 export { styles };
 
@@ -42,10 +45,13 @@ export function readMetaData(metaData: string): Partial<Pick<Participant, 'micMu
 /** `<rtc-room>` as its view sees it (the class is not imported here: it imports this module). */
 export type RoomViewElement = RtcStreamElement & {
   readonly roomId: string;
-  readonly streamName: string;
+  streamName: string;
   readonly mode: string;
   readonly noVideo: boolean;
+  readonly noAudio: boolean;
   readonly maxVideoTracks: number;
+  readonly autoJoin: boolean;
+  readonly layout: string;
   join(): Promise<void>;
   leave(): Promise<void>;
   setMicrophoneMuted(muted: boolean): void;
@@ -73,10 +79,33 @@ export class RoomView {
   readonly #h: RoomViewHost;
   /** What the mode adapters need of the element. */
   readonly #host: RoomHost;
+  /** The pinned tile (a participant id or `local`), `''`: none. */
+  #pinned = '';
+  /** The large tile of the speaker layout when nobody is pinned, speaking or sharing: the last remote speaker. */
+  #lastSpeaker = '';
+  #chatOpen = false;
+  /** Chat lines seen (the panel open): the rest are new. */
+  #seen = 0;
+  /** The device check opened the camera for this stay on the page. */
+  #previewed = false;
+  #previewFailed = false;
+  #meter: { track: MediaStreamTrack; stop(): void } | null = null;
+  #resize: ResizeObserver | null = null;
+  /**
+   * The remote tiles, by place in the DOM: someone who leaves leaves a hole that the next one
+   * to come fills, so no tile's DOM (and video) is ever handed to another participant.
+   */
+  #places: Array<string | undefined> = [];
+  /** Display order of the last render: the large or pinned tile first, then us, then the others in join order. */
+  #order: string[] = [];
+  #observed: Element | null = null;
+  /** The room's strings in the `lang` of the element or its nearest ancestor. */
+  readonly #i18n: Localizer;
 
   constructor(h: RoomViewHost) {
     this.#h = h;
     const { element: el, session, media } = h;
+    this.#i18n = new Localizer(el);
     this.#host = {
       element: el,
       token: h.token,
@@ -89,6 +118,15 @@ export class RoomView {
     this.model.on('joined', ({ streamId, name }) => el.emit('rtc-participant-joined', { streamId, name }));
     this.model.on('left', ({ streamId, name }) => el.emit('rtc-participant-left', { streamId, name }));
     this.model.on('change', () => el.requestUpdate());
+    el.addEventListener('fullscreenchange', () => el.requestUpdate());
+    el.addController({
+      hostDisconnected: () => {
+        this.#previewed = false;
+        this.#syncMeter(false);
+        this.#resize?.disconnect();
+        this.#observed = null;
+      },
+    });
   }
 
   createSession(deps: SessionDeps): PublishSession {
@@ -134,18 +172,26 @@ export class RoomView {
   sendMessage(message: string): void {
     const el = this.#h.element;
     el.sendData(encodeChat(el.streamId, message));
-    this.model.say(el.streamName || 'You', message);
+    this.model.say(el.streamName || t('you'), message);
   }
 
   sendPeerMessage(definition: string, data: string): boolean {
     return !!this.#room?.sendPeerMessage(definition, data);
   }
 
-  readonly #handleJoinClick = (): void => {
-    const el = this.#h.element;
-    if (this.#h.session.active) void el.leave();
-    else el.join().catch(noop);
-  };
+  get #root(): ShadowRoot {
+    return this.#h.element.renderRoot as ShadowRoot;
+  }
+
+  /** Before joining (and after leaving), with the built-in controls: the device check. */
+  get #precheck(): boolean {
+    const { element: el, session } = this.#h;
+    return !el.noControls && !session.active && !(el.autoJoin && session.state === 'idle');
+  }
+
+  readonly #handleJoin = (): void => void this.#h.element.join().catch(noop);
+
+  readonly #handleLeave = (): void => void this.#h.element.leave();
 
   readonly #handleSend = (event: Event): void => {
     event.preventDefault();
@@ -159,42 +205,292 @@ export class RoomView {
     }
   };
 
+  #toggleChat(open: boolean): void {
+    this.#chatOpen = open;
+    const el = this.#h.element;
+    el.requestUpdate();
+    // Focus goes where the user is headed: the message field, or back to the chat button.
+    void el.updateComplete.then(() => this.#root.querySelector<HTMLElement>(open ? '.chat input' : '[part~="chat-button"]')?.focus());
+  }
+
+  readonly #handleChatKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.#chatOpen && (e.target as Element).closest('.chat')) this.#toggleChat(false);
+  };
+
+  readonly #handleFullscreen = (): void => {
+    const el = this.#h.element;
+    void (document.fullscreenElement === el ? document.exitFullscreen() : el.requestFullscreen()).catch(noop);
+  };
+
+  #pin(key: string): void {
+    this.#pinned = this.#pinned === key ? '' : key;
+    this.#h.element.requestUpdate();
+  }
+
+  /** A failed device action: `rtc-error` once, no overlay (the preview or the stream goes on). */
+  #try(work: Promise<void>): void {
+    work.catch((e: unknown) => this.#h.session.report(toRtcError(e), false));
+  }
+
+  readonly #handleCamera = (e: Event): void => this.#try(this.#h.media.switchCamera((e.target as HTMLSelectElement).value));
+  readonly #handleMic = (e: Event): void => this.#try(this.#h.media.switchMicrophone((e.target as HTMLSelectElement).value));
+  readonly #handleName = (e: Event): void => void (this.#h.element.streamName = (e.target as HTMLInputElement).value.trim());
+
+  /**
+   * The large tile of the speaker layout: the pinned one, else a screen being shared, else the
+   * active speaker (a remote one: we do not watch ourselves), else the last one, else the first.
+   */
+  #mainKey(): string {
+    const { participants, speaker } = this.model;
+    const m = this.#h.media;
+    if (this.#pinned) return this.#pinned;
+    const sharer = [...participants.values()].find((p) => p.sharing);
+    if (sharer) return sharer.id;
+    if (m.sharing) return 'local';
+    if (participants.has(speaker)) this.#lastSpeaker = speaker;
+    if (participants.has(this.#lastSpeaker)) return this.#lastSpeaker;
+    return participants.keys().next().value ?? 'local';
+  }
+
+  /** Opens the camera and microphone for the device check, once per stay on the page. */
+  #preview(): void {
+    const { element: el, session, media } = this.#h;
+    if (this.#previewed || !el.isConnected || session.state !== 'idle') return;
+    this.#previewed = true;
+    media.acquire().then(
+      () => (this.#previewFailed = false),
+      () => {
+        this.#previewFailed = true;
+        el.requestUpdate();
+      },
+    );
+  }
+
+  /**
+   * The microphone meter of the device check: the level (RMS, in dB from -60 to 0) of the
+   * microphone's track ten times a second, written through the CSSOM; none on `on = false`.
+   */
+  #syncMeter(on: boolean): void {
+    const track = on ? this.#h.media.stream?.getAudioTracks()[0] : undefined;
+    if (this.#meter?.track === track) return;
+    this.#meter?.stop();
+    this.#meter = null;
+    if (!track) return;
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    const samples = new Float32Array((analyser.fftSize = 2048));
+    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
+    // Pages without autoplay rights start it suspended: any click or key in the room starts it.
+    const resume = (): void => void context.resume().catch(noop);
+    const el = this.#h.element;
+    el.addEventListener('pointerdown', resume);
+    el.addEventListener('keydown', resume);
+    const timer = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const s of samples) sum += s * s;
+      const db = 10 * Math.log10(sum / samples.length || 1e-10);
+      const level = Math.max(0, Math.min(1, (db + 60) / 60));
+      const meter = this.#root.querySelector<HTMLElement>('.meter');
+      meter?.style.setProperty('--_level', level.toFixed(3));
+      meter?.setAttribute('aria-valuenow', String(Math.round(level * 100)));
+    }, 100);
+    this.#meter = {
+      track,
+      stop: () => {
+        clearInterval(timer);
+        el.removeEventListener('pointerdown', resume);
+        el.removeEventListener('keydown', resume);
+        void context.close().catch(noop);
+      },
+    };
+  }
+
   updated(): void {
-    // Through the CSSOM, which a strict CSP allows (a style attribute it would refuse).
-    const n = 1 + Math.min(15, this.model.participants.size);
-    const style = this.#h.element.style;
-    style.setProperty('--rtc-room-columns', String(gridColumns(n)));
-    style.setProperty('--rtc-room-columns-narrow', String(gridColumns(n, true)));
-    attachStreams(this.#h.element.renderRoot);
+    const pre = this.#precheck;
+    if (pre) this.#preview();
+    this.#syncMeter(pre);
+    const grid = this.#root.querySelector('.grid');
+    if (grid && grid !== this.#observed) {
+      this.#resize ??= new ResizeObserver(() => this.#layout());
+      this.#resize.disconnect();
+      this.#resize.observe(grid);
+      this.#observed = grid;
+    }
+    this.#layout();
+  }
+
+  /** Places the tiles for the stage's size now (on every render and every resize of the stage). */
+  #layout(): void {
+    const grid = this.#root.querySelector<HTMLElement>('.grid');
+    if (!grid) return;
+    const { clientWidth: w, clientHeight: h } = grid;
+    const tiles = new Map([...grid.querySelectorAll<HTMLElement>(':scope > .tile')].map((x) => [x.dataset.participant!, x]));
+    const order = this.#order.map((k) => tiles.get(k)!).filter(Boolean);
+    const { participants, slots } = this.model;
+    for (const [k, x] of tiles) attach(x.querySelector('video'), k === 'local' ? this.#h.media.preview : participants.get(k)?.stream);
+    for (const a of this.#root.querySelectorAll('audio')) attach(a, audioStream(slots.get(a.dataset.slot!)!));
+    if (!order.length || w < 1 || h < 1) return;
+    const p = this.#h.element.layout === 'speaker' && !this.#precheck ? speakerPlacement(order.length, w, h) : gridPlacement(order.length, w, h);
+    grid.style.gridTemplateColumns = p.columns;
+    grid.style.gridTemplateRows = p.rows;
+    order.forEach((x, i) => {
+      const { area, shift, size } = p.cells[i]!;
+      const s = x.style;
+      s.gridArea = area;
+      s.translate = shift ? `${shift}px 0` : '';
+      s.width = size ? `${size[0]}px` : '';
+      s.height = size ? `${size[1]}px` : '';
+      s.placeSelf = size ? 'center' : '';
+    });
   }
 
   render(overlay: TemplateResult | typeof nothing): TemplateResult {
+    useTranslator((english) => this.#i18n.t(english));
+    const { element: el, media: m, session } = this.#h;
+    const { participants, speaker, slots, chat } = this.model;
+    const pre = this.#precheck;
+    const controls = !el.noControls;
+    const withVideo = this.model.withVideo(el.maxVideoTracks);
+    const shown = [...participants.values()].slice(0, 15);
+    if (this.#pinned && this.#pinned !== 'local' && !participants.has(this.#pinned)) this.#pinned = '';
+    const speakerLayout = el.layout === 'speaker' && !pre;
+    const main = speakerLayout && shown.length ? this.#mainKey() : '';
+    const canPin = controls && !pre && shown.length > 0;
+    const ids = new Set(shown.map((p) => p.id));
+    const places = this.#places.map((id) => (id && ids.has(id) ? id : undefined));
+    for (const id of ids) {
+      const hole = places.indexOf(undefined);
+      if (!places.includes(id)) places[hole < 0 ? places.length : hole] = id;
+    }
+    while (places.length && !places[places.length - 1]) places.pop();
+    this.#places = places;
+    const first = main || this.#pinned;
+    this.#order = [...new Set([first, 'local', ...ids])].filter((k) => k === 'local' || ids.has(k));
+    const role = (key: string): Parameters<typeof tile>[2] => ({
+      speaking: speaker === key,
+      main: main === key,
+      pinned: this.#pinned === key,
+      onPin: canPin ? () => this.#pin(key) : undefined,
+    });
+    const chatOpen = controls ? this.#chatOpen && !pre : chat.length > 0;
+    if (chatOpen) this.#seen = chat.length;
+    const base = `base ${pre ? 'pre' : 'live'}${chatOpen ? ' chat-open' : ''}${speakerLayout ? ' speaker' : ''}`;
+    return html`<div part="base" class=${base} @keydown=${this.#handleChatKey}>
+      <div part="grid" class="grid" role="group" aria-label=${t('participants')}>
+        ${tile('local', { name: el.streamName || t('you'), stream: m.preview, micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true }, role('local'))}
+        ${this.#places.map((id) => (id ? tile(id, { ...participants.get(id)!, video: withVideo.has(id) }, role(id)) : nothing))}
+      </div>
+      ${audioSlots(slots)} ${pre ? this.#renderCheck() : controls ? this.#renderBar(session.state) : nothing}
+      ${chatPanel(chat, {
+        open: chatOpen,
+        onSend: controls ? this.#handleSend : undefined,
+        onClose: controls ? () => this.#toggleChat(false) : undefined,
+      })}
+      ${overlay}
+    </div>`;
+  }
+
+  /** The device check: name, camera and microphone (with the level meter), Join. */
+  #renderCheck(): TemplateResult {
+    const { element: el, media: m } = this.#h;
+    const menu = (kind: MediaDeviceKind, label: string, id: string, change: (e: Event) => void): TemplateResult => {
+      const list = m.devices.filter((d) => d.kind === kind);
+      const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
+      const chosen = list.find((d) => d.deviceId === current) ?? list[0];
+      // The select is as wide as the panel; the full name is also its tooltip (`title`).
+      return html`<select id=${id} part=${`select ${id}`} title=${chosen?.label ?? ''} ?disabled=${!list.length} @change=${change}>
+        ${list.length ? list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d === chosen}>${d.label || `${label} ${i + 1}`}</option>`) : html`<option>${label}</option>`}
+      </select>`;
+    };
+    const toggle = (on: boolean, part: string, label: RoomStringKey, tip: RoomStringKey, icon: TemplateResult, click: () => void): TemplateResult =>
+      html`<button part=${`button ${part}`} class="btn off-red" type="button" aria-pressed=${on ? 'true' : 'false'} aria-label=${t(label)} data-tip=${t(tip)} @click=${click}>
+        ${icon}
+      </button>`;
+    const { video, audio } = { video: !el.noVideo, audio: !el.noAudio };
+    return html`<div part="device-check" class="check">
+      <h2 class="title">${t('ready')}</h2>
+      ${this.#previewFailed ? html`<p class="note" role="status">${t('previewFailed')}</p>` : nothing}
+      <label class="field" for="name">${t('yourName')}</label>
+      <input id="name" part="name-input" class="input" .value=${el.streamName} autocomplete="name" maxlength="64" @change=${this.#handleName} />
+      ${video ? html`<label class="field" for="camera-select">${t('camera')}</label>${menu('videoinput', t('camera'), 'camera-select', this.#handleCamera)}` : nothing}
+      ${
+        audio
+          ? html`<label class="field" for="mic-select">${t('microphone')}</label>${menu('audioinput', t('microphone'), 'mic-select', this.#handleMic)}
+              <div part="mic-level" class="meter" role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span></span></div>`
+          : nothing
+      }
+      <div class="row">
+        ${audio ? toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted)) : nothing}
+        ${video ? toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff))) : nothing}
+        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t('join')}</button>
+      </div>
+    </div>`;
+  }
+
+  /** The control bar: microphone, camera, screen, chat, full screen, Leave. */
+  #renderBar(state: string): TemplateResult {
     const { element: el, media: m } = this.#h;
     const joined = this.#h.session.active;
-    const { participants, speaker, slots, chat } = this.model;
-    const withVideo = this.model.withVideo(el.maxVideoTracks);
-    return html`<div part="base" class="base">
-      <div part="grid" class="grid" aria-label="Participants">
-        ${tile('local', { name: el.streamName || 'You', stream: m.preview, micMuted: m.micMuted, cameraOff: m.cameraOff, sharing: m.sharing, local: true }, speaker === 'local')}
-        ${[...participants.values()].slice(0, 15).map((p) => tile(p.id, { ...p, video: withVideo.has(p.id) }, speaker === p.id))}
-      </div>
-      ${audioSlots(slots)}
+    const full = document.fullscreenElement === el;
+    const unread = this.#chatOpen ? 0 : this.model.chat.length - this.#seen;
+    const btn = (
+      part: string,
+      cls: string,
+      pressed: boolean,
+      label: string,
+      tip: RoomStringKey,
+      icon: TemplateResult,
+      click: () => void,
+      extra: TemplateResult | typeof nothing = nothing,
+    ): TemplateResult =>
+      html`<button
+        part=${`button ${part}`}
+        class=${`btn ${cls}`}
+        type="button"
+        aria-pressed=${pressed ? 'true' : 'false'}
+        aria-label=${label}
+        aria-describedby=${extra === nothing ? nothing : 'unread'}
+        data-tip=${t(tip)}
+        @click=${click}
+      >
+        ${icon}${extra}
+      </button>`;
+    const status = state === 'live' ? '' : state === 'reconnecting' ? t('reconnecting') : t('connecting');
+    return html`<div part="controls" class="bar" role="group" aria-label=${t('roomControls')}>
+      ${status ? html`<span class="status" role="status">${status}</span>` : nothing}
+      ${el.noAudio ? nothing : btn('mic-button', 'off-red tip-start', m.micMuted, t('mute'), m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted))}
+      ${el.noVideo ? nothing : btn('camera-button', 'off-red tip-start', m.cameraOff, t('cameraOff'), m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => void el.setCameraOff(!m.cameraOff).catch(noop))}
       ${
-        el.noControls
-          ? nothing
-          : html`<div part="controls" class="controls" role="group" aria-label="Room controls">
-            <button part="button" type="button" @click=${this.#handleJoinClick}>${joined ? 'Leave' : 'Join'}</button>
-            <button part="button" type="button" aria-pressed=${m.micMuted ? 'true' : 'false'} @click=${() => el.setMicrophoneMuted(!m.micMuted)}>${micSvg(m.micMuted)} Mute</button>
-            <button part="button" type="button" aria-pressed=${m.cameraOff ? 'true' : 'false'} @click=${() => void el.setCameraOff(!m.cameraOff).catch(noop)}>${camSvg(m.cameraOff)} Camera off</button>
-            ${
-              m.screenShareSupported && !el.noVideo
-                ? html`<button part="button screen-button" type="button" aria-pressed=${m.sharing ? 'true' : 'false'} ?disabled=${!joined} @click=${() => void el.shareScreen(!m.sharing).catch(noop)}>${screenSvg} Share screen</button>`
-                : nothing
-            }
-          </div>`
+        m.screenShareSupported && !el.noVideo
+          ? html`<button
+              part="button screen-button"
+              class="btn on-accent"
+              type="button"
+              aria-pressed=${m.sharing ? 'true' : 'false'}
+              aria-label=${t('share')}
+              data-tip=${t(m.sharing ? 'stopShare' : 'share')}
+              ?disabled=${!joined}
+              @click=${() => void el.shareScreen(!m.sharing).catch(noop)}
+            >
+              ${screenSvg}
+            </button>`
+          : nothing
       }
-      ${chatPanel(chat, el.noControls ? null : this.#handleSend)}
-      ${overlay}
+      ${btn(
+        'chat-button',
+        'on-accent tip-end',
+        this.#chatOpen,
+        t('chat'),
+        this.#chatOpen ? 'close' : 'chat',
+        chatSvg,
+        () => this.#toggleChat(!this.#chatOpen),
+        unread > 0 ? html`<span id="unread" class="badge">${unread > 9 ? '9+' : unread}</span>` : nothing,
+      )}
+      ${document.fullscreenEnabled ? btn('fullscreen-button', 'on-accent tip-end', full, t('fullscreen'), full ? 'exitFullscreen' : 'fullscreen', fullSvg(full), this.#handleFullscreen) : nothing}
+      <button part="button leave-button" class="btn leave tip-end" type="button" aria-label=${t('leave')} data-tip=${t('leave')} @click=${this.#handleLeave}>
+        ${leaveSvg}<span class="leave-text">${t('leave')}</span>
+      </button>
     </div>`;
   }
 }

@@ -35,7 +35,8 @@ const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
  * @attr {boolean} auto-join - Join when the element is connected.
  * @attr {boolean} no-video - Join without camera.
  * @attr {boolean} no-audio - Join without microphone.
- * @attr {boolean} no-controls - Hide the built-in controls and chat input.
+ * @attr {string} layout - `grid` (default: every tile the same size) or `speaker` (the pinned tile, else a shared screen, else the active speaker, large; the others in a strip).
+ * @attr {boolean} no-controls - Hide the built-in controls, the device check and the chat input.
  * @attr {boolean} no-error-overlay - Never show the error overlay.
  * @attr {string} state - Reflected, read only: the state of the own publish.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
@@ -59,19 +60,38 @@ const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed.
  *
  * @csspart base - The wrapper.
- * @csspart grid - The tile grid.
+ * @csspart grid - The stage holding the tiles.
  * @csspart tile - Every tile.
- * @csspart local-tile - The own tile.
+ * @csspart local-tile - The own tile (before joining: the camera preview).
+ * @csspart pinned-tile - The pinned tile.
  * @csspart video - Every tile's `<video>`.
  * @csspart name - A tile's name label.
  * @csspart placeholder - The initials shown while a camera is off.
- * @csspart controls - The control bar.
- * @csspart button - Every control button.
- * @csspart chat - The chat panel.
+ * @csspart pin-button - A tile's pin button.
+ * @csspart device-check - The panel before joining: name, camera, microphone, level meter, Join.
+ * @csspart name-input - The name field of the device check.
+ * @csspart select - Both device menus.
+ * @csspart camera-select - The camera menu.
+ * @csspart mic-select - The microphone menu.
+ * @csspart mic-level - The microphone level meter.
+ * @csspart join-button - Join (the device check).
+ * @csspart controls - The control bar under the stage.
+ * @csspart button - Every button of the controls, the device check and the chat.
+ * @csspart mic-button - Microphone mute toggle.
+ * @csspart camera-button - Camera off toggle.
+ * @csspart screen-button - Screen share toggle.
+ * @csspart chat-button - Opens and closes the chat.
+ * @csspart fullscreen-button - Full screen toggle (the whole room).
+ * @csspart leave-button - Leave.
+ * @csspart chat - The chat panel: beside the stage on a wide room, a sheet under the controls on a narrow one.
  * @csspart chat-log - The chat messages.
+ * @csspart chat-input - The message field.
+ * @csspart send-button - Send.
+ * @csspart chat-close-button - Closes the chat.
  *
- * @cssproperty [--rtc-accent-color=#2563eb] - Focus ring and the active speaker's outline.
- * @cssproperty [--rtc-background=#000] - Background.
+ * @cssproperty [--rtc-accent-color=#2563eb] - Join, Send, pressed toggles and the active speaker's outline.
+ * @cssproperty [--rtc-focus-color=#fff] - The focus ring (drawn on a dark edge, so it shows on any background).
+ * @cssproperty [--rtc-background=#111] - Background.
  * @cssproperty [--rtc-color=#fff] - Text color.
  * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
  * @cssproperty [--rtc-radius=8px] - Corner radius.
@@ -85,6 +105,7 @@ export class RtcRoom extends RtcStreamElement {
     noVideo: { type: Boolean, attribute: 'no-video' },
     noAudio: { type: Boolean, attribute: 'no-audio' },
     maxVideoTracks: { type: Number, attribute: 'max-video-tracks' },
+    layout: {},
   };
 
   protected readonly session: SessionController<PublishSession> = new SessionController<PublishSession>(this, {
@@ -132,6 +153,9 @@ export class RtcRoom extends RtcStreamElement {
    * tile `VIDEO_TRACK_ASSIGNMENT_LIST` names.
    */
   maxVideoTracks = 0;
+
+  /** `grid` (every tile the same size) or `speaker` (the pinned tile, else a shared screen, else the active speaker, large; the others in a strip). */
+  layout: 'grid' | 'speaker' = 'grid';
 
   /** The room's model, mode, grid and chat, once its chunk is loaded. */
   #view: RoomView | null = null;

@@ -2,7 +2,9 @@
  * CORS for the server's routes. The demo and the bundles are public files: any origin may read
  * them (module scripts are always fetched with CORS). The REST API answers only the origins of
  * the app's `corsAllowedOrigins` (AMS's CORS filter `cors.allowed.origins`, a comma-separated
- * list, `*` for any) besides its own; another origin's preflight and requests are refused.
+ * list, `*` for any) besides its own; another origin's preflight and requests are refused. The
+ * WHIP and WHEP endpoints and sessions answer the origins of `whipCorsAllowedOrigins` (default
+ * `*`: any), with the methods and headers those protocols use and their answer headers exposed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -57,6 +59,13 @@ export function restOriginAllowed(allowed: string, origin: string, host: string 
   return list.includes('*') || list.includes(origin.toLowerCase());
 }
 
+/** What WHIP and WHEP use: the methods, the request headers (`ETag` too: a known client sends its entity-tag in one), the answer headers a page must read. */
+export const WHIP_CORS = {
+  methods: 'GET, HEAD, POST, PATCH, DELETE, OPTIONS',
+  headers: 'Authorization, Content-Type, If-Match, ETag',
+  expose: 'Location, Link, ETag, Retry-After, Accept-Post, Accept-Patch',
+} as const;
+
 /** Chrome's Private Network Access: a public page's preflight to a loopback or private address asks for this. */
 function allowPrivateNetwork(req: IncomingMessage, res: ServerResponse): void {
   if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('access-control-allow-private-network', 'true');
@@ -107,4 +116,30 @@ export function restPreflight(req: IncomingMessage, res: ServerResponse, cors: '
       : {}),
   });
   res.end();
+}
+
+/**
+ * WHIP/WHEP: the CORS headers for the request's origin, allowed by `allowed` (the app's
+ * `whipCorsAllowedOrigins`) or the server's own: the origin echoed, the answer headers exposed,
+ * `Vary: Origin` always. Returns `refused` for an origin that is not allowed; `none` without an `Origin`.
+ */
+export function whipCors(req: IncomingMessage, res: ServerResponse, allowed: string): 'none' | 'allowed' | 'refused' {
+  res.setHeader('vary', 'Origin');
+  const origin = req.headers.origin;
+  if (origin === undefined) return 'none';
+  if (!restOriginAllowed(allowed, origin, req.headers.host)) return 'refused';
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', WHIP_CORS.expose);
+  return 'allowed';
+}
+
+/** Whether an `OPTIONS` request is a CORS preflight (it names the method it asks for). */
+export const isPreflight = (req: IncomingMessage): boolean => req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+
+/** The CORS part of a WHIP/WHEP preflight's answer from an allowed origin: the methods and headers, cached for `PREFLIGHT_MAX_AGE`. */
+export function whipPreflightHeaders(req: IncomingMessage, res: ServerResponse): void {
+  allowPrivateNetwork(req, res);
+  res.setHeader('access-control-allow-methods', WHIP_CORS.methods);
+  res.setHeader('access-control-allow-headers', WHIP_CORS.headers);
+  res.setHeader('access-control-max-age', String(PREFLIGHT_MAX_AGE));
 }

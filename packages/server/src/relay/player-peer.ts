@@ -1,16 +1,17 @@
 /**
- * A player's connection: the server offers one `sendonly` m-line per kind its publisher sends
- * (the publisher's codec, AMS track ids) and a data channel labelled with the stream id; video
- * waits behind a keyframe gate, keyframe requests go to the publisher.
+ * A player's connection: one `sendonly` m-line per kind its publisher sends (the publisher's
+ * codec, AMS track ids), offered by the server with a data channel labelled with the stream id
+ * (the AMS WebSocket) or answered to the client's offer (WHEP); video waits behind a keyframe
+ * gate, keyframe requests go to the publisher.
  */
-import { MediaStream, type RtpPacket, type RTCRtpSender } from 'werift';
+import { MediaStream, useVP8, type RTCPeerConnection, type RtpPacket, type RTCRtpSender } from 'werift';
 import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
 import { forwardedAudioCodec, forwardedVideoCodec, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
-import { Peer, type PeerCodecs, type PeerHost } from './peer.js';
+import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import type { WeriftPublisher } from './publisher-peer.js';
-import { filterCandidates } from './sdp.js';
+import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
 import { setTrackId } from './werift-workarounds.js';
 
@@ -25,6 +26,8 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private readonly forwarders = new Map<MediaKind, Forwarder>();
   private readonly outbox = new ChannelOutbox();
   private connected = false;
+  /** Who offers, fixed by the first call: the server (`createOffer`) or the client (`acceptOffer`). */
+  private mode: 'offer' | 'answer' | undefined;
   /** Connected, forwarding video, and no keyframe sent yet. */
   waitingForKeyframe = false;
 
@@ -36,27 +39,35 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     super(host, events);
   }
 
-  async createOffer(): Promise<{ sdp: string; idMapping: IdMapping }> {
-    if (this.closed) throw new Error('player is closed');
+  /** The connection with one `sendonly` m-line per kind the publisher sends (and, for the server's offer, the data channel). */
+  private setup(withChannel: boolean): RTCPeerConnection {
     const streamId = this.source.streamId;
-    let pc = this.pc;
-    if (!pc) {
-      pc = this.createPc(this.codecs());
-      const stream = new MediaStream({ id: streamId });
-      for (const kind of (['video', 'audio'] as const).filter((k) => this.source.kinds.has(k))) {
-        const t = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
-        // The track id the browser sees (msid), as AMS names it.
-        setTrackId(t.sender, trackIdFor(kind, streamId));
-        onKeyframeRequest(t.sender, () => this.source.requestKeyframe());
-        this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
-      }
+    const pc = this.createPc(this.codecs());
+    const stream = new MediaStream({ id: streamId });
+    for (const kind of (['video', 'audio'] as const).filter((k) => this.source.kinds.has(k))) {
+      const t = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
+      // The track id the browser sees (msid), as AMS names it.
+      setTrackId(t.sender, trackIdFor(kind, streamId));
+      onKeyframeRequest(t.sender, () => this.source.requestKeyframe());
+      this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
+    }
+    if (withChannel) {
       const channel = pc.createDataChannel(streamId, { ordered: true });
       this.outbox.attach(channel);
       channel.onMessage.subscribe((message) => {
         if (!isEmpty(message)) this.source.sendToPublisher(message);
       });
-      this.source.attach(this);
     }
+    this.source.attach(this);
+    return pc;
+  }
+
+  async createOffer(): Promise<{ sdp: string; idMapping: IdMapping }> {
+    if (this.closed) throw new Error('player is closed');
+    if (this.mode === 'answer') throw new Error('this player answers offers');
+    this.mode = 'offer';
+    const streamId = this.source.streamId;
+    const pc = this.pc ?? this.setup(true);
     await pc.setLocalDescription(await pc.createOffer());
     if (this.closed) throw new Error('player is closed');
     const sdp = filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.host.policy.allowLocal(c));
@@ -68,10 +79,30 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     return { sdp, idMapping };
   }
 
-  /** The publisher's codecs, with the feedback a forwarded m-line offers. */
+  async acceptOffer(sdp: string): Promise<string> {
+    if (this.closed) throw new SdpError('player is closed');
+    if (this.mode === 'offer') throw new SdpError('this player makes the offers');
+    if (!isUsableSdp(sdp)) throw new SdpError('not a usable offer');
+    this.mode = 'answer';
+    const pc = this.pc ?? this.setup(false);
+    try {
+      // The offer's m-lines of a kind the publisher sends take the sendonly transceivers made above.
+      await pc.setRemoteDescription({ type: 'offer', sdp: filterCandidates(sdp, (c) => this.host.policy.allowRemote(c)) });
+      await pc.setLocalDescription(await pc.createAnswer());
+    } catch (e) {
+      if (this.closed) throw new SdpError('player is closed');
+      throw new SdpError(errorMessage(e));
+    }
+    if (this.closed) throw new SdpError('player is closed');
+    const sending = pc.getTransceivers().some((t) => t.currentDirection === 'sendonly' || t.currentDirection === 'sendrecv');
+    if (!sending) throw new SdpError(`the offer receives none of the media of ${this.source.streamId}`);
+    return filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.host.policy.allowLocal(c));
+  }
+
+  /** The publisher's codecs, with the feedback a forwarded m-line offers (VP8 and Opus for a kind it does not send: such an m-line of a client's offer is answered inactive). */
   private codecs(): PeerCodecs {
     const v = this.source.videoCodec;
-    return { video: v ? [forwardedVideoCodec(v)] : [], audio: [forwardedAudioCodec(this.source.audioCodec)] };
+    return { video: [v ? forwardedVideoCodec(v) : useVP8()], audio: [forwardedAudioCodec(this.source.audioCodec)] };
   }
 
   async acceptAnswer(sdp: string): Promise<void> {

@@ -53,11 +53,22 @@ export interface PublisherPeer {
   close(): void;
 }
 
+/**
+ * A player's connection, in one of two modes chosen by the first call: the server offers
+ * (`createOffer`, then `acceptAnswer`: the AMS WebSocket) or the client offers (`acceptOffer`:
+ * WHEP, where a later offer is an ICE restart).
+ */
 export interface PlayerPeer {
   /** Creates the server offer: one `sendonly` m-line per kind the publisher sends, plus a data channel. */
   createOffer(): Promise<{ sdp: string; idMapping: IdMapping }>;
   /** Applies the client's answer. Rejects with `SdpError`. */
   acceptAnswer(sdp: string): Promise<void>;
+  /**
+   * Applies a client's offer of `recvonly` m-lines and resolves with the answer (`sendonly` for
+   * each kind the publisher sends that the offer takes, with the publisher's codec; no data
+   * channel). Rejects with `SdpError`, also when the offer takes none of the stream's media.
+   */
+  acceptOffer(sdp: string): Promise<string>;
   addCandidate(candidate: IceCandidateInit): Promise<void>;
   /** Idempotent. */
   close(): void;
