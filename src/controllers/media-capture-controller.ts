@@ -107,12 +107,20 @@ export class MediaCaptureController implements ReactiveController {
   /** The capture stream, opening camera and microphone on first use. Rejects with an `RtcError`. */
   acquire(): Promise<MediaStream> {
     if (this.stream) return Promise.resolve(this.stream);
-    return (this.#opening ??= this.#open().finally(() => (this.#opening = null)));
+    if (!this.#opening) {
+      // A capture `release()` canceled is forgotten at once: the next acquire opens afresh.
+      const opening: Promise<MediaStream> = this.#open().finally(() => {
+        if (this.#opening === opening) this.#opening = null;
+      });
+      this.#opening = opening;
+    }
+    return this.#opening;
   }
 
   /** Stops every track (camera and microphone lights go off) and the device watch. */
   release(): void {
     this.#gen++;
+    this.#opening = null;
     this.#unwatch?.();
     this.#unwatch = null;
     for (const track of this.stream?.getTracks() ?? []) this.#stopTrack(track);

@@ -465,6 +465,17 @@ describe('<rtc-publisher>', () => {
   });
 
   describe('state', () => {
+    it('stop() while the camera is still opening, then start() again: the new start opens it afresh and publishes', async () => {
+      const el = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${uniqueStreamId('reopen')}></rtc-publisher>`);
+      const first = el.start().catch((e: RtcError) => e);
+      await el.stop();
+      await el.start();
+      expect(el.state).to.equal('live');
+      expect(liveTracks(streamOf(el))).to.have.length(2);
+      // The first start was superseded quietly.
+      expect(await first).to.equal(undefined);
+    });
+
     it('auto-publish starts on connect; removal releases camera, microphone and session; re-adding restarts', async () => {
       const { start } = stubLiveSession();
       const dispose = sinon.spy(PublishSession.prototype, 'dispose');
