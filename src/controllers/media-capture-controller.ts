@@ -229,7 +229,8 @@ export class MediaCaptureController implements ReactiveController {
         stream = await captureUserMedia(this.#mediaDevices, { video, audio }, isSecureContext);
       } catch (e) {
         const error = toRtcError(e);
-        if (error.code === 'NotFoundError') this.#listDevices(gen);
+        // What the machine has, even though the failed start releases the capture (which a gen check would drop).
+        if (error.code === 'NotFoundError') this.#listDevices();
         if (!video || !audio || !FALLBACK.has(error.code)) throw error;
         // The camera is refused or missing but the microphone may work: publish audio only.
         stream = await captureUserMedia(this.#mediaDevices, { video: false, audio }, isSecureContext).catch(() => {
@@ -253,9 +254,10 @@ export class MediaCaptureController implements ReactiveController {
     return stream;
   }
 
-  #listDevices(gen: number): void {
+  /** Lists the devices; with `gen`, only while that capture still stands. */
+  #listDevices(gen?: number): void {
     listDevices(this.#mediaDevices).then(
-      (list) => gen === this.#gen && this.#setDevices(list),
+      (list) => (gen === undefined || gen === this.#gen) && this.#setDevices(list),
       () => undefined,
     );
   }
