@@ -6,14 +6,14 @@
  * (`…/whep/<streamId>/<sessionId>`) takes trickle and ICE restart PATCHes; DELETE, the publish
  * ending or the connection failing end the play.
  */
-import { newEtag, newSessionId, type HttpSession } from '../registries/http-sessions.js';
 import type { StreamViewer } from '../registries/live-streams.js';
 import { isUsableSdp } from '../relay/sdp.js';
-import { SdpError } from '../relay/types.js';
 import type { Route } from './router.js';
 import {
   checkCapacity,
   consumeToken,
+  firstAnswer,
+  offerSession,
   readBody,
   RETRY_AFTER_SECONDS,
   SDP_TYPE,
@@ -62,29 +62,15 @@ const play: PostHandler = async (req, res, post, deps) => {
     onClosed: end,
   });
   source.viewers.add(viewer);
-  const session: HttpSession = {
-    id: newSessionId(),
-    kind: 'whep',
-    app: ctx.name,
-    streamId,
-    token,
-    etag: newEtag(),
+  const session = offerSession('whep', ctx.name, streamId, token, offer, peer, end);
+  // A source that ends while the offer is applied makes the stream not live, not the offer bad.
+  const answer = await firstAnswer(
+    peer,
     offer,
-    renegotiate: (next) => peer.acceptOffer(next),
-    addCandidate: (c) => peer.addCandidate(c),
     end,
-  };
-
-  let answer: string;
-  try {
-    answer = await peer.acceptOffer(offer);
-  } catch (e) {
-    const sourceGone = ended;
-    end();
-    if (sourceGone) throw notLive(streamId);
-    if (e instanceof SdpError) throw new WhipError(400, `the offer cannot be used: ${e.message}`, 'notSetRemoteDescription');
-    throw e;
-  }
+    () => ended,
+    () => notLive(streamId),
+  );
   if (ended) throw notLive(streamId);
   deps.sessions.add(session);
   sendCreated(res, session, answer, settings);

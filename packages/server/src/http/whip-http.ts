@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
 import type { AppSettings } from '../config.js';
-import { newEtag, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
+import { newEtag, newSessionId, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
 import type { MediaRelay } from '../relay/types.js';
 import { SdpError } from '../relay/types.js';
 import type { AppContext } from '../signaling/connection.js';
@@ -338,4 +338,49 @@ export function whipFamily(kind: HttpSessionKind, deps: WhipDeps, post: PostHand
     { path: `/:app/${kind}/:streamId`, methods: { '*': endpoint } },
     { path: `/:app/${kind}/:streamId/:session`, methods: { '*': session } },
   ];
+}
+
+/** A relay peer that answers the client's offers: the WHIP publisher, the WHEP player. */
+interface OfferPeer {
+  acceptOffer(offer: string): Promise<string>;
+  addCandidate: HttpSession['addCandidate'];
+}
+
+/** The session a WHIP or WHEP POST opens for `peer`, which answers this offer and the ICE restarts' ones. */
+export const offerSession = (
+  kind: HttpSessionKind,
+  app: string,
+  streamId: string,
+  token: string | undefined,
+  offer: string,
+  peer: OfferPeer,
+  end: () => void,
+): HttpSession => ({
+  id: newSessionId(),
+  kind,
+  app,
+  streamId,
+  token,
+  etag: newEtag(),
+  offer,
+  renegotiate: (next) => peer.acceptOffer(next),
+  addCandidate: (c) => peer.addCandidate(c),
+  end,
+});
+
+/**
+ * The peer's answer to the POST's offer. On failure the session is ended first; an offer the
+ * peer cannot use is `400 notSetRemoteDescription`, unless `gone()` says its cause went away
+ * meanwhile (then `whenGone()` is thrown).
+ */
+export async function firstAnswer(peer: OfferPeer, offer: string, end: () => void, gone?: () => boolean, whenGone?: () => Error): Promise<string> {
+  try {
+    return await peer.acceptOffer(offer);
+  } catch (e) {
+    const wasGone = gone?.() ?? false;
+    end();
+    if (wasGone && whenGone) throw whenGone();
+    if (e instanceof SdpError) throw new WhipError(400, `the offer cannot be used: ${e.message}`, 'notSetRemoteDescription');
+    throw e;
+  }
 }

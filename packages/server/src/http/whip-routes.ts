@@ -6,13 +6,24 @@
  * trickle and ICE restart PATCHes; DELETE, or the connection failing, ends the publish.
  */
 import { nextConnectionId } from '../registries/connection-id.js';
-import { newEtag, newSessionId, type HttpSession } from '../registries/http-sessions.js';
 import type { LiveStream } from '../registries/live-streams.js';
 import { isUsableSdp } from '../relay/sdp.js';
-import { SdpError, type PublisherPeer } from '../relay/types.js';
+import type { PublisherPeer } from '../relay/types.js';
 import { isStopped, transition, type Phase } from '../signaling/phase.js';
 import type { Route } from './router.js';
-import { checkCapacity, consumeToken, readBody, SDP_TYPE, sendCreated, whipFamily, WhipError, type PostHandler, type WhipDeps } from './whip-http.js';
+import {
+  checkCapacity,
+  consumeToken,
+  firstAnswer,
+  offerSession,
+  readBody,
+  SDP_TYPE,
+  sendCreated,
+  whipFamily,
+  WhipError,
+  type PostHandler,
+  type WhipDeps,
+} from './whip-http.js';
 
 /** A WHIP publish as the other sessions see it. */
 interface WhipStream extends LiveStream {
@@ -54,27 +65,8 @@ const publish: PostHandler = async (req, res, post, deps) => {
     onClosed: end,
   });
   stream.peer = peer;
-  const session: HttpSession = {
-    id: newSessionId(),
-    kind: 'whip',
-    app: ctx.name,
-    streamId,
-    token,
-    etag: newEtag(),
-    offer,
-    renegotiate: (next) => peer.acceptOffer(next),
-    addCandidate: (c) => peer.addCandidate(c),
-    end,
-  };
-
-  let answer: string;
-  try {
-    answer = await peer.acceptOffer(offer);
-  } catch (e) {
-    end();
-    if (e instanceof SdpError) throw new WhipError(400, `the offer cannot be used: ${e.message}`, 'notSetRemoteDescription');
-    throw e;
-  }
+  const session = offerSession('whip', ctx.name, streamId, token, offer, peer, end);
+  const answer = await firstAnswer(peer, offer, end);
   if (isStopped(stream)) throw new WhipError(503, 'the server is closing');
   if (peer.kinds.size === 0) {
     end();
