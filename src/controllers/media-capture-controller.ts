@@ -6,6 +6,7 @@
  */
 import type { ReactiveController } from 'lit';
 import { RtcError, toRtcError } from '../core/errors.js';
+import { lazy } from '../core/lazy.js';
 import {
   captureScreen,
   captureUserMedia,
@@ -32,6 +33,9 @@ export interface MediaCaptureOptions {
 }
 
 /** Microphone level (RMS, 0–1) over which a muted publisher counts as speaking (the AMS SDK's 0.1). */
+/** Black frames (camera off): a chunk of its own, fetched the first time a camera is turned off. */
+const loadBlackFrames = lazy(() => import('../core/media/black-frames.js'));
+
 const SPEAKING_LEVEL = 0.1;
 
 /** Camera failures after which the microphone alone is published (AMS 3.0 `audio_only_fallback`). */
@@ -283,9 +287,7 @@ export class MediaCaptureController implements ReactiveController {
    */
   async #black(): Promise<MediaStreamTrack> {
     const { width, height } = this.stream?.getVideoTracks()[0]?.getSettings() ?? {};
-    const { createBlackVideoTrack } = await import('../core/media/black-frames.js').catch((e: unknown) => {
-      throw RtcError.of('module_load_failed', { cause: e });
-    });
+    const { createBlackVideoTrack } = await loadBlackFrames();
     const b = createBlackVideoTrack(width, height);
     this.#blacks.set(b.track, b.stop);
     return b.track;

@@ -7,7 +7,8 @@
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
 import type { IceServerConfigFrame, NotificationFrame, ServerFrame, TakeConfigurationFrame } from '../protocol/messages.js';
 import type { OutgoingFrame, Signaling } from '../signaling/signaling.js';
-import { collectStats, StatsTracker, type RtcStats } from '../stats.js';
+import { lazy } from '../lazy.js';
+import type { RtcStats, StatsTracker } from '../stats.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { BinaryAssembler, encodeBinary } from './data-channel.js';
 import { openSignaling } from './open-signaling.js';
@@ -19,6 +20,9 @@ export const ANSWER_TIMEOUT_MS = 10_000;
 export { ICE_GRACE_MS } from './peer.js';
 /** After an ICE restart, how long to wait for `connected` before a full new session. */
 export const ICE_RESTART_TIMEOUT_MS = 5_000;
+
+/** The stats code: a chunk of its own, fetched the first time a session reads its stats (never before first frame). */
+const loadStats = lazy(() => import('../stats.js'));
 
 export const resolveToken = async (token: TokenSource | undefined): Promise<string | undefined> => (typeof token === 'function' ? await token() : token);
 
@@ -44,7 +48,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #statsInterval = 0;
-  readonly #stats = new StatsTracker();
+  /** Made when the stats chunk arrives; `#since` is when the current connection started (0: none). */
+  #stats: StatsTracker | undefined;
+  #since = 0;
   readonly #assembler = new BinaryAssembler();
   #pending: { resolve: () => void; reject: (e: RtcError) => void } | undefined;
 
@@ -204,7 +210,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected createPeer(track?: (event: RTCTrackEvent) => void): Peer {
     this.teardownPeer();
     // The first stats count from here (getStats timestamps are on the epoch clock, like Date.now).
-    this.#stats.reset(Date.now());
+    this.#stats?.reset((this.#since = Date.now()));
     const streamId = this.streamId!;
     const config: RTCConfiguration = {
       iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],
@@ -265,8 +271,10 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   async getStats(): Promise<RtcStats> {
+    const { StatsTracker } = await loadStats();
+    if (!this.#stats) (this.#stats = new StatsTracker()).reset(this.#since);
     const pc = this.pc;
-    return pc ? collectStats(pc, this.#stats) : this.#stats.update([]);
+    return this.#stats.update(pc ? await pc.getStats() : []);
   }
 
   /** Emits `stats` (and the `updated_stats` callback) every `ms`; 0 turns it off. */
@@ -295,7 +303,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.clearTimers();
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
-    this.#stats.reset();
+    this.#stats?.reset((this.#since = 0));
     this.#assembler.reset();
     this.peer?.close();
     this.peer = this.channel = undefined;

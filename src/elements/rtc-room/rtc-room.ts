@@ -1,5 +1,6 @@
 import { adoptStyles, html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { RtcError } from '../../core/errors.js';
+import { lazy } from '../../core/lazy.js';
 import type { PublishSession } from '../../core/session/publish-session.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
 import { noop, SessionController } from '../../controllers/session-controller.js';
@@ -11,12 +12,7 @@ import type { RoomView } from './room-view.js';
  * folder works from any path or CDN) the first time a `<rtc-room>` connects or joins. A failed
  * fetch is `module_load_failed`, and forgotten: the next join (or the overlay's retry) fetches again.
  */
-let viewModule: Promise<typeof import('./room-view.js')> | undefined;
-const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
-  (viewModule ??= import('./room-view.js').catch((e: unknown) => {
-    viewModule = undefined;
-    throw RtcError.of('module_load_failed', { cause: e });
-  }));
+const loadViewModule = lazy(() => import('./room-view.js'));
 
 /**
  * A video conference in one tag (AMS multitrack conference): publishes the local camera and
@@ -188,10 +184,10 @@ export class RtcRoom extends RtcStreamElement {
     return this.#view;
   }
 
-  /** Also waits for the room's chunk once it is on its way, so `await el.updateComplete` sees the rendered room. */
+  /** Also waits for the room's chunk (fetching it if need be), so `await el.updateComplete` sees the rendered room. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    return this.#view || !viewModule
+    return this.#view
       ? done
       : this.#load().then(
           () => super.getUpdateComplete(),
