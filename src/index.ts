@@ -13,4 +13,5 @@ export { RtcRoom } from './elements/rtc-room/rtc-room.js';
 export { RtcErrorOverlay, type OverlayError, type RtcRetryEvent } from './elements/rtc-error-overlay/rtc-error-overlay.js';
 export { AMS_CALLBACKS, RTC_ERROR, RTC_EVENTS, RTC_STATE_CHANGE, rtcEventName, type AmsCallbackName, type RtcEventName } from './events/names.js';
 export type * from './events/rtc-events.js';
+export { LANGUAGES, Localizer, langOf, resolveLanguage, setTranslations, type Translations } from './i18n/i18n.js';
 export const VERSION = '0.1.0';

@@ -10,12 +10,24 @@ import type { SessionState, TokenSource } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
 import { noop, type SessionController } from '../controllers/session-controller.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
+import { Localizer } from '../i18n/i18n.js';
 
 /**
  * Base of every rtc-elements element.
  * @internal
  */
 export abstract class RtcElement extends LitElement {
+  readonly #i18n = new Localizer(this);
+
+  /**
+   * `english` in the element's language (its `lang` or its nearest ancestor's, src/i18n/): every
+   * string a viewer reads goes through here.
+   * @internal
+   */
+  t(english: string): string {
+    return this.#i18n.t(english);
+  }
+
   /**
    * Registers the element under `tag`; a tag already registered is skipped (with a warning when
    * another class holds it, e.g. two copies of the bundle on one page); without a DOM, nothing.

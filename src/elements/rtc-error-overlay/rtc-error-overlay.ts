@@ -79,12 +79,12 @@ export class RtcErrorOverlay extends RtcElement {
     // generic one, unless it is only the catalog's fallback description.
     const detail = !hasMessage(error.code) && error.message && error.message !== message ? error.message : '';
     return html`<div part="overlay" class="overlay" role="alert">
-      <div part="overlay-title" class="overlay__title">${title}</div>
-      <div part="overlay-message" class="overlay__message"><slot name="error-${error.code}">${message}</slot></div>
+      <div part="overlay-title" class="overlay__title">${this.t(title)}</div>
+      <div part="overlay-message" class="overlay__message"><slot name="error-${error.code}">${this.t(message)}</slot></div>
       ${detail ? html`<div part="overlay-detail" class="overlay__detail">${detail}</div>` : nothing}
       ${
         this.retryable && error.recoverable
-          ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.#handleRetryClick}>Try again</button>`
+          ? html`<button part="retry-button" class="overlay__retry" type="button" @click=${this.#handleRetryClick}>${this.t('Try again')}</button>`
           : nothing
       }
     </div>`;

@@ -210,19 +210,19 @@ export class RtcPlayer extends RtcStreamElement {
     const muted = this.muted || this.autoMuted;
     return html`<div part="base" class="base">
       <video part="video" .muted=${muted} playsinline @canplay=${this.#handleCanPlay}></video>
-      ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
-      ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">Waiting for the stream to start…</span>` : nothing}
+      ${s.state === 'live' ? html`<span part="live-badge" class="badge">${this.t('Live')}</span>` : nothing}
+      ${this.waiting && s.state !== 'live' ? html`<span part="status" class="status" role="status">${this.t('Waiting for the stream to start…')}</span>` : nothing}
       ${
         this.autoMuted
-          ? html`<button part="unmute-button" class="unmute" type="button" @click=${this.#handleUnmuteClick}>${speakerIcon(true)}Tap to unmute</button>`
+          ? html`<button part="unmute-button" class="unmute" type="button" @click=${this.#handleUnmuteClick}>${speakerIcon(true)}${this.t('Tap to unmute')}</button>`
           : nothing
       }
       ${
         this.noControls
           ? nothing
-          : html`<div part="controls" class="controls" role="group" aria-label="Player controls">
-            <button part="button play-button" class="primary" type="button" @click=${this.#handlePlayClick}>${s.active ? 'Stop' : 'Play'}</button>
-            <button part="button mute-button" type="button" aria-label="Mute" aria-pressed=${muted ? 'true' : 'false'} @click=${this.#handleMuteClick}>
+          : html`<div part="controls" class="controls" role="group" aria-label=${this.t('Player controls')}>
+            <button part="button play-button" class="primary" type="button" @click=${this.#handlePlayClick}>${this.t(s.active ? 'Stop' : 'Play')}</button>
+            <button part="button mute-button" type="button" aria-label=${this.t('Mute')} aria-pressed=${muted ? 'true' : 'false'} @click=${this.#handleMuteClick}>
               ${speakerIcon(muted)}
             </button>
           </div>`

@@ -246,31 +246,32 @@ export class RtcPublisher extends RtcStreamElement {
       const list = m.devices.filter((d) => d.kind === kind);
       if (list.length < 2) return nothing;
       const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
+      label = this.t(label);
       return html`<select part="select ${part}" aria-label=${label} @change=${change}>
         ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
       </select>`;
     };
-    return html`<div part="controls" class="controls" role="group" aria-label="Publishing controls">
+    return html`<div part="controls" class="controls" role="group" aria-label=${this.t('Publishing controls')}>
       <button part="button start-button" class="primary" type="button" @click=${this.#handleStartClick}>
-        ${this.session.active ? 'Stop' : 'Go live'}
+        ${this.t(this.session.active ? 'Stop' : 'Go live')}
       </button>
       ${
         audio
-          ? html`<button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
+          ? html`<button part="button mic-button" type="button" aria-label=${this.t('Mute microphone')} aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
             ${micIcon(m.micMuted)}
           </button>`
           : nothing
       }
       ${
         video
-          ? html`<button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
+          ? html`<button part="button camera-button" type="button" aria-label=${this.t('Turn camera off')} aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
             ${cameraIcon(m.cameraOff)}
           </button>`
           : nothing
       }
       ${
         m.hasVideo && m.screenShareSupported
-          ? html`<button part="button screen-button" type="button" aria-label="Share screen" aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
+          ? html`<button part="button screen-button" type="button" aria-label=${this.t('Share screen')} aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
             ${screenIcon()}
           </button>`
           : nothing
@@ -288,7 +289,7 @@ export class RtcPublisher extends RtcStreamElement {
     const stats = s.state === 'live' && !this.noControls ? s.stats : null;
     return html`<div part="base" class="base">
       <video part="video" class=${this.media.sharing ? '' : 'mirror'} .muted=${true} autoplay playsinline></video>
-      ${s.state === 'live' ? html`<span part="live-badge" class="badge">Live</span>` : nothing}
+      ${s.state === 'live' ? html`<span part="live-badge" class="badge">${this.t('Live')}</span>` : nothing}
       ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
       ${this.noControls ? nothing : this.#renderControls()} ${this.renderOverlay()}
     </div>`;

@@ -19,7 +19,6 @@ import { dispatchCallback, noop, type SessionController } from '../../controller
 import type { RtcStreamElement, StreamConfig } from '../rtc-element.js';
 import styles from './rtc-room.styles.js';
 import { gridPlacement, speakerPlacement } from './layout.js';
-import { Localizer } from '../../i18n/i18n.js';
 import { t, useTranslator, type RoomStringKey } from './strings.js';
 import { attach, audioSlots, audioStream, camSvg, chatPanel, chatSvg, fullSvg, leaveSvg, micSvg, screenSvg, tile } from './templates.js';
 
@@ -99,13 +98,10 @@ export class RoomView {
   /** Display order of the last render: the large or pinned tile first, then us, then the others in join order. */
   #order: string[] = [];
   #observed: Element | null = null;
-  /** The room's strings in the `lang` of the element or its nearest ancestor. */
-  readonly #i18n: Localizer;
 
   constructor(h: RoomViewHost) {
     this.#h = h;
     const { element: el, session, media } = h;
-    this.#i18n = new Localizer(el);
     this.#host = {
       element: el,
       token: h.token,
@@ -346,7 +342,7 @@ export class RoomView {
   }
 
   render(overlay: TemplateResult | typeof nothing): TemplateResult {
-    useTranslator((english) => this.#i18n.t(english));
+    useTranslator((english) => this.#h.element.t(english));
     const { element: el, media: m, session } = this.#h;
     const { participants, speaker, slots, chat } = this.model;
     const pre = this.#precheck;
