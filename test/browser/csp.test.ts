@@ -104,8 +104,8 @@ describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Pol
     expect(withRoom.ok, withRoom.error).to.equal(true);
     expect(withRoom.violations).to.deep.equal([]);
     expect(withRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
-    // The room's chunk, and the languages module it shares with dist/i18n.js (no table: the page is in English).
-    expect(withRoom.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js', '/dist/i18n.js']);
+    // The room's chunk only (the languages' code is in the bundle; no table: the page is in English).
+    expect(withRoom.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
     expect(withRoom.elements).to.deep.equal([working('rtc-room')]);
   });
 

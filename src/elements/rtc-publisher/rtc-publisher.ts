@@ -257,21 +257,21 @@ export class RtcPublisher extends RtcStreamElement {
       </button>
       ${
         audio
-          ? html`<button part="button mic-button" type="button" aria-label=${this.t('Mute microphone')} aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
+          ? html`<button part="button mic-button" type="button" aria-label=${this.t('Mute microphone')} data-tip=${this.t('Mute microphone')} aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
             ${micIcon(m.micMuted)}
           </button>`
           : nothing
       }
       ${
         video
-          ? html`<button part="button camera-button" type="button" aria-label=${this.t('Turn camera off')} aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
+          ? html`<button part="button camera-button" type="button" aria-label=${this.t('Turn camera off')} data-tip=${this.t('Turn camera off')} aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
             ${cameraIcon(m.cameraOff)}
           </button>`
           : nothing
       }
       ${
         m.hasVideo && m.screenShareSupported
-          ? html`<button part="button screen-button" type="button" aria-label=${this.t('Share screen')} aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
+          ? html`<button part="button screen-button" type="button" aria-label=${this.t('Share screen')} data-tip=${this.t('Share screen')} aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
             ${screenIcon()}
           </button>`
           : nothing

@@ -53,8 +53,8 @@ describe('<rtc-publisher>', () => {
         <video part="video" class="mirror" autoplay playsinline></video>
         <div part="controls" class="controls" role="group" aria-label="Publishing controls">
           <button part="button start-button" class="primary" type="button">Go live</button>
-          <button part="button mic-button" type="button" aria-label="Mute microphone" aria-pressed="false"><svg></svg></button>
-          <button part="button camera-button" type="button" aria-label="Turn camera off" aria-pressed="false"><svg></svg></button>
+          <button part="button mic-button" type="button" aria-label="Mute microphone" data-tip="Mute microphone" aria-pressed="false"><svg></svg></button>
+          <button part="button camera-button" type="button" aria-label="Turn camera off" data-tip="Turn camera off" aria-pressed="false"><svg></svg></button>
         </div>
       </div>`,
       { ignoreChildren: ['svg'] },
