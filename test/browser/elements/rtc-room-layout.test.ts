@@ -118,7 +118,12 @@ describe('<rtc-room> layout', () => {
     (this as { timeout(ms: number): void }).timeout(240_000);
     const room = unique('layout');
     el = await fixture<RtcRoom>(html`<rtc-room server-url=${ws} room-id=${room} stream-name="Me Myself"></rtc-room>`);
+    // Chat goes over our own publish's data channel: send once it is open (join() resolves before).
+    const channel = new Promise<void>((resolve) =>
+      el.addEventListener('rtc-data-channel-opened', (e) => (e as CustomEvent<{ streamId?: string }>).detail.streamId === el.streamId && resolve()),
+    );
     await el.join();
+    await channel;
     el.sendMessage('Good morning, everyone!');
     el.sendMessage('The notes from last week are in the shared folder.');
     const found: string[] = [];
