@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ReactiveController } from 'lit';
-import { RtcError, toRtcError } from '../core/errors.js';
+import { loadFailed, RtcError, toRtcError } from '../core/errors.js';
 import {
   captureScreen,
   captureUserMedia,
@@ -283,9 +283,7 @@ export class MediaCaptureController implements ReactiveController {
    */
   async #black(): Promise<MediaStreamTrack> {
     const { width, height } = this.stream?.getVideoTracks()[0]?.getSettings() ?? {};
-    const { createBlackVideoTrack } = await import('../core/media/black-frames.js').catch((e: unknown) => {
-      throw RtcError.of('module_load_failed', { cause: e });
-    });
+    const { createBlackVideoTrack } = await import('../core/media/black-frames.js').catch(loadFailed);
     const b = createBlackVideoTrack(width, height);
     this.#blacks.set(b.track, b.stop);
     return b.track;

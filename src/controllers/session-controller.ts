@@ -5,7 +5,7 @@
  * @internal
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { toRtcError, type RtcError } from '../core/errors.js';
+import { loadFailed, toRtcError, type RtcError } from '../core/errors.js';
 import type { AmsCallback, SessionDeps, SessionEvents, SessionState } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
 import type { TypedEmitter } from '../core/typed-emitter.js';
@@ -136,10 +136,18 @@ export class SessionController<S extends SessionLike<unknown> = SessionLike<unkn
     return () => id === this.#call;
   }
 
-  /** Creates the session, wires its events and starts it; resolves when live. */
-  async connect(url: string, options: S extends SessionLike<infer O> ? O : never, current: () => boolean): Promise<void> {
-    if (!current()) return;
-    const s = this.options.create({ url, online: globalThis as unknown as SessionDeps['online'] });
+  /**
+   * Creates the session, wires its events and starts it; resolves when live. `whip` (the
+   * `protocol`, `whip` or `whep`): its WHIP (publisher) or WHEP (player) twin, from the lazy chunk
+   * `dist/whip.js` (a failed fetch is `module_load_failed`, a bad protocol `invalid_protocol`).
+   */
+  async connect(url: string, options: S extends SessionLike<infer O> ? O : never, current: () => boolean, whip?: string | false): Promise<void> {
+    const deps: SessionDeps = { url, online: globalThis as unknown as SessionDeps['online'] };
+    let s = this.options.create(deps);
+    if (whip) {
+      s = (await import('../core/session/whip-sessions.js').catch(loadFailed)).whipSession(s, deps, whip);
+    }
+    if (!current()) return s.dispose();
     this.session = s;
     const mine = (): boolean => this.session === s;
     s.on('stateChange', ({ state }) => mine() && this.#setState(state));

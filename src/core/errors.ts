@@ -138,6 +138,11 @@ export const ERROR_CATALOG = {
   invalid_server_url: e('config', false, SETUP, BAD_SETUP),
   invalid_stream_id: e('config', false, SETUP, BAD_SETUP),
   invalid_mode: e('config', false, SETUP, BAD_SETUP),
+  invalid_protocol: e('config', false, SETUP, BAD_SETUP),
+  not_supported_over_whip: e('config', false, SETUP, BAD_SETUP),
+  // --- WHIP / WHEP (HTTP answers without an AMS code of their own; see whip-signaling.ts)
+  whip_not_found: e('server', true, STREAM, NOT_NOW),
+  whip_unreachable: e('signaling', true, CONNECTION, UNREACHABLE),
   // --- loading (the elements' own code)
   module_load_failed: e('signaling', true, CONNECTION, 'Part of this page could not load. Check your connection.'),
 } as const satisfies Record<string, CatalogEntry>;
@@ -156,6 +161,10 @@ export const OUR_CODES: readonly RtcErrorCode[] = [
   'invalid_server_url',
   'invalid_stream_id',
   'invalid_mode',
+  'invalid_protocol',
+  'not_supported_over_whip',
+  'whip_not_found',
+  'whip_unreachable',
   'module_load_failed',
 ];
 
@@ -212,6 +221,11 @@ export class RtcError extends Error {
     return { code: this.code, message: this.message, category: this.category, recoverable: this.recoverable, streamId: this.streamId };
   }
 }
+
+/** Rejects with `module_load_failed`: a lazy chunk did not load (`import(…).catch(loadFailed)`). */
+export const loadFailed = (cause: unknown): never => {
+  throw RtcError.of('module_load_failed', { cause });
+};
 
 /** Any rejection as an `RtcError` (sessions and capture already reject with one); anything else becomes `AbortError` with its message. */
 export const toRtcError = (e: unknown): RtcError =>

@@ -25,6 +25,9 @@ const BUDGETS = [
   { file: ENTRY, budget: 25_000 },
   { file: 'dist/rtc-room.js', budget: 15_000 },
   { file: 'dist/black-frames.js', budget: 1_000 },
+  // WHIP and WHEP (src/core/session/whip-sessions.ts and signaling/whip-signaling.ts): fetched
+  // only by an element whose server is http(s):// (or protocol="whip|whep").
+  { file: 'dist/whip.js', budget: 4_500 },
   { file: 'dist/i18n.js', budget: 1_500 },
   ...LOCALES.map((l) => ({ file: `dist/locales/${l}.js`, budget: 3_000 })),
 ];
@@ -57,12 +60,14 @@ describe('the chunks of dist/', () => {
   it('the entry imports nothing statically (lit inlined) and the lazy chunks only by import(), relative to itself', () => {
     const source = read(ENTRY);
     assert.deepEqual(staticImports(source), []);
-    assert.deepEqual(dynamicImports(source).sort(), ['./black-frames.js', './rtc-room.js']);
+    assert.deepEqual(dynamicImports(source).sort(), ['./black-frames.js', './rtc-room.js', './whip.js']);
   });
 
   it('the room imports the entry and the languages module, the black frames the entry only (shared code is loaded once)', () => {
     assert.deepEqual([...new Set(staticImports(read('dist/rtc-room.js')))].sort(), ['./i18n.js', './rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/black-frames.js')))], ['./rtc-elements.js']);
+    assert.deepEqual([...new Set(staticImports(read('dist/whip.js')))], ['./rtc-elements.js']);
+    assert.deepEqual(dynamicImports(read('dist/whip.js')), []);
     assert.deepEqual(dynamicImports(read('dist/rtc-room.js')), []);
     assert.deepEqual(dynamicImports(read('dist/black-frames.js')), []);
   });

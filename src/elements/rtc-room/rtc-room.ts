@@ -1,5 +1,5 @@
 import { adoptStyles, html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { RtcError } from '../../core/errors.js';
+import { loadFailed, RtcError } from '../../core/errors.js';
 import type { PublishSession } from '../../core/session/publish-session.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
 import { noop, SessionController } from '../../controllers/session-controller.js';
@@ -15,7 +15,7 @@ let viewModule: Promise<typeof import('./room-view.js')> | undefined;
 const loadViewModule = (): Promise<typeof import('./room-view.js')> =>
   (viewModule ??= import('./room-view.js').catch((e: unknown) => {
     viewModule = undefined;
-    throw RtcError.of('module_load_failed', { cause: e });
+    return loadFailed(e);
   }));
 
 /**
