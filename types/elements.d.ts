@@ -171,7 +171,7 @@ export interface RtcPublisherAttributes {
    * Default: `''`.
    */
   'server-url'?: string;
-  /** `ams`, `whip` or `whep` (publishs over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`. */
+  /** `ams`, `whip` or `whep` (publishes over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`. */
   protocol?: string;
   /**
    * Stream id to publish (`A-Z a-z 0-9 _ . -`); optional over WHIP (then `server-url` is the endpoint).

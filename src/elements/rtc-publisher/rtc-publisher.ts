@@ -23,7 +23,7 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
  * @tagname rtc-publisher
  *
  * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`; or over WHIP, an `http(s)://` AMS application URL with `stream-id` (`https://host:5443/LiveApp` → `/LiveApp/whip/<stream-id>`), or any server's full WHIP endpoint without `stream-id`.
- * @attr {string} protocol - `ams`, `whip` or `whep` (publishs over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`.
+ * @attr {string} protocol - `ams`, `whip` or `whep` (publishes over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`.
  * @attr {string} stream-id - Stream id to publish (`A-Z a-z 0-9 _ . -`); optional over WHIP (then `server-url` is the endpoint).
  * @attr {string} token - Publish token; read once and removed from the DOM (never reflected).
  * @attr {string} stream-name - Human-readable stream name sent with `publish`.
