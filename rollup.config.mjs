@@ -43,9 +43,15 @@ export default {
     sourcemap: true,
     intro: SSR_STANDINS,
     entryFileNames: '[name].js',
-    // The room's view is dist/rtc-room.js; each language's table dist/locales/<lang>.js.
+    // The room's view is dist/rtc-room.js, WHIP/WHEP dist/whip.js; each language's table dist/locales/<lang>.js.
     chunkFileNames: (chunk) =>
-      chunk.name === 'room-view' ? 'rtc-room.js' : chunk.facadeModuleId?.includes('/src/i18n/locales/') ? 'locales/[name].js' : '[name].js',
+      chunk.name === 'room-view'
+        ? 'rtc-room.js'
+        : chunk.name === 'whip-sessions'
+          ? 'whip.js'
+          : chunk.facadeModuleId?.includes('/src/i18n/locales/')
+            ? 'locales/[name].js'
+            : '[name].js',
   },
   plugins: [
     cleanChunks(),

@@ -127,7 +127,13 @@ function amsServerPlugin() {
   return {
     name: 'ams-server',
     async serverStart() {
-      server = await createServer({ host: '127.0.0.1', port: 0, faultInjection: true });
+      // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
+      server = await createServer({
+        host: '127.0.0.1',
+        port: 0,
+        faultInjection: true,
+        apps: { TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true } },
+      });
     },
     async serverStop() {
       await server?.close();
@@ -140,6 +146,12 @@ function amsServerPlugin() {
           return serverInfo();
         case 'fault':
           return server.faults.add(payload.rule);
+        case 'http-fault':
+          // A WHIP/WHEP HTTP fault (packages/server/src/faults.ts, HttpFaultRule).
+          return server.faults.addHttp(payload.rule);
+        case 'token':
+          // A one-time token of `app` for `streamId` and `type` (publish, play), valid for a minute.
+          return server.app(payload.app).store.createToken(payload.streamId, payload.type, Math.floor(Date.now() / 1000) + 60).tokenId;
         case 'set-permission': {
           // A real browser-level grant or denial (DevTools protocol) for the test page's origin.
           const page = session.browser.getPage(session.id);

@@ -40,13 +40,15 @@ export interface RtcErrorOverlayEvents {
 /** Attributes of `<rtc-player>`, as written in markup. */
 export interface RtcPlayerAttributes {
   /**
-   * AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
+   * AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`; or over WHEP, an `http(s)://` AMS application URL with `stream-id` (`https://host:5443/LiveApp` → `/LiveApp/whep/<stream-id>`), or any server's full WHEP endpoint without `stream-id`.
    *
    * Default: `''`.
    */
   'server-url'?: string;
+  /** `ams`, `whip` or `whep` (plays over WHEP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHEP. A bad value is `invalid_protocol`. */
+  protocol?: string;
   /**
-   * Stream id to play (`A-Z a-z 0-9 _ . -`).
+   * Stream id to play (`A-Z a-z 0-9 _ . -`); optional over WHEP (then `server-url` is the endpoint).
    *
    * Default: `''`.
    */
@@ -85,8 +87,19 @@ export interface RtcPlayerProperties {
   autoplay?: RtcPlayer['autoplay'];
   /** Plays without sound; reflected, so the mute button and the attribute stay in step. */
   muted?: RtcPlayer['muted'];
-  /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
+  /**
+   * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
+   * (publisher) / WHEP (player), an `http(s)://` AMS application URL
+   * (`https://media.example.com:5443/LiveApp`, with `stream-id`) or any server's full endpoint
+   * (without `stream-id`).
+   */
   serverUrl?: RtcPlayer['serverUrl'];
+  /**
+   * `ams`, `whip` or `whep` (the last two are the same: the publisher speaks WHIP, the player
+   * WHEP). Unset: guessed from `server-url` (`ws(s)://` AMS, `http(s)://` WHIP/WHEP). Set, it wins:
+   * `ams` with an `http(s)://` URL connects to its `ws(s)://` twin, `whip` with a `ws(s)://` AMS URL to its `http(s)://` application.
+   */
+  protocol?: RtcPlayer['protocol'];
   /** The stream id (`A-Z a-z 0-9 _ . -`). */
   streamId?: RtcPlayer['streamId'];
   /**
@@ -153,13 +166,15 @@ export interface RtcPlayerEvents {
 /** Attributes of `<rtc-publisher>`, as written in markup. */
 export interface RtcPublisherAttributes {
   /**
-   * AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
+   * AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`; or over WHIP, an `http(s)://` AMS application URL with `stream-id` (`https://host:5443/LiveApp` → `/LiveApp/whip/<stream-id>`), or any server's full WHIP endpoint without `stream-id`.
    *
    * Default: `''`.
    */
   'server-url'?: string;
+  /** `ams`, `whip` or `whep` (publishes over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`. */
+  protocol?: string;
   /**
-   * Stream id to publish (`A-Z a-z 0-9 _ . -`).
+   * Stream id to publish (`A-Z a-z 0-9 _ . -`); optional over WHIP (then `server-url` is the endpoint).
    *
    * Default: `''`.
    */
@@ -224,8 +239,19 @@ export interface RtcPublisherProperties {
   maxBitrate?: RtcPublisher['maxBitrate'];
   /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
   mediaConstraints?: RtcPublisher['mediaConstraints'];
-  /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
+  /**
+   * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
+   * (publisher) / WHEP (player), an `http(s)://` AMS application URL
+   * (`https://media.example.com:5443/LiveApp`, with `stream-id`) or any server's full endpoint
+   * (without `stream-id`).
+   */
   serverUrl?: RtcPublisher['serverUrl'];
+  /**
+   * `ams`, `whip` or `whep` (the last two are the same: the publisher speaks WHIP, the player
+   * WHEP). Unset: guessed from `server-url` (`ws(s)://` AMS, `http(s)://` WHIP/WHEP). Set, it wins:
+   * `ams` with an `http(s)://` URL connects to its `ws(s)://` twin, `whip` with a `ws(s)://` AMS URL to its `http(s)://` application.
+   */
+  protocol?: RtcPublisher['protocol'];
   /** The stream id (`A-Z a-z 0-9 _ . -`). */
   streamId?: RtcPublisher['streamId'];
   /**
@@ -368,6 +394,12 @@ export interface RtcRoomAttributes {
    * Default: `0`.
    */
   'max-video-tracks'?: number | string;
+  /**
+   * `ams`, `whip` or `whep` (the last two are the same: the publisher speaks WHIP, the player
+   * WHEP). Unset: guessed from `server-url` (`ws(s)://` AMS, `http(s)://` WHIP/WHEP). Set, it wins:
+   * `ams` with an `http(s)://` URL connects to its `ws(s)://` twin, `whip` with a `ws(s)://` AMS URL to its `http(s)://` application.
+   */
+  protocol?: string;
 }
 
 /** Writable properties of `<rtc-room>` (frameworks that set properties use these names). */
@@ -397,8 +429,19 @@ export interface RtcRoomProperties {
   maxVideoTracks?: RtcRoom['maxVideoTracks'];
   /** `grid` (every tile the same size) or `speaker` (the pinned tile, else a shared screen, else the active speaker, large; the others in a strip). */
   layout?: RtcRoom['layout'];
-  /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
+  /**
+   * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
+   * (publisher) / WHEP (player), an `http(s)://` AMS application URL
+   * (`https://media.example.com:5443/LiveApp`, with `stream-id`) or any server's full endpoint
+   * (without `stream-id`).
+   */
   serverUrl?: RtcRoom['serverUrl'];
+  /**
+   * `ams`, `whip` or `whep` (the last two are the same: the publisher speaks WHIP, the player
+   * WHEP). Unset: guessed from `server-url` (`ws(s)://` AMS, `http(s)://` WHIP/WHEP). Set, it wins:
+   * `ams` with an `http(s)://` URL connects to its `ws(s)://` twin, `whip` with a `ws(s)://` AMS URL to its `http(s)://` application.
+   */
+  protocol?: RtcRoom['protocol'];
   /** The stream id (`A-Z a-z 0-9 _ . -`). */
   streamId?: RtcRoom['streamId'];
   /**

@@ -6,11 +6,15 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { toRtcError, type RtcError } from '../core/errors.js';
+import { lazy } from '../core/lazy.js';
 import type { AmsCallback, SessionDeps, SessionEvents, SessionState } from '../core/session/types.js';
 import type { RtcStats } from '../core/stats.js';
 import type { TypedEmitter } from '../core/typed-emitter.js';
 import { RTC_ERROR, RTC_STATE_CHANGE, rtcEventName } from '../events/names.js';
 import type { RtcEventMap } from '../events/rtc-events.js';
+
+/** WHIP/WHEP sessions: a chunk of its own (dist/whip.js), fetched only by an element whose server speaks them. */
+const loadWhip = lazy(() => import('../core/session/whip-sessions.js'));
 
 /**
  * What the controller needs of a session (`PublishSession`, `PlaySession`). A player fallback that
@@ -136,10 +140,18 @@ export class SessionController<S extends SessionLike<unknown> = SessionLike<unkn
     return () => id === this.#call;
   }
 
-  /** Creates the session, wires its events and starts it; resolves when live. */
-  async connect(url: string, options: S extends SessionLike<infer O> ? O : never, current: () => boolean): Promise<void> {
-    if (!current()) return;
-    const s = this.options.create({ url, online: globalThis as unknown as SessionDeps['online'] });
+  /**
+   * Creates the session, wires its events and starts it; resolves when live. `whip` (the
+   * `protocol`, `whip` or `whep`): its WHIP (publisher) or WHEP (player) twin, from the lazy chunk
+   * `dist/whip.js` (a failed fetch is `module_load_failed`, a bad protocol `invalid_protocol`).
+   */
+  async connect(url: string, options: S extends SessionLike<infer O> ? O : never, current: () => boolean, whip?: string | false): Promise<void> {
+    const deps: SessionDeps = { url, online: globalThis as unknown as SessionDeps['online'] };
+    let s = this.options.create(deps);
+    if (whip) {
+      s = (await loadWhip()).whipSession(s, deps, whip);
+    }
+    if (!current()) return s.dispose();
     this.session = s;
     const mine = (): boolean => this.session === s;
     s.on('stateChange', ({ state }) => mine() && this.#setState(state));

@@ -138,6 +138,11 @@ export const ERROR_CATALOG = {
   invalid_server_url: e('config', false, SETUP, BAD_SETUP),
   invalid_stream_id: e('config', false, SETUP, BAD_SETUP),
   invalid_mode: e('config', false, SETUP, BAD_SETUP),
+  invalid_protocol: e('config', false, SETUP, BAD_SETUP),
+  not_supported_over_whip: e('config', false, SETUP, BAD_SETUP),
+  // --- WHIP / WHEP (HTTP answers without an AMS code of their own; see whip-signaling.ts)
+  whip_not_found: e('server', true, STREAM, NOT_NOW),
+  whip_unreachable: e('signaling', true, CONNECTION, UNREACHABLE),
   // --- loading (the elements' own code)
   module_load_failed: e('signaling', true, CONNECTION, 'Part of this page could not load. Check your connection.'),
 } as const satisfies Record<string, CatalogEntry>;
@@ -156,6 +161,10 @@ export const OUR_CODES: readonly RtcErrorCode[] = [
   'invalid_server_url',
   'invalid_stream_id',
   'invalid_mode',
+  'invalid_protocol',
+  'not_supported_over_whip',
+  'whip_not_found',
+  'whip_unreachable',
   'module_load_failed',
 ];
 

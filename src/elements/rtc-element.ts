@@ -56,12 +56,18 @@ export abstract class RtcElement extends LitElement {
 export interface StreamConfig {
   url: string;
   streamId: string;
+  /**
+   * Set: WHIP (publisher) or WHEP (player) over HTTP instead of the AMS WebSocket; the `protocol`
+   * asked for (`whip`, `whep`, or a bad value the WHIP chunk refuses with `invalid_protocol`).
+   */
+  whip?: string | false;
 }
 
 /** What `<rtc-publisher>` and `<rtc-player>` share. */
 export abstract class RtcStreamElement extends RtcElement {
   static override properties: PropertyDeclarations = {
     serverUrl: { attribute: 'server-url' },
+    protocol: {},
     streamId: { attribute: 'stream-id' },
     token: { attribute: 'token' },
     tokenProvider: { attribute: false },
@@ -70,8 +76,20 @@ export abstract class RtcStreamElement extends RtcElement {
     noErrorOverlay: { type: Boolean, attribute: 'no-error-overlay' },
   };
 
-  /** The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`. */
+  /**
+   * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
+   * (publisher) / WHEP (player), an `http(s)://` AMS application URL
+   * (`https://media.example.com:5443/LiveApp`, with `stream-id`) or any server's full endpoint
+   * (without `stream-id`).
+   */
   serverUrl = '';
+
+  /**
+   * `ams`, `whip` or `whep` (the last two are the same: the publisher speaks WHIP, the player
+   * WHEP). Unset: guessed from `server-url` (`ws(s)://` AMS, `http(s)://` WHIP/WHEP). Set, it wins:
+   * `ams` with an `http(s)://` URL connects to its `ws(s)://` twin, `whip` with a `ws(s)://` AMS URL to its `http(s)://` application.
+   */
+  protocol?: string;
 
   /** The stream id (`A-Z a-z 0-9 _ . -`). */
   streamId = '';
@@ -191,21 +209,30 @@ export abstract class RtcStreamElement extends RtcElement {
     return this.tokenProvider ?? (this.token || undefined);
   }
 
-  /** Checks `server-url` and `stream-id`; throws `invalid_server_url` / `invalid_stream_id`. */
+  /**
+   * Checks `server-url` and `stream-id` (optional over WHIP/WHEP: without it `server-url` is the
+   * full endpoint) and picks the protocol; throws `invalid_server_url` / `invalid_stream_id`.
+   */
   protected readConfig(): StreamConfig {
+    const { serverUrl: url, protocol: p, streamId } = this;
     let ok: boolean;
+    let http = false;
     try {
-      const { protocol, host } = new URL(this.serverUrl);
-      ok = (protocol === 'ws:' || protocol === 'wss:') && host !== '';
+      const { protocol, host } = new URL(url);
+      http = protocol[0] === 'h';
+      ok = /^(http|ws)s?:$/.test(protocol) && host !== '';
     } catch {
       ok = false;
     }
     // The URL is never echoed into the message: it may carry credentials in its query.
-    if (!ok) throw RtcError.of('invalid_server_url', { message: this.serverUrl ? 'server-url is not a ws:// or wss:// URL.' : 'server-url is missing.' });
-    if (!STREAM_ID_PATTERN.test(this.streamId)) {
-      throw RtcError.of('invalid_stream_id', { message: this.streamId ? 'stream-id has characters other than A-Z a-z 0-9 _ . -' : 'stream-id is missing.' });
+    if (!ok) throw RtcError.of('invalid_server_url', { message: url ? 'server-url is not a ws(s):// or http(s):// URL.' : 'server-url is missing.' });
+    // A value other than ams, whip or whep is refused by the WHIP chunk (`invalid_protocol`).
+    const whip = p ? p !== 'ams' && p : http && 'whip';
+    if (!(whip && !streamId) && !STREAM_ID_PATTERN.test(streamId)) {
+      throw RtcError.of('invalid_stream_id', { message: streamId ? 'stream-id has characters other than A-Z a-z 0-9 _ . -' : 'stream-id is missing.' });
     }
-    return { url: this.serverUrl, streamId: this.streamId };
+    // `ams` with an http(s) URL: the browser's WebSocket takes it as ws(s) (WHATWG WebSocket).
+    return { url, streamId, whip };
   }
 
   /**

@@ -7,6 +7,8 @@ import { expect } from '@open-wc/testing';
 import { WHIPClient } from 'whip-whep/whip.js';
 import { WHEPClient } from 'whip-whep/whep.js';
 import { createSdkPeer } from '../helpers/sdk.js';
+import '../../src/define.js';
+import type { RtcPublisher } from '../../src/elements/rtc-publisher/rtc-publisher.js';
 
 const server = (window as unknown as { __RTC_SERVER__: { http: string; ws: string } }).__RTC_SERVER__;
 const whip = (id: string) => `${server.http}/LiveApp/whip/${id}`;
@@ -180,5 +182,47 @@ describe('WHIP and WHEP clients by others against the embedded server', () => {
     cleanup.push(() => medooze.stop());
     await medooze.view(pc, whep(id));
     await grows(() => decoded(pc), 5, 'frames in whep.js');
+  });
+
+  it("our <rtc-publisher> publishes over WHIP; Eyevinn's WHEP player and medooze whep.js play it", async () => {
+    const id = `ourwhip${Date.now()}`;
+    const publisher = document.createElement('rtc-publisher') as RtcPublisher;
+    publisher.setAttribute('server-url', `${server.http}/LiveApp`);
+    publisher.setAttribute('stream-id', id);
+    document.body.append(publisher);
+    cleanup.push(() => publisher.remove());
+    await publisher.start();
+
+    // Live for the server once our media arrives (WHEP answers 409 until then): a new whep.js client each try.
+    let pc!: RTCPeerConnection;
+    for (let tries = 0; ; tries++) {
+      pc = new RTCPeerConnection({ iceServers: [] });
+      cleanup.push(() => pc.close());
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+      const medooze = new WHEPClient();
+      try {
+        await medooze.view(pc, whep(id));
+        cleanup.push(() => medooze.stop());
+        break;
+      } catch (e) {
+        pc.close();
+        if (tries > 40) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await grows(() => decoded(pc), 5, 'frames in whep.js');
+
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    cleanup.push(() => video.remove());
+    const { WebRTCPlayer } = await interop('webrtc-player');
+    const player = new WebRTCPlayer!({ video, type: 'whep', iceServers: [] }) as EyevinnPlayer;
+    cleanup.push(() => player.destroy());
+    // whep.js played it: the stream is live for the server (WHEP answers 409 until our media arrives).
+    await player.load(new URL(whep(id)));
+    await grows(videoFrames(video), 5, "frames in Eyevinn's WHEP player");
   });
 });

@@ -27,6 +27,9 @@ const BUDGETS = [
   { file: 'dist/rtc-room.js', budget: 15_000 },
   { file: 'dist/black-frames.js', budget: 1_000 },
   { file: 'dist/stats.js', budget: 2_500 },
+  // WHIP and WHEP (src/core/session/whip-sessions.ts and signaling/whip-signaling.ts): fetched
+  // only by an element whose server is http(s):// (or protocol="whip|whep").
+  { file: 'dist/whip.js', budget: 4_500 },
   { file: 'dist/i18n.js', budget: 300 },
   ...LOCALES.map((l) => ({ file: `dist/locales/${l}.js`, budget: 3_000 })),
 ];
@@ -59,12 +62,17 @@ describe('the chunks of dist/', () => {
   it('the entry imports nothing statically (lit inlined) and the lazy chunks only by import(), relative to itself', () => {
     const source = read(ENTRY);
     assert.deepEqual(staticImports(source), []);
-    assert.deepEqual(dynamicImports(source).sort(), ['./black-frames.js', './rtc-room.js', './stats.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort());
+    assert.deepEqual(
+      dynamicImports(source).sort(),
+      ['./black-frames.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
+    );
   });
 
   it('the room and the black frames import the entry only (shared code is loaded once)', () => {
     assert.deepEqual([...new Set(staticImports(read('dist/rtc-room.js')))], ['./rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/black-frames.js')))], ['./rtc-elements.js']);
+    assert.deepEqual([...new Set(staticImports(read('dist/whip.js')))], ['./rtc-elements.js']);
+    assert.deepEqual(dynamicImports(read('dist/whip.js')), []);
     assert.deepEqual(dynamicImports(read('dist/rtc-room.js')), []);
     assert.deepEqual(dynamicImports(read('dist/black-frames.js')), []);
     const stats = read('dist/stats.js');

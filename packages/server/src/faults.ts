@@ -69,9 +69,58 @@ export function checkFaultRule(input: unknown): FaultRule {
   return { ...(r as unknown as FaultRule), action };
 }
 
+/**
+ * A fault of the WHIP and WHEP routes: the next `method` request (`POST`, `PATCH`, `DELETE`) of
+ * `kind` for `streamId` is answered `status` with `headers` and `body` instead of being handled
+ * (CORS headers still set), or, with `close`, its socket is destroyed (a network failure). For the
+ * answers a real server gives that this one never does: a 307 redirect, 429 with `Retry-After`,
+ * 405 on PATCH, a 500.
+ */
+export interface HttpFaultRule {
+  kind?: 'whip' | 'whep';
+  method: string;
+  streamId?: string;
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  close?: boolean;
+  /** How many times the rule fires; forever when absent. */
+  times?: number;
+}
+
+/** Validates one HTTP fault rule; throws `FaultRuleError`. */
+export function checkHttpFaultRule(input: unknown): HttpFaultRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('an HTTP fault rule must be an object');
+  const r = input as Record<string, unknown>;
+  if (r.kind !== undefined && r.kind !== 'whip' && r.kind !== 'whep') throw new FaultRuleError('kind must be whip or whep');
+  if (typeof r.method !== 'string' || !['POST', 'PATCH', 'DELETE'].includes(r.method)) throw new FaultRuleError('method must be POST, PATCH or DELETE');
+  if (r.streamId !== undefined && typeof r.streamId !== 'string') throw new FaultRuleError('streamId must be a string');
+  if (r.close !== true && !(typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 200 && r.status <= 599))
+    throw new FaultRuleError('status (200-599) or close: true is required');
+  if (r.headers !== undefined && (typeof r.headers !== 'object' || r.headers === null || Object.values(r.headers).some((v) => typeof v !== 'string')))
+    throw new FaultRuleError('headers must map names to strings');
+  if (r.body !== undefined && typeof r.body !== 'string') throw new FaultRuleError('body must be a string');
+  if (r.times !== undefined && !(typeof r.times === 'number' && Number.isInteger(r.times) && r.times > 0))
+    throw new FaultRuleError('times must be a positive integer');
+  return r as unknown as HttpFaultRule;
+}
+
+/** Takes the first rule of `rules` that `match`es, counting it down; the list is edited in place. */
+function takeFrom<R extends { times?: number }>(rules: R[], match: (r: R) => boolean): R | undefined {
+  const i = rules.findIndex(match);
+  if (i < 0) return undefined;
+  const rule = rules[i]!;
+  if (rule.times !== undefined) {
+    if (rule.times <= 1) rules.splice(i, 1);
+    else rules[i] = { ...rule, times: rule.times - 1 };
+  }
+  return rule;
+}
+
 /** The live set of rules; first match wins. */
 export class FaultTable {
   private rules: FaultRule[] = [];
+  private httpRules: HttpFaultRule[] = [];
 
   constructor(initial: readonly unknown[] = []) {
     for (const r of initial) this.add(r);
@@ -83,8 +132,24 @@ export class FaultTable {
     return checked;
   }
 
+  /** Adds a WHIP/WHEP HTTP fault (`HttpFaultRule`). */
+  addHttp(rule: unknown): HttpFaultRule {
+    const checked = checkHttpFaultRule(rule);
+    this.httpRules.push(checked);
+    return checked;
+  }
+
+  /** Finds (and counts down) the HTTP fault for this request, if any. */
+  takeHttp(kind: string, method: string, streamId: string): HttpFaultRule | undefined {
+    return takeFrom(
+      this.httpRules,
+      (r) => r.method === method && (r.kind === undefined || r.kind === kind) && (r.streamId === undefined || r.streamId === streamId),
+    );
+  }
+
   clear(): void {
     this.rules = [];
+    this.httpRules = [];
   }
 
   list(): readonly FaultRule[] {
@@ -93,15 +158,9 @@ export class FaultTable {
 
   /** Finds (and counts down) the rule for this command, if any. */
   take(app: string, command: string, streamId: string | undefined): FaultRule | undefined {
-    const i = this.rules.findIndex(
+    return takeFrom(
+      this.rules,
       (r) => r.command === command && (r.app === undefined || r.app === app) && (r.streamId === undefined || r.streamId === streamId),
     );
-    if (i < 0) return undefined;
-    const rule = this.rules[i]!;
-    if (rule.times !== undefined) {
-      if (rule.times <= 1) this.rules.splice(i, 1);
-      else this.rules[i] = { ...rule, times: rule.times - 1 };
-    }
-    return rule;
   }
 }

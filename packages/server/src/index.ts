@@ -106,6 +106,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     relay,
     sessions: httpSessions,
     maxSessions: config.maxWhipSessions,
+    faults,
   };
   const router = new Router([
     ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),

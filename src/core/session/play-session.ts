@@ -92,14 +92,15 @@ export class PlaySession extends Session<PlayOptions> {
     // The codec lets `idMapping` through only as an object of strings.
     this.#idMapping = frame.idMapping ?? {};
     // A new offer on a live connection is a renegotiation (tracks added or removed).
-    const peer = this.peer && this.peer.pc.signalingState !== 'closed' ? this.peer : this.#newPeer();
+    const peer = this.peer && this.peer.pc.signalingState !== 'closed' ? this.peer : this.newPeer();
     await peer.setRemote(frame);
     const sdp = await peer.answer();
     if (this.state === 'connecting') this.transition('negotiating');
     this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp });
   }
 
-  #newPeer(): Peer {
+  /** A new peer connection whose tracks go into `stream` (tracks of the previous one leave it). */
+  protected newPeer(): Peer {
     const stream = this.stream;
     const peer = this.createPeer((e) => {
       const track = e.track;

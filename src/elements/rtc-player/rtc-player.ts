@@ -15,8 +15,9 @@ import styles from './rtc-player.styles.js';
  * @summary Plays a live Ant Media Server stream over WebRTC.
  * @tagname rtc-player
  *
- * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
- * @attr {string} stream-id - Stream id to play (`A-Z a-z 0-9 _ . -`).
+ * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`; or over WHEP, an `http(s)://` AMS application URL with `stream-id` (`https://host:5443/LiveApp` → `/LiveApp/whep/<stream-id>`), or any server's full WHEP endpoint without `stream-id`.
+ * @attr {string} protocol - `ams`, `whip` or `whep` (plays over WHEP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHEP. A bad value is `invalid_protocol`.
+ * @attr {string} stream-id - Stream id to play (`A-Z a-z 0-9 _ . -`); optional over WHEP (then `server-url` is the endpoint).
  * @attr {string} token - Play token; read once and removed from the DOM (never reflected).
  * @attr {boolean} autoplay - Start playing when the element is connected (with sound if the browser allows, else muted).
  * @attr {boolean} muted - Play without sound; reflected (the mute button sets it).
@@ -112,8 +113,8 @@ export class RtcPlayer extends RtcStreamElement {
     const current = this.session.begin();
     this.autoMuted = this.waiting = false;
     const run = async (): Promise<void> => {
-      const { url, streamId } = this.readConfig();
-      await this.session.connect(url, { streamId, token: this.tokenSource(), iceServers: this.iceServers }, current);
+      const { url, streamId, whip } = this.readConfig();
+      await this.session.connect(url, { streamId, token: this.tokenSource(), iceServers: this.iceServers }, current, whip);
     };
     return this.session.settle(run(), current);
   }

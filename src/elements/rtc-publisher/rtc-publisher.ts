@@ -22,8 +22,9 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
  * @summary Publishes camera and microphone (or a screen) to Ant Media Server.
  * @tagname rtc-publisher
  *
- * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`.
- * @attr {string} stream-id - Stream id to publish (`A-Z a-z 0-9 _ . -`).
+ * @attr {string} server-url - AMS WebSocket URL, e.g. `wss://host:5443/LiveApp/websocket`; or over WHIP, an `http(s)://` AMS application URL with `stream-id` (`https://host:5443/LiveApp` → `/LiveApp/whip/<stream-id>`), or any server's full WHIP endpoint without `stream-id`.
+ * @attr {string} protocol - `ams`, `whip` or `whep` (publishes over WHIP for both of the last two); unset: `ws(s)://` is AMS, `http(s)://` WHIP. A bad value is `invalid_protocol`.
+ * @attr {string} stream-id - Stream id to publish (`A-Z a-z 0-9 _ . -`); optional over WHIP (then `server-url` is the endpoint).
  * @attr {string} token - Publish token; read once and removed from the DOM (never reflected).
  * @attr {string} stream-name - Human-readable stream name sent with `publish`.
  * @attr {boolean} auto-publish - Start publishing when the element is connected.
@@ -150,7 +151,7 @@ export class RtcPublisher extends RtcStreamElement {
   protected restart(): Promise<void> {
     const current = this.session.begin();
     const run = async (): Promise<void> => {
-      const { url, streamId } = this.readConfig();
+      const { url, streamId, whip } = this.readConfig();
       const stream = await this.media.acquire();
       const kbps = this.#bitrate();
       await this.session.connect(
@@ -164,6 +165,7 @@ export class RtcPublisher extends RtcStreamElement {
           maxBitrateKbps: kbps || undefined,
         },
         current,
+        whip,
       );
     };
     return this.session.settle(run(), current);

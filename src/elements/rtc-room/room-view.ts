@@ -7,7 +7,7 @@
  * @internal
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { toRtcError } from '../../core/errors.js';
+import { RtcError, toRtcError } from '../../core/errors.js';
 import type { RoomAdapter, RoomHost } from '../../core/room/adapter.js';
 import { decodeMetaData, encodeChat } from '../../core/room/codec.js';
 import { createRoom } from '../../core/room/create-room.js';
@@ -137,7 +137,10 @@ export class RoomView {
   async run(current: () => boolean): Promise<void> {
     const { element: el, session } = this.#h;
     if (!el.streamId) el.streamId = this.generatedId = `p${Math.random().toString(36).slice(2, 12)}`;
-    const { url, streamId } = this.#h.readConfig();
+    const { url, streamId, whip } = this.#h.readConfig();
+    // Rooms are AMS's (multitrack, data channel): WHIP and WHEP carry one stream each way.
+    if (whip)
+      throw RtcError.of('not_supported_over_whip', { message: 'Rooms are not part of WHIP or WHEP: use the AMS WebSocket (a ws:// or wss:// server-url).' });
     const room = (this.#room = createRoom(el.mode, { url, room: el.roomId, own: streamId, model: this.model, host: this.#host, current }));
     if (room.join) await room.join();
     const stream = await this.#h.media.acquire();

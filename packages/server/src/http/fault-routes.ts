@@ -1,6 +1,6 @@
 /**
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
- * the rules, `POST` adds one rule or a list, `DELETE` clears them. Off, the path is a 404.
+ * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules too), `DELETE` clears them. Off, the path is a 404.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
@@ -19,7 +19,9 @@ export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
         POST: async (req, res) => {
           const body = await readJsonBody(req);
           try {
-            const rules = Array.isArray(body) ? body.map((r) => faults.add(r)) : [faults.add(body)];
+            // A rule with a `method` is a WHIP/WHEP HTTP fault (`HttpFaultRule`), any other an AMS command's.
+            const add = (r: unknown) => (typeof r === 'object' && r !== null && 'method' in r ? faults.addHttp(r) : faults.add(r));
+            const rules = Array.isArray(body) ? body.map(add) : [add(body)];
             sendJson(res, 200, { success: true, rules });
           } catch (e) {
             if (e instanceof FaultRuleError) throw new HttpError(400, e.message);

@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
 import type { AppSettings } from '../config.js';
+import type { FaultTable, HttpFaultRule } from '../faults.js';
 import { newEtag, newSessionId, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
 import type { MediaRelay } from '../relay/types.js';
 import { SdpError } from '../relay/types.js';
@@ -77,6 +78,8 @@ export interface WhipDeps {
   readonly sessions: HttpSessions;
   /** 0: no limit. */
   readonly maxSessions: number;
+  /** Fault injection (tests): `HttpFaultRule`s answer requests in place of the routes. */
+  readonly faults?: FaultTable;
 }
 
 /** What a family's POST gets: the app, the checked stream id, the request's URL. */
@@ -255,6 +258,17 @@ function options(req: IncomingMessage, res: ServerResponse, allow: string, extra
   res.end();
 }
 
+/** Answers a request as an HTTP fault rule says (the CORS headers are already set). */
+function answerFault(res: ServerResponse, fault: HttpFaultRule): void {
+  if (fault.close) {
+    res.socket?.destroy();
+    return;
+  }
+  const body = fault.body ?? '';
+  res.writeHead(fault.status!, { 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...fault.headers });
+  res.end(body);
+}
+
 /** Runs a handler, answering a `WhipError` (or anything else, 500) as problem details. */
 async function answering(res: ServerResponse, fn: () => Promise<void>): Promise<void> {
   try {
@@ -294,6 +308,8 @@ export function whipFamily(kind: HttpSessionKind, deps: WhipDeps, post: PostHand
     answering(res, async () => {
       const { ctx, settings, cors } = prepare(req, res, params.app!);
       const streamId = checkStreamId(params.streamId!);
+      const fault = deps.faults?.takeHttp(kind, req.method ?? '', streamId);
+      if (fault) return answerFault(res, fault);
       switch (req.method) {
         case 'POST':
           return post(req, res, { ctx, streamId, url }, deps);
@@ -316,6 +332,8 @@ export function whipFamily(kind: HttpSessionKind, deps: WhipDeps, post: PostHand
     answering(res, async () => {
       const { ctx, cors } = prepare(req, res, params.app!);
       const streamId = checkStreamId(params.streamId!);
+      const fault = deps.faults?.takeHttp(kind, req.method ?? '', streamId);
+      if (fault) return answerFault(res, fault);
       if (req.method === 'OPTIONS') return options(req, res, SESSION_METHODS, { 'accept-patch': SDPFRAG_TYPE }, cors);
       if (!SESSION_METHODS.split(', ').includes(req.method ?? '')) throw notAllowed(SESSION_METHODS);
       const found = deps.sessions.find(kind, ctx.name, streamId, decodeSegment(params.session!));
