@@ -31,10 +31,10 @@ describe('core in Node', () => {
     assert.equal(serializeFrame({ command: 'stop', streamId: 's' }), '{"command":"stop","streamId":"s"}');
   });
 
-  it('DefaultReconnectPolicy backs off and gives up', () => {
-    const p = new DefaultReconnectPolicy({ jitter: 0, maxRetries: 3 });
-    const delays = [0, 1, 2, 3].map((retryCount) => p.nextRetryDelayInMs({ retryCount, elapsedMs: 0, reason: 'closed' }));
-    assert.deepEqual(delays, [500, 1000, 2000, null]);
+  it('DefaultReconnectPolicy retries quickly, then every second, and gives up after maxRetries', () => {
+    const p = new DefaultReconnectPolicy({ jitter: 0, maxRetries: 5 });
+    const delays = [0, 1, 2, 3, 4, 5].map((retryCount) => p.nextRetryDelayInMs({ retryCount, elapsedMs: 0, reason: 'closed' }));
+    assert.deepEqual(delays, [50, 250, 500, 1000, 1000, null]);
   });
 
   it('SignalingClient queues, pings, reconnects and closes cleanly', () => {
@@ -72,7 +72,7 @@ describe('core in Node', () => {
 
     client.close();
     assert.equal(timers.pending, 0);
-    assert.deepEqual(events, ['connecting', 'open', 'pong', 'frame:notification', 'reconnecting', 'reconnecting:1:500', 'open', 'closed']);
+    assert.deepEqual(events, ['connecting', 'open', 'pong', 'frame:notification', 'reconnecting', 'reconnecting:1:50', 'open', 'closed']);
   });
 
   it('createWebSocketTransport needs a WebSocket', () => {

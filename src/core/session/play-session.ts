@@ -8,11 +8,15 @@
 import { RtcError } from '../errors.js';
 import type { IdMapping, TakeConfigurationFrame } from '../protocol/messages.js';
 import type { Peer } from './peer.js';
+import { DefaultReconnectPolicy } from '../signaling/reconnect-policy.js';
 import { Session } from './session.js';
 import type { PlayOptions } from './types.js';
 
-/** Retry delays while waiting for a stream to go live: quick at first, then every 3 s. */
-export const WAITING_RETRY_MS = [500, 1000, 2000, 3000] as const;
+/**
+ * While waiting for a stream to go live, it is asked for again on the reconnect schedule: quick
+ * at first (a publisher that is coming back after the same outage), then about once a second.
+ */
+const WAIT = new DefaultReconnectPolicy();
 
 export class PlaySession extends Session<PlayOptions> {
   protected get kind(): 'play' {
@@ -76,8 +80,7 @@ export class PlaySession extends Session<PlayOptions> {
     this.clearTimers();
     this.teardownPeer();
     this.transition('connecting');
-    const delay = WAITING_RETRY_MS[Math.min(this.#waits++, WAITING_RETRY_MS.length - 1)]!;
-    this.later(delay, () => void this.request());
+    this.#askLater();
     return true;
   }
 
@@ -127,8 +130,12 @@ export class PlaySession extends Session<PlayOptions> {
       this.transition('connecting');
       this.#waitingSince = Date.now();
       this.callback('waiting', { streamId: this.streamId });
-      this.later(WAITING_RETRY_MS[0], () => void this.request());
+      this.#askLater();
     }
+  }
+
+  #askLater(): void {
+    this.later(WAIT.nextRetryDelayInMs({ retryCount: this.#waits++, elapsedMs: 0, reason: 'waiting' })!, () => void this.request());
   }
 
   protected recoverIce(): void {

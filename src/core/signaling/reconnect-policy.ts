@@ -20,10 +20,10 @@ export interface ReconnectPolicy {
 }
 
 export interface DefaultReconnectPolicyOptions {
-  /** First delay, doubled on every retry. Default 500. */
-  baseMs?: number;
-  /** Ceiling for any delay. Default 10 000. */
-  maxMs?: number;
+  /** The first retries' delays, for a blip. Default `[50, 250, 500]`. */
+  quickMs?: readonly number[];
+  /** The delay of every later retry, for as long as the outage lasts. Default 1000. */
+  intervalMs?: number;
   /** Each delay is spread by ± this fraction, so clients dropped together do not return together. Default 0.3. */
   jitter?: number;
   /** Retries before giving up. Default `Infinity`. */
@@ -32,34 +32,27 @@ export interface DefaultReconnectPolicyOptions {
   random?: () => number;
 }
 
-const check = (name: string, value: number, ok: boolean): number => {
-  if (!ok) throw new RangeError(`DefaultReconnectPolicy: ${name} is out of range (${value})`);
-  return value;
-};
-
-/** Exponential backoff with jitter: `min(maxMs, baseMs · 2^retryCount) · (1 ± jitter)`, capped at `maxMs`. */
+/**
+ * A few quick retries, then one every `intervalMs` (± `jitter`) for as long as it takes: never
+ * a growing ceiling, so a server back after a minute is found within about a second, while a
+ * client never knocks more than about once a second. LiveKit starts the same way (0, 300 ms,
+ * …) but grows to 7 s and gives up after ten; the AMS SDK retries every 3 s, unspread.
+ */
 export class DefaultReconnectPolicy implements ReconnectPolicy {
-  readonly #baseMs: number;
-  readonly #maxMs: number;
-  readonly #jitter: number;
-  readonly #maxRetries: number;
-  readonly #random: () => number;
+  readonly #o: Required<DefaultReconnectPolicyOptions>;
 
-  /** Throws `RangeError` for a negative or non-finite option (`maxRetries` may be `Infinity`). */
+  /** Throws `RangeError` for a negative or non-finite delay, a jitter outside [0, 1] or a NaN `maxRetries`. */
   constructor(opts: DefaultReconnectPolicyOptions = {}) {
-    const { baseMs = 500, maxMs = 10_000, jitter = 0.3, maxRetries = Infinity, random = Math.random } = opts;
-    this.#baseMs = check('baseMs', baseMs, Number.isFinite(baseMs) && baseMs >= 0);
-    this.#maxMs = check('maxMs', maxMs, Number.isFinite(maxMs) && maxMs >= baseMs);
-    this.#jitter = check('jitter', jitter, jitter >= 0 && jitter <= 1);
-    this.#maxRetries = check('maxRetries', maxRetries, maxRetries >= 0);
-    this.#random = random;
+    const o = (this.#o = { quickMs: [50, 250, 500], intervalMs: 1000, jitter: 0.3, maxRetries: Infinity, random: Math.random, ...opts });
+    const delay = (v: number): boolean => v >= 0 && v < Infinity;
+    if (!(o.quickMs.every(delay) && delay(o.intervalMs) && o.jitter >= 0 && o.jitter <= 1 && o.maxRetries >= 0))
+      throw new RangeError('DefaultReconnectPolicy: an option is out of range');
   }
 
   nextRetryDelayInMs({ retryCount }: ReconnectContext): number | null {
-    if (!(retryCount < this.#maxRetries)) return null;
-    // Capping the exponent keeps 2 ** n finite for absurd retry counts.
-    const backoff = Math.min(this.#maxMs, this.#baseMs * 2 ** Math.min(Math.max(0, retryCount), 52));
-    const spread = backoff * this.#jitter * (2 * this.#random() - 1);
-    return Math.round(Math.min(this.#maxMs, Math.max(0, backoff + spread)));
+    const o = this.#o;
+    if (!(retryCount < o.maxRetries)) return null;
+    const base = o.quickMs[retryCount] ?? o.intervalMs;
+    return Math.round(base * (1 + o.jitter * (2 * o.random() - 1)));
   }
 }

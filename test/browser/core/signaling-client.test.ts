@@ -288,16 +288,19 @@ describe('SignalingClient', () => {
       expect(named(log, 'reconnecting').at(-1)!.attempt).to.equal(1);
     });
 
-    it('backs off exponentially with DefaultReconnectPolicy', () => {
+    it('retries quickly, then once a second for as long as it takes, with DefaultReconnectPolicy', () => {
       const client = make({ reconnectPolicy: new DefaultReconnectPolicy({ random: () => 0.5 }) });
       const log = record(client);
       client.connect();
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 70; i++) {
         server.last.fail();
         clock.tick(named(log, 'reconnecting').at(-1)!.delayMs);
       }
-      expect(named(log, 'reconnecting').map((r) => r.delayMs)).to.deep.equal([500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
-      expect(server.transports).to.have.length(8);
+      const delays = named(log, 'reconnecting').map((r) => r.delayMs);
+      expect(delays.slice(0, 5)).to.deep.equal([50, 250, 500, 1000, 1000]);
+      // A minute down: still one attempt a second, none further apart.
+      expect(Math.max(...delays)).to.equal(1000);
+      expect(server.transports).to.have.length(71);
     });
 
     it('gives up when the policy returns null: closed, close without reconnect, no timers', () => {
@@ -316,7 +319,7 @@ describe('SignalingClient', () => {
     });
 
     it('giving up after retries adds no second error to the episode: closed, close without reconnect', () => {
-      const client = make({ reconnectPolicy: new DefaultReconnectPolicy({ maxRetries: 2, jitter: 0, baseMs: 100 }) });
+      const client = make({ reconnectPolicy: new DefaultReconnectPolicy({ maxRetries: 2, jitter: 0, quickMs: [100] }) });
       const log = record(client);
       client.connect();
       for (let i = 0; i < 3; i++) {
@@ -524,28 +527,52 @@ describe('SignalingClient', () => {
 
 describe('DefaultReconnectPolicy', () => {
   const ctx = (retryCount: number): ReconnectContext => ({ retryCount, elapsedMs: 0, reason: 'closed' });
+  const delays = (p: DefaultReconnectPolicy, n: number): Array<number | null> => Array.from({ length: n }, (_, i) => p.nextRetryDelayInMs(ctx(i)));
 
-  it('doubles from baseMs up to maxMs', () => {
+  it('retries quickly three times, then every second with no ceiling that grows', () => {
     const p = new DefaultReconnectPolicy({ jitter: 0 });
-    expect([0, 1, 2, 3, 4, 5, 6, 100].map((n) => p.nextRetryDelayInMs(ctx(n)))).to.deep.equal([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
+    expect(delays(p, 6)).to.deep.equal([50, 250, 500, 1000, 1000, 1000]);
+    expect(p.nextRetryDelayInMs(ctx(10_000))).to.equal(1000);
   });
 
-  it('spreads each delay by ± jitter', () => {
-    expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(1))).to.equal(700);
-    expect(new DefaultReconnectPolicy({ random: () => 0.999999 }).nextRetryDelayInMs(ctx(1))).to.equal(1300);
-    // Never above the cap, even with jitter.
-    expect(new DefaultReconnectPolicy({ random: () => 0.999999 }).nextRetryDelayInMs(ctx(10))).to.equal(10_000);
+  it('spreads each delay by ± jitter (injected random)', () => {
+    expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(5))).to.equal(700);
+    expect(new DefaultReconnectPolicy({ random: () => 0.999999 }).nextRetryDelayInMs(ctx(5))).to.equal(1300);
+    expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(1))).to.equal(175);
+  });
+
+  it('after the first few seconds, a client never tries more than about once a second', () => {
+    // The worst case: every draw at the low end of the spread.
+    const p = new DefaultReconnectPolicy({ random: () => 0 });
+    const d = delays(p, 200) as number[];
+    let t = 0;
+    const attempts = d.map((x) => (t += x));
+    const afterFew = attempts.filter((a) => a >= 3000);
+    for (let i = 1; i < afterFew.length; i++) expect(afterFew[i]! - afterFew[i - 1]!).to.be.at.least(700);
+  });
+
+  it('spreads a thousand clients dropped together over the interval, not into one instant', () => {
+    // A seeded generator (deterministic): the fifth retry of 1000 clients.
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const p = new DefaultReconnectPolicy({ random });
+    const fifth = Array.from({ length: 1000 }, () => p.nextRetryDelayInMs(ctx(4))!);
+    const buckets = new Map<number, number>();
+    for (const d of fifth) buckets.set(Math.floor(d / 100), (buckets.get(Math.floor(d / 100)) ?? 0) + 1);
+    expect(Math.min(...fifth)).to.be.at.least(700);
+    expect(Math.max(...fifth)).to.be.at.most(1300);
+    // Six 100 ms buckets share them: none holds more than a quarter.
+    expect(Math.max(...buckets.values())).to.be.below(250);
   });
 
   it('gives up after maxRetries', () => {
-    const p = new DefaultReconnectPolicy({ maxRetries: 2, jitter: 0 });
-    expect([0, 1, 2, 3].map((n) => p.nextRetryDelayInMs(ctx(n)))).to.deep.equal([500, 1000, null, null]);
+    expect(delays(new DefaultReconnectPolicy({ maxRetries: 2, jitter: 0 }), 4)).to.deep.equal([50, 250, null, null]);
   });
 
   it('refuses nonsense options', () => {
-    expect(() => new DefaultReconnectPolicy({ baseMs: -1 })).to.throw(RangeError);
+    expect(() => new DefaultReconnectPolicy({ quickMs: [-1] })).to.throw(RangeError);
+    expect(() => new DefaultReconnectPolicy({ intervalMs: Infinity })).to.throw(RangeError);
     expect(() => new DefaultReconnectPolicy({ jitter: 2 })).to.throw(RangeError);
-    expect(() => new DefaultReconnectPolicy({ baseMs: 100, maxMs: 50 })).to.throw(RangeError);
     expect(() => new DefaultReconnectPolicy({ maxRetries: NaN })).to.throw(RangeError);
   });
 });
