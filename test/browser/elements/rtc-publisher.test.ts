@@ -180,7 +180,7 @@ describe('<rtc-publisher>', () => {
   describe('failure: bad attributes', () => {
     for (const [what, attrs, code] of [
       ['no server-url', { streamId: 's1' }, 'invalid_server_url'],
-      ['an http server-url', { serverUrl: 'http://h/LiveApp/websocket', streamId: 's1' }, 'invalid_server_url'],
+      ['an ftp server-url', { serverUrl: 'ftp://h/LiveApp/websocket', streamId: 's1' }, 'invalid_server_url'],
       ['a malformed server-url', { serverUrl: 'ws://', streamId: 's1' }, 'invalid_server_url'],
       ['no stream-id', { serverUrl: 'wss://h/x' }, 'invalid_stream_id'],
       ['a stream-id with a space', { serverUrl: 'wss://h/x', streamId: 'a b' }, 'invalid_stream_id'],
