@@ -215,7 +215,16 @@ define( 'FS_METHOD', 'direct' );
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
-    env: { ...process.env, RTC_WP: JSON.stringify({ url: `http://${host}`, posts, password, pluginDir: join(content, 'plugins/rtc-elements') }) },
+    env: {
+      ...process.env,
+      RTC_WP: JSON.stringify({
+        url: `http://${host}`,
+        posts,
+        password,
+        pluginDir: join(content, 'plugins/rtc-elements'),
+        phpEnv: { RTC_WP_CONFIG: name, RTC_WP_HOST: host },
+      }),
+    },
   });
   process.stdout.write(r.stdout ?? '');
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);

@@ -3,7 +3,8 @@
  * Brings the test site to a known state, from scratch or over an earlier run (scripts/wordpress-test.mjs
  * runs it with php-cli): WordPress installed (wp_install, as wp-cli would), the users, the theme,
  * the plugin activated, its settings removed (defaults), the posts by slug. Prints JSON: the posts'
- * ids and the users' passwords.
+ * ids. `php setup.php uninstall` instead runs the plugin's uninstall as WordPress does when the plugin
+ * is deleted, and prints whether its option was there before and after.
  *
  * Environment: RTC_WP_CONFIG, RTC_WP_HOST (127.0.0.1:PORT), RTC_WP_PASSWORD.
  *
@@ -17,6 +18,18 @@ define( 'WP_INSTALLING', true );
 require '/usr/share/wordpress/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
+
+if ( 'uninstall' === ( $argv[1] ?? '' ) ) {
+	$rtc_before = false !== get_option( 'rtc_elements_settings' );
+	uninstall_plugin( 'rtc-elements/rtc-elements.php' );
+	echo wp_json_encode(
+		array(
+			'before' => $rtc_before,
+			'after'  => false !== get_option( 'rtc_elements_settings' ),
+		)
+	);
+	exit( 0 );
+}
 
 $rtc_password = getenv( 'RTC_WP_PASSWORD' );
 if ( ! is_blog_installed() ) {

@@ -22,8 +22,10 @@ interface Site {
   posts: Record<string, number>;
   password: string;
   pluginDir: string;
+  /** What test/wordpress/setup.php needs to load this site in php-cli. */
+  phpEnv: Record<string, string>;
 }
-const site: Site = JSON.parse(process.env['RTC_WP'] ?? 'null') ?? { url: '', posts: {}, password: '', pluginDir: '' };
+const site: Site = JSON.parse(process.env['RTC_WP'] ?? 'null') ?? { url: '', posts: {}, password: '', pluginDir: '', phpEnv: {} };
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Each test's limit: a hang fails that test, not the whole file. */
 const T = { timeout: 60_000 };
@@ -150,6 +152,12 @@ describe('the WordPress plugin in Debian’s WordPress', () => {
     await saved.reload();
     assert.equal(await value('server_url', saved), media.url.replace(/^http/, 'ws'));
     await saved.close();
+
+    // A bad value is refused with a message, and the one saved before stays.
+    const refused = await saveSettings({ server_url: 'javascript:alert(1)' });
+    assert.match(await refused.$eval('#setting-error-server_url', (e) => e.textContent ?? ''), /must look like wss:/);
+    assert.equal(await value('server_url', refused), media.url.replace(/^http/, 'ws'));
+    await refused.close();
 
     // An editor has no settings page.
     const editor = await as('editor');
@@ -289,7 +297,14 @@ describe('the WordPress plugin in Debian’s WordPress', () => {
       }
       await Promise.all([player.close(), publisher.close()]);
     } finally {
-      (await saveSettings({ app_name: 'LiveApp', publish_tokens: false, play_tokens: false, play_capability: '' })).close();
+      await (await saveSettings({ app_name: 'LiveApp', publish_tokens: false, play_tokens: false, play_capability: '' })).close();
     }
+  });
+
+  it('deleting the plugin removes its option (uninstall.php)', T, async () => {
+    await (await saveSettings({ app_name: 'LiveApp' })).close();
+    const r = spawnSync('php', [join(root, 'test/wordpress/setup.php'), 'uninstall'], { env: { ...process.env, ...site.phpEnv }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))), { before: true, after: false });
   });
 });
