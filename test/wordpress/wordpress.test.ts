@@ -69,8 +69,11 @@ describe('the WordPress plugin in Debian’s WordPress', () => {
       if (user !== 'anonymous') {
         const page = await context.newPage();
         await page.goto(`${site.url}/wp-login.php`);
-        await page.type('#user_login', user);
-        await page.type('#user_pass', site.password);
+        // Set, not typed: the login page focuses and selects the user field 200 ms after load,
+        // which would swallow what was typed before.
+        await page.evaluate(
+          `document.getElementById('user_login').value = ${JSON.stringify(user)}; document.getElementById('user_pass').value = ${JSON.stringify(site.password)};`,
+        );
         await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
         assert.ok(
           (await page.cookies()).some((c) => c.name.startsWith('wordpress_logged_in_')),
