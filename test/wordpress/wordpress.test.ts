@@ -299,6 +299,14 @@ describe('the WordPress plugin in Debian’s WordPress', () => {
         assert.doesNotMatch(html, /<rtc-(publisher|player|room)/, slug);
       }
       await Promise.all([player.close(), publisher.close()]);
+
+      // Everyone may watch: a logged-out visitor's player gets a token, the feed none (and no element).
+      await (await saveSettings({ play_capability: '' })).close();
+      assert.match(await anonymousHtml('rtc-player'), /<rtc-player [^>]*token="[0-9a-f]{32}"/);
+      const feed = await (await fetch(`${site.url}/?feed=rss2`)).text();
+      assert.match(feed, /rtc-player/); // the feed has the posts…
+      assert.doesNotMatch(feed, /&lt;rtc-(player|publisher|room)|<rtc-(player|publisher|room)/); // …but not the elements
+      assert.doesNotMatch(feed, /token=/);
     } finally {
       await (await saveSettings({ app_name: 'LiveApp', publish_tokens: false, play_tokens: false, play_capability: '' })).close();
     }

@@ -120,6 +120,10 @@ function notice( $text, $link = '' ) {
 function render( $kind, $values, $wrapper = '' ) {
 	$element = elements()[ $kind ];
 	$what    = $element['what'];
+	if ( is_feed() ) {
+		// A feed reader runs no script and keeps what it got: no element, and never a token.
+		return '';
+	}
 	if ( ! Tokens\allowed( $what ) ) {
 		if ( is_user_logged_in() ) {
 			return notice( 'play' === $what ? __( 'You may not watch this stream.', 'rtc-elements' ) : __( 'You may not publish here.', 'rtc-elements' ) );

@@ -81,7 +81,8 @@ function rest_base() {
 /** Cleans what the form sent; a bad value keeps the one saved before and says so. */
 function sanitize( $input ) {
 	$old = get();
-	$in  = is_array( $input ) ? wp_unslash( $input ) : array();
+	// options.php has unslashed the form already.
+	$in  = is_array( $input ) ? $input : array();
 	$out = $old;
 
 	$url = isset( $in['server_url'] ) ? trim( (string) $in['server_url'] ) : '';
