@@ -52,8 +52,9 @@ export default tseslint.config(
     },
   },
   {
-    // Browser-side JavaScript (the demo pages, the bench page script and the plain HTML example).
-    files: ['demo/**/*.js', 'examples/html/**/*.js'],
+    // Browser-side JavaScript (the demo pages, the bench page script, the plain HTML example and
+    // the WordPress plugin's editor script).
+    files: ['demo/**/*.js', 'examples/html/**/*.js', 'integrations/**/*.js'],
     languageOptions: {
       globals: {
         window: 'readonly',

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: type check, build, lint and format check, Node tests, browser tests in headless
-// Chromium, then the consumer test (the packed tarball in the apps of examples/). Parts of it alone:
+// Chromium, the consumer test (the packed tarball in the apps of examples/), then the WordPress
+// plugin in a real WordPress. Parts of it alone:
 //   npm run test:node [-- test/server/rooms.test.ts …]     build the Node side, run Node tests
 //   npm run test:browser [-- --files <glob> [<glob> …]]     browser tests only (server built from source)
 //   npm run lint                                           ESLint and Prettier's check
 //   node scripts/test.mjs typings                          the consumer type tests (test/typings/)
 //   npm run test:consumer [-- react vue …]                  the consumer test (scripts/consumer-test.mjs)
+//   npm run test:wordpress                                 the WordPress plugin in Debian's WordPress (scripts/wordpress-test.mjs)
 // Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
 // this is root with apt-get; otherwise stops with one line saying what to do.
 // Ends with the plain line `N passed, N failed` that CI reads.
@@ -13,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -36,7 +39,6 @@ const executable = (p) => {
     return false;
   }
 };
-const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
 
 function findChromium() {
   if (process.env.CHROME_PATH) {
@@ -45,13 +47,8 @@ function findChromium() {
     process.exit(1);
   }
   if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && onPath('apt-get')) {
-    console.log("Chromium not found: installing Debian's chromium with apt-get (about 30 s)…");
-    const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    const update = run('apt-get', ['update', '-qq'], { env });
-    const install = update.status === 0 ? run('apt-get', ['install', '-y', '-qq', 'chromium'], { env }) : update;
-    if (install.status === 0 && executable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  if (canAptInstall()) {
+    if (aptInstall(['chromium'], 'Chromium') && executable('/usr/bin/chromium')) return '/usr/bin/chromium';
     console.error('Installing chromium with apt-get failed: run `apt-get install chromium` yourself, or set CHROME_PATH to a Chromium binary.');
     process.exit(1);
   }
@@ -70,8 +67,8 @@ const step = (name, ok) => {
 };
 
 const [mode = 'all', ...rest] = process.argv.slice(2);
-if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer'].includes(mode)) {
-  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer] [files…|apps…]; got "${mode}"`);
+if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer', 'wordpress'].includes(mode)) {
+  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer|wordpress] [files…|apps…]; got "${mode}"`);
   process.exit(2);
 }
 /** Test files named on the command line (`--files` optional), as given. */
@@ -130,16 +127,25 @@ function nodeTests(files) {
   if (r.status !== 0 && count('fail') + count('cancelled') === 0) step('node tests', false);
 }
 
-/** scripts/consumer-test.mjs in a process of its own; adds the counts of its closing `consumer: N passed, …` line. */
-function consumerTest(chrome, args) {
-  const r = run(process.execPath, [join(root, 'scripts', 'consumer-test.mjs'), ...args], { capture: true, env: { CHROME_PATH: chrome } });
-  const m = (r.stdout ?? '').match(/^consumer: (\d+) passed, (\d+) failed, (\d+) skipped$/m);
-  if (!m) return step('consumer test', false);
+/**
+ * A test script in a process of its own (scripts/consumer-test.mjs, scripts/wordpress-test.mjs);
+ * adds the counts of its closing `<label>: N passed, N failed, N skipped` line.
+ */
+function scriptTest(label, script, chrome, args = []) {
+  const r = run(process.execPath, [join(root, 'scripts', script), ...args], { capture: true, env: { CHROME_PATH: chrome } });
+  const m = (r.stdout ?? '').match(new RegExp(`^${label}: (\\d+) passed, (\\d+) failed, (\\d+) skipped$`, 'm'));
+  if (!m) return step(`${label} test`, false);
   totals.passed += Number(m[1]);
   totals.failed += Number(m[2]);
   totals.skipped += Number(m[3]);
-  if (r.status !== 0 && Number(m[2]) === 0) step('consumer test', false);
+  if (r.status !== 0 && Number(m[2]) === 0) step(`${label} test`, false);
 }
+const consumerTest = (chrome, args) => scriptTest('consumer', 'consumer-test.mjs', chrome, args);
+// The plugin zip (scripts/wordpress-zip.mjs, from the bundle just built), then the plugin in a real
+// WordPress (scripts/wordpress-test.mjs: Debian's packages, installed when missing, like chromium).
+const wordpressTest = (chrome) =>
+  step('WordPress plugin zip', run(process.execPath, [join(root, 'scripts', 'wordpress-zip.mjs')]).status === 0) &&
+  scriptTest('wordpress', 'wordpress-test.mjs', chrome);
 
 function browserTests(chrome, files) {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-wtr-'));
@@ -177,6 +183,12 @@ if (mode === 'all') {
   // 4. The consumer test: the packed tarball in the example apps (scripts/consumer-test.mjs).
   if (nodeBuildOk && bundleOk) consumerTest(chrome, ['--built']);
   else totals.failed++;
+  // 5. The WordPress plugin in Debian's WordPress.
+  if (nodeBuildOk && bundleOk) wordpressTest(chrome);
+  else totals.failed++;
+} else if (mode === 'wordpress') {
+  const chrome = findChromium();
+  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) wordpressTest(chrome);
 } else if (mode === 'consumer') {
   consumerTest(findChromium(), rest);
 } else if (mode === 'node') {

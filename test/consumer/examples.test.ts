@@ -17,21 +17,13 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { RunningServer } from '../../packages/server/src/index.js';
+import { FLAGS, executablePath } from '../helpers/chromium.js';
 import { startServer, wsUrl } from '../helpers/server.js';
 
 const builds: Record<string, string> = JSON.parse(process.env['RTC_CONSUMER_BUILDS'] ?? '{}');
 /** The React app's development build and its SSR bundle (`render(props)`), for the server-rendered page it hydrates. */
 const hydrateBuild = process.env['RTC_CONSUMER_HYDRATE'] ?? '';
 const ssrBundle = process.env['RTC_CONSUMER_SSR'] ?? '';
-const executablePath = process.env['CHROME_PATH'] || '/usr/bin/chromium';
-
-/** The flags of the browser tests (web-test-runner.config.mjs): fake camera and microphone, loopback WebRTC, no throttling. */
-const FLAGS = [
-  ...['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  ...['--autoplay-policy=no-user-gesture-required', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'],
-  ...['--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
-  ...['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
-];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
