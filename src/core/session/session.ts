@@ -210,7 +210,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected createPeer(track?: (event: RTCTrackEvent) => void): Peer {
     this.teardownPeer();
     // The first stats count from here (getStats timestamps are on the epoch clock, like Date.now).
-    this.#stats?.reset((this.#since = Date.now()));
+    // (Set apart: `?.` would skip evaluating the argument while no tracker exists yet.)
+    this.#since = Date.now();
+    this.#stats?.reset(this.#since);
     const streamId = this.streamId!;
     const config: RTCConfiguration = {
       iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],
@@ -303,7 +305,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.clearTimers();
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
-    this.#stats?.reset((this.#since = 0));
+    this.#since = 0;
+    this.#stats?.reset();
     this.#assembler.reset();
     this.peer?.close();
     this.peer = this.channel = undefined;
