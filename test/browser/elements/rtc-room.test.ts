@@ -103,7 +103,7 @@ describe('<rtc-room>', () => {
     (this as { timeout(ms: number): void }).timeout(30_000);
     const tracker = installLeakTracker();
     try {
-      const el = await fixture<RtcRoom>(html`<rtc-room server-url="https://not-a-socket.example"></rtc-room>`);
+      const el = await fixture<RtcRoom>(html`<rtc-room server-url="ftp://not-a-socket.example"></rtc-room>`);
       rooms.push(el);
       const codes: string[] = [];
       el.addEventListener('rtc-error', (e) => codes.push(e.detail.code));

@@ -53,6 +53,10 @@ const ELSEWHERE: Readonly<Partial<Record<Code, string>>> = {
   NotAllowedError: 'test/browser/permissions/matrix-media.test.ts: camera and microphone denied through the DevTools protocol',
   NotFoundError: 'test/browser/no-devices/matrix-no-devices.test.ts: a machine with no camera or microphone',
   invalid_mode: 'test/browser/elements/rtc-room-modes.test.ts: <rtc-room> with a mode other than multitrack, legacy or p2p',
+  whip_not_found: 'test/browser/whip.test.ts: the embedded server answers 404 and 405 to a WHIP/WHEP POST (fault rule)',
+  whip_unreachable: 'test/browser/whip.test.ts: the WHIP endpoint closes the socket (fault rule)',
+  invalid_protocol: 'test/browser/whip.test.ts: a player with protocol="rtmp"',
+  not_supported_over_whip: 'test/browser/whip.test.ts: a data-channel send over WHIP, setQuality() over WHEP, a room over http(s)',
   module_load_failed:
     "test/browser/bundle/lazy-load-failure.test.ts: the bundle evaluated where its room chunk cannot be fetched (a page of its own: it registers the bundle's elements)",
 };
@@ -485,7 +489,7 @@ describe('errors: every catalog code through the elements', () => {
   describe('config (attributes)', () => {
     const goodUrl = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
     for (const [code, bad, fix] of [
-      ['invalid_server_url', { serverUrl: 'http://127.0.0.1/LiveApp/websocket' }, { serverUrl: goodUrl }],
+      ['invalid_server_url', { serverUrl: 'ftp://127.0.0.1/LiveApp/websocket' }, { serverUrl: goodUrl }],
       ['invalid_stream_id', { streamId: 'has space' }, { streamId: uniqueStreamId('fixed') }],
     ] as const) {
       produces(code, 'failed at once, overlay without retry; fixing the attribute and starting publishes', async () => {
