@@ -44,8 +44,8 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     const published = oneEvent(room, 'rtc-publish-started');
     document.body.append(room);
     await room.updateComplete;
-    // The room's chunk and the languages module it imports; no language table (the page is in English).
-    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js', '/dist/i18n.js']);
+    // The room's chunk only (the languages' code is in the bundle; no table: the page is in English).
+    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
     // Rendered by the chunk: the grid with the own tile.
     expect(room.shadowRoot!.querySelector('[part~="local-tile"]'), 'the own tile').not.to.equal(null);
     void room.join();
