@@ -27,6 +27,8 @@ for (const [file, budget] of [
   ['dist/rtc-elements.js', 25],
   ['dist/rtc-room.js', 15],
   ['dist/black-frames.js', 1],
+  ['dist/stats.js', 2.5],
+  ['dist/whip.js', 4.5],
 ]) {
   console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
 }
@@ -72,6 +74,7 @@ try {
   console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
   console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
   console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
+  console.log(`new player → first frame over WHEP (HTTP included), <rtc-player>: ${stats(result.elementWhep)}`);
 
   // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
   // this headless page; the server runs in this process, so its CPU is this process's.

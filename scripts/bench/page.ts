@@ -45,11 +45,11 @@ function sdkVideo(): HTMLVideoElement {
   return video;
 }
 
-/** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame. */
-const elementPlayer = (ws: string, streamId: string): Promise<number[]> =>
+/** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame; `url` an AMS WebSocket or (WHEP) the app's http:// URL. */
+const elementPlayer = (url: string, streamId: string): Promise<number[]> =>
   repeat(async () => {
     const el = document.createElement('rtc-player');
-    el.setAttribute('server-url', ws);
+    el.setAttribute('server-url', url);
     el.setAttribute('stream-id', streamId);
     el.setAttribute('autoplay', '');
     el.setAttribute('muted', '');
@@ -142,7 +142,7 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
 };
 
 (window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => {
-  const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
+  const { ws, http } = (window as unknown as { __RTC_SERVER__: { ws: string; http: string } }).__RTC_SERVER__;
   const publisher = await AmsClient.connect();
   const streamId = uniqueStreamId('bench');
   await publisher.publish(streamId, await fakeMedia());
@@ -151,6 +151,8 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
     officialSdk: await sdkPlayer(ws, streamId),
     element: await elementPlayer(ws, streamId),
     sdkFromScratch: await sdkFromScratch(ws, streamId),
+    // The same element and stream over WHEP (POST offer → 201 answer).
+    elementWhep: await elementPlayer(`${http}/LiveApp`, streamId),
   };
   publisher.close();
   return result;
