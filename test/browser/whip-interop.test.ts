@@ -57,6 +57,20 @@ const ufragOf = (sdp: string | undefined) => /a=ice-ufrag:(.*)\r\n/.exec(sdp ?? 
 
 describe('WHIP and WHEP clients by others against the embedded server', () => {
   const cleanup: Array<() => unknown> = [];
+
+  /** Eyevinn's WHEP player plays `id` into a muted <video> on the page until frames grow. */
+  async function eyevinnPlays(id: string): Promise<void> {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    document.body.append(video);
+    cleanup.push(() => video.remove());
+    const { WebRTCPlayer } = await interop('webrtc-player');
+    const player = new WebRTCPlayer!({ video, type: 'whep', iceServers: [] }) as EyevinnPlayer;
+    cleanup.push(() => player.destroy());
+    await player.load(new URL(whep(id)));
+    await grows(videoFrames(video), 5, "frames in Eyevinn's WHEP player");
+  }
   afterEach(async () => {
     while (cleanup.length) {
       try {
@@ -163,16 +177,7 @@ describe('WHIP and WHEP clients by others against the embedded server', () => {
       await sleepFrame();
     }
 
-    const video = document.createElement('video');
-    video.muted = true;
-    video.autoplay = true;
-    document.body.append(video);
-    cleanup.push(() => video.remove());
-    const { WebRTCPlayer } = await interop('webrtc-player');
-    const player = new WebRTCPlayer!({ video, type: 'whep', iceServers: [] }) as EyevinnPlayer;
-    cleanup.push(() => player.destroy());
-    await player.load(new URL(whep(id)));
-    await grows(videoFrames(video), 5, "frames in Eyevinn's WHEP player");
+    await eyevinnPlays(id);
 
     const pc = new RTCPeerConnection({ iceServers: [] });
     cleanup.push(() => pc.close());
@@ -213,16 +218,7 @@ describe('WHIP and WHEP clients by others against the embedded server', () => {
     }
     await grows(() => decoded(pc), 5, 'frames in whep.js');
 
-    const video = document.createElement('video');
-    video.muted = true;
-    video.autoplay = true;
-    document.body.append(video);
-    cleanup.push(() => video.remove());
-    const { WebRTCPlayer } = await interop('webrtc-player');
-    const player = new WebRTCPlayer!({ video, type: 'whep', iceServers: [] }) as EyevinnPlayer;
-    cleanup.push(() => player.destroy());
     // whep.js played it: the stream is live for the server (WHEP answers 409 until our media arrives).
-    await player.load(new URL(whep(id)));
-    await grows(videoFrames(video), 5, "frames in Eyevinn's WHEP player");
+    await eyevinnPlays(id);
   });
 });
