@@ -196,8 +196,8 @@ describe('<rtc-room> device check', () => {
     part(el, 'fullscreen-button').focus();
     await sendKeys({ press: 'Enter' });
     await poll(() => document.fullscreenElement === el, 3000, 'the room in full screen');
-    await el.updateComplete;
-    expect(part(el, 'fullscreen-button').getAttribute('aria-pressed')).to.equal('true');
+    // The button follows fullscreenchange, which Chromium fires a frame after fullscreenElement changes.
+    await poll(() => part(el, 'fullscreen-button').getAttribute('aria-pressed') === 'true', 3000, 'the toggle pressed');
     await sendKeys({ press: 'Enter' });
     await poll(() => document.fullscreenElement === null, 3000, 'out of full screen');
 
