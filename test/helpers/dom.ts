@@ -1,5 +1,6 @@
 /** DOM helpers shared by the element tests. */
 import type { RtcErrorOverlay } from '../../src/elements/rtc-error-overlay/rtc-error-overlay.js';
+import { poll } from './ams-client.js';
 
 /** The embedded server's WebSocket URL (set by web-test-runner.config.mjs). */
 export const ws = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws;
@@ -29,3 +30,9 @@ export const overlayPart = (el: Element, name: string): HTMLElement | null =>
 
 /** Resolves once a removal's teardown has run: elements keep their session through a move, so they release at the next task. */
 export const afterRemoval = (): Promise<void> => new Promise((resolve) => setTimeout(resolve));
+
+/** A button's accessible name: its `aria-label`, else its text. */
+export const nameOf = (el: Element | null): string => (el?.getAttribute('aria-label') ?? el?.textContent ?? '').trim();
+
+/** Resolves once `<rtc-player>`'s full controls (its lazy chunk) are rendered: the Statistics button is theirs only. */
+export const fullControls = (el: Element): Promise<HTMLElement> => poll(() => part(el, 'stats-button') ?? undefined, 5000, 'the full player controls');

@@ -24,7 +24,9 @@ export interface FaultRule {
   command: string;
   streamId?: string;
   action?: 'replace' | 'after' | 'ignore' | 'close' | 'raw';
-  reply?: Record<string, unknown> & { command: 'error' | 'notification'; definition: string };
+  reply?:
+    | (Record<string, unknown> & { command: 'error' | 'notification'; definition: string })
+    | { command: 'streamInformation'; streamInfo: Record<string, unknown>[] };
   text?: string;
   times?: number;
 }

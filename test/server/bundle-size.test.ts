@@ -9,6 +9,9 @@
 // speaker layouts placed in pixels, pin, full screen, chat panel or sheet), checks the devices
 // before joining (preview, menus, microphone meter) and renders every string from one table:
 // about 5 kB more of code a page pays for only once a <rtc-room> is on it.
+// The player's full controls (dist/player-controls.js: volume, quality menu, fullscreen,
+// picture-in-picture, shortcuts, fading, the stats panel and its plots) are fetched when a player
+// is first connected; until then its basic play/stop and mute buttons, in the entry, stand in.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +30,7 @@ const BUDGETS = [
   { file: 'dist/rtc-room.js', budget: 15_000 },
   { file: 'dist/black-frames.js', budget: 1_000 },
   { file: 'dist/stats.js', budget: 2_500 },
+  { file: 'dist/player-controls.js', budget: 5_500 },
   // WHIP and WHEP (src/core/session/whip-sessions.ts and signaling/whip-signaling.ts): fetched
   // only by an element whose server is http(s):// (or protocol="whip|whep").
   { file: 'dist/whip.js', budget: 4_500 },
@@ -64,7 +68,7 @@ describe('the chunks of dist/', () => {
     assert.deepEqual(staticImports(source), []);
     assert.deepEqual(
       dynamicImports(source).sort(),
-      ['./black-frames.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
+      ['./black-frames.js', './player-controls.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
     );
   });
 
@@ -72,6 +76,8 @@ describe('the chunks of dist/', () => {
     assert.deepEqual([...new Set(staticImports(read('dist/rtc-room.js')))], ['./rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/black-frames.js')))], ['./rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/whip.js')))], ['./rtc-elements.js']);
+    assert.deepEqual([...new Set(staticImports(read('dist/player-controls.js')))], ['./rtc-elements.js']);
+    assert.deepEqual(dynamicImports(read('dist/player-controls.js')), []);
     assert.deepEqual(dynamicImports(read('dist/whip.js')), []);
     assert.deepEqual(dynamicImports(read('dist/rtc-room.js')), []);
     assert.deepEqual(dynamicImports(read('dist/black-frames.js')), []);

@@ -233,6 +233,33 @@ describe('fault injection', () => {
     await c.next({ definition: 'server_will_stop', streamId: 'f2' });
   });
 
+  it('answers getStreamInfo with the renditions a rule gives (an ABR stream), checked', async () => {
+    const streamInfo = [720, 480, 240].map((h) => ({
+      streamWidth: (h * 16) / 9,
+      streamHeight: h,
+      videoBitrate: h * 2000,
+      audioBitrate: 64000,
+      videoCodec: 'vp8',
+    }));
+    assert.throws(() => checkFaultRule({ command: 'getStreamInfo', reply: { command: 'streamInformation' } }), /streamInfo/);
+    assert.throws(
+      () => checkFaultRule({ command: 'getStreamInfo', reply: { command: 'streamInformation', streamInfo: [{ streamHeight: '720' }] } }),
+      /streamHeight/,
+    );
+    const added = await http(server, 'POST', '/__faults', {
+      command: 'getStreamInfo',
+      streamId: 'abr1',
+      reply: { command: 'streamInformation', streamInfo },
+      times: 1,
+    });
+    assert.equal(added.status, 200);
+    const c = await connect();
+    const f = await c.request({ command: 'getStreamInfo', streamId: 'abr1' }, { command: 'streamInformation' });
+    assert.deepEqual(f, { command: 'streamInformation', streamInfo, streamId: 'abr1' });
+    const again = await c.request({ command: 'getStreamInfo', streamId: 'abr1' }, { command: 'error' });
+    assert.equal(again.definition, 'no_stream_exist', 'off once the rule is used up: the server has no renditions of its own');
+  });
+
   it('can swallow a command or close the socket', async () => {
     server.faults.add({ command: 'getStreamInfo', streamId: 'quiet', action: 'ignore' });
     server.faults.add({ command: 'getStreamInfo', streamId: 'slam', action: 'close' });

@@ -27,8 +27,12 @@ export interface FaultRule {
   /** Stream id to intercept; any stream when absent. */
   streamId?: string;
   action?: FaultAction;
-  /** For `replace` / `after`: `{command: 'error' | 'notification', definition, ...fields}`. `streamId` is filled in. */
-  reply?: { command: 'error' | 'notification'; definition: string; [field: string]: unknown };
+  /**
+   * For `replace` / `after`: `{command: 'error' | 'notification', definition, ...fields}`, or a
+   * `{command: 'streamInformation', streamInfo: [{streamWidth, streamHeight, videoBitrate, audioBitrate, videoCodec}, …]}`
+   * (the renditions of an ABR stream, which this server never transcodes). `streamId` is filled in.
+   */
+  reply?: { command: 'error' | 'notification'; definition: string; [field: string]: unknown } | { command: 'streamInformation'; streamInfo: unknown[] };
   /** For `raw`: the frame to send, byte for byte (need not be JSON). */
   text?: string;
   /** How many times the rule fires; forever when absent. */
@@ -62,8 +66,12 @@ export function checkFaultRule(input: unknown): FaultRule {
       if (typeof def !== 'string' || !isServerErrorDefinition(def)) throw new FaultRuleError('reply.definition must be an AMS error definition');
     } else if (reply.command === 'notification') {
       if (typeof def !== 'string' || !isNotificationDefinition(def)) throw new FaultRuleError('reply.definition must be an AMS notification definition');
+    } else if (reply.command === 'streamInformation') {
+      const info = reply.streamInfo;
+      if (!Array.isArray(info) || !info.every((e) => typeof e === 'object' && e !== null && typeof (e as { streamHeight?: unknown }).streamHeight === 'number'))
+        throw new FaultRuleError('reply.streamInfo must be a list of renditions with a numeric streamHeight');
     } else {
-      throw new FaultRuleError('reply.command must be error or notification');
+      throw new FaultRuleError('reply.command must be error, notification or streamInformation');
     }
   }
   return { ...(r as unknown as FaultRule), action };

@@ -50,6 +50,11 @@ export class PlaySession extends Session<PlayOptions> {
     this.send({ command: 'forceStreamQuality', streamId: this.streamId, streamHeight: Math.max(0, Math.floor(height) || 0) });
   }
 
+  /** Asks the server for the stream's renditions (`getStreamInfo`); the answer is the `streamInformation` callback. */
+  getStreamInfo(): void {
+    if (this.streamId) this.send({ command: 'getStreamInfo', streamId: this.streamId });
+  }
+
   protected async request(): Promise<void> {
     const o = this.options!;
     const token = await this.freshToken();

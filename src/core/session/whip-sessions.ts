@@ -140,6 +140,9 @@ export class WhepPlaySession extends PlaySession {
     });
   }
 
+  /** WHEP has no renditions to list: nothing is asked (the quality menu stays hidden). */
+  override getStreamInfo(): void {}
+
   /** Renditions are AMS's (`forceStreamQuality`): not over WHEP. */
   override setQuality(height: number): void {
     if (height > 0) this.fail(notSupported('Choosing a rendition', this.streamId), false);

@@ -1,10 +1,21 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { PlaySession } from '../../core/session/play-session.js';
+import type { RtcError } from '../../core/errors.js';
 import type { AmsCallback } from '../../core/session/types.js';
+import { lazy } from '../../core/lazy.js';
 import { dispatchCallback, noop, SessionController } from '../../controllers/session-controller.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import { speakerIcon } from './icons.js';
+import type { PlayerControls } from './player-controls.js';
 import styles from './rtc-player.styles.js';
+
+/**
+ * The full controls and the stats panel: a chunk beside this module, fetched when a player is
+ * first connected (never before its first render, and not in the way of the first frame). Until
+ * it arrives, or when it cannot be fetched (`rtc-error` `module_load_failed`, without the overlay:
+ * playback goes on), the basic play/stop and mute buttons stand in; the next connect fetches again.
+ */
+const loadControls = lazy(() => import('./player-controls.js'));
 
 /**
  * Plays a live stream from Ant Media Server. Autoplay tries with sound and falls back to muted
@@ -80,6 +91,7 @@ export class RtcPlayer extends RtcStreamElement {
     waiting: { state: true },
     autoplay: { type: Boolean },
     muted: { type: Boolean, reflect: true },
+    stats: { type: Boolean, reflect: true },
   };
 
   protected readonly session: SessionController<PlaySession> = new SessionController<PlaySession>(this, {
@@ -104,6 +116,34 @@ export class RtcPlayer extends RtcStreamElement {
 
   /** Plays without sound; reflected, so the mute button and the attribute stay in step. */
   muted = false;
+
+  /** Shows the stats panel over the video (the last 60 s of bitrate, fps, loss, round trip, jitter); reflected, so the Statistics button and the attribute stay in step. */
+  stats = false;
+
+  /** The full controls, once their chunk is here. */
+  #controls?: PlayerControls;
+  #loading?: Promise<void>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.#loading)
+      this.#loading = loadControls().then(
+        (m) => {
+          this.#controls ??= new m.PlayerControls({
+            element: this,
+            session: this.session,
+            muted: () => this.muted || this.autoMuted,
+            waiting: () => this.waiting,
+            togglePlay: () => this.#handlePlayClick(),
+            toggleMute: () => this.#handleMuteClick(),
+          });
+        },
+        (e: RtcError) => {
+          this.#loading = undefined;
+          this.session.report(e, false);
+        },
+      );
+  }
 
   protected get autoStart(): boolean {
     return this.autoplay;
@@ -219,9 +259,11 @@ export class RtcPlayer extends RtcStreamElement {
           : nothing
       }
       ${
-        this.noControls
-          ? nothing
-          : html`<div part="controls" class="controls" role="group" aria-label=${this.t('Player controls')}>
+        this.#controls
+          ? this.#controls.render()
+          : this.noControls
+            ? nothing
+            : html`<div part="controls" class="controls" role="group" aria-label=${this.t('Player controls')}>
             <button part="button play-button" class="primary" type="button" @click=${this.#handlePlayClick}>${this.t(s.active ? 'Stop' : 'Play')}</button>
             <button part="button mute-button" type="button" aria-label=${this.t('Mute')} aria-pressed=${muted ? 'true' : 'false'} @click=${this.#handleMuteClick}>
               ${speakerIcon(muted)}

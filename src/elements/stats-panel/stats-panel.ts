@@ -81,13 +81,18 @@ export function statsPanel(history: readonly RtcStats[], t: (english: string) =>
   </div>`;
 }
 
-/** The panel's styles, adopted by the element when the chunk arrives. */
+/**
+ * The panel's styles, adopted by the element when the chunk arrives. One line per figure (label,
+ * plot, value), so the five fit over a 390 px wide 16:9 video; each plot has a faint ground, so a
+ * history that has just begun (drawn from the right) reads as part of a chart, with its scale in
+ * its corner.
+ */
 export const statsPanelStyles = css`
-  .stats-panel{position:absolute;inset:.5em .5em auto auto;z-index:1;display:grid;gap:.25em;width:min(18em,calc(100% - 1em));max-height:calc(100% - 4.5em);overflow:auto;padding:.5em .625em;font-size:.75rem;line-height:1.3;background:#000c;border-radius:var(--rtc-radius,8px)}
-  .stats-row{display:grid;grid-template-columns:1fr auto;grid-template-areas:'label value' 'plot plot' 'top top';column-gap:.5em}
-  .stats-label{grid-area:label;opacity:.8}
-  .stats-value{grid-area:value;font-variant-numeric:tabular-nums;font-weight:600}
-  .stats-plot{grid-area:plot;width:100%;height:1.75em;overflow:visible}
+  .stats-panel{position:absolute;inset:.5em .5em auto auto;z-index:1;box-sizing:border-box;display:grid;grid-template-columns:minmax(0,max-content) minmax(2em,1fr) auto;gap:.25em .5em;width:min(24em,calc(100% - 1em));max-height:calc(100% - 4.5em);overflow:auto;padding:.5em .625em;font-size:.75rem;line-height:1.3;background:#000c;border-radius:var(--rtc-radius,8px)}
+  .stats-row{grid-column:1/-1;display:grid;grid-template-columns:subgrid;grid-template-areas:'label plot value';align-items:center}
+  .stats-label{grid-area:label;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;opacity:.8}
+  .stats-value{grid-area:value;min-width:4.25em;text-align:right;font-variant-numeric:tabular-nums;font-weight:600;white-space:nowrap}
+  .stats-plot{grid-area:plot;width:100%;height:1.75em;overflow:visible;background:#ffffff14;border-radius:2px}
   .stats-plot polyline{fill:none;stroke:var(--rtc-accent-color,#60a5fa);stroke-width:1.5;vector-effect:non-scaling-stroke;stroke-linejoin:round}
-  .stats-top{grid-area:top;font-size:.625rem;opacity:.6;text-align:right}
+  .stats-top{grid-area:plot;align-self:start;justify-self:start;padding:0 .25em;font-size:.5625rem;line-height:1.4;opacity:.6;pointer-events:none}
 `;

@@ -10,7 +10,7 @@ import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import { setTranslations } from '../../../src/i18n/i18n.js';
 import { poll, uniqueStreamId as unique } from '../../helpers/ams-client.js';
-import { overlayPart, part, ws } from '../../helpers/dom.js';
+import { nameOf, overlayPart, part, ws } from '../../helpers/dom.js';
 
 const text = (el: HTMLElement | null): string => el?.textContent?.trim() ?? '';
 
@@ -25,7 +25,7 @@ describe('publisher, player and overlay languages', () => {
     const publisher = wrapper.querySelector('rtc-publisher') as RtcPublisher;
     const player = wrapper.querySelector('rtc-player') as RtcPlayer;
     await poll(() => text(part(publisher, 'start-button')) === 'Live gehen', 5000, 'the German Go live');
-    await poll(() => text(part(player, 'play-button')) === 'Abspielen', 5000, 'the German Play');
+    await poll(() => nameOf(part(player, 'play-button')) === 'Abspielen', 5000, 'the German Play');
     expect(part(player, 'controls')!.getAttribute('aria-label')).to.equal('Player-Steuerung');
     expect(part(player, 'mute-button')!.getAttribute('aria-label')).to.equal('Stummschalten');
     expect(part(publisher, 'controls')!.getAttribute('aria-label')).to.equal('Stream-Steuerung');

@@ -13,7 +13,7 @@ import { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
 import type { RtcErrorEvent } from '../../../src/events/rtc-events.js';
 import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
-import { afterRemoval, ws, XSS, domStrings, part, overlayOf, overlayPart } from '../../helpers/dom.js';
+import { afterRemoval, ws, XSS, domStrings, fullControls, nameOf, part, overlayOf, overlayPart } from '../../helpers/dom.js';
 
 const videoOf = (el: RtcPlayer): HTMLVideoElement => part(el, 'video') as HTMLVideoElement;
 
@@ -50,14 +50,19 @@ describe('<rtc-player>', () => {
     expect(document.createElement('rtc-player')).to.be.instanceOf(RtcPlayer);
   });
 
-  it('renders defaults', async () => {
+  it('renders defaults (the full controls once their chunk is here)', async () => {
     const el = await fixture<RtcPlayer>(html`<rtc-player></rtc-player>`);
+    await fullControls(el);
     await expect(el).shadowDom.to.equal(
-      `<div part="base" class="base">
+      `<div part="base" class="base" tabindex="-1">
         <video part="video" playsinline></video>
         <div part="controls" class="controls" role="group" aria-label="Player controls">
-          <button part="button play-button" class="primary" type="button">Play</button>
-          <button part="button mute-button" type="button" aria-label="Mute" aria-pressed="false"><svg></svg></button>
+          <button part="button play-button" class="icon primary tip-start" type="button" aria-label="Play" aria-keyshortcuts="k" data-tip="Play (k)"><svg></svg></button>
+          <button part="button mute-button" class="icon" type="button" aria-label="Mute" aria-keyshortcuts="m" aria-pressed="false" data-tip="Mute (m)"><svg></svg></button>
+          <input part="volume" class="volume" type="range" min="0" max="1" step="0.05" aria-label="Volume">
+          <span class="grow"></span>
+          <button part="button stats-button" class="icon toggle" type="button" aria-label="Statistics" aria-pressed="false" data-tip="Statistics"><svg></svg></button>
+          <button part="button fullscreen-button" class="icon tip-end" type="button" aria-label="Fullscreen" aria-keyshortcuts="f" data-tip="Fullscreen (f)"><svg></svg></button>
         </div>
       </div>`,
       { ignoreChildren: ['svg'] },
@@ -68,10 +73,11 @@ describe('<rtc-player>', () => {
     expect(video.playsInline).to.equal(true);
     expect(video.muted).to.equal(false);
     expect(video.srcObject).to.equal(null);
-    expect(part(el, 'play-button')!.textContent!.trim()).to.equal('Play');
+    expect(nameOf(part(el, 'play-button'))).to.equal('Play');
     expect(part(el, 'mute-button')!.getAttribute('aria-pressed')).to.equal('false');
     expect(part(el, 'unmute-button')).to.equal(null);
     expect(part(el, 'status')).to.equal(null);
+    expect(part(el, 'stats-panel')).to.equal(null);
     expect(overlayOf(el)).to.equal(null);
   });
 
@@ -260,7 +266,7 @@ describe('<rtc-player>', () => {
       expect(status.checkVisibility()).to.equal(true);
       expect(status.contains(topmostAt(el, status)), 'the notice is not covered').to.equal(true);
       const stop = part(el, 'play-button') as HTMLButtonElement;
-      expect(stop.textContent!.trim()).to.equal('Stop');
+      expect(nameOf(stop)).to.equal('Stop');
       expect(stop.contains(topmostAt(el, stop)), 'Stop is not covered').to.equal(true);
       const before = document.createElement('button');
       el.before(before);
