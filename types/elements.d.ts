@@ -68,7 +68,13 @@ export interface RtcPlayerAttributes {
    */
   muted?: boolean;
   /**
-   * Hide the built-in controls.
+   * Shows the stats panel over the video (the last 60 s of bitrate, fps, loss, round trip, jitter); reflected, so the Statistics button and the attribute stay in step.
+   *
+   * Default: `false`.
+   */
+  stats?: boolean;
+  /**
+   * Hide the built-in controls (and their keyboard shortcuts).
    *
    * Default: `false`.
    */
@@ -87,6 +93,8 @@ export interface RtcPlayerProperties {
   autoplay?: RtcPlayer['autoplay'];
   /** Plays without sound; reflected, so the mute button and the attribute stay in step. */
   muted?: RtcPlayer['muted'];
+  /** Shows the stats panel over the video (the last 60 s of bitrate, fps, loss, round trip, jitter); reflected, so the Statistics button and the attribute stay in step. */
+  stats?: RtcPlayer['stats'];
   /**
    * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
    * (publisher) / WHEP (player), an `http(s)://` AMS application URL

@@ -23,6 +23,18 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * when the stream goes live. Every AMS callback is dispatched as a DOM event named `rtc-` + the
  * kebab-case AMS name; `detail` holds the AMS payload plus `streamId` and `definition`.
  *
+ * Its controls are what people expect of a video player: play/stop, mute with a volume slider,
+ * a quality menu when the server lists two or more renditions (`Auto` and one item per height,
+ * applied with `setQuality()`), statistics, picture-in-picture (where the browser has it) and
+ * fullscreen of the player. Keyboard shortcuts while the player or a control in it has focus:
+ * space or `k` play/stop, `m` mute, `f` fullscreen; tooltips and `aria-keyshortcuts` name them.
+ * While the video plays the controls fade 3 s after the last pointer movement (never while
+ * stopped, waiting, failed, with a menu open or keyboard focus in the bar) and come back on a
+ * move, a tap or focus. They are a chunk of their own (`player-controls.js`, fetched when the
+ * player is first connected); until it arrives, and if it cannot be fetched (`rtc-error`
+ * `module_load_failed`, without the overlay: playback goes on), basic play/stop and mute buttons
+ * stand in.
+ *
  * @summary Plays a live Ant Media Server stream over WebRTC.
  * @tagname rtc-player
  *
@@ -32,7 +44,8 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * @attr {string} token - Play token; read once and removed from the DOM (never reflected).
  * @attr {boolean} autoplay - Start playing when the element is connected (with sound if the browser allows, else muted).
  * @attr {boolean} muted - Play without sound; reflected (the mute button sets it).
- * @attr {boolean} no-controls - Hide the built-in controls.
+ * @attr {boolean} stats - Show the stats panel over the video: the last 60 s of bitrate, frames per second, packet loss, round trip and jitter, one sample a second; reflected (the Statistics button sets it). Works with `no-controls` too.
+ * @attr {boolean} no-controls - Hide the built-in controls (and their keyboard shortcuts).
  * @attr {boolean} no-error-overlay - Never show the error overlay.
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
@@ -68,8 +81,16 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * @csspart unmute-button - The tap-to-unmute button after a muted autoplay.
  * @csspart controls - The control bar.
  * @csspart button - Every control button.
- * @csspart play-button - Play / Stop.
- * @csspart mute-button - Sound toggle.
+ * @csspart play-button - Play / Stop (`k`, space).
+ * @csspart mute-button - Sound toggle (`m`).
+ * @csspart volume - The volume slider (hidden below 360 px).
+ * @csspart quality-button - Opens the quality menu (only with two or more renditions).
+ * @csspart quality-menu - The quality menu: `Auto` and one item per rendition.
+ * @csspart quality-option - Each item of the quality menu.
+ * @csspart stats-button - Shows and hides the stats panel.
+ * @csspart stats-panel - The stats panel over the video.
+ * @csspart pip-button - Picture-in-picture toggle (where the browser has it; hidden below 360 px).
+ * @csspart fullscreen-button - Fullscreen of the player (`f`).
  * @csspart overlay - The error overlay panel.
  * @csspart overlay-title - The error title.
  * @csspart overlay-message - The error message.
@@ -77,7 +98,8 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * @csspart retry-button - The overlay's retry button.
  *
  * @cssproperty [--rtc-player-aspect-ratio=16 / 9] - Aspect ratio of the video.
- * @cssproperty [--rtc-accent-color=#2563eb] - Play and unmute buttons, focus ring.
+ * @cssproperty [--rtc-accent-color=#2563eb] - Play and unmute buttons, the volume slider, the stats plots.
+ * @cssproperty [--rtc-focus-color=#fff] - The focus ring.
  * @cssproperty [--rtc-background=#000] - Background.
  * @cssproperty [--rtc-color=#fff] - Text and icon color.
  * @cssproperty [--rtc-font-family=system-ui, sans-serif] - Font.
