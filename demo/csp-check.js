@@ -4,7 +4,7 @@
 // Bundle check (default): loads a bundle, creates every element it registers and reports what
 // upgraded and what rendered, and which files of /dist/ the page fetched before and after the
 // elements were created (the room's chunk comes only with a <rtc-room>); `?tags=a,b` names the
-// tags to check (default: the four below).
+// tags to check (default: the four below); `?stats` opens the players' stats panels.
 //
 // Page check: `?page=room.html` opens that demo page (same origin) in a frame of its own and
 // reports its rtc-* elements (upgraded, rendered, attributes), its nav link and the violations
@@ -89,7 +89,18 @@ async function checkBundle() {
     await seen;
   }
   await settle();
-  return { bundle: name, exports: Object.keys(bundle).length, elements, demoPolicy, roomPolicy, fetchedBefore, fetchedAfter: fetched() };
+  // A player fetches its full controls when connected: wait for them, so the list of fetched files is complete.
+  const players = [...document.querySelectorAll('rtc-player')];
+  for (let i = 0; i < 100 && players.some((p) => !p.shadowRoot.querySelector('[part~=stats-button]')); i++) await settle();
+  // `?stats`: the players' stats panel, drawn as inline SVG, and their full controls (a chunk).
+  let statsPlots;
+  if (params.has('stats')) {
+    for (const p of players) p.setAttribute('stats', '');
+    const plots = () => players.reduce((n, p) => n + p.shadowRoot.querySelectorAll('[part~=stats-panel] svg').length, 0);
+    for (let i = 0; i < 100 && !plots(); i++) await settle();
+    statsPlots = plots();
+  }
+  return { bundle: name, exports: Object.keys(bundle).length, elements, demoPolicy, roomPolicy, fetchedBefore, fetchedAfter: fetched(), statsPlots };
 }
 
 async function checkPage(page) {

@@ -10,6 +10,8 @@ interface CspCheck {
   /** Bundle check: the /dist/ files the page fetched after importing the bundle, and after creating the elements. */
   fetchedBefore?: string[];
   fetchedAfter?: string[];
+  /** `?stats`: the SVG plots in the players' stats panels. */
+  statsPlots?: number;
   elements?: Array<{ tag: string; registered: boolean; upgraded?: boolean; rendered?: boolean; styled?: boolean; attributes?: Record<string, string> }>;
   demoPolicy?: string | null;
   roomPolicy?: string | null;
@@ -99,7 +101,8 @@ describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Pol
     expect(noRoom.ok, noRoom.error).to.equal(true);
     expect(noRoom.violations).to.deep.equal([]);
     expect(noRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
-    expect(noRoom.fetchedAfter, 'a page without a room').to.deep.equal(['/dist/rtc-elements.js']);
+    // A player fetches its full controls (a chunk of their own), not the room's.
+    expect(noRoom.fetchedAfter, 'a page without a room').to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js']);
     const withRoom = await runCheck('?tags=rtc-room');
     expect(withRoom.ok, withRoom.error).to.equal(true);
     expect(withRoom.violations).to.deep.equal([]);
@@ -107,6 +110,14 @@ describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Pol
     // The room's chunk only (the languages' code is in the bundle; no table: the page is in English).
     expect(withRoom.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
     expect(withRoom.elements).to.deep.equal([working('rtc-room')]);
+  });
+
+  it("the player's controls chunk and its stats panel (inline SVG plots) render with no violation", async () => {
+    const result = await runCheck('?tags=rtc-player&stats');
+    expect(result.ok, result.error).to.equal(true);
+    expect(result.violations).to.deep.equal([]);
+    expect(result.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js']);
+    expect(result.statsPlots, 'one plot per figure').to.equal(5);
   });
 
   it('sees a violation when there is one', async () => {
