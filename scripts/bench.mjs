@@ -22,13 +22,14 @@ sh('npm', ['run', 'build', '--silent', '-w', 'packages/server']);
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 // The budgets test/server/bundle-size.test.ts holds them to: the entry (what a page with a publisher and
-// a player loads), then its lazy chunks (the room's view, the camera-off black frames).
+// a player loads), then its lazy chunks (the room's view, the camera-off black frames, the player's controls).
 for (const [file, budget] of [
   ['dist/rtc-elements.js', 25],
   ['dist/rtc-room.js', 15],
   ['dist/black-frames.js', 1],
   ['dist/stats.js', 2.5],
   ['dist/whip.js', 4.5],
+  ['dist/player-controls.js', 5.5],
 ]) {
   console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
 }

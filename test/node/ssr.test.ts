@@ -61,7 +61,14 @@ describe('importing in Node (SSR)', () => {
     for (const name of ['RtcPublisher', 'RtcPlayer', 'RtcRoom', 'RtcErrorOverlay', 'RtcError']) assert.ok(out.exports!.includes(name), name);
   });
 
-  for (const file of ['./dist/rtc-elements.js', './dist/rtc-room.js', './dist/black-frames.js', './dist/i18n.js', './lib/elements/rtc-room/room-view.js']) {
+  for (const file of [
+    './dist/rtc-elements.js',
+    './dist/rtc-room.js',
+    './dist/black-frames.js',
+    './dist/player-controls.js',
+    './dist/i18n.js',
+    './lib/elements/rtc-room/room-view.js',
+  ]) {
     it(`import('${file}') throws nothing${file.startsWith('./dist') ? ' and defines no DOM global' : ''}`, () => {
       const out = importInNode(file);
       assert.equal(out.ok, true, out.error);

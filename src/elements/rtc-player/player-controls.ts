@@ -16,14 +16,24 @@ import type { PlaySession } from '../../core/session/play-session.js';
 import type { SessionController } from '../../controllers/session-controller.js';
 import { statsPanel, statsPanelStyles, WINDOW } from '../stats-panel/stats-panel.js';
 import { speakerIcon } from './icons.js';
-import type { RtcPlayer } from './rtc-player.js';
+import type { SessionState } from '../../core/session/types.js';
 
 /** Without pointer movement or keyboard focus in the bar for this long, a playing player's controls fade. */
 export const HIDE_AFTER_MS = 3000;
 
+/** What the controls use of `<rtc-player>`'s public API (no import of the element: no cycle). */
+export interface PlayerElement extends LitElement {
+  readonly state: SessionState;
+  stats: boolean;
+  readonly noControls: boolean;
+  t(english: string): string;
+  getStats(): Promise<RtcStats>;
+  setQuality(height: number): void;
+}
+
 /** What the player lends its controls (its private state and actions stay its own). */
 export interface PlayerControlsHost {
-  readonly element: RtcPlayer;
+  readonly element: PlayerElement;
   readonly session: SessionController<PlaySession>;
   /** Muted by the viewer or by the autoplay fallback. */
   muted(): boolean;

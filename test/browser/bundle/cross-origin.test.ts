@@ -1,7 +1,8 @@
 // The one tag from another origin, as a site embeds it: this page (the test runner's origin) loads
 // the built dist/rtc-elements.js from the embedded server (another origin: module scripts are
 // fetched with CORS), and every element comes from that one file. The room's chunk is fetched
-// beside it, from the server, only when the first <rtc-room> connects.
+// beside it, from the server, only when the first <rtc-room> connects; the player's controls when
+// the first <rtc-player> does.
 import { expect, oneEvent } from '@open-wc/testing';
 import type { RtcRoom } from '../../../src/elements/rtc-room/rtc-room.js';
 import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
@@ -28,11 +29,11 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     for (const tag of TAGS) expect(customElements.get(tag), tag).to.be.a('function');
     expect(customElements.get('rtc-room')).to.equal(bundle.RtcRoom);
     expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js']);
-    // A publisher and a player on the page need nothing more.
+    // A player fetches its full controls from beside the bundle (a chunk of their own, not the room's).
     const player = document.createElement('rtc-player');
     document.body.append(player);
-    await player.updateComplete;
-    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js']);
+    await poll(() => player.shadowRoot!.querySelector('[part~="stats-button"]') ?? undefined, 5000, "the player's full controls");
+    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js']);
     player.remove();
   });
 
@@ -44,8 +45,8 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     const published = oneEvent(room, 'rtc-publish-started');
     document.body.append(room);
     await room.updateComplete;
-    // The room's chunk only (the languages' code is in the bundle; no table: the page is in English).
-    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
+    // The player's controls and the room's chunk (each imports the entry alone, as test/server/bundle-size.test.ts holds); no language table (the page is in English).
+    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js', '/dist/rtc-room.js']);
     // Rendered by the chunk: the grid with the own tile.
     expect(room.shadowRoot!.querySelector('[part~="local-tile"]'), 'the own tile').not.to.equal(null);
     void room.join();
