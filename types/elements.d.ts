@@ -196,7 +196,7 @@ export interface RtcPublisherAttributes {
    */
   'stream-name'?: string;
   /**
-   * Starts publishing as soon as the element is on the page.
+   * Starts publishing as soon as the element is on the page (without the device check).
    *
    * Default: `false`.
    */
@@ -214,7 +214,7 @@ export interface RtcPublisherAttributes {
    */
   'no-audio'?: boolean;
   /**
-   * Hide the built-in controls.
+   * Hide the built-in controls and the device check (no preview before `start()`).
    *
    * Default: `false`.
    */
@@ -237,7 +237,7 @@ export interface RtcPublisherAttributes {
 export interface RtcPublisherProperties {
   /** Stream name sent with `publish`. */
   streamName?: RtcPublisher['streamName'];
-  /** Starts publishing as soon as the element is on the page. */
+  /** Starts publishing as soon as the element is on the page (without the device check). */
   autoPublish?: RtcPublisher['autoPublish'];
   /** Publishes without the camera. */
   noVideo?: RtcPublisher['noVideo'];

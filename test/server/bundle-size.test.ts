@@ -2,8 +2,10 @@
 // registers all four elements and holds everything a page with a publisher and a player runs:
 // at most 25 kB (the official SDK alone is 34.9 kB with no UI). Code such a page does not run is
 // a chunk of its own beside it, imported only when needed: the room's view (dist/rtc-room.js, the
-// first time a <rtc-room> connects), the camera-off black frames (dist/black-frames.js) and the
-// stats (dist/stats.js, the first time a session reads its stats, never before the first frame).
+// first time a <rtc-room> connects), the device check (dist/device-check.js: menus, microphone
+// meter; the first time a <rtc-publisher> connects, and by the room's chunk), the camera-off black
+// frames (dist/black-frames.js) and the stats (dist/stats.js, the first time a session reads its
+// stats, never before the first frame).
 // `npm test` builds the bundles before the Node tests; `npm run bench` prints the sizes.
 // The room's chunk had 10 kB; it has 15 kB since the room lays itself out at every width (grid and
 // speaker layouts placed in pixels, pin, full screen, chat panel or sheet), checks the devices
@@ -28,6 +30,7 @@ const LOCALES = ['de', 'es', 'fr', 'ja', 'pt-BR', 'tr', 'zh-CN'];
 const BUDGETS = [
   { file: ENTRY, budget: 25_000 },
   { file: 'dist/rtc-room.js', budget: 15_000 },
+  { file: 'dist/device-check.js', budget: 2_500 },
   { file: 'dist/black-frames.js', budget: 1_000 },
   { file: 'dist/stats.js', budget: 2_500 },
   { file: 'dist/player-controls.js', budget: 5_500 },
@@ -68,12 +71,14 @@ describe('the chunks of dist/', () => {
     assert.deepEqual(staticImports(source), []);
     assert.deepEqual(
       dynamicImports(source).sort(),
-      ['./black-frames.js', './player-controls.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
+      ['./black-frames.js', './device-check.js', './player-controls.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
     );
   });
 
-  it('the room and the black frames import the entry only (shared code is loaded once)', () => {
-    assert.deepEqual([...new Set(staticImports(read('dist/rtc-room.js')))], ['./rtc-elements.js']);
+  it('the room imports the entry and the device check, the other chunks the entry only (shared code is loaded once)', () => {
+    assert.deepEqual([...new Set(staticImports(read('dist/rtc-room.js')))].sort(), ['./device-check.js', './rtc-elements.js']);
+    assert.deepEqual([...new Set(staticImports(read('dist/device-check.js')))], ['./rtc-elements.js']);
+    assert.deepEqual(dynamicImports(read('dist/device-check.js')), []);
     assert.deepEqual([...new Set(staticImports(read('dist/black-frames.js')))], ['./rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/whip.js')))], ['./rtc-elements.js']);
     assert.deepEqual([...new Set(staticImports(read('dist/player-controls.js')))], ['./rtc-elements.js']);

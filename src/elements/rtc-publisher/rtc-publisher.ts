@@ -1,9 +1,12 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { adoptStyles, html, nothing, type LitElement, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { toRtcError } from '../../core/errors.js';
+import { lazy } from '../../core/lazy.js';
 import type { CaptureOptions } from '../../core/media/capture.js';
 import { PublishSession } from '../../core/session/publish-session.js';
 import type { RtcStats } from '../../core/stats.js';
 import { MediaCaptureController } from '../../controllers/media-capture-controller.js';
 import { noop, SessionController } from '../../controllers/session-controller.js';
+import type { DeviceCheck } from '../device-check/device-check.js';
 import { RtcStreamElement } from '../rtc-element.js';
 import { cameraIcon, micIcon, screenIcon } from './icons.js';
 import styles from './rtc-publisher.styles.js';
@@ -15,9 +18,19 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
     .join(' · ');
 
 /**
+ * The device check's code (also the live bar's device menus): its own chunk, fetched beside this
+ * module the first time a publisher connects. A failed fetch is `module_load_failed` (dispatched,
+ * no overlay: Go live works without the check), and forgotten: the next connect fetches again.
+ */
+const loadCheck = lazy(() => import('../device-check/device-check.js'));
+
+/**
  * Captures the camera and microphone and publishes them to Ant Media Server, with a preview and
  * built-in controls. Every AMS callback is dispatched as a DOM event named `rtc-` + the
- * kebab-case AMS name; `detail` holds the AMS payload plus `streamId` and `definition`.
+ * kebab-case AMS name; `detail` holds the AMS payload plus `streamId` and `definition`. Before
+ * going live (and after stopping) the built-in controls are a device check under the preview:
+ * camera and microphone menus, a microphone level meter, the toggles and Go live; what it
+ * chooses goes live. `auto-publish` skips it, `no-controls` hides it (and opens no camera early).
  *
  * @summary Publishes camera and microphone (or a screen) to Ant Media Server.
  * @tagname rtc-publisher
@@ -27,10 +40,10 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
  * @attr {string} stream-id - Stream id to publish (`A-Z a-z 0-9 _ . -`); optional over WHIP (then `server-url` is the endpoint).
  * @attr {string} token - Publish token; read once and removed from the DOM (never reflected).
  * @attr {string} stream-name - Human-readable stream name sent with `publish`.
- * @attr {boolean} auto-publish - Start publishing when the element is connected.
+ * @attr {boolean} auto-publish - Start publishing when the element is connected (no device check).
  * @attr {boolean} no-video - Publish without camera.
  * @attr {boolean} no-audio - Publish without microphone.
- * @attr {boolean} no-controls - Hide the built-in controls.
+ * @attr {boolean} no-controls - Hide the built-in controls and the device check (no preview before `start()`).
  * @attr {boolean} no-error-overlay - Never show the error overlay.
  * @attr {number} max-bitrate - Video bitrate cap in kbps (0 = none); applies live.
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
@@ -63,13 +76,15 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
  * @csspart video - The local preview `<video>`.
  * @csspart live-badge - The "Live" badge.
  * @csspart stats - The stats readout (bitrate, frame rate, resolution).
- * @csspart controls - The control bar.
+ * @csspart controls - The control bar over the video, while live.
+ * @csspart device-check - The panel under the preview before going live: camera and microphone menus, level meter, toggles, Go live.
+ * @csspart mic-level - The microphone level meter of the device check.
  * @csspart button - Every control button.
  * @csspart start-button - Go live / Stop.
  * @csspart mic-button - Microphone mute toggle.
  * @csspart camera-button - Camera off toggle.
  * @csspart screen-button - Screen share toggle.
- * @csspart select - Both device menus.
+ * @csspart select - Both device menus (the device check's, the control bar's).
  * @csspart camera-select - The camera menu.
  * @csspart mic-select - The microphone menu.
  * @csspart overlay - The error overlay panel.
@@ -115,7 +130,7 @@ export class RtcPublisher extends RtcStreamElement {
   /** Stream name sent with `publish`. */
   streamName = '';
 
-  /** Starts publishing as soon as the element is on the page. */
+  /** Starts publishing as soon as the element is on the page (without the device check). */
   autoPublish = false;
 
   /** Publishes without the camera. */
@@ -130,8 +145,36 @@ export class RtcPublisher extends RtcStreamElement {
   /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
   mediaConstraints?: MediaStreamConstraints;
 
+  /** The device check, once its chunk is loaded. */
+  #check: DeviceCheck | null = null;
+
   protected get autoStart(): boolean {
     return this.autoPublish;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#check) return;
+    loadCheck().then(
+      (m) => {
+        if (this.#check) return;
+        this.#check = new m.DeviceCheck({
+          element: this,
+          media: this.media,
+          kinds: () => this.#captureOptions(),
+          report: (e) => this.session.report(e, false),
+        });
+        adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, m.styles, m.publisherStyles]);
+        this.requestUpdate();
+      },
+      (e: unknown) => this.session.report(toRtcError(e), false),
+    );
+  }
+
+  /** Before going live (and after stopping), with the built-in controls and the check loaded. */
+  get #precheck(): boolean {
+    const s = this.session;
+    return !!this.#check && !this.noControls && !s.active && !(this.autoPublish && s.state === 'idle');
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -188,14 +231,6 @@ export class RtcPublisher extends RtcStreamElement {
     this.shareScreen(!this.media.sharing).catch(noop);
   }
 
-  #handleCameraSelect(event: Event): void {
-    this.switchCamera((event.target as HTMLSelectElement).value).catch(noop);
-  }
-
-  #handleMicSelect(event: Event): void {
-    this.switchMicrophone((event.target as HTMLSelectElement).value).catch(noop);
-  }
-
   /**
    * Captures (if needed) and publishes. Resolves at `publish_started`; rejects with an `RtcError`
    * (also dispatched once as `rtc-error`). While already publishing, returns the same attempt.
@@ -240,60 +275,57 @@ export class RtcPublisher extends RtcStreamElement {
     return this.guard(this.media.shareScreen(!!on));
   }
 
-  #renderControls(): TemplateResult {
+  /** The control bar over the video while live; before, the device check with the same buttons, Go live last. */
+  #renderControls(pre: boolean): TemplateResult {
     const m = this.media;
+    const check = this.#check;
     const { video, audio } = this.#captureOptions();
     const pressed = (on: boolean): string => (on ? 'true' : 'false');
-    const menu = (kind: MediaDeviceKind, label: string, part: string, change: (e: Event) => void): TemplateResult | typeof nothing => {
-      const list = m.devices.filter((d) => d.kind === kind);
-      if (list.length < 2) return nothing;
-      const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
-      label = this.t(label);
-      return html`<select part="select ${part}" aria-label=${label} @change=${change}>
-        ${list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>${d.label || `${label} ${i + 1}`}</option>`)}
-      </select>`;
-    };
-    return html`<div part="controls" class="controls" role="group" aria-label=${this.t('Publishing controls')}>
-      <button part="button start-button" class="primary" type="button" @click=${this.#handleStartClick}>
-        ${this.t(this.session.active ? 'Stop' : 'Go live')}
-      </button>
-      ${
-        audio
-          ? html`<button part="button mic-button" type="button" aria-label=${this.t('Mute microphone')} data-tip=${this.t('Mute microphone')} aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
+    const start = html`<button part="button start-button" class="primary" type="button" @click=${this.#handleStartClick}>
+      ${this.t(this.session.active ? 'Stop' : 'Go live')}
+    </button>`;
+    const toggles = html`${
+      audio
+        ? html`<button part="button mic-button" type="button" aria-label=${this.t('Mute microphone')} data-tip=${this.t('Mute microphone')} aria-pressed=${pressed(m.micMuted)} @click=${this.#handleMicClick}>
             ${micIcon(m.micMuted)}
           </button>`
-          : nothing
-      }
-      ${
-        video
-          ? html`<button part="button camera-button" type="button" aria-label=${this.t('Turn camera off')} data-tip=${this.t('Turn camera off')} aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
+        : nothing
+    }${
+      video
+        ? html`<button part="button camera-button" type="button" aria-label=${this.t('Turn camera off')} data-tip=${this.t('Turn camera off')} aria-pressed=${pressed(m.cameraOff)} @click=${this.#handleCameraClick}>
             ${cameraIcon(m.cameraOff)}
           </button>`
-          : nothing
-      }
-      ${
-        m.hasVideo && m.screenShareSupported
-          ? html`<button part="button screen-button" type="button" aria-label=${this.t('Share screen')} data-tip=${this.t('Share screen')} aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
+        : nothing
+    }${
+      m.hasVideo && m.screenShareSupported
+        ? html`<button part="button screen-button" type="button" aria-label=${this.t('Share screen')} data-tip=${this.t('Share screen')} aria-pressed=${pressed(m.sharing)} @click=${this.#handleScreenClick}>
             ${screenIcon()}
           </button>`
-          : nothing
-      }
-      ${menu('videoinput', 'Camera', 'camera-select', this.#handleCameraSelect)} ${menu('audioinput', 'Microphone', 'mic-select', this.#handleMicSelect)}
+        : nothing
+    }`;
+    if (pre) return check!.render(nothing, html`${toggles}${start}`);
+    // Live: a menu where there is a choice (the check's code draws it).
+    const menu = (kind: 'videoinput' | 'audioinput'): TemplateResult | typeof nothing =>
+      check && m.devices.filter((d) => d.kind === kind).length > 1 ? check.menu(kind) : nothing;
+    return html`<div part="controls" class="controls" role="group" aria-label=${this.t('Publishing controls')}>
+      ${start}${toggles}${menu('videoinput')}${menu('audioinput')}
     </div>`;
   }
 
   protected override updated(): void {
     this.attach(this.media.preview);
+    this.#check?.sync(this.#precheck, this.session.state === 'idle');
   }
 
   protected override render(): TemplateResult {
     const s = this.session;
     const stats = s.state === 'live' && !this.noControls ? s.stats : null;
-    return html`<div part="base" class="base">
+    const pre = this.#precheck;
+    return html`<div part="base" class=${pre ? 'base checking' : 'base'}>
       <video part="video" class=${this.media.sharing ? '' : 'mirror'} .muted=${true} autoplay playsinline></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">${this.t('Live')}</span>` : nothing}
       ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
-      ${this.noControls ? nothing : this.#renderControls()} ${this.renderOverlay()}
+      ${this.noControls ? nothing : this.#renderControls(pre)} ${this.renderOverlay()}
     </div>`;
   }
 }

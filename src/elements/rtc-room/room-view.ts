@@ -17,12 +17,14 @@ import type { AmsCallback, SessionDeps, TokenSource } from '../../core/session/t
 import type { MediaCaptureController } from '../../controllers/media-capture-controller.js';
 import { dispatchCallback, noop, type SessionController } from '../../controllers/session-controller.js';
 import type { RtcStreamElement, StreamConfig } from '../rtc-element.js';
-import styles from './rtc-room.styles.js';
+import roomStyles from './rtc-room.styles.js';
 import { gridPlacement, speakerPlacement } from './layout.js';
 import { t, useTranslator, type RoomStringKey } from './strings.js';
+import { DeviceCheck, styles as checkStyles } from '../device-check/device-check.js';
 import { attach, audioSlots, audioStream, camSvg, chatPanel, chatSvg, fullSvg, leaveSvg, micSvg, screenSvg, tile } from './templates.js';
 
-export { styles };
+/** The room's styles, the device check's shared rules first. */
+export const styles = [checkStyles, ...roomStyles];
 
 /** One remote participant, keyed by its stream id. */
 type Participant = RoomParticipant<MediaStreamTrack, MediaStream>;
@@ -85,10 +87,8 @@ export class RoomView {
   #chatOpen = false;
   /** Chat lines seen (the panel open): the rest are new. */
   #seen = 0;
-  /** The device check opened the camera for this stay on the page. */
-  #previewed = false;
-  #previewFailed = false;
-  #meter: { track: MediaStreamTrack; stop(): void } | null = null;
+  /** Before joining: the preview, the device menus and the microphone meter. */
+  readonly #check: DeviceCheck;
   #resize: ResizeObserver | null = null;
   /**
    * The remote tiles, by place in the DOM: someone who leaves leaves a hole that the next one
@@ -102,6 +102,7 @@ export class RoomView {
   constructor(h: RoomViewHost) {
     this.#h = h;
     const { element: el, session, media } = h;
+    this.#check = new DeviceCheck({ element: el, media, kinds: () => ({ video: !el.noVideo, audio: !el.noAudio }), report: (e) => session.report(e, false) });
     this.#host = {
       element: el,
       token: h.token,
@@ -117,8 +118,6 @@ export class RoomView {
     el.addEventListener('fullscreenchange', () => el.requestUpdate());
     el.addController({
       hostDisconnected: () => {
-        this.#previewed = false;
-        this.#syncMeter(false);
         this.#resize?.disconnect();
         this.#observed = null;
       },
@@ -231,8 +230,6 @@ export class RoomView {
     work.catch((e: unknown) => this.#h.session.report(toRtcError(e), false));
   }
 
-  readonly #handleCamera = (e: Event): void => this.#try(this.#h.media.switchCamera((e.target as HTMLSelectElement).value));
-  readonly #handleMic = (e: Event): void => this.#try(this.#h.media.switchMicrophone((e.target as HTMLSelectElement).value));
   readonly #handleName = (e: Event): void => void (this.#h.element.streamName = (e.target as HTMLInputElement).value.trim());
 
   /**
@@ -251,64 +248,8 @@ export class RoomView {
     return participants.keys().next().value ?? 'local';
   }
 
-  /** Opens the camera and microphone for the device check, once per stay on the page. */
-  #preview(): void {
-    const { element: el, session, media } = this.#h;
-    if (this.#previewed || !el.isConnected || session.state !== 'idle') return;
-    this.#previewed = true;
-    media.acquire().then(
-      () => (this.#previewFailed = false),
-      () => {
-        this.#previewFailed = true;
-        el.requestUpdate();
-      },
-    );
-  }
-
-  /**
-   * The microphone meter of the device check: the level (RMS, in dB from -60 to 0) of the
-   * microphone's track ten times a second, written through the CSSOM; none on `on = false`.
-   */
-  #syncMeter(on: boolean): void {
-    const track = on ? this.#h.media.stream?.getAudioTracks()[0] : undefined;
-    if (this.#meter?.track === track) return;
-    this.#meter?.stop();
-    this.#meter = null;
-    if (!track) return;
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    const samples = new Float32Array((analyser.fftSize = 2048));
-    context.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-    // Pages without autoplay rights start it suspended: any click or key in the room starts it.
-    const resume = (): void => void context.resume().catch(noop);
-    const el = this.#h.element;
-    el.addEventListener('pointerdown', resume);
-    el.addEventListener('keydown', resume);
-    const timer = setInterval(() => {
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const s of samples) sum += s * s;
-      const db = 10 * Math.log10(sum / samples.length || 1e-10);
-      const level = Math.max(0, Math.min(1, (db + 60) / 60));
-      const meter = this.#root.querySelector<HTMLElement>('.meter');
-      meter?.style.setProperty('--_level', level.toFixed(3));
-      meter?.setAttribute('aria-valuenow', String(Math.round(level * 100)));
-    }, 100);
-    this.#meter = {
-      track,
-      stop: () => {
-        clearInterval(timer);
-        el.removeEventListener('pointerdown', resume);
-        el.removeEventListener('keydown', resume);
-        void context.close().catch(noop);
-      },
-    };
-  }
-
   updated(): void {
-    const pre = this.#precheck;
-    if (pre) this.#preview();
-    this.#syncMeter(pre);
+    this.#check.sync(this.#precheck, this.#h.session.state === 'idle');
     const grid = this.#root.querySelector('.grid');
     if (grid && grid !== this.#observed) {
       this.#resize ??= new ResizeObserver(() => this.#layout());
@@ -393,38 +334,18 @@ export class RoomView {
   /** The device check: name, camera and microphone (with the level meter), Join. */
   #renderCheck(): TemplateResult {
     const { element: el, media: m } = this.#h;
-    const menu = (kind: MediaDeviceKind, label: string, id: string, change: (e: Event) => void): TemplateResult => {
-      const list = m.devices.filter((d) => d.kind === kind);
-      const current = m.currentDevice(kind === 'videoinput' ? 'video' : 'audio');
-      const chosen = list.find((d) => d.deviceId === current) ?? list[0];
-      // The select is as wide as the panel; the full name is also its tooltip (`title`).
-      return html`<select id=${id} part=${`select ${id}`} title=${chosen?.label ?? ''} ?disabled=${!list.length} @change=${change}>
-        ${list.length ? list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d === chosen}>${d.label || `${label} ${i + 1}`}</option>`) : html`<option>${label}</option>`}
-      </select>`;
-    };
     const toggle = (on: boolean, part: string, label: RoomStringKey, tip: RoomStringKey, icon: TemplateResult, click: () => void): TemplateResult =>
       html`<button part=${`button ${part}`} class="btn off-red" type="button" aria-pressed=${on ? 'true' : 'false'} aria-label=${t(label)} data-tip=${t(tip)} @click=${click}>
         ${icon}
       </button>`;
-    const { video, audio } = { video: !el.noVideo, audio: !el.noAudio };
-    return html`<div part="device-check" class="check">
-      <h2 class="title">${t('ready')}</h2>
-      ${this.#previewFailed ? html`<p class="note" role="status">${t('previewFailed')}</p>` : nothing}
-      <label class="field" for="name">${t('yourName')}</label>
-      <input id="name" part="name-input" class="input" .value=${el.streamName} autocomplete="name" maxlength="64" @change=${this.#handleName} />
-      ${video ? html`<label class="field" for="camera-select">${t('camera')}</label>${menu('videoinput', t('camera'), 'camera-select', this.#handleCamera)}` : nothing}
-      ${
-        audio
-          ? html`<label class="field" for="mic-select">${t('microphone')}</label>${menu('audioinput', t('microphone'), 'mic-select', this.#handleMic)}
-              <div part="mic-level" class="meter" role="meter" aria-label=${t('micLevel')} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"><span></span></div>`
-          : nothing
-      }
-      <div class="row">
-        ${audio ? toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted)) : nothing}
-        ${video ? toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff))) : nothing}
-        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t('join')}</button>
-      </div>
-    </div>`;
+    return this.#check.render(
+      html`<h2 class="title">${t('ready')}</h2>
+        <label class="field" for="name">${t('yourName')}</label>
+        <input id="name" part="name-input" class="input" .value=${el.streamName} autocomplete="name" maxlength="64" @change=${this.#handleName} />`,
+      html`${el.noAudio ? nothing : toggle(m.micMuted, 'mic-button', 'mute', m.micMuted ? 'unmute' : 'mute', micSvg(m.micMuted), () => el.setMicrophoneMuted(!m.micMuted))}
+        ${el.noVideo ? nothing : toggle(m.cameraOff, 'camera-button', 'cameraOff', m.cameraOff ? 'cameraOn' : 'cameraOff', camSvg(m.cameraOff), () => this.#try(el.setCameraOff(!m.cameraOff)))}
+        <button part="button join-button" class="join" type="button" @click=${this.#handleJoin}>${t('join')}</button>`,
+    );
   }
 
   /** The control bar: microphone, camera, screen, chat, full screen, Leave. */

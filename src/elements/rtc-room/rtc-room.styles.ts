@@ -420,21 +420,6 @@ export default [
     color: #000;
     background: #fff;
   }
-  .meter {
-    height: 6px;
-    margin-top: 2px;
-    border-radius: 3px;
-    background: #3c4043;
-    overflow: hidden;
-  }
-  .meter span {
-    display: block;
-    height: 100%;
-    background: #34a853;
-    transform-origin: left;
-    transform: scaleX(var(--_level, 0));
-    transition: transform 0.1s linear;
-  }
   .row .btn:first-child[data-tip]::after {
     left: 0;
     translate: none;
