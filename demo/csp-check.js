@@ -89,9 +89,11 @@ async function checkBundle() {
     await seen;
   }
   await settle();
-  // A player fetches its full controls when connected: wait for them, so the list of fetched files is complete.
+  // A player fetches its full controls when connected, a publisher its device check: wait for them, so the list of fetched files is complete.
   const players = [...document.querySelectorAll('rtc-player')];
-  for (let i = 0; i < 100 && players.some((p) => !p.shadowRoot.querySelector('[part~=stats-button]')); i++) await settle();
+  const publishers = [...document.querySelectorAll('rtc-publisher')];
+  const pending = () => players.some((p) => !p.shadowRoot.querySelector('[part~=stats-button]')) || publishers.some((p) => !p.shadowRoot.querySelector('[part~=device-check]'));
+  for (let i = 0; i < 100 && pending(); i++) await settle();
   // `?stats`: the players' stats panel, drawn as inline SVG, and their full controls (a chunk).
   let statsPlots;
   if (params.has('stats')) {

@@ -101,14 +101,14 @@ describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Pol
     expect(noRoom.ok, noRoom.error).to.equal(true);
     expect(noRoom.violations).to.deep.equal([]);
     expect(noRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
-    // A player fetches its full controls (a chunk of their own), not the room's.
-    expect(noRoom.fetchedAfter, 'a page without a room').to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js']);
+    // A player fetches its full controls, a publisher its device check (chunks of their own, each waited for), never the room's chunk.
+    expect([...noRoom.fetchedAfter!].sort(), 'a page without a room').to.deep.equal(['/dist/device-check.js', '/dist/player-controls.js', '/dist/rtc-elements.js']);
     const withRoom = await runCheck('?tags=rtc-room');
     expect(withRoom.ok, withRoom.error).to.equal(true);
     expect(withRoom.violations).to.deep.equal([]);
     expect(withRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
-    // The room's chunk only (the languages' code is in the bundle; no table: the page is in English).
-    expect(withRoom.fetchedAfter).to.deep.equal(['/dist/rtc-elements.js', '/dist/rtc-room.js']);
+    // The room's chunk and the device check it imports (the languages' code is in the bundle; no table: the page is in English).
+    expect([...withRoom.fetchedAfter!].sort()).to.deep.equal(['/dist/device-check.js', '/dist/rtc-elements.js', '/dist/rtc-room.js']);
     expect(withRoom.elements).to.deep.equal([working('rtc-room')]);
   });
 
