@@ -92,7 +92,8 @@ async function checkBundle() {
   // A player fetches its full controls when connected, a publisher its device check: wait for them, so the list of fetched files is complete.
   const players = [...document.querySelectorAll('rtc-player')];
   const publishers = [...document.querySelectorAll('rtc-publisher')];
-  const pending = () => players.some((p) => !p.shadowRoot.querySelector('[part~=stats-button]')) || publishers.some((p) => !p.shadowRoot.querySelector('[part~=device-check]'));
+  const pending = () =>
+    players.some((p) => !p.shadowRoot.querySelector('[part~=stats-button]')) || publishers.some((p) => !p.shadowRoot.querySelector('[part~=device-check]'));
   for (let i = 0; i < 100 && pending(); i++) await settle();
   // `?stats`: the players' stats panel, drawn as inline SVG, and their full controls (a chunk).
   let statsPlots;

@@ -102,7 +102,11 @@ describe("dist/rtc-elements.js's lazy chunks under a strict Content-Security-Pol
     expect(noRoom.violations).to.deep.equal([]);
     expect(noRoom.fetchedBefore).to.deep.equal(['/dist/rtc-elements.js']);
     // A player fetches its full controls, a publisher its device check (chunks of their own, each waited for), never the room's chunk.
-    expect([...noRoom.fetchedAfter!].sort(), 'a page without a room').to.deep.equal(['/dist/device-check.js', '/dist/player-controls.js', '/dist/rtc-elements.js']);
+    expect([...noRoom.fetchedAfter!].sort(), 'a page without a room').to.deep.equal([
+      '/dist/device-check.js',
+      '/dist/player-controls.js',
+      '/dist/rtc-elements.js',
+    ]);
     const withRoom = await runCheck('?tags=rtc-room');
     expect(withRoom.ok, withRoom.error).to.equal(true);
     expect(withRoom.violations).to.deep.equal([]);

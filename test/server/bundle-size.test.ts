@@ -71,7 +71,15 @@ describe('the chunks of dist/', () => {
     assert.deepEqual(staticImports(source), []);
     assert.deepEqual(
       dynamicImports(source).sort(),
-      ['./black-frames.js', './device-check.js', './player-controls.js', './rtc-room.js', './stats.js', './whip.js', ...LOCALES.map((l) => `./locales/${l}.js`)].sort(),
+      [
+        './black-frames.js',
+        './device-check.js',
+        './player-controls.js',
+        './rtc-room.js',
+        './stats.js',
+        './whip.js',
+        ...LOCALES.map((l) => `./locales/${l}.js`),
+      ].sort(),
     );
   });
 
