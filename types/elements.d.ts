@@ -226,6 +226,12 @@ export interface RtcPublisherAttributes {
    */
   'no-error-overlay'?: boolean;
   /**
+   * Shows the stats panel over the video while live (the last 60 s, one sample a second); reflected, so the Statistics button and the attribute stay in step.
+   *
+   * Default: `false`.
+   */
+  stats?: boolean;
+  /**
    * Video bitrate cap in kbps; 0 = none. Changes apply while live.
    *
    * Default: `0`.
@@ -247,6 +253,8 @@ export interface RtcPublisherProperties {
   maxBitrate?: RtcPublisher['maxBitrate'];
   /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
   mediaConstraints?: RtcPublisher['mediaConstraints'];
+  /** Shows the stats panel over the video while live (the last 60 s, one sample a second); reflected, so the Statistics button and the attribute stay in step. */
+  stats?: RtcPublisher['stats'];
   /**
    * The AMS WebSocket URL, e.g. `wss://media.example.com:5443/LiveApp/websocket`; or, over WHIP
    * (publisher) / WHEP (player), an `http(s)://` AMS application URL

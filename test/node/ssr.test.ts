@@ -66,6 +66,7 @@ describe('importing in Node (SSR)', () => {
     './dist/rtc-room.js',
     './dist/black-frames.js',
     './dist/player-controls.js',
+    './dist/stats-panel.js',
     './dist/i18n.js',
     './lib/elements/rtc-room/room-view.js',
   ]) {

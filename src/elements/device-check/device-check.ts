@@ -72,12 +72,13 @@ export const styles = css`
  * height; its devices and buttons wrap onto rows of their own on a narrow host; a wide one keeps the
  * menus at 20rem, the buttons at the end of the row. In the live bar a
  * menu is as wide as its longest name when there is room, narrower (the name its tooltip) when
- * not, and gone below 300 px, where the buttons need the width (the check has the menus).
+ * not, and gone below 300 px, where the buttons need the width (the check has the menus); so is
+ * the Statistics toggle (five plots do not fit over so small a picture).
  */
 export const publisherStyles = css`
 .controls{container-type:inline-size}
 .controls select{flex:1 1 0;min-width:6em;max-width:max-content}
-@container (max-width:300px){.controls select{display:none}}
+@container (max-width:300px){.controls :is(select,.stats-toggle){display:none}}
 .checking{display:flex;flex-direction:column;aspect-ratio:auto}
 .checking video{flex:1 1 auto;min-height:0;aspect-ratio:var(--rtc-publisher-aspect-ratio,16/9)}
 .check{container-type:inline-size;display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px 12px;padding:10px;background:#1f2024}

@@ -16,6 +16,7 @@ import type { PlaySession } from '../../core/session/play-session.js';
 import type { SessionController } from '../../controllers/session-controller.js';
 import { statsPanel, statsPanelStyles, WINDOW } from '../stats-panel/stats-panel.js';
 import { speakerIcon } from './icons.js';
+import { chartIcon } from '../rtc-publisher/icons.js';
 import type { SessionState } from '../../core/session/types.js';
 
 /** Without pointer movement or keyboard focus in the bar for this long, a playing player's controls fade. */
@@ -52,7 +53,6 @@ const PIP = 'M3 5h18v14H3zm2 2v10h14V7zm6 5h7v4h-7z';
 /** A gear: eight teeth around a hole (drawn the other way round, so it stays empty). */
 const QUALITY =
   'M19.2 9.5 21.8 10.1 21.8 13.9 19.2 14.5 18.8 15.3 20.3 17.6 17.6 20.3 15.3 18.8 14.5 19.2 13.9 21.8 10.1 21.8 9.5 19.2 8.7 18.8 6.4 20.3 3.7 17.6 5.2 15.3 4.8 14.5 2.2 13.9 2.2 10.1 4.8 9.5 5.2 8.7 3.7 6.4 6.4 3.7 8.7 5.2 9.5 4.8 10.1 2.2 13.9 2.2 14.5 4.8 15.3 5.2 17.6 3.7 20.3 6.4 18.8 8.7zM15 12a3 3 0 1 0-6 0 3 3 0 1 0 6 0z';
-const CHART = 'M4 19h16v2H2V3h2zm2-3 4-6 4 3 5-8 1.7 1-6.2 10-4-3-2.8 4.2z';
 
 /** The heights of a `streamInformation` list: distinct, positive, highest first (one entry per codec is common). */
 export function renditionHeights(info: unknown): number[] {
@@ -366,7 +366,7 @@ export class PlayerControls implements ReactiveController {
                 </button>`
               : nothing
           }
-          ${button('stats-button', t('Statistics'), icon(CHART), this.#handleStatsClick, { pressed: el.stats, cls: 'toggle' })}
+          ${button('stats-button', t('Statistics'), chartIcon(), this.#handleStatsClick, { pressed: el.stats, cls: 'toggle' })}
           ${
             live && document.pictureInPictureEnabled && !video?.disablePictureInPicture
               ? button('pip-button', t('Picture in picture'), icon(PIP), this.#handlePipClick, { pressed: pip, cls: 'toggle' })

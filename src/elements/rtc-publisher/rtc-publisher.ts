@@ -1,4 +1,4 @@
-import { adoptStyles, html, nothing, type LitElement, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { adoptStyles, html, nothing, type CSSResult, type LitElement, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { toRtcError } from '../../core/errors.js';
 import { lazy } from '../../core/lazy.js';
 import type { CaptureOptions } from '../../core/media/capture.js';
@@ -8,7 +8,7 @@ import { MediaCaptureController } from '../../controllers/media-capture-controll
 import { noop, SessionController } from '../../controllers/session-controller.js';
 import type { DeviceCheck } from '../device-check/device-check.js';
 import { RtcStreamElement } from '../rtc-element.js';
-import { cameraIcon, micIcon, screenIcon } from './icons.js';
+import { cameraIcon, chartIcon, micIcon, screenIcon } from './icons.js';
 import styles from './rtc-publisher.styles.js';
 
 /** `1.2 Mbps · 30 fps · 1280×720` from a stats snapshot. */
@@ -23,6 +23,9 @@ const formatStats = ({ bitrateOutKbps: kbps = 0, framesPerSecond: fps, frameWidt
  * no overlay: Go live works without the check), and forgotten: the next connect fetches again.
  */
 const loadCheck = lazy(() => import('../device-check/device-check.js'));
+/** The stats panel (the player's, too): its own chunk, fetched the first time `stats` is on. */
+const loadPanel = lazy(() => import('../stats-panel/stats-panel.js'));
+type Panel = typeof import('../stats-panel/stats-panel.js');
 
 /**
  * Captures the camera and microphone and publishes them to Ant Media Server, with a preview and
@@ -45,6 +48,7 @@ const loadCheck = lazy(() => import('../device-check/device-check.js'));
  * @attr {boolean} no-audio - Publish without microphone.
  * @attr {boolean} no-controls - Hide the built-in controls and the device check (no preview before `start()`).
  * @attr {boolean} no-error-overlay - Never show the error overlay.
+ * @attr {boolean} stats - Show the stats panel over the video while live instead of the one-line readout: the last 60 s of bitrate, frames per second, packet loss, round trip and jitter; reflected (the Statistics button sets it).
  * @attr {number} max-bitrate - Video bitrate cap in kbps (0 = none); applies live.
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
@@ -84,6 +88,8 @@ const loadCheck = lazy(() => import('../device-check/device-check.js'));
  * @csspart mic-button - Microphone mute toggle.
  * @csspart camera-button - Camera off toggle.
  * @csspart screen-button - Screen share toggle.
+ * @csspart stats-button - Shows and hides the stats panel.
+ * @csspart stats-panel - The stats panel over the video.
  * @csspart select - Both device menus (the device check's, the control bar's).
  * @csspart camera-select - The camera menu.
  * @csspart mic-select - The microphone menu.
@@ -109,6 +115,7 @@ export class RtcPublisher extends RtcStreamElement {
     noVideo: { type: Boolean, attribute: 'no-video' },
     noAudio: { type: Boolean, attribute: 'no-audio' },
     maxBitrate: { type: Number, attribute: 'max-bitrate' },
+    stats: { type: Boolean, reflect: true },
     mediaConstraints: { attribute: false },
   };
 
@@ -145,8 +152,16 @@ export class RtcPublisher extends RtcStreamElement {
   /** getUserMedia constraints (`{video, audio}`); `no-video` / `no-audio` still win. */
   mediaConstraints?: MediaStreamConstraints;
 
+  /** Shows the stats panel over the video while live (the last 60 s, one sample a second); reflected, so the Statistics button and the attribute stay in step. */
+  stats = false;
+
   /** The device check, once its chunk is loaded. */
   #check: DeviceCheck | null = null;
+  #panel: Panel | null = null;
+  /** Styles of the chunks that have arrived (device check, stats panel). */
+  #chunkStyles: CSSResult[] = [];
+  /** The last minute of stats samples, kept while live so the panel opens with a history. */
+  #history: RtcStats[] = [];
 
   protected get autoStart(): boolean {
     return this.autoPublish;
@@ -164,11 +179,17 @@ export class RtcPublisher extends RtcStreamElement {
           kinds: () => this.#captureOptions(),
           report: (e) => this.session.report(e, false),
         });
-        adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, m.styles, m.publisherStyles]);
-        this.requestUpdate();
+        this.#chunkStyles = [m.styles, m.publisherStyles, ...this.#chunkStyles];
+        this.#adopt();
       },
       (e: unknown) => this.session.report(toRtcError(e), false),
     );
+  }
+
+  /** The element's styles with those of the chunks that have arrived. */
+  #adopt(): void {
+    adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof LitElement).elementStyles, ...this.#chunkStyles]);
+    this.requestUpdate();
   }
 
   /** Before going live (and after stopping), with the built-in controls and the check loaded. */
@@ -179,6 +200,18 @@ export class RtcPublisher extends RtcStreamElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    const sample = this.session.stats;
+    if (sample && sample !== this.#history.at(-1)) this.#history = [...this.#history, sample].slice(-60);
+    if (changed.has('stats') && this.stats && !this.#panel)
+      loadPanel().then(
+        (m) => {
+          if (this.#panel) return;
+          this.#panel = m;
+          this.#chunkStyles = [...this.#chunkStyles, m.statsPanelStyles];
+          this.#adopt();
+        },
+        (e: unknown) => this.session.report(toRtcError(e), false),
+      );
     if (this.hasUpdated && changed.has('maxBitrate')) void this.session.session?.setMaxBitrate(this.#bitrate()).catch(noop);
   }
 
@@ -229,6 +262,10 @@ export class RtcPublisher extends RtcStreamElement {
 
   #handleScreenClick(): void {
     this.shareScreen(!this.media.sharing).catch(noop);
+  }
+
+  #handleStatsClick(): void {
+    this.stats = !this.stats;
   }
 
   /**
@@ -308,7 +345,15 @@ export class RtcPublisher extends RtcStreamElement {
     const menu = (kind: 'videoinput' | 'audioinput'): TemplateResult | typeof nothing =>
       check && m.devices.filter((d) => d.kind === kind).length > 1 ? check.menu(kind) : nothing;
     return html`<div part="controls" class="controls" role="group" aria-label=${this.t('Publishing controls')}>
-      ${start}${toggles}${menu('videoinput')}${menu('audioinput')}
+      ${start}${toggles}
+      ${
+        this.session.active
+          ? html`<button part="button stats-button" class="stats-toggle" type="button" aria-label=${this.t('Statistics')} data-tip=${this.t('Statistics')} aria-pressed=${pressed(this.stats)} @click=${this.#handleStatsClick}>
+              ${chartIcon()}
+            </button>`
+          : nothing
+      }
+      ${menu('videoinput')}${menu('audioinput')}
     </div>`;
   }
 
@@ -319,12 +364,15 @@ export class RtcPublisher extends RtcStreamElement {
 
   protected override render(): TemplateResult {
     const s = this.session;
-    const stats = s.state === 'live' && !this.noControls ? s.stats : null;
+    const live = s.state === 'live';
+    const stats = live && !this.noControls && !this.stats ? s.stats : null;
+    const panel = live && this.stats ? this.#panel : null;
     const pre = this.#precheck;
     return html`<div part="base" class=${pre ? 'base checking' : 'base'}>
       <video part="video" class=${this.media.sharing ? '' : 'mirror'} .muted=${true} autoplay playsinline></video>
       ${s.state === 'live' ? html`<span part="live-badge" class="badge">${this.t('Live')}</span>` : nothing}
       ${stats ? html`<span part="stats" class="status">${formatStats(stats)}</span>` : nothing}
+      ${panel ? panel.statsPanel(this.#history, (english) => this.t(english)) : nothing}
       ${this.noControls ? nothing : this.#renderControls(pre)} ${this.renderOverlay()}
     </div>`;
   }

@@ -33,7 +33,7 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     const player = document.createElement('rtc-player');
     document.body.append(player);
     await poll(() => player.shadowRoot!.querySelector('[part~="stats-button"]') ?? undefined, 5000, "the player's full controls");
-    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js']);
+    expect(fetchedFromServer()).to.deep.equal(['/dist/rtc-elements.js', '/dist/player-controls.js', '/dist/stats-panel.js']);
     player.remove();
   });
 
@@ -46,7 +46,13 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     document.body.append(room);
     await room.updateComplete;
     // The room's chunk and the device check it imports, beside the player's controls (each imports the entry alone, as test/server/bundle-size.test.ts holds); no language table (the page is in English).
-    expect([...fetchedFromServer()].sort()).to.deep.equal(['/dist/device-check.js', '/dist/player-controls.js', '/dist/rtc-elements.js', '/dist/rtc-room.js']);
+    expect([...fetchedFromServer()].sort()).to.deep.equal([
+      '/dist/device-check.js',
+      '/dist/player-controls.js',
+      '/dist/rtc-elements.js',
+      '/dist/rtc-room.js',
+      '/dist/stats-panel.js',
+    ]);
     // Rendered by the chunk: the grid with the own tile.
     expect(room.shadowRoot!.querySelector('[part~="local-tile"]'), 'the own tile').not.to.equal(null);
     void room.join();

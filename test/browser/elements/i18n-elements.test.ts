@@ -28,7 +28,10 @@ describe('publisher, player and overlay languages', () => {
     await poll(() => nameOf(part(player, 'play-button')) === 'Abspielen', 5000, 'the German Play');
     expect(part(player, 'controls')!.getAttribute('aria-label')).to.equal('Player-Steuerung');
     expect(part(player, 'mute-button')!.getAttribute('aria-label')).to.equal('Stummschalten');
-    expect(part(publisher, 'controls')!.getAttribute('aria-label')).to.equal('Stream-Steuerung');
+    // Before going live the publisher's controls are its device check (a chunk: waited for).
+    await poll(() => part(publisher, 'device-check') ?? undefined, 5000, 'the device check');
+    await publisher.updateComplete;
+    expect(part(publisher, 'mic-level')!.getAttribute('aria-label')).to.equal('Mikrofonpegel');
     expect(part(publisher, 'mic-button')!.getAttribute('aria-label')).to.equal('Mikrofon stummschalten');
   });
 

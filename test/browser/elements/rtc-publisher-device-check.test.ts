@@ -194,11 +194,18 @@ describe('<rtc-publisher> device check', () => {
 
     part(el, 'start-button').focus();
     const live = [focused(el)];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await sendKeys({ press: 'Tab' });
       live.push(focused(el));
     }
-    expect(live).to.deep.equal(['button start-button', 'button mic-button', 'button camera-button', 'button screen-button', 'select mic-select']);
+    expect(live).to.deep.equal([
+      'button start-button',
+      'button mic-button',
+      'button camera-button',
+      'button screen-button',
+      'button stats-button',
+      'select mic-select',
+    ]);
     // Enter on Stop: back to the check.
     part(el, 'start-button').focus();
     await sendKeys({ press: 'Enter' });
@@ -229,6 +236,8 @@ describe('<rtc-publisher> device check', () => {
       expect(overlap(stats, controls), `stats and controls at ${width} px`).to.equal(false);
       // The controls leave most of the picture free.
       expect(controls.height, `controls at ${width} px`).to.be.at.most(el.getBoundingClientRect().height / 2);
+      // Below 300 px the Statistics toggle gives its room to the other buttons, as the menus do.
+      expect(part(el, 'stats-button').getBoundingClientRect().width > 0, `the Statistics toggle at ${width} px`).to.equal(width > 300);
       const select = part<HTMLSelectElement>(el, 'mic-select');
       if (select && select.getBoundingClientRect().width) {
         expect(select.title).to.equal(select.selectedOptions[0]!.text);

@@ -578,6 +578,36 @@ describe('<rtc-publisher>', () => {
       await el.stop();
     });
 
+    it('the Statistics button opens the stats panel over the live video (plots of the samples so far), reflected as stats; closing it brings the readout back', async function () {
+      (this as { timeout(ms: number): void }).timeout(20_000);
+      const el = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${uniqueStreamId('pubpanel')}></rtc-publisher>`);
+      await el.start();
+      await oneEvent(el, 'rtc-updated-stats');
+      await oneEvent(el, 'rtc-updated-stats');
+      const button = part(el, 'stats-button')!;
+      expect([button.getAttribute('aria-label'), button.dataset.tip, button.getAttribute('aria-pressed')]).to.deep.equal(['Statistics', 'Statistics', 'false']);
+      button.click();
+      await poll(() => part(el, 'stats-panel') ?? undefined, 5000, 'the stats panel');
+      expect(el.hasAttribute('stats')).to.equal(true);
+      expect(part(el, 'stats-button')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(part(el, 'stats'), 'the one-line readout gives way to the panel').to.equal(null);
+      const panel = part(el, 'stats-panel')!;
+      // The history kept before the panel opened is plotted at once: a line, not a point.
+      expect(panel.querySelectorAll('.stats-row')).to.have.length(5);
+      const bitrate = panel.querySelector('.stats-row .stats-value')!.textContent!;
+      expect(Number.parseFloat(bitrate), bitrate).to.be.greaterThan(0);
+      expect(panel.querySelector('.stats-row polyline')!.getAttribute('points')!.split(' ').length).to.be.greaterThan(1);
+      // The panel is styled (its chunk's styles adopted beside the device check's).
+      expect(getComputedStyle(panel).position).to.equal('absolute');
+      part(el, 'stats-button')!.click();
+      await el.updateComplete;
+      expect([el.hasAttribute('stats'), part(el, 'stats-panel')]).to.deep.equal([false, null]);
+      await oneEvent(el, 'rtc-updated-stats');
+      await el.updateComplete;
+      expect(part(el, 'stats')!.textContent).to.match(/kbps|Mbps/);
+      await el.stop();
+    });
+
     it('camera off, screen share and device switches replace the sender track without renegotiation', async () => {
       const el = await fixture<RtcPublisher>(html`<rtc-publisher server-url=${ws} stream-id=${uniqueStreamId('pubswap')}></rtc-publisher>`);
       await el.start();
