@@ -4,7 +4,7 @@ import { css } from 'lit';
  * Shared `:host` rules and the `--rtc-*` tokens with their defaults (STYLE.md convention 9):
  * `--rtc-accent-color`, `--rtc-font-family`, `--rtc-radius`, `--rtc-background`, `--rtc-color`,
  * `--rtc-focus-color`. Hover lightens a button's own colour (a layer over it, so the accent and a
- * pressed button keep theirs); the focus ring is light with a dark edge, visible on the accent and
+ * pressed button keep theirs: red for a mute, white for a view toggle such as Statistics); the focus ring is light with a dark edge, visible on the accent and
  * over any video; `data-tip` is a button's tooltip (hover and keyboard focus), above the bar.
  * Written compactly: it ships in the bundle as is.
  */
@@ -25,6 +25,7 @@ option{color:#000}
 :is(button,select):focus-visible{outline:3px solid var(--rtc-focus-color,#fff);outline-offset:2px;box-shadow:0 0 0 2px #000}
 [data-tip]:is(:hover,:focus-visible)::after{content:attr(data-tip);position:absolute;bottom:calc(100% + 8px);left:50%;translate:-50%;z-index:3;padding:4px 8px;border-radius:4px;background:#e8eaed;color:#202124;font-size:.75rem;font-weight:400;white-space:nowrap;pointer-events:none}
 [aria-pressed=true]{background:#dc2626}
+.toggle[aria-pressed=true]{background:#fff;color:#111}
 .primary{font-weight:600;background:var(--rtc-accent-color,#2563eb)}
 svg{width:1.25em;height:1.25em;fill:currentColor}
 rtc-error-overlay{position:absolute;inset:0;z-index:2}

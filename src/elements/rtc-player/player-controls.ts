@@ -425,7 +425,7 @@ export const styles = [
 .volume{width:5em;min-width:0;height:2.5rem;margin:0;accent-color:var(--rtc-accent-color,#2563eb);cursor:pointer}
 .volume:focus-visible{outline:3px solid var(--rtc-focus-color,#fff);outline-offset:2px}
 .quality{padding:0 .625em}
-.toggle[aria-pressed=true],[aria-expanded=true]{background:#fff;color:#111}
+[aria-expanded=true]{background:#fff;color:#111}
 [aria-expanded=true]::after{display:none}
 .tip-start[data-tip]::after{left:0;translate:none}
 .tip-end[data-tip]::after{left:auto;right:0;translate:none}

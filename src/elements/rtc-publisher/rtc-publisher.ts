@@ -348,7 +348,7 @@ export class RtcPublisher extends RtcStreamElement {
       ${start}${toggles}
       ${
         this.session.active
-          ? html`<button part="button stats-button" class="stats-toggle" type="button" aria-label=${this.t('Statistics')} data-tip=${this.t('Statistics')} aria-pressed=${pressed(this.stats)} @click=${this.#handleStatsClick}>
+          ? html`<button part="button stats-button" class="toggle stats-toggle" type="button" aria-label=${this.t('Statistics')} data-tip=${this.t('Statistics')} aria-pressed=${pressed(this.stats)} @click=${this.#handleStatsClick}>
               ${chartIcon()}
             </button>`
           : nothing

@@ -590,6 +590,8 @@ describe('<rtc-publisher>', () => {
       await poll(() => part(el, 'stats-panel') ?? undefined, 5000, 'the stats panel');
       expect(el.hasAttribute('stats')).to.equal(true);
       expect(part(el, 'stats-button')!.getAttribute('aria-pressed')).to.equal('true');
+      // A view toggle looks pressed in white, not in the red of a mute.
+      expect(getComputedStyle(part(el, 'stats-button')!).backgroundColor).to.equal('rgb(255, 255, 255)');
       expect(part(el, 'stats'), 'the one-line readout gives way to the panel').to.equal(null);
       const panel = part(el, 'stats-panel')!;
       // The history kept before the panel opened is plotted at once: a line, not a point.
