@@ -55,8 +55,10 @@ export default {
   },
   plugins: [
     cleanChunks(),
-    // Whitespace and comments out of html`` and css`` templates (lit's own plugin).
-    minifyHTML(),
+    // Whitespace and comments out of html``, svg`` and css`` templates (lit's own plugin). The
+    // closing slash of `<rect …/>` must stay: in an svg`` template without it, the shapes after a
+    // <rect> become its children and are not drawn (the room's icons lost their strokes).
+    minifyHTML({ options: { minifyOptions: { keepClosingSlash: true } } }),
     nodeResolve({ exportConditions: ['production'] }),
     typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false, outDir: 'dist' }),
     terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),

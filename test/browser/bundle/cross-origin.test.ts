@@ -55,6 +55,11 @@ describe('dist/rtc-elements.js loaded from another origin', () => {
     ]);
     // Rendered by the chunk: the grid with the own tile.
     expect(room.shadowRoot!.querySelector('[part~="local-tile"]'), 'the own tile').not.to.equal(null);
+    // The minified icons keep their shapes side by side: the microphone is a capsule and a stand (a
+    // <rect/> that lost its closing slash would swallow the <path> after it, which then never draws).
+    await poll(() => room.shadowRoot!.querySelector('[part~="mic-button"] svg') ?? undefined, 5000, 'the microphone button');
+    const mic = room.shadowRoot!.querySelector('[part~="mic-button"] svg')!;
+    expect([...mic.children].map((c) => c.localName)).to.deep.equal(['rect', 'path']);
     void room.join();
     await published;
     await poll(() => room.getAttribute('state') === 'live', 10_000, 'the room joined');
