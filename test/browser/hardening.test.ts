@@ -4,10 +4,10 @@
 // fails with unauthorized_access and says so (JwtApp: JWT control on).
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { RtcError } from '../../src/core/errors.js';
 import type { RtcPlayer } from '../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../src/elements/rtc-publisher/rtc-publisher.js';
 import { poll, uniqueStreamId } from '../helpers/ams-client.js';
+import { rejectionOf } from '../helpers/expect.js';
 import { clickRetry, expectErrorDetail, expectOverlay, mount, unmountAll, ws } from '../helpers/matrix.js';
 
 const appUrl = (app: string): string => ws.replace('/LiveApp/', `/${app}/`);
@@ -15,17 +15,6 @@ const jwtOf = (streamId: string, type: 'publish' | 'play'): Promise<string> =>
   executeServerCommand('rtc-server', { action: 'jwt', app: 'JwtApp', streamId, type }) as Promise<string>;
 const viewersOf = (app: string, streamId: string): Promise<number> =>
   executeServerCommand('rtc-server', { action: 'viewers', app, streamId }) as Promise<number>;
-
-/** What a promise rejected with; fails when it resolved. */
-async function rejectionOf(p: Promise<void>): Promise<RtcError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).to.be.instanceOf(RtcError);
-    return e as RtcError;
-  }
-  throw new Error('resolved, expected a rejection');
-}
 
 describe('server limits through the elements', () => {
   afterEach(() => unmountAll());
