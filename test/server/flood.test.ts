@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RTCPeerConnection } from 'werift';
-import WebSocket from 'ws';
+import { Worker } from 'node:worker_threads';
 import type { RunningServer } from '../../packages/server/src/index.js';
 import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
 import { until, wsPlayMedia, wsPublishMedia } from '../helpers/whip.js';
@@ -14,25 +14,30 @@ import { until, wsPlayMedia, wsPublishMedia } from '../helpers/whip.js';
 const FLOOD = 2000;
 const PER_ADDRESS = 100;
 
-/** One flood socket: open (and held), or refused at the upgrade with its status; `failed` for anything else. */
-function floodSocket(url: string): Promise<WebSocket | number | 'failed'> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      ws.terminate();
-      resolve(res.statusCode ?? 'failed');
-    });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', () => resolve('failed'));
-  });
+interface Opened {
+  admitted: number;
+  refused: number;
+  failed: number;
 }
 
-/** Sends pings as fast as it can; resolves with the close code the server ends it with. */
-function spam(ws: WebSocket): Promise<number> {
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  for (let i = 0; i < 300; i++) ws.send('{"command":"ping"}');
-  return closed;
+/** Runs the flood in a worker thread (test/helpers/flood-worker.ts): resolves when every socket was let in or refused; `spam()` then floods those let in with commands and resolves with their close codes. */
+function flood(url: string, count: number) {
+  const worker = new Worker(new URL('../helpers/flood-worker.js', import.meta.url), { workerData: { url, count } });
+  const message = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  return {
+    opened: message<Opened>(),
+    async spam(): Promise<number[]> {
+      const done = message<{ codes: number[] }>();
+      worker.postMessage('spam');
+      const { codes } = await done;
+      await worker.terminate();
+      return codes;
+    },
+  };
 }
 
 describe('a 2,000-socket flood', () => {
@@ -65,12 +70,16 @@ describe('a 2,000-socket flood', () => {
     await received.atLeast('video', 20);
 
     const before = received.video;
-    const outcomes = await Promise.all(Array.from({ length: FLOOD }, () => floodSocket(wsUrl(server))));
-    const admitted = outcomes.filter((o): o is WebSocket => o instanceof WebSocket);
-    assert.equal(admitted.length, PER_ADDRESS - 2, 'let in up to the cap, the two live sockets counted');
-    assert.equal(outcomes.filter((o) => o === 429).length, FLOOD - admitted.length, 'the rest refused at the upgrade with 429');
+    const attack = flood(wsUrl(server), FLOOD);
+    const opened = await attack.opened;
+    assert.deepEqual(
+      opened,
+      { admitted: PER_ADDRESS - 2, refused: FLOOD - PER_ADDRESS + 2, failed: 0 },
+      'let in up to the cap (the two live sockets counted), the rest refused with 429',
+    );
     // Those let in flood with commands: each is closed for its rate (1008).
-    const codes = await Promise.all(admitted.map(spam));
+    const codes = await attack.spam();
+    assert.equal(codes.length, PER_ADDRESS - 2);
     assert.deepEqual(new Set(codes), new Set([1008]));
     const during = received.video - before;
     assert.ok(during > 0, 'video packets arrived while the flood came in');
