@@ -294,6 +294,17 @@ describe('hardening: webRTCViewerLimit', () => {
     const again = await playDataOnly(second, 'limited');
     s.pcs.push(again.pc);
   });
+
+  it("a Broadcast's own webRTCViewerLimit (REST create) wins over the app's", async () => {
+    assert.equal((await http(s.server, 'POST', '/LiveApp/rest/v2/broadcasts/create', { streamId: 'x', webRTCViewerLimit: -2 })).status, 400);
+    const created = await http(s.server, 'POST', '/LiveApp/rest/v2/broadcasts/create', { streamId: 'two', webRTCViewerLimit: 2 });
+    assert.equal(created.json.webRTCViewerLimit, 2);
+    const pub = await s.connect();
+    s.pcs.push((await publishDataOnly(pub, 'two')).pc);
+    for (let i = 0; i < 2; i++) s.pcs.push((await playDataOnly(await s.connect(), 'two')).pc);
+    const third = await s.connect();
+    assert.equal((await third.request({ command: 'play', streamId: 'two' }, { command: 'error' })).definition, 'viewerLimitReached');
+  });
 });
 
 /** An HS256 JWT written here from scratch (not with the server's signer), so that both sides are checked against the standard. */

@@ -41,12 +41,14 @@ const broadcasts = new Router<AppStore>(
         POST: async (req, res, _match, store) => {
           const body = await readJsonBody(req);
           if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object');
-          const { streamId, name } = body as Record<string, unknown>;
+          const { streamId, name, webRTCViewerLimit: limit } = body as Record<string, unknown>;
           if (streamId !== undefined && typeof streamId !== 'string') throw new HttpError(400, 'streamId must be a string');
           if (name !== undefined && typeof name !== 'string') throw new HttpError(400, 'name must be a string');
+          if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < -1))
+            throw new HttpError(400, 'webRTCViewerLimit must be an integer, -1 (no limit of its own) or more');
           const id = streamId ? checkId(streamId) : newStreamId();
           if (store.isRegistered(id)) throw new HttpError(409, `a broadcast with id ${id} already exists`);
-          sendJson(res, 200, store.create(id, name?.slice(0, 256)).broadcast);
+          sendJson(res, 200, store.create(id, name?.slice(0, 256), limit).broadcast);
         },
       },
     },

@@ -39,7 +39,7 @@ const play: PostHandler = async (req, res, post, deps) => {
   const source = live.get(streamId);
   if (!source || source.phase !== 'live' || !source.peer) throw notLive(streamId);
   if (viewerLimitReached(settings, source)) {
-    throw new WhipError(503, `${streamId} has ${settings.webRTCViewerLimit} viewers, its limit`, 'viewerLimitReached', {
+    throw new WhipError(503, `${streamId} has as many viewers as its limit`, 'viewerLimitReached', {
       'retry-after': String(RETRY_AFTER_SECONDS),
     });
   }

@@ -49,9 +49,15 @@ export function play(conn: Connection, frame: PlayFrame): void {
   void sendOffer(conn, session, session.peer, () => endPlay(conn, session, false));
 }
 
-/** Whether `source` has `webRTCViewerLimit` viewers (WebSocket and WHEP plays, counted from the play request on). */
-export const viewerLimitReached = (settings: AppSettings, source: LiveStream): boolean =>
-  settings.webRTCViewerLimit >= 0 && source.viewers.size >= settings.webRTCViewerLimit;
+/**
+ * Whether `source` has as many viewers (WebSocket and WHEP plays, counted from the play request
+ * on) as its limit: its Broadcast's `webRTCViewerLimit`, else the app's (-1: none).
+ */
+export function viewerLimitReached(settings: AppSettings, source: LiveStream): boolean {
+  const own = source.record.broadcast.webRTCViewerLimit;
+  const limit = own >= 0 ? own : settings.webRTCViewerLimit;
+  return limit >= 0 && source.viewers.size >= limit;
+}
 
 /** The client's answer to the server's offer. */
 export async function acceptPlayAnswer(conn: Connection, session: PlaySession, sdp: string): Promise<void> {
