@@ -120,6 +120,8 @@ function countingReporter() {
 }
 
 let server;
+/** The `jwtStreamSecretKey` of the test server's JwtApp (32 characters or more). */
+const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 const serverInfo = () => ({ http: server.url, ws: `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket` });
 
 /** Starts the embedded server for the run and lets tests reach it. */
@@ -128,11 +130,16 @@ function amsServerPlugin() {
     name: 'ams-server',
     async serverStart() {
       // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
+      // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
       server = await createServer({
         host: '127.0.0.1',
         port: 0,
         faultInjection: true,
-        apps: { TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true } },
+        apps: {
+          TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
+          LimitApp: { webRTCViewerLimit: 1 },
+          JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
+        },
       });
     },
     async serverStop() {
@@ -164,6 +171,15 @@ function amsServerPlugin() {
           else for (const name of payload.permissions) await context.setPermission(origin, { permission: { name }, state: payload.setting });
           return { origin };
         }
+        case 'jwt': {
+          // A JWT stream token of `app` for `streamId` and `type`, valid for a minute, from the REST jwt-token route.
+          const exp = Math.floor(Date.now() / 1000) + 60;
+          const res = await fetch(`${server.url}/${payload.app}/rest/v2/broadcasts/${payload.streamId}/jwt-token?expireDate=${exp}&type=${payload.type}`);
+          return (await res.json()).tokenId;
+        }
+        case 'viewers':
+          // How many viewers (WebSocket and WHEP plays) `streamId` of `app` has now.
+          return server.app(payload.app).live.get(payload.streamId)?.viewers.size ?? 0;
         case 'drop-connections':
           return server.dropConnections();
         case 'screenshot': {

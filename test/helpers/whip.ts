@@ -5,6 +5,7 @@
  */
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
 import type { RunningServer } from '../../packages/server/src/index.js';
+import type { AmsClient } from './server.js';
 
 export const PC_CONFIG = {
   iceServers: [],
@@ -185,4 +186,34 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Publishes `streamId` over the AMS WebSocket `ws` from a werift peer sending synthetic VP8 and Opus, up to `publish_started`; `media.stop()` ends the packets. */
+export async function wsPublishMedia(ws: AmsClient, streamId: string) {
+  const pc = new RTCPeerConnection(PC_CONFIG);
+  const stream = new MediaStream();
+  const video = new MediaStreamTrack({ kind: 'video' });
+  const audio = new MediaStreamTrack({ kind: 'audio' });
+  pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
+  pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
+  await ws.request({ command: 'publish', streamId, video: true, audio: true }, { command: 'start', streamId });
+  await pc.setLocalDescription(await pc.createOffer());
+  const answer = ws.next({ command: 'takeConfiguration', streamId, type: 'answer' });
+  ws.send({ command: 'takeConfiguration', streamId, type: 'offer', sdp: pc.localDescription!.sdp });
+  await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp as string });
+  const media = sendSyntheticMedia({ video, audio });
+  await ws.next({ command: 'notification', definition: 'publish_started', streamId }, 10_000);
+  return { pc, media };
+}
+
+/** Plays `streamId` over the AMS WebSocket `ws` from a werift peer (the server offers), up to `play_started`; `received` counts its packets. */
+export async function wsPlayMedia(ws: AmsClient, streamId: string) {
+  const pc = new RTCPeerConnection(PC_CONFIG);
+  const received = countRtp(pc);
+  const offer = await ws.request({ command: 'play', streamId }, { command: 'takeConfiguration', streamId, type: 'offer' });
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp as string });
+  await pc.setLocalDescription(await pc.createAnswer());
+  ws.send({ command: 'takeConfiguration', streamId, type: 'answer', sdp: pc.localDescription!.sdp });
+  await ws.next({ command: 'notification', definition: 'play_started', streamId }, 10_000);
+  return { pc, received };
 }

@@ -3,7 +3,7 @@
 // a WHEP player, the registries seeing WHIP streams, trickle ICE and ICE restart by PATCH, DELETE.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MediaStream, MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { RTCPeerConnection } from 'werift';
 import type { RunningServer } from '../../packages/server/src/index.js';
 import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
 import {
@@ -11,7 +11,6 @@ import {
   candidatesOf,
   clientFragment,
   connected,
-  countRtp,
   PC_CONFIG,
   playerPeer,
   postOffer,
@@ -21,6 +20,8 @@ import {
   sendSyntheticMedia,
   until,
   withoutCandidates,
+  wsPlayMedia,
+  wsPublishMedia,
 } from '../helpers/whip.js';
 
 describe('WHIP and WHEP', () => {
@@ -124,14 +125,8 @@ describe('WHIP and WHEP', () => {
     await until(async () => (await statusOf(streamId)) === 'broadcasting', 'live');
     const ws = await AmsClient.connect(wsUrl(server));
     clients.push(ws);
-    const pc = new RTCPeerConnection(PC_CONFIG);
+    const { pc, received } = await wsPlayMedia(ws, streamId);
     pcs.push(pc);
-    const received = countRtp(pc);
-    const offer = await ws.request({ command: 'play', streamId }, { command: 'takeConfiguration', streamId, type: 'offer' });
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp as string });
-    await pc.setLocalDescription(await pc.createAnswer());
-    ws.send({ command: 'takeConfiguration', streamId, type: 'answer', sdp: pc.localDescription!.sdp });
-    await ws.next({ command: 'notification', definition: 'play_started', streamId }, 10_000);
     await Promise.all([received.atLeast('video', 20), received.atLeast('audio', 20)]);
   });
 
@@ -139,21 +134,9 @@ describe('WHIP and WHEP', () => {
     const streamId = id('wswhep');
     const ws = await AmsClient.connect(wsUrl(server));
     clients.push(ws);
-    const pc = new RTCPeerConnection(PC_CONFIG);
+    const { pc, media } = await wsPublishMedia(ws, streamId);
     pcs.push(pc);
-    const stream = new MediaStream();
-    const video = new MediaStreamTrack({ kind: 'video' });
-    const audio = new MediaStreamTrack({ kind: 'audio' });
-    pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
-    pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
-    await ws.request({ command: 'publish', streamId, video: true, audio: true }, { command: 'start', streamId });
-    await pc.setLocalDescription(await pc.createOffer());
-    const answer = ws.next({ command: 'takeConfiguration', streamId, type: 'answer' });
-    ws.send({ command: 'takeConfiguration', streamId, type: 'offer', sdp: pc.localDescription!.sdp });
-    await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp as string });
-    const media = sendSyntheticMedia({ video, audio });
     stops.push(media);
-    await ws.next({ command: 'notification', definition: 'publish_started', streamId }, 10_000);
 
     const play = await whepPlay(streamId);
     await Promise.all([play.received.atLeast('video', 20), play.received.atLeast('audio', 20)]);

@@ -1,6 +1,8 @@
 /**
  * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]
- * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]`: starts the embedded
+ * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST] [--websocket-allowed-origins LIST]
+ * [--max-sockets-per-address N] [--max-commands-per-second N] [--max-socket-buffered-bytes N]
+ * [--max-streams-per-socket N]`: starts the embedded
  * AMS-compatible server and prints the URL it listens on.
  */
 import { resolve } from 'node:path';
@@ -9,6 +11,9 @@ import { createServer } from './index.js';
 
 const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config FILE] [--static-root DIR]
                            [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]
+                           [--websocket-allowed-origins LIST] [--max-sockets-per-address N]
+                           [--max-commands-per-second N] [--max-socket-buffered-bytes N]
+                           [--max-streams-per-socket N]
   --port N                     port to listen on (default 5080; 0 picks a free one)
   --host ADDRESS               address to bind (default 127.0.0.1, the loopback only)
   --config FILE                JSON config file (settings per app, streams, faults); flags win over it
@@ -18,6 +23,15 @@ const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config 
                                (default 127.0.0.1,::1)
   --cors-allowed-origins LIST  origins whose pages may call the REST API, comma-separated, or *
                                (default none but the server's own)
+  --websocket-allowed-origins LIST
+                               origins whose pages may open the AMS WebSocket, comma-separated, or *
+                               (default *; clients that send no Origin are not browsers and pass)
+  --max-sockets-per-address N  AMS WebSockets open at once from one client address (default 0: no limit)
+  --max-commands-per-second N  commands a socket may send a second, bursts of twice that (default 100)
+  --max-socket-buffered-bytes N
+                               bytes a client may leave unread before its socket is dropped (default 1048576)
+  --max-streams-per-socket N   publishes and plays one socket may hold (default 64)
+  (0 means no limit for each --max-…)
   --help                       this text`;
 
 export interface CliArgs {
@@ -27,8 +41,20 @@ export interface CliArgs {
   staticRoot?: string;
   remoteAllowedCIDR?: string;
   corsAllowedOrigins?: string;
+  webSocketAllowedOrigins?: string;
+  /** The `--max-…` flags, by option name. */
+  limits?: Partial<Record<LimitOption, number>>;
   help: boolean;
 }
+
+/** The server options a `--max-…` flag sets, by flag. */
+const LIMIT_FLAGS = {
+  '--max-sockets-per-address': 'maxSocketsPerAddress',
+  '--max-commands-per-second': 'maxCommandsPerSecond',
+  '--max-socket-buffered-bytes': 'maxSocketBufferedBytes',
+  '--max-streams-per-socket': 'maxStreamsPerSocket',
+} as const;
+type LimitOption = (typeof LIMIT_FLAGS)[keyof typeof LIMIT_FLAGS];
 
 /** Parses the command line; throws `ConfigError` with a one-line reason. */
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -68,8 +94,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--cors-allowed-origins':
         out.corsAllowedOrigins = checkOriginList(value(), flag);
         break;
-      default:
-        throw new ConfigError(`unknown option ${arg}`);
+      case '--websocket-allowed-origins':
+        out.webSocketAllowedOrigins = checkOriginList(value(), flag);
+        break;
+      default: {
+        const option = LIMIT_FLAGS[flag as keyof typeof LIMIT_FLAGS];
+        if (option === undefined) throw new ConfigError(`unknown option ${arg}`);
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new ConfigError(`${flag} must be a whole number, 0 or more (0: no limit), not ${v}`);
+        out.limits = { ...out.limits, [option]: Number(v) };
+      }
     }
   }
   return out;
@@ -95,9 +129,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (args.port !== undefined) config.port = args.port;
   if (args.host !== undefined) config.host = args.host;
   if (args.staticRoot !== undefined) config.staticRoot = resolve(args.staticRoot);
-  // The two settings go for every app; an app with its own in the config file keeps it.
+  // These settings go for every app; an app with its own in the config file keeps it.
   if (args.remoteAllowedCIDR !== undefined) config.settings.remoteAllowedCIDR = args.remoteAllowedCIDR;
   if (args.corsAllowedOrigins !== undefined) config.settings.corsAllowedOrigins = args.corsAllowedOrigins;
+  if (args.webSocketAllowedOrigins !== undefined) config.settings.webSocketAllowedOrigins = args.webSocketAllowedOrigins;
+  Object.assign(config, args.limits);
   let server;
   try {
     server = await createServer(config);

@@ -36,6 +36,20 @@ export interface AppSettings {
    * called from pages anywhere, their tokens guard them, not the origin.
    */
   whipCorsAllowedOrigins: string;
+  /**
+   * Comma-separated origins (or `*`) whose pages may open the AMS WebSocket, besides the
+   * server's own; another `Origin` is refused at the upgrade with 403. A client that sends no
+   * `Origin` (not a browser) is not refused. Ours (AMS checks no origin). Default `*`.
+   */
+  webSocketAllowedOrigins: string;
+  /** Publishing needs a JWT stream token (HS256 with `jwtStreamSecretKey`, claims `streamId`, `type`, `exp`). */
+  publishJwtControlEnabled: boolean;
+  /** Playing needs a JWT stream token. */
+  playJwtControlEnabled: boolean;
+  /** The secret the JWT stream tokens are signed with; 32 characters or more (AMS's advice; required here when a JWT control is on). */
+  jwtStreamSecretKey: string;
+  /** At most this many viewers per stream (WebSocket and WHEP plays together); more get `viewerLimitReached`. -1: no limit (AMS's default). */
+  webRTCViewerLimit: number;
 }
 
 export interface ServerConfig {
@@ -58,6 +72,20 @@ export interface ServerConfig {
    * answered 503 with `Retry-After`. Default 0: no limit.
    */
   maxWhipSessions: number;
+  /** At most this many AMS WebSockets open at once from one client address; more are refused with 429. Ours. Default 0: no limit. */
+  maxSocketsPerAddress: number;
+  /**
+   * Commands one AMS WebSocket may send a second, on average (a burst of twice as many passes);
+   * beyond, the socket gets the error `highResourceUsage` and is closed (1008). Ours. Default 100.
+   */
+  maxCommandsPerSecond: number;
+  /**
+   * Bytes the server may hold for one AMS WebSocket that its client has not read (`bufferedAmount`);
+   * beyond, the socket is dropped. Ours. Default 1 MiB; 0: no cap.
+   */
+  maxSocketBufferedBytes: number;
+  /** Publishes and plays one AMS WebSocket may hold at once; beyond, `highResourceUsage`. Ours. Default 64; 0: no limit. */
+  maxStreamsPerSocket: number;
   /**
    * The front-end package's folder: `/dist/` serves its `dist/`, `/` its `demo/`. Default: the
    * `rtc-elements` package found from the server's own files up (`findStaticRoot`); none found,
@@ -79,6 +107,11 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   remoteAllowedCIDR: '127.0.0.1,::1',
   corsAllowedOrigins: '',
   whipCorsAllowedOrigins: '*',
+  webSocketAllowedOrigins: '*',
+  publishJwtControlEnabled: false,
+  playJwtControlEnabled: false,
+  jwtStreamSecretKey: '',
+  webRTCViewerLimit: -1,
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -90,13 +123,17 @@ export const DEFAULT_CONFIG: ServerConfig = {
   faults: [],
   announcedHosts: [],
   maxWhipSessions: 0,
+  maxSocketsPerAddress: 0,
+  maxCommandsPerSecond: 100,
+  maxSocketBufferedBytes: 1024 * 1024,
+  maxStreamsPerSocket: 64,
 };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'cidrs' | 'origins'> = {
+const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'cidrs' | 'origins' | 'limit'> = {
   acceptOnlyStreamsInDataStore: 'boolean',
   publishTokenControlEnabled: 'boolean',
   playTokenControlEnabled: 'boolean',
@@ -105,7 +142,25 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'ci
   remoteAllowedCIDR: 'cidrs',
   corsAllowedOrigins: 'origins',
   whipCorsAllowedOrigins: 'origins',
+  webSocketAllowedOrigins: 'origins',
+  publishJwtControlEnabled: 'boolean',
+  playJwtControlEnabled: 'boolean',
+  jwtStreamSecretKey: 'string',
+  webRTCViewerLimit: 'limit',
 };
+
+/** The server options that are counts: 0 or more, 0 meaning no limit. */
+const COUNT_KEYS = ['maxWhipSessions', 'maxSocketsPerAddress', 'maxCommandsPerSecond', 'maxSocketBufferedBytes', 'maxStreamsPerSocket'] as const;
+
+/** The shortest `jwtStreamSecretKey` taken (AMS asks for 32 characters or more: HS256 wants 256 bits). */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+/** A JWT control that is on needs a secret long enough; throws `ConfigError` naming `where`. */
+function checkJwtSecret(settings: AppSettings, where: string): void {
+  if (!settings.publishJwtControlEnabled && !settings.playJwtControlEnabled) return;
+  if (settings.jwtStreamSecretKey.length < MIN_JWT_SECRET_LENGTH)
+    throw new ConfigError(`${where}.jwtStreamSecretKey must have ${MIN_JWT_SECRET_LENGTH} characters or more when a JWT control is on`);
+}
 
 /** Checks a comma-separated list with `parse`; its error of class `failure` becomes a `ConfigError` naming `where`. */
 function checkList(value: unknown, where: string, what: string, parse: (list: string) => unknown, failure: new (message: string) => Error): string {
@@ -139,6 +194,8 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
       const ok = Array.isArray(v) && v.every((s) => typeof s === 'string' || (isObject(s) && typeof s.streamId === 'string'));
       if (!ok) throw new ConfigError(`${where}.${key} must be a list of stream ids or {streamId, name}`);
     }
+    if (kind === 'limit' && (typeof v !== 'number' || !Number.isInteger(v) || v < -1))
+      throw new ConfigError(`${where}.${key} must be an integer, -1 (no limit) or more`);
     if (kind === 'cidrs') checkCidrList(v, `${where}.${key}`);
     if (kind === 'origins') checkOriginList(v, `${where}.${key}`);
     out[key] = v;
@@ -149,19 +206,7 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
 /** Validates a parsed config object and fills in defaults. Throws `ConfigError` with the offending key. */
 export function resolveConfig(input: unknown = {}): ServerConfig {
   if (!isObject(input)) throw new ConfigError('the config must be a JSON object');
-  const known = new Set([
-    'host',
-    'port',
-    'settings',
-    'apps',
-    'faultInjection',
-    'faults',
-    'announcedHosts',
-    'maxWhipSessions',
-    'staticRoot',
-    'demoDir',
-    'distDir',
-  ]);
+  const known = new Set(['host', 'port', 'settings', 'apps', 'faultInjection', 'faults', 'announcedHosts', ...COUNT_KEYS, 'staticRoot', 'demoDir', 'distDir']);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) throw new ConfigError(`${key} is not a known option`);
   }
@@ -193,11 +238,14 @@ export function resolveConfig(input: unknown = {}): ServerConfig {
       throw new ConfigError('announcedHosts must be a list of addresses');
     config.announcedHosts = input.announcedHosts as string[];
   }
-  if (input.maxWhipSessions !== undefined) {
-    const n = input.maxWhipSessions;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError('maxWhipSessions must be an integer, 0 or more (0: no limit)');
-    config.maxWhipSessions = n;
+  for (const key of COUNT_KEYS) {
+    const n = input[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(`${key} must be an integer, 0 or more (0: no limit)`);
+    config[key] = n;
   }
+  checkJwtSecret(config.settings, 'settings');
+  for (const name of Object.keys(config.apps)) checkJwtSecret(appSettings(config, name), `apps.${name}`);
   for (const key of ['staticRoot', 'demoDir', 'distDir'] as const) {
     const v = input[key];
     if (v !== undefined) {

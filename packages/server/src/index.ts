@@ -6,6 +6,7 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ import { findStaticRoot } from './http/static-root.js';
 import { staticRoutes } from './http/static-routes.js';
 import { whepRoutes } from './http/whep-routes.js';
 import { whipRoutes } from './http/whip-routes.js';
+import { restOriginAllowed } from './http/cors.js';
+import { AddressCounter, clientAddress, type LimitEvent } from './limits.js';
 import { HttpSessions } from './registries/http-sessions.js';
 import type { MediaRelay } from './relay/types.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
@@ -31,6 +34,8 @@ export interface ServerOptions extends Partial<Omit<ServerConfig, 'settings'>> {
   settings?: Partial<AppSettings>;
   /** Injected media relay (tests); the werift SFU by default. */
   relay?: MediaRelay;
+  /** Called when a limit refuses or drops a WebSocket client (to log it, or count it). */
+  onLimit?: (event: LimitEvent) => void;
 }
 
 export interface RunningServer {
@@ -76,7 +81,7 @@ export function mediaHosts(config: Pick<ServerConfig, 'host' | 'announcedHosts'>
 }
 
 export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const { relay: injectedRelay, ...rest } = options;
+  const { relay: injectedRelay, onLimit, ...rest } = options;
   const config = resolveConfig(rest);
   // The front-end package's folder: given, or found from this module's own folder up.
   const staticRoot = config.staticRoot ?? findStaticRoot(dirname(fileURLToPath(import.meta.url)));
@@ -119,19 +124,54 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   http.on('clientError', (_err, socket) => socket.destroy());
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_FRAME_BYTES, perMessageDeflate: false });
+  const perAddress = new AddressCounter(config.maxSocketsPerAddress);
+  const limits = { maxCommandsPerSecond: config.maxCommandsPerSecond, maxStreamsPerSocket: config.maxStreamsPerSocket };
+  const refuse = (socket: Duplex, status: string): void => {
+    // Written, then closed without waiting for the client's side (a flood's client may never close).
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  };
   http.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const m = WS_PATH.exec(path);
-    if (!m || !APP_NAME.test(m[1]!)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (!m || !APP_NAME.test(m[1]!)) return refuse(socket, '404 Not Found');
     const ctx = app(m[1]!);
+    const address = clientAddress(req.socket.remoteAddress);
+    const origin = req.headers.origin;
+    // A browser's page elsewhere may not drive a socket (cross-site WebSocket hijacking); no Origin: no browser.
+    if (origin !== undefined && !restOriginAllowed(ctx.settings.webSocketAllowedOrigins, origin, req.headers.host)) {
+      onLimit?.({ limit: 'webSocketAllowedOrigins', address, app: ctx.name });
+      return refuse(socket, '403 Forbidden');
+    }
+    if (!perAddress.take(address)) {
+      onLimit?.({ limit: 'maxSocketsPerAddress', address, app: ctx.name });
+      return refuse(socket, '429 Too Many Requests\r\nRetry-After: 1');
+    }
+    // The handshake can fail (bad headers) without calling back: the count is given back on the socket's close either way.
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      perAddress.release(address);
+    };
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const dropped = (limit: LimitEvent['limit']) => onLimit?.({ limit, address, app: ctx.name });
       const handler = new SignalingHandler(
         {
-          send: (text) => ws.send(text),
+          send: (text) => {
+            ws.send(text);
+            // A client that does not read: what it left unread stays here, so it goes; the others' sends never wait on it.
+            if (config.maxSocketBufferedBytes > 0 && ws.bufferedAmount > config.maxSocketBufferedBytes) {
+              dropped('maxSocketBufferedBytes');
+              ws.terminate();
+            }
+          },
           close: () => ws.terminate(),
+          end: (code, reason) => {
+            ws.close(code, reason);
+            // The closing handshake waits for the client; an abusive one gets a second, not ws's 30.
+            setTimeout(() => ws.terminate(), 1000).unref();
+          },
           get open() {
             return ws.readyState === ws.OPEN;
           },
@@ -139,6 +179,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         ctx,
         relay,
         faults,
+        limits,
+        dropped,
       );
       handlers.add(handler);
       ws.on('message', (data, isBinary) => {
@@ -147,6 +189,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       });
       ws.on('error', () => ws.terminate());
       ws.on('close', () => {
+        release();
         handlers.delete(handler);
         handler.handleClose();
       });

@@ -324,4 +324,6 @@ export interface Broadcast {
   mainTrackStreamId: string | null;
   subTrackStreamIds: string[];
   webRTCViewerCount: number;
+  /** At most this many WebRTC viewers; -1: the app's `webRTCViewerLimit` (AMS: no limit). */
+  webRTCViewerLimit: number;
 }

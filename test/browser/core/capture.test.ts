@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { DEVICE_IN_USE_TEXT, RtcError } from '../../../src/core/errors.js';
+import { DEVICE_IN_USE_TEXT } from '../../../src/core/errors.js';
 import {
   captureScreen,
   captureUserMedia,
@@ -11,6 +11,7 @@ import {
   type MediaDevicesLike,
 } from '../../../src/core/media/capture.js';
 import { createBlackVideoTrack } from '../../../src/core/media/black-frames.js';
+import { rejectionOf } from '../../helpers/expect.js';
 
 /** Waits for `check` with a bounded deadline. */
 async function poll(check: () => boolean, ms: number, what: string): Promise<void> {
@@ -19,17 +20,6 @@ async function poll(check: () => boolean, ms: number, what: string): Promise<voi
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<RtcError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(RtcError);
-    return error as RtcError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A MediaDevicesLike whose capture calls reject with `error`. */

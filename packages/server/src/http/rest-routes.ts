@@ -1,13 +1,14 @@
 /**
  * The subset of the AMS REST API (`/<App>/rest/v2/broadcasts/…`) a page's backend uses:
- * create, get, list and delete broadcasts, and make one-time tokens. Bad input gets a 4xx
+ * create, get, list and delete broadcasts, and make one-time tokens and JWT stream tokens. Bad input gets a 4xx
  * JSON answer `{success: false, message}`. As AMS does, the app's `remoteAllowedCIDR` says
  * which client addresses it answers (403 `Not allowed IP` for others), and CORS answers only
  * the origins of `corsAllowedOrigins` besides the server's own.
  */
 import { STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
-import type { AppSettings } from '../config.js';
-import type { AppStore } from '../registries/streams.js';
+import { MIN_JWT_SECRET_LENGTH, type AppSettings } from '../config.js';
+import { signStreamJwt } from '../registries/stream-tokens.js';
+import type { AppStore, TokenType } from '../registries/streams.js';
 import { addressAllowed } from './cidr.js';
 import { restCors, restPreflight } from './cors.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
@@ -17,6 +18,16 @@ const checkId = (id: string): string => {
   if (!STREAM_ID_PATTERN.test(id)) throw new HttpError(400, 'stream ids may use only A-Z a-z 0-9 _ . -');
   return id;
 };
+
+/** `expireDate` (a future unix time in seconds) and `type` (`publish`, the default, or `play`) of a token route. */
+function tokenParams(url: URL): { expireDate: number; type: TokenType } {
+  const expireDate = Number(url.searchParams.get('expireDate'));
+  if (!Number.isInteger(expireDate) || expireDate <= Math.floor(Date.now() / 1000))
+    throw new HttpError(400, 'expireDate must be a future time in unix seconds');
+  const type = url.searchParams.get('type') ?? 'publish';
+  if (type !== 'publish' && type !== 'play') throw new HttpError(400, 'type must be publish or play');
+  return { expireDate, type };
+}
 
 let counter = 0;
 const newStreamId = (): string => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -30,12 +41,14 @@ const broadcasts = new Router<AppStore>(
         POST: async (req, res, _match, store) => {
           const body = await readJsonBody(req);
           if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'the body must be a JSON object');
-          const { streamId, name } = body as Record<string, unknown>;
+          const { streamId, name, webRTCViewerLimit: limit } = body as Record<string, unknown>;
           if (streamId !== undefined && typeof streamId !== 'string') throw new HttpError(400, 'streamId must be a string');
           if (name !== undefined && typeof name !== 'string') throw new HttpError(400, 'name must be a string');
+          if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < -1))
+            throw new HttpError(400, 'webRTCViewerLimit must be an integer, -1 (no limit of its own) or more');
           const id = streamId ? checkId(streamId) : newStreamId();
           if (store.isRegistered(id)) throw new HttpError(409, `a broadcast with id ${id} already exists`);
-          sendJson(res, 200, store.create(id, name?.slice(0, 256)).broadcast);
+          sendJson(res, 200, store.create(id, name?.slice(0, 256), limit).broadcast);
         },
       },
     },
@@ -58,12 +71,22 @@ const broadcasts = new Router<AppStore>(
         GET: (_req, res, { params, url }, store) => {
           const id = checkId(params.id!);
           if (!store.get(id)) throw new HttpError(404, `no broadcast with id ${id}`);
-          const expireDate = Number(url.searchParams.get('expireDate'));
-          if (!Number.isInteger(expireDate) || expireDate <= Math.floor(Date.now() / 1000))
-            throw new HttpError(400, 'expireDate must be a future time in unix seconds');
-          const type = url.searchParams.get('type') ?? 'publish';
-          if (type !== 'publish' && type !== 'play') throw new HttpError(400, 'type must be publish or play');
+          const { expireDate, type } = tokenParams(url);
           sendJson(res, 200, store.createToken(id, type, expireDate));
+        },
+      },
+    },
+    {
+      path: '/broadcasts/:id/jwt-token',
+      methods: {
+        // ?expireDate=<unix seconds>&type=publish|play: a JWT stream token signed with the app's jwtStreamSecretKey.
+        GET: (_req, res, { params, url }, store) => {
+          const streamId = checkId(params.id!);
+          const secret = store.settings.jwtStreamSecretKey;
+          if (secret.length < MIN_JWT_SECRET_LENGTH)
+            throw new HttpError(400, `the app has no jwtStreamSecretKey of ${MIN_JWT_SECRET_LENGTH} characters or more`);
+          const { expireDate, type } = tokenParams(url);
+          sendJson(res, 200, { tokenId: signStreamJwt(secret, { streamId, type, exp: expireDate }), streamId, expireDate, type });
         },
       },
     },

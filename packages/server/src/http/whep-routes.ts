@@ -8,6 +8,7 @@
  */
 import type { StreamViewer } from '../registries/live-streams.js';
 import { isUsableSdp } from '../relay/sdp.js';
+import { viewerLimitReached } from '../signaling/play.js';
 import type { Route } from './router.js';
 import {
   checkCapacity,
@@ -34,9 +35,14 @@ const play: PostHandler = async (req, res, post, deps) => {
   const offer = await readBody(req, SDP_TYPE);
   if (!isUsableSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer (v=0, m-sections, ICE and DTLS attributes)', 'notSetRemoteDescription');
   checkCapacity(deps);
-  const token = settings.playTokenControlEnabled ? consumeToken(req, post, 'play') : undefined;
+  const token = consumeToken(req, post, 'play');
   const source = live.get(streamId);
   if (!source || source.phase !== 'live' || !source.peer) throw notLive(streamId);
+  if (viewerLimitReached(settings, source)) {
+    throw new WhipError(503, `${streamId} has as many viewers as its limit`, 'viewerLimitReached', {
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    });
+  }
 
   let ended = false;
   let counted = false;

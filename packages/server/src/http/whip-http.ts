@@ -13,6 +13,7 @@ import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from '../../../../src/core/protoco
 import type { AppSettings } from '../config.js';
 import type { FaultTable, HttpFaultRule } from '../faults.js';
 import { newEtag, newSessionId, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
+import { acceptStreamToken, tokenRequired } from '../registries/stream-tokens.js';
 import type { MediaRelay } from '../relay/types.js';
 import { SdpError } from '../relay/types.js';
 import type { AppContext } from '../signaling/connection.js';
@@ -142,11 +143,16 @@ export function bearerToken(req: IncomingMessage, url: URL): string | undefined 
 export const missingToken = (app: string): WhipError =>
   new WhipError(401, 'this stream needs a token: Authorization: Bearer <token>', 'unauthorized_access', { 'www-authenticate': `Bearer realm="${app}"` });
 
-/** The app's one-time token for `type` of `streamId`, checked and consumed: 401 without one, 403 for a token that is not valid. */
-export function consumeToken(req: IncomingMessage, post: PostContext, type: 'publish' | 'play'): string {
+/**
+ * The app's token for `type` of `streamId` when it needs one (a JWT stream token, or a one-time
+ * token, consumed): 401 without one, 403 for a token that is not valid; undefined when none is needed.
+ */
+export function consumeToken(req: IncomingMessage, post: PostContext, type: 'publish' | 'play'): string | undefined {
+  const { settings, store, name } = post.ctx;
+  if (!tokenRequired(settings, type)) return undefined;
   const token = bearerToken(req, post.url);
-  if (token === undefined) throw missingToken(post.ctx.name);
-  if (!post.ctx.store.consumeToken(token, post.streamId, type))
+  if (token === undefined) throw missingToken(name);
+  if (!acceptStreamToken(settings, store, token, post.streamId, type))
     throw new WhipError(403, `the token is not valid for ${type === 'publish' ? 'publishing' : 'playing'} ${post.streamId}`, 'unauthorized_access');
   return token;
 }

@@ -42,7 +42,7 @@ const publish: PostHandler = async (req, res, post, deps) => {
   if (settings.acceptOnlyStreamsInDataStore && !store.isRegistered(streamId)) {
     throw new WhipError(403, `${streamId} was not created, and this app publishes only created streams`, 'not_allowed_unregistered_streams');
   }
-  const token = settings.publishTokenControlEnabled ? consumeToken(req, post, 'publish') : undefined;
+  const token = consumeToken(req, post, 'publish');
 
   const record = store.forPublish(streamId);
   const stream: WhipStream = { streamId, owner: nextConnectionId(), record, phase: 'negotiating', viewers: new Set() };

@@ -35,6 +35,7 @@ const makeBroadcast = (streamId: string, name: string, now: number): Broadcast =
   mainTrackStreamId: null,
   subTrackStreamIds: [],
   webRTCViewerCount: 0,
+  webRTCViewerLimit: -1,
 });
 
 export class AppStore {
@@ -53,14 +54,16 @@ export class AppStore {
   }
 
   /** Creates (registers) a broadcast; an existing unregistered record becomes registered. */
-  create(streamId: string, name?: string): StreamRecord {
+  create(streamId: string, name?: string, webRTCViewerLimit?: number): StreamRecord {
     const existing = this.streams.get(streamId);
     if (existing) {
       existing.registered = true;
       if (name !== undefined) existing.broadcast.name = name;
+      if (webRTCViewerLimit !== undefined) existing.broadcast.webRTCViewerLimit = webRTCViewerLimit;
       return existing;
     }
     const record: StreamRecord = { broadcast: makeBroadcast(streamId, name ?? streamId, this.now()), registered: true };
+    if (webRTCViewerLimit !== undefined) record.broadcast.webRTCViewerLimit = webRTCViewerLimit;
     this.streams.set(streamId, record);
     return record;
   }

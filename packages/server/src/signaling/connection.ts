@@ -84,7 +84,22 @@ export class Connection {
     readonly app: AppContext,
     readonly relay: MediaRelay,
     readonly out: Outbox,
+    /** Publishes and plays this socket may hold at once (`maxStreamsPerSocket`; 0: no limit). */
+    private readonly maxStreams = 0,
+    private readonly onStreamLimit: () => void = () => undefined,
   ) {
     this.p2pPeer = { send: (frame) => out.relay(frame) };
+  }
+
+  /**
+   * Whether this socket may open one more publish or play; if not, the client is told
+   * (`highResourceUsage` for `streamId`) and false is returned.
+   */
+  mayOpenStream(streamId: string): boolean {
+    const open = this.publishes.size + this.plays.size + this.roomPlays.size;
+    if (this.maxStreams <= 0 || open < this.maxStreams) return true;
+    this.out.error('highResourceUsage', { streamId, reason: `this socket has ${open} streams open, the server's limit` });
+    this.onStreamLimit();
+    return false;
   }
 }

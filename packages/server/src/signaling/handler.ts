@@ -6,6 +6,7 @@
 import { parseClientFrame, type ParsedClientFrame } from '../../../../src/core/protocol/codec.js';
 import type { ServerFrame } from '../../../../src/core/protocol/messages.js';
 import type { FaultTable } from '../faults.js';
+import { CommandBucket, type LimitName, type SocketLimits } from '../limits.js';
 import type { MediaRelay } from '../relay/types.js';
 import { dispatch } from './commands.js';
 import { Connection, type AppContext } from './connection.js';
@@ -17,6 +18,7 @@ import { endPublish } from './publish.js';
 export class SignalingHandler {
   private readonly out: Outbox;
   private readonly conn: Connection;
+  private readonly bucket: CommandBucket;
   private closed = false;
 
   constructor(
@@ -24,9 +26,12 @@ export class SignalingHandler {
     private readonly app: AppContext,
     relay: MediaRelay,
     private readonly faults: FaultTable,
+    private readonly limits: SocketLimits = { maxCommandsPerSecond: 0, maxStreamsPerSocket: 0 },
+    private readonly onLimit: (limit: LimitName) => void = () => undefined,
   ) {
     this.out = new Outbox(socket);
-    this.conn = new Connection(app, relay, this.out);
+    this.conn = new Connection(app, relay, this.out, limits.maxStreamsPerSocket, () => onLimit('maxStreamsPerSocket'));
+    this.bucket = new CommandBucket(limits.maxCommandsPerSecond);
   }
 
   /**
@@ -35,6 +40,7 @@ export class SignalingHandler {
    */
   handleFrame(data: string | Uint8Array): void {
     if (this.closed) return;
+    if (!this.bucket.take()) return this.tooFast();
     const parsed = parseClientFrame(data);
     if (parsed.kind === 'invalid') return this.out.refuse(parsed.error);
     try {
@@ -43,6 +49,15 @@ export class SignalingHandler {
       // A bug of ours must not take the server down; the session goes on.
       this.out.refuse({ definition: 'invalid_message', reason: 'the frame could not be handled' });
     }
+  }
+
+  /** Over `maxCommandsPerSecond`: one error frame, then the socket is closed (its frames still in flight are not read). */
+  private tooFast(): void {
+    const { maxCommandsPerSecond: rate } = this.limits;
+    this.out.error('highResourceUsage', { reason: `more than ${rate} commands a second` });
+    this.out.endForPolicy('too many commands');
+    this.onLimit('maxCommandsPerSecond');
+    this.handleClose();
   }
 
   /** The socket closed: stop everything it published or played, without writing to it. */

@@ -10,7 +10,10 @@ import type { RelayedFrame } from '../registries/p2p.js';
 /** The socket as the signaling side needs it. */
 export interface FrameSink {
   send(text: string): void;
+  /** Closes abruptly (no closing handshake). */
   close(): void;
+  /** Closes with a close frame (`code`, `reason`), for a client that broke a rule. */
+  end(code: number, reason: string): void;
   readonly open: boolean;
 }
 
@@ -57,6 +60,12 @@ export class Outbox {
   /** Closes the socket abruptly (the fault rule `close`). */
   drop(): void {
     this.socket.close();
+  }
+
+  /** Closes the socket with a policy-violation close frame (1008); nothing more is written. */
+  endForPolicy(reason: string): void {
+    this.closed = true;
+    this.socket.end(1008, reason);
   }
 
   private write(frame: object): void {

@@ -4,6 +4,9 @@
  * of a multitrack room goes to `multitrack.ts`.
  */
 import type { PlayFrame } from '../../../../src/core/protocol/messages.js';
+import type { AppSettings } from '../config.js';
+import type { LiveStream } from '../registries/live-streams.js';
+import { acceptStreamToken } from '../registries/stream-tokens.js';
 import type { Connection, PlaySession } from './connection.js';
 import { playRoom } from './multitrack.js';
 import { flushCandidates, peerEvents, sendOffer } from './peer-session.js';
@@ -14,16 +17,16 @@ export function play(conn: Connection, frame: PlayFrame): void {
   const { streamId } = frame;
   const { store, settings } = conn.app;
   if (conn.plays.has(streamId) || conn.roomPlays.has(streamId)) return conn.out.error('already_playing', { streamId });
-  if (settings.playTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'play')) {
-    return conn.out.error('unauthorized_access', { streamId });
-  }
+  if (!acceptStreamToken(settings, store, frame.token, streamId, 'play')) return conn.out.error('unauthorized_access', { streamId });
   const source = conn.app.live.get(streamId);
   // A room (main track) that has, or had while being played, subtracks.
   const mt = conn.app.mainTracks.get(streamId);
-  if (!source && mt) return playRoom(conn, mt, frame);
+  if (!source && mt) return conn.mayOpenStream(streamId) ? playRoom(conn, mt, frame) : undefined;
   if (!source || source.phase !== 'live' || !source.peer) {
     return conn.out.error('no_stream_exist', { streamId, error_code: '404', information: 'stream is not live' });
   }
+  if (viewerLimitReached(settings, source)) return conn.out.error('viewerLimitReached', { streamId });
+  if (!conn.mayOpenStream(streamId)) return;
   const session = {
     kind: 'play',
     streamId,
@@ -44,6 +47,16 @@ export function play(conn: Connection, frame: PlayFrame): void {
   conn.plays.set(streamId, session);
   source.viewers.add(session);
   void sendOffer(conn, session, session.peer, () => endPlay(conn, session, false));
+}
+
+/**
+ * Whether `source` has as many viewers (WebSocket and WHEP plays, counted from the play request
+ * on) as its limit: its Broadcast's `webRTCViewerLimit`, else the app's (-1: none).
+ */
+export function viewerLimitReached(settings: AppSettings, source: LiveStream): boolean {
+  const own = source.record.broadcast.webRTCViewerLimit;
+  const limit = own >= 0 ? own : settings.webRTCViewerLimit;
+  return limit >= 0 && source.viewers.size >= limit;
 }
 
 /** The client's answer to the server's offer. */

@@ -4,6 +4,7 @@
  */
 import { STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
 import type { PublishFrame } from '../../../../src/core/protocol/messages.js';
+import { acceptStreamToken } from '../registries/stream-tokens.js';
 import type { PublisherPeer } from '../relay/types.js';
 import type { Connection, PublishSession } from './connection.js';
 import { flushCandidates, peerEvents } from './peer-session.js';
@@ -18,9 +19,7 @@ export function publish(conn: Connection, frame: PublishFrame): void {
   if (settings.acceptOnlyStreamsInDataStore && !store.isRegistered(streamId)) {
     return conn.out.error('not_allowed_unregistered_streams', { streamId });
   }
-  if (settings.publishTokenControlEnabled && !store.consumeToken(frame.token, streamId, 'publish')) {
-    return conn.out.error('unauthorized_access', { streamId });
-  }
+  if (!acceptStreamToken(settings, store, frame.token, streamId, 'publish')) return conn.out.error('unauthorized_access', { streamId });
   const mainTrack = frame.mainTrack || undefined;
   if (mainTrack !== undefined) {
     if (!STREAM_ID_PATTERN.test(mainTrack) || mainTrack === streamId) {
@@ -31,6 +30,7 @@ export function publish(conn: Connection, frame: PublishFrame): void {
       return conn.out.error('not_allowed_unregistered_streams', { streamId: mainTrack });
     }
   }
+  if (!conn.mayOpenStream(streamId)) return;
   const record = store.forPublish(streamId, frame.streamName);
   if (frame.metaData) record.broadcast.metaData = frame.metaData;
   const session: PublishSession = {
