@@ -17,8 +17,6 @@ export const PSFB_FIR = 4;
 export const MIN_PLI_INTERVAL_MS = 300;
 /** A player still waiting for a keyframe gets another request this long after the last one. */
 export const KEYFRAME_RETRY_MS = 350;
-/** Safety net: a fresh keyframe this often while players watch. */
-export const PERIODIC_PLI_MS = 2500;
 /** A player that got no keyframe after this long starts on whatever arrives. */
 export const KEYFRAME_GATE_MS = 1500;
 
@@ -99,13 +97,14 @@ export class KeyframeGate {
 
 /**
  * When a publisher is asked for a keyframe: at once unless one went out in the last
- * `MIN_PLI_INTERVAL_MS` (then at the next tick), again every `KEYFRAME_RETRY_MS` while a
- * player waits, and every `PERIODIC_PLI_MS` anyway. `send` sends a PLI, or returns false
- * when it cannot (no video yet).
+ * `MIN_PLI_INTERVAL_MS` (then at the next tick), and again every `KEYFRAME_RETRY_MS` while a
+ * player waits for one. Only when a player needs one (a new player, a new source in a slot, a
+ * player's own PLI or FIR after a loss NACKs could not repair): no timer asks for keyframes
+ * nobody needs, each of which costs every player a burst of bits. `send` sends a PLI, or
+ * returns false when it cannot (no video yet).
  */
 export class PliPacer {
   private lastPli = -Infinity;
-  private lastPeriodicPli = -Infinity;
   private wanted = false;
 
   constructor(
@@ -120,12 +119,7 @@ export class PliPacer {
 
   /** Called every tick while players watch the video; `waiting`: a player still waits for a keyframe. */
   tick(waiting: boolean): void {
-    const now = this.now();
-    if (this.wanted || (waiting && now - this.lastPli >= KEYFRAME_RETRY_MS)) {
-      this.trySend();
-    } else if (now - Math.max(this.lastPli, this.lastPeriodicPli) >= PERIODIC_PLI_MS) {
-      if (this.trySend()) this.lastPeriodicPli = now;
-    }
+    if (this.wanted || (waiting && this.now() - this.lastPli >= KEYFRAME_RETRY_MS)) this.trySend();
   }
 
   private trySend(): boolean {
