@@ -92,10 +92,19 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.attempt++;
     this.#pending?.reject(RtcError.of('AbortError', { message: 'Stopped.', streamId: this.streamId }));
     this.#pending = undefined;
-    if (this.streamId && this.signaling?.state === 'open') this.send({ command: 'stop', streamId: this.streamId });
+    this.#stopOnServer();
     this.teardownPeer();
     this.#closeSignaling();
     this.transition('stopped');
+  }
+
+  /**
+   * Tells the server our stream is over, before the socket closes: the server learns of a closed
+   * socket only later, and a retry's publish on a new socket could meet our old stream still held
+   * (`streamIdInUse`).
+   */
+  #stopOnServer(): void {
+    if (this.streamId && this.signaling?.state === 'open') this.send({ command: 'stop', streamId: this.streamId });
   }
 
   /** Releases everything and drops listeners. */
@@ -143,6 +152,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.emit('error', error);
     if (!fatal) return;
     this.attempt++;
+    this.#stopOnServer();
     this.teardownPeer();
     this.#closeSignaling();
     this.transition('failed');
