@@ -5,6 +5,7 @@ import { expect } from '@open-wc/testing';
 import type { RtcError } from '../../../src/core/errors.js';
 import { LegacyRoom } from '../../../src/core/session/legacy-room.js';
 import { P2PSession } from '../../../src/core/session/p2p-session.js';
+import { PublishSession } from '../../../src/core/session/publish-session.js';
 import { iceServersFromConfig } from '../../../src/core/session/session.js';
 import { poll } from '../../helpers/ams-client.js';
 import { FakeServer } from '../../helpers/fake-transport.js';
@@ -58,6 +59,32 @@ describe('frames from a hostile server', () => {
       ]);
     } finally {
       room.dispose();
+    }
+  });
+
+  it('a second start while negotiating is ignored: one peer connection, one offer', async () => {
+    const server = new FakeServer();
+    let made = 0;
+    const s = new PublishSession({
+      url: URL,
+      createTransport: server.create,
+      createPeerConnection: (c) => (made++, new RTCPeerConnection(c)),
+    });
+    try {
+      void s.start({ streamId: 'pub1', stream: new MediaStream() }).catch(() => undefined);
+      const t = server.transports[0]!;
+      t.open();
+      await poll(() => t.commands.some((f) => f.command === 'publish'), 2000, 'publish');
+      t.receive({ command: 'start', streamId: 'pub1' });
+      await poll(() => s.state === 'negotiating', 5000, 'negotiating');
+      t.receive({ command: 'start', streamId: 'pub1' });
+      t.receive({ command: 'start', streamId: 'pub1' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(made).to.equal(1);
+      expect(t.commands.filter((f) => f.command === 'takeConfiguration')).to.have.length(1);
+      expect(s.state).to.equal('negotiating');
+    } finally {
+      s.dispose();
     }
   });
 

@@ -76,6 +76,9 @@ describe('a hostile server', () => {
       await poll(() => leaks.open().total === 0, 10_000, 'released').catch(() => {
         throw new Error(`still open after stop: ${JSON.stringify(leaks.open())}`);
       });
+      await poll(() => leaks.pending().timers.length === 0 && leaks.pending().listeners.length === 0, 10_000, 'timers and listeners').catch(() => {
+        throw new Error(`still pending after stop: ${JSON.stringify(leaks.pending()).slice(0, 2000)}`);
+      });
       await server({ action: 'hostile-stop' });
       const after = await heap();
       console.log(
