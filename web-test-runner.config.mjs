@@ -18,21 +18,15 @@ const cacheDir = fileURLToPath(new URL(`./node_modules/.cache/rtc-elements/${pro
 mkdirSync(cacheDir, { recursive: true });
 process.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
 
-async function serverFromSource() {
-  const outfile = join(cacheDir, 'server.mjs');
-  await build({
-    entryPoints: ['packages/server/src/index.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'warning',
-  });
+/** A TypeScript module for Node (npm packages left external), bundled into the cache and imported. */
+async function fromSource(entry, name) {
+  const outfile = join(cacheDir, name);
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning' });
   return import(outfile);
 }
-const { createServer } = await serverFromSource();
+const { createServer } = await fromSource('packages/server/src/index.ts', 'server.mjs');
+/** The hostile signaling server of test/browser/integration/hostile-server.test.ts. */
+const { startHostileServer } = await fromSource('test/helpers/hostile-server.ts', 'hostile-server.mjs');
 
 /**
  * WHIP/WHEP clients written by others that ship CommonJS or import it (Eyevinn's), bundled for
@@ -122,6 +116,8 @@ function countingReporter() {
 let server;
 /** The `jwtStreamSecretKey` of the test server's JwtApp (32 characters or more). */
 const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
+/** The hostile server of the running test, if any (one at a time). */
+let hostile;
 const serverInfo = () => ({ http: server.url, ws: `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket` });
 
 /** Starts the embedded server for the run and lets tests reach it. */
@@ -143,6 +139,7 @@ function amsServerPlugin() {
       });
     },
     async serverStop() {
+      await hostile?.close();
       await server?.close();
     },
     /** `executeServerCommand('rtc-server', {action, …})` from a test. */
@@ -190,6 +187,29 @@ function amsServerPlugin() {
           const path = join(dir, `${payload.name}.png`);
           await session.browser.getPage(session.id).screenshot({ path, clip: payload.clip, captureBeyondViewport: true });
           return path;
+        }
+        case 'hostile-start':
+          // A hostile signaling server (test/helpers/hostile-server.ts): {seed, budget, batch} → its URL.
+          await hostile?.close();
+          // The seed: the test's, else RTC_HOSTILE_SEED (to replay a failure), else a new one.
+          hostile = await startHostileServer({ ...payload, seed: Number(payload.seed ?? process.env.RTC_HOSTILE_SEED ?? Math.floor(Math.random() * 2 ** 31)) });
+          return { url: hostile.url, seed: hostile.stats().seed };
+        case 'hostile-stats':
+          return hostile?.stats() ?? null;
+        case 'hostile-stop':
+          await hostile?.close();
+          hostile = undefined;
+          return true;
+        case 'heap': {
+          // The page's JS heap after a forced GC (DevTools protocol: HeapProfiler.collectGarbage, Runtime.getHeapUsage).
+          const cdp = await session.browser.getPage(session.id).createCDPSession();
+          try {
+            for (let i = 0; i < (payload.gcs ?? 3); i++) await cdp.send('HeapProfiler.collectGarbage');
+            const { usedSize, totalSize } = await cdp.send('Runtime.getHeapUsage');
+            return { usedSize, totalSize };
+          } finally {
+            await cdp.detach();
+          }
         }
         case 'clear-faults':
           server.faults.clear();

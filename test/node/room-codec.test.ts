@@ -27,6 +27,9 @@ describe('room data-channel messages', () => {
     });
     assert.deepEqual(decodeRoomMessage(JSON.stringify({ streamId: 'a', eventType: 'CHAT_MESSAGE', message: XSS })), { kind: 'chat', from: 'a', text: XSS });
     assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE"}'), { kind: 'chat', from: 'a', text: '' });
+    // An object of its own toString made String() throw (a hostile peer or server); a number is still text.
+    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":{"toString":1}}'), { kind: 'chat', from: 'a', text: '' });
+    assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":42}'), { kind: 'chat', from: 'a', text: '42' });
     assert.deepEqual(decodeRoomMessage('{"streamId":"a","eventType":"CHAT_MESSAGE","message":42}'), { kind: 'chat', from: 'a', text: '42' });
   });
 

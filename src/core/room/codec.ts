@@ -66,7 +66,8 @@ export function decodeRoomMessage(data: unknown): RoomMessage {
   const from = typeof msg.streamId === 'string' ? msg.streamId : '';
   if (!from) return IGNORE;
   const name = typeof msg.name === 'string' && msg.name ? { name: msg.name.slice(0, MAX_NAME) } : {};
-  if (eventType === 'CHAT_MESSAGE') return { kind: 'chat', from, ...name, text: String(msg.message ?? '') };
+  if (eventType === 'CHAT_MESSAGE')
+    return { kind: 'chat', from, ...name, text: typeof msg.message === 'string' || typeof msg.message === 'number' ? String(msg.message) : '' };
   if (typeof eventType === 'string' && Object.hasOwn(STATE_EVENTS, eventType))
     return { kind: 'state', from, ...name, state: STATE_EVENTS[eventType as StateEvent] };
   return name.name ? { kind: 'name', from, name: name.name } : IGNORE;

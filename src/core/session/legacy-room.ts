@@ -184,7 +184,7 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
       const error = RtcError.fromServer({ definition: frame.definition, streamId: frame.streamId });
       if (this.#joining) return this.#refuse(error);
       if (error.code === 'no_active_streams_in_room') {
-        this.#sync([], {});
+        this.#sync([], new Map());
         if (this.#empty) return;
         this.#empty = true;
       }
@@ -201,9 +201,10 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
     this.emit('callback', { definition, payload: frame, streamId: this.#own || undefined });
     if (definition === 'leavedFromRoom') return this.#leaving?.();
     const ids = Array.isArray(frame.streams) ? frame.streams.filter((id): id is string => typeof id === 'string') : [];
-    const names: Record<string, string> = {};
+    // A Map: a stream id such as "constructor" must not find Object.prototype's members.
+    const names = new Map<string, string>();
     const list: Array<Partial<RoomStreamListEntry> | null> = Array.isArray(frame.streamList) ? frame.streamList : [];
-    for (const e of list) if (e && typeof e.streamId === 'string') names[e.streamId] = text(e.streamName);
+    for (const e of list) if (e && typeof e.streamId === 'string') names.set(e.streamId, text(e.streamName));
     this.#sync(ids, names);
     for (const e of list) {
       if (e && typeof e.streamId === 'string' && this.#plays.has(e.streamId))
@@ -224,10 +225,10 @@ export class LegacyRoom extends TypedEmitter<LegacyRoomEvents> {
   }
 
   /** Plays the ids not played yet, stops the ones no longer listed. */
-  #sync(ids: string[], names: Record<string, string>): void {
+  #sync(ids: string[], names: ReadonlyMap<string, string>): void {
     const live = new Set(ids.filter((id) => id !== this.#own));
     for (const id of [...this.#plays.keys()]) if (!live.has(id)) this.#remove(id);
-    for (const id of live) if (!this.#plays.has(id)) this.#add(id, names[id] || id);
+    for (const id of live) if (!this.#plays.has(id)) this.#add(id, names.get(id) || id);
   }
 
   #add(streamId: string, name: string): void {

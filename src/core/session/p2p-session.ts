@@ -40,9 +40,17 @@ export class P2PSession extends PublishSession {
 
   /** The other peer arrived and we joined first: we offer. */
   protected override onStart(): void {
-    const peer = this.#peer();
-    peer.addStream(this.options!.stream);
-    this.attachChannel(peer.pc.createDataChannel(this.streamId!, { ordered: true }));
+    let peer: Peer;
+    try {
+      peer = this.#peer();
+      peer.addStream(this.options!.stream);
+      this.attachChannel(peer.pc.createDataChannel(this.streamId!, { ordered: true }));
+    } catch (e) {
+      // No connection could be made (the browser's limit on peer connections): still joined.
+      this.teardownPeer();
+      this.fail(RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e }), false);
+      return;
+    }
     peer
       .offer()
       .then((sdp) => this.peer === peer && this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'offer', sdp }))

@@ -29,6 +29,9 @@ export interface PeerHandlers {
 
 export type CreatePeerConnection = (config: RTCConfiguration) => RTCPeerConnection;
 
+/** Remote candidates kept for the remote description at most: a server sends a handful; a flood would only grow memory. */
+export const MAX_QUEUED_CANDIDATES = 100;
+
 /** Whether ICE is up in `state`. */
 export const isConnected = (state: RTCIceConnectionState): boolean => state === 'connected' || state === 'completed';
 
@@ -110,8 +113,9 @@ export class Peer {
 
   /** A remote candidate: added now if the remote description is set, else queued for it. */
   addCandidate(candidate: RTCIceCandidateInit): void {
-    if (this.#queued) this.#queued.push(candidate);
-    else void this.#add(candidate);
+    if (this.#queued) {
+      if (this.#queued.length < MAX_QUEUED_CANDIDATES) this.#queued.push(candidate);
+    } else void this.#add(candidate);
   }
 
   /** Closes the connection; no handler runs after this. */

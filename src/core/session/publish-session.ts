@@ -42,6 +42,8 @@ export class PublishSession extends Session<PublishOptions> {
   }
 
   protected override onStart(): void {
+    // `start` answers our `publish`: once negotiating or live, another one (a server's mistake) would tear the connection down.
+    if (this.state !== 'connecting') return;
     const attempt = this.attempt;
     void this.#offer().catch((e: unknown) => {
       if (attempt === this.attempt) this.fail(RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e }), true);

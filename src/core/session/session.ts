@@ -30,7 +30,9 @@ export const resolveToken = async (token: TokenSource | undefined): Promise<stri
 export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[] | undefined {
   const uri = typeof frame.stunServerUri === 'string' ? frame.stunServerUri : '';
   if (/^turns?:/.test(uri)) {
-    return [{ urls: uri, username: String(frame.turnServerUsername ?? ''), credential: String(frame.turnServerCredential ?? '') }];
+    // Strings only: String() of an object with its own toString/valueOf throws.
+    const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+    return [{ urls: uri, username: text(frame.turnServerUsername), credential: text(frame.turnServerCredential) }];
   }
   if (uri.startsWith('stun:')) return [{ urls: uri }];
   return undefined;
@@ -224,10 +226,9 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.#since = Date.now();
     this.#stats?.reset(this.#since);
     const streamId = this.streamId!;
-    const config: RTCConfiguration = {
-      iceServers: this.options?.iceServers ?? this.#serverIceServers ?? [],
-      bundlePolicy: 'max-bundle',
-    };
+    const own = this.options?.iceServers;
+    const config: RTCConfiguration = { iceServers: own ?? this.#serverIceServers ?? [], bundlePolicy: 'max-bundle' };
+    const create = this.deps.createPeerConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     const peer = new Peer(
       config,
       {
@@ -242,7 +243,18 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         channel: (channel) => this.attachChannel(channel),
         track,
       },
-      this.deps.createPeerConnection,
+      // A server's ICE servers the browser refuses (a malformed URI from `iceServerConfig`) are forgotten, not fatal.
+      own
+        ? create
+        : (c) => {
+            try {
+              return create(c);
+            } catch (e) {
+              if (!this.#serverIceServers) throw e;
+              this.#serverIceServers = undefined;
+              return create({ ...c, iceServers: [] });
+            }
+          },
     );
     this.peer = peer;
     return peer;

@@ -142,6 +142,9 @@ export class RoomView {
       throw RtcError.of('not_supported_over_whip', { message: 'Rooms are not part of WHIP or WHEP: use the AMS WebSocket (a ws:// or wss:// server-url).' });
     const room = (this.#room = createRoom(el.mode, { url, room: el.roomId, own: streamId, model: this.model, host: this.#host, current }));
     if (room.join) await room.join();
+    // Taken off the page (or started again) while the chunk loaded or the room answered: capturing
+    // now would open a camera nothing releases (the removal's release ran before it).
+    if (!current()) return;
     const stream = await this.#h.media.acquire();
     const connecting = session.connect(url, room.publishOptions(stream), current);
     // The server makes us a subtrack when it takes the publish (it then asks for our offer): the

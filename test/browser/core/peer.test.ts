@@ -2,7 +2,7 @@
 // candidates queued until the remote description, ICE grace period, ICE restart, close.
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { ICE_GRACE_MS, Peer, type PeerHandlers } from '../../../src/core/session/peer.js';
+import { ICE_GRACE_MS, MAX_QUEUED_CANDIDATES, Peer, type PeerHandlers } from '../../../src/core/session/peer.js';
 
 /** The part of RTCPeerConnection a Peer touches, scripted. */
 class FakePc extends EventTarget {
@@ -82,6 +82,13 @@ describe('Peer', () => {
     peer.addCandidate({ candidate: 'c', sdpMLineIndex: 0 });
     await clock.tickAsync(0);
     expect(pc.added.map((c) => c.candidate)).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it(`keeps at most ${MAX_QUEUED_CANDIDATES} candidates that come before the remote description (a hostile server's flood), the first ones`, async () => {
+    const { peer, pc } = setup();
+    for (let i = 0; i < 10_000; i++) peer.addCandidate({ candidate: `c${i}`, sdpMLineIndex: 0 });
+    await peer.setRemote({ type: 'answer', sdp: 'x' });
+    expect(pc.added.map((c) => c.candidate)).to.deep.equal(Array.from({ length: MAX_QUEUED_CANDIDATES }, (_, i) => `c${i}`));
   });
 
   it('hands out local candidates, never the empty end-of-candidates one', () => {
