@@ -120,6 +120,13 @@ function countingReporter() {
 }
 
 let server;
+// TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
+const SERVER_OPTIONS = {
+  host: '127.0.0.1',
+  port: 0,
+  faultInjection: true,
+  apps: { TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true } },
+};
 const serverInfo = () => ({ http: server.url, ws: `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket` });
 
 /** Starts the embedded server for the run and lets tests reach it. */
@@ -127,13 +134,7 @@ function amsServerPlugin() {
   return {
     name: 'ams-server',
     async serverStart() {
-      // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
-      server = await createServer({
-        host: '127.0.0.1',
-        port: 0,
-        faultInjection: true,
-        apps: { TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true } },
-      });
+      server = await createServer(SERVER_OPTIONS);
     },
     async serverStop() {
       await server?.close();
@@ -166,6 +167,15 @@ function amsServerPlugin() {
         }
         case 'drop-connections':
           return server.dropConnections();
+        case 'restart': {
+          // An outage: the server closes (every socket and peer connection with it), stays down
+          // `downMs`, and starts again on the same port, as new (no streams, no tokens).
+          const port = Number(new URL(server.url).port);
+          await server.close();
+          await new Promise((r) => setTimeout(r, Math.min(Number(payload.downMs) || 0, 30_000)));
+          server = await createServer({ ...SERVER_OPTIONS, port });
+          return serverInfo();
+        }
         case 'screenshot': {
           // A PNG of the page (or of `clip`, page pixels) under test-output/screenshots/, for people to look at.
           if (!/^[\w.-]+$/.test(String(payload.name))) throw new Error('screenshot name: letters, digits, . _ - only');
