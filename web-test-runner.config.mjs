@@ -147,6 +147,9 @@ function amsServerPlugin() {
           return serverInfo();
         case 'fault':
           return server.faults.add(payload.rule);
+        case 'media-cut':
+          // A media-path cut (packages/server/src/faults.ts, MediaCutRule): UDP dropped, sockets kept.
+          return server.faults.cutMedia({ media: 'cut', ...payload.rule });
         case 'http-fault':
           // A WHIP/WHEP HTTP fault (packages/server/src/faults.ts, HttpFaultRule).
           return server.faults.addHttp(payload.rule);
