@@ -118,6 +118,18 @@ let server;
 const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 /** The hostile server of the running test, if any (one at a time). */
 let hostile;
+// TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
+// LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
+const SERVER_OPTIONS = {
+  host: '127.0.0.1',
+  port: 0,
+  faultInjection: true,
+  apps: {
+    TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
+    LimitApp: { webRTCViewerLimit: 1 },
+    JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
+  },
+};
 const serverInfo = () => ({ http: server.url, ws: `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket` });
 
 /** Starts the embedded server for the run and lets tests reach it. */
@@ -125,18 +137,7 @@ function amsServerPlugin() {
   return {
     name: 'ams-server',
     async serverStart() {
-      // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
-      // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
-      server = await createServer({
-        host: '127.0.0.1',
-        port: 0,
-        faultInjection: true,
-        apps: {
-          TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
-          LimitApp: { webRTCViewerLimit: 1 },
-          JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
-        },
-      });
+      server = await createServer(SERVER_OPTIONS);
     },
     async serverStop() {
       await hostile?.close();
@@ -150,6 +151,9 @@ function amsServerPlugin() {
           return serverInfo();
         case 'fault':
           return server.faults.add(payload.rule);
+        case 'media-cut':
+          // A media-path cut (packages/server/src/faults.ts, MediaCutRule): UDP dropped, sockets kept.
+          return server.faults.cutMedia({ media: 'cut', ...payload.rule });
         case 'http-fault':
           // A WHIP/WHEP HTTP fault (packages/server/src/faults.ts, HttpFaultRule).
           return server.faults.addHttp(payload.rule);
@@ -179,6 +183,15 @@ function amsServerPlugin() {
           return server.app(payload.app).live.get(payload.streamId)?.viewers.size ?? 0;
         case 'drop-connections':
           return server.dropConnections();
+        case 'restart': {
+          // An outage: the server closes (every socket and peer connection with it), stays down
+          // `downMs`, and starts again on the same port, as new (no streams, no tokens).
+          const port = Number(new URL(server.url).port);
+          await server.close();
+          await new Promise((r) => setTimeout(r, Math.min(Number(payload.downMs) || 0, 30_000)));
+          server = await createServer({ ...SERVER_OPTIONS, port });
+          return serverInfo();
+        }
         case 'screenshot': {
           // A PNG of the page (or of `clip`, page pixels) under test-output/screenshots/, for people to look at.
           if (!/^[\w.-]+$/.test(String(payload.name))) throw new Error('screenshot name: letters, digits, . _ - only');

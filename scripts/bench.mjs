@@ -41,7 +41,9 @@ let server;
 let browser;
 try {
   await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
-  server = await createServer({ host: '127.0.0.1', port: 0, demoDir: dir });
+  // Fault injection on for the media-cut figure below (it changes nothing until a cut is made).
+  const serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true };
+  server = await createServer(serverOptions);
   const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
   writeFileSync(
     join(dir, 'index.html'),
@@ -96,6 +98,55 @@ try {
     `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
   );
   await page.evaluate('window.roomDown()');
+
+  // Recovery: <rtc-publisher> + <rtc-player> beside the official SDK's publisher + player, live;
+  // the server closes (every socket and connection), stays down, starts again on the same port;
+  // measured from the server answering again to each player's next decoded frame. Then a media
+  // cut with the sockets up (the relay drops all UDP for 5 s), from the path's return.
+  // BENCH_OUTAGES (seconds, comma-separated; default 2,10,60), BENCH_RECOVERY_TRIALS (default 3).
+  const outages = (process.env.BENCH_OUTAGES ?? '2,10,60')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const TRIALS = Number(process.env.BENCH_RECOVERY_TRIALS ?? 3);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const port = Number(new URL(server.url).port);
+  const pct = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  };
+  const summary = (xs) =>
+    `median ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${xs.length})`;
+  await page.evaluate('window.recoveryUp()');
+  for (const down of outages) {
+    const ours = [];
+    const sdk = [];
+    for (let i = 0; i < TRIALS; i++) {
+      await server.close();
+      await sleep(down * 1000);
+      server = await createServer({ ...serverOptions, port });
+      const back = Date.now();
+      const r = await page.evaluate(`window.recoveredAfter(${back})`);
+      ours.push(r.ours);
+      sdk.push(r.sdk);
+    }
+    console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
+    console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
+  }
+  {
+    const ours = [];
+    const sdk = [];
+    const CUT_MS = 5000;
+    for (let i = 0; i < TRIALS; i++) {
+      server.faults.cutMedia({ media: 'cut', ms: CUT_MS });
+      const back = Date.now() + CUT_MS;
+      const r = await page.evaluate(`window.recoveredAfter(${back})`);
+      ours.push(r.ours);
+      sdk.push(r.sdk);
+    }
+    console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
+    console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
+  }
 } finally {
   await browser?.close();
   await server?.close();

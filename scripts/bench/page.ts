@@ -157,3 +157,61 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
   publisher.close();
   return result;
 };
+
+// ------------------------------------------------------------------ recovery after outages
+// A <rtc-publisher> and <rtc-player> on one stream, the official SDK publishing and playing
+// another; scripts/bench.mjs takes the server down (or cuts its media) and reads, from the frame
+// times kept here, when each player decoded again.
+
+const frameCount = (v: HTMLVideoElement | null | undefined): number => v?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+const recovery = {
+  videos: {} as Record<'ours' | 'sdk', () => HTMLVideoElement | null | undefined>,
+  /** Epoch times at which each player's decoded-frame count changed (polled every 5 ms). */
+  changes: { ours: [] as number[], sdk: [] as number[] },
+};
+
+(window as unknown as { recoveryUp: () => Promise<void> }).recoveryUp = async () => {
+  const { ws } = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__;
+  const ours = uniqueStreamId('recover');
+  const pub = document.createElement('rtc-publisher');
+  pub.setAttribute('server-url', ws);
+  pub.setAttribute('stream-id', ours);
+  document.body.append(pub);
+  await pub.start();
+  const play = document.createElement('rtc-player');
+  play.setAttribute('server-url', ws);
+  play.setAttribute('stream-id', ours);
+  play.setAttribute('muted', '');
+  document.body.append(play);
+  await play.play();
+  recovery.videos.ours = () => play.shadowRoot?.querySelector('video');
+
+  const theirs = uniqueStreamId('sdkrecover');
+  const localVideo = sdkVideo();
+  const sdkPub = await createSdkPeer(ws, { localVideoElement: localVideo, mediaConstraints: { video: true, audio: true } });
+  sdkPub.adaptor.publish(theirs);
+  await poll(() => (sdkPub.infos.includes('publish_started') ? true : undefined), 10_000, 'SDK publish_started', 20);
+  const remote = sdkVideo();
+  const sdkPlay = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: remote, mediaConstraints: { video: false, audio: false } });
+  sdkPlay.adaptor.play(theirs);
+  recovery.videos.sdk = () => remote;
+  await Promise.all([firstFrame(recovery.videos.ours()!), firstFrame(remote)]);
+
+  const last = { ours: 0, sdk: 0 };
+  setInterval(() => {
+    for (const k of ['ours', 'sdk'] as const) {
+      const n = frameCount(recovery.videos[k]());
+      if (n !== last[k] && n > 0) recovery.changes[k].push(Date.now());
+      last[k] = n;
+    }
+  }, 5);
+};
+
+/** Milliseconds from `since` (epoch) to each player's next decoded frame; waits for both (up to 60 s). */
+(window as unknown as { recoveredAfter: (since: number) => Promise<{ ours: number; sdk: number }> }).recoveredAfter = async (since) => {
+  const after = (k: 'ours' | 'sdk') => recovery.changes[k].find((t) => t >= since);
+  await poll(() => (after('ours') !== undefined && after('sdk') !== undefined ? true : undefined), 60_000, 'both players decoding again', 20);
+  // Both decoding steadily again before the next trial.
+  await new Promise((r) => setTimeout(r, 1500));
+  return { ours: after('ours')! - since, sdk: after('sdk')! - since };
+};

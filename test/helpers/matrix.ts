@@ -35,6 +35,11 @@ export const fault = (rule: FaultRule): Promise<unknown> => executeServerCommand
 export const clearFaults = (): Promise<unknown> => executeServerCommand('rtc-server', { action: 'clear-faults' });
 /** Closes every socket the server holds; resolves with how many. */
 export const dropConnections = (): Promise<number> => executeServerCommand('rtc-server', { action: 'drop-connections' }) as Promise<number>;
+/** Drops the relay's UDP (ICE, DTLS, RTP) both ways for `ms`, for `streamId` or every stream; the sockets stay up. */
+export const cutMedia = (ms: number, streamId?: string): Promise<unknown> =>
+  executeServerCommand('rtc-server', { action: 'media-cut', rule: { ms, streamId } });
+/** An outage: the server closes, stays down `downMs` and starts again on the same port (web-test-runner.config.mjs). */
+export const restartServer = (downMs: number): Promise<unknown> => executeServerCommand('rtc-server', { action: 'restart', downMs });
 
 // ------------------------------------------------------------------ elements
 

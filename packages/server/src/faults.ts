@@ -113,6 +113,29 @@ export function checkHttpFaultRule(input: unknown): HttpFaultRule {
   return r as unknown as HttpFaultRule;
 }
 
+/**
+ * A media-path cut: every UDP datagram (ICE checks, DTLS, RTP, RTCP, SCTP) of the relay's
+ * connections for `streamId` (a room player's connection counts as its room id), or of all its
+ * connections when absent, is dropped both ways for `ms` milliseconds, while the WebSocket stays
+ * up. Connections made during the cut are cut too.
+ */
+export interface MediaCutRule {
+  media: 'cut';
+  streamId?: string;
+  /** 1 to 600,000. */
+  ms: number;
+}
+
+/** Validates a media-cut rule; throws `FaultRuleError`. */
+export function checkMediaCutRule(input: unknown): MediaCutRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('a media cut must be an object');
+  const r = input as Record<string, unknown>;
+  if (r.media !== 'cut') throw new FaultRuleError("media must be 'cut'");
+  if (r.streamId !== undefined && typeof r.streamId !== 'string') throw new FaultRuleError('streamId must be a string');
+  if (!(typeof r.ms === 'number' && Number.isInteger(r.ms) && r.ms >= 1 && r.ms <= 600_000)) throw new FaultRuleError('ms must be an integer from 1 to 600000');
+  return { media: 'cut', ms: r.ms, ...(r.streamId === undefined ? {} : { streamId: r.streamId }) };
+}
+
 /** Takes the first rule of `rules` that `match`es, counting it down; the list is edited in place. */
 function takeFrom<R extends { times?: number }>(rules: R[], match: (r: R) => boolean): R | undefined {
   const i = rules.findIndex(match);
@@ -129,6 +152,8 @@ function takeFrom<R extends { times?: number }>(rules: R[], match: (r: R) => boo
 export class FaultTable {
   private rules: FaultRule[] = [];
   private httpRules: HttpFaultRule[] = [];
+  /** Media cuts: stream id (`''` for all) → when the cut ends (`Date.now()` clock). */
+  private cuts = new Map<string, number>();
 
   constructor(initial: readonly unknown[] = []) {
     for (const r of initial) this.add(r);
@@ -155,9 +180,29 @@ export class FaultTable {
     );
   }
 
+  /** Starts a media-path cut (`MediaCutRule`); a later cut of the same scope replaces it. */
+  cutMedia(rule: unknown): MediaCutRule {
+    const checked = checkMediaCutRule(rule);
+    this.cuts.set(checked.streamId ?? '', Date.now() + checked.ms);
+    return checked;
+  }
+
+  /** Whether the media of the connection for `streamId` is cut now. */
+  mediaCut(streamId: string): boolean {
+    if (this.cuts.size === 0) return false;
+    const now = Date.now();
+    for (const [key, until] of this.cuts) {
+      if (until <= now) this.cuts.delete(key);
+      else if (key === '' || key === streamId) return true;
+    }
+    return false;
+  }
+
+  /** Drops every rule and ends every media cut. */
   clear(): void {
     this.rules = [];
     this.httpRules = [];
+    this.cuts.clear();
   }
 
   list(): readonly FaultRule[] {

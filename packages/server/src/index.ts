@@ -87,8 +87,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const staticRoot = config.staticRoot ?? findStaticRoot(dirname(fileURLToPath(import.meta.url)));
   const demoDir = config.demoDir ?? (staticRoot === undefined ? undefined : join(staticRoot, 'demo'));
   const distDir = config.distDir ?? (staticRoot === undefined ? undefined : join(staticRoot, 'dist'));
-  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config) });
   const faults = new FaultTable(config.faults);
+  // Media cuts (test faults) only when fault injection is on: otherwise the sockets stay unwrapped.
+  const mediaCut = config.faultInjection ? (key: string) => faults.mediaCut(key) : undefined;
+  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config), mediaCut });
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
   const httpSessions = new HttpSessions();

@@ -19,8 +19,14 @@ export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
         POST: async (req, res) => {
           const body = await readJsonBody(req);
           try {
-            // A rule with a `method` is a WHIP/WHEP HTTP fault (`HttpFaultRule`), any other an AMS command's.
-            const add = (r: unknown) => (typeof r === 'object' && r !== null && 'method' in r ? faults.addHttp(r) : faults.add(r));
+            // A rule with a `method` is a WHIP/WHEP HTTP fault (`HttpFaultRule`), one with `media` a
+            // media-path cut (`MediaCutRule`), any other an AMS command's.
+            const add = (r: unknown) =>
+              typeof r === 'object' && r !== null && 'method' in r
+                ? faults.addHttp(r)
+                : typeof r === 'object' && r !== null && 'media' in r
+                  ? faults.cutMedia(r)
+                  : faults.add(r);
             const rules = Array.isArray(body) ? body.map(add) : [add(body)];
             sendJson(res, 200, { success: true, rules });
           } catch (e) {

@@ -6,7 +6,7 @@ import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
-import { closeWithNotify, watchDtlsClose } from './werift-workarounds.js';
+import { closeWithNotify, guardUdp, watchDtlsClose } from './werift-workarounds.js';
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -22,6 +22,8 @@ export function safely(fn: () => void): void {
 /** What a peer needs from the relay that made it. */
 export interface PeerHost {
   readonly policy: NetworkPolicy;
+  /** Whether the media path of the connection for `key` (a stream or room id) is cut now (test faults). */
+  mediaCut?(key: string): boolean;
   /** The peer has closed: the relay stops tracking it. */
   forget(peer: Peer): void;
 }
@@ -57,9 +59,19 @@ export abstract class Peer {
     }
   }
 
-  /** Makes the connection (once, from the constructor or the first offer) and watches its state. */
-  protected createPc(codecs: PeerCodecs): RTCPeerConnection {
+  /**
+   * Makes the connection (once, from the constructor or the first offer) and watches its state;
+   * `key` (its stream or room id) is what a media cut names.
+   */
+  protected createPc(codecs: PeerCodecs, key: string): RTCPeerConnection {
     const pc = new RTCPeerConnection({ ...this.host.policy.config, codecs });
+    const host = this.host;
+    if (host.mediaCut) {
+      // werift opens its sockets while gathering, before any check goes out.
+      const guard = (): void => guardUdp(pc, () => host.mediaCut!(key));
+      pc.iceGatheringStateChange.subscribe(guard);
+      pc.iceConnectionStateChange.subscribe(guard);
+    }
     pc.connectionStateChange.subscribe((state) => {
       if (this.closed) return;
       if (state === 'connected') {

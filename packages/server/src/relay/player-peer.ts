@@ -42,7 +42,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   /** The connection with one `sendonly` m-line per kind the publisher sends (and, for the server's offer, the data channel). */
   private setup(withChannel: boolean): RTCPeerConnection {
     const streamId = this.source.streamId;
-    const pc = this.createPc(this.codecs());
+    const pc = this.createPc(this.codecs(), streamId);
     const stream = new MediaStream({ id: streamId });
     for (const kind of (['video', 'audio'] as const).filter((k) => this.source.kinds.has(k))) {
       const t = pc.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });

@@ -40,7 +40,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     events: PeerEvents,
   ) {
     super(host, events);
-    const pc = this.createPc({ video: [useVP8(), useH264()], audio: [useOPUS()] });
+    const pc = this.createPc({ video: [useVP8(), useH264()], audio: [useOPUS()] }, streamId);
     pc.onTrack.subscribe((track) => {
       const kind = track.kind as MediaKind;
       track.onReceiveRtp.subscribe((rtp) => {

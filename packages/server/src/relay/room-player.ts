@@ -112,7 +112,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     super(host, roomEvents);
     // Each video m-line offers its participant's codec only (see sync()); werift numbers these once.
     this.videoCodecs = [forwardedVideoCodec({ mimeType: 'video/VP8', clockRate: 90000 }), forwardedVideoCodec(useH264())];
-    const pc = this.createPc({ video: this.videoCodecs, audio: [useOPUS()] });
+    const pc = this.createPc({ video: this.videoCodecs, audio: [useOPUS()] }, this.roomId);
     // werift places the data channel after the first offer's media m-lines; inactive m-lines are
     // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
     const channel = pc.createDataChannel(roomId, { ordered: true });

@@ -21,6 +21,8 @@ export interface WeriftRelayOptions {
    * 127.0.0.1. Without it the relay binds to 127.0.0.1 only and never leaves loopback.
    */
   announcedHosts?: string[];
+  /** Test faults: whether the media path of the connection for a stream (or room) id is cut now. */
+  mediaCut?: (key: string) => boolean;
 }
 
 /** The werift relay: publishers, players and multitrack room players. */
@@ -28,8 +30,11 @@ export class WeriftRelay implements MediaRelay, PeerHost {
   readonly policy: NetworkPolicy;
   private readonly peers = new Set<Peer>();
 
+  readonly mediaCut: ((key: string) => boolean) | undefined;
+
   constructor(options: WeriftRelayOptions = {}) {
     this.policy = networkPolicy(options.announcedHosts);
+    this.mediaCut = options.mediaCut;
   }
 
   createPublisher(streamId: string, events: PeerEvents): PublisherPeer {

@@ -105,3 +105,42 @@ export function continueSequence(sender: RTCRtpSender, next: RtpHeader, kind: Me
  * refuses to bundle or reuse it): keep it a live, inactive section (port 9).
  */
 export const reviveInactiveSections = (sdp: string): string => sdp.replace(/^m=(audio|video) 0 /gm, 'm=$1 9 ');
+
+/** The parts of werift's ICE internals a media cut touches (not in werift's public types). */
+interface UdpTransportInternals {
+  send(data: Buffer, addr: unknown): Promise<void>;
+  onData(data: Buffer, addr: unknown): void;
+}
+interface IceConnectionInternals {
+  /** DTLS, SRTP and SCTP out, on the nominated pair. */
+  send(data: Buffer): Promise<void>;
+  /** DTLS, SRTP and SCTP in. */
+  onData: { execute(data: Buffer): void };
+  /** The ICE sockets: STUN (checks, consent) both ways. */
+  protocols?: Array<{ transport?: UdpTransportInternals }>;
+}
+/** Makes `obj[name]` (a function) do nothing but `blocked()` while `cut()` says so; wraps once. */
+function gate<T extends object>(obj: T, name: keyof T & string, cut: () => boolean, blocked: () => unknown): void {
+  const original = obj[name] as unknown as (...args: unknown[]) => unknown;
+  if (typeof original !== 'function' || (original as { cutGate?: true }).cutGate) return;
+  const wrapped = Object.assign((...args: unknown[]) => (cut() ? blocked() : original.apply(obj, args)), { cutGate: true as const });
+  (obj as Record<string, unknown>)[name] = wrapped;
+}
+
+/**
+ * Test faults: drops every datagram of `pc` both ways while `cut()` says so, by gating werift's
+ * ICE connection (DTLS, SRTP, SCTP) and each of its sockets (STUN checks and consent); werift keeps
+ * them across ICE restarts. Call it again when sockets may have been added (idempotent).
+ */
+export function guardUdp(pc: RTCPeerConnection, cut: () => boolean): void {
+  for (const ice of pc.iceTransports) {
+    const connection = ice.connection as unknown as IceConnectionInternals;
+    gate(connection, 'send', cut, () => Promise.resolve());
+    gate(connection.onData, 'execute', cut, () => undefined);
+    for (const protocol of connection.protocols ?? []) {
+      if (!protocol.transport) continue;
+      gate(protocol.transport, 'send', cut, () => Promise.resolve());
+      gate(protocol.transport, 'onData', cut, () => undefined);
+    }
+  }
+}
