@@ -5,6 +5,7 @@
  */
 import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
+import { RembEstimator, REMB_INTERVAL_MS, sendRemb } from './congestion.js';
 import { PliPacer, type RtpSink } from './forwarding.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
@@ -33,6 +34,10 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private readonly channels: RTCDataChannel[] = [];
   private readonly pli = new PliPacer(() => this.sendPli());
   private timer: NodeJS.Timeout | undefined;
+  /** The bandwidth estimate sent to the browser as REMB (werift sends none). */
+  private readonly remb = new RembEstimator(BITRATE_HINTS.min * 1000, BITRATE_HINTS.max * 1000);
+  private readonly ssrcs = new Set<number>();
+  private rembTimer: NodeJS.Timeout | undefined;
 
   constructor(
     host: PeerHost,
@@ -103,6 +108,10 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     if (this.closed) return;
     this.startMedia();
     const size = rtp.payload.length + 12;
+    this.remb.add(rtp.header.ssrc, rtp.header.sequenceNumber, size);
+    this.ssrcs.add(rtp.header.ssrc);
+    this.rembTimer ??= setInterval(() => this.sendEstimate(), REMB_INTERVAL_MS);
+    this.rembTimer.unref();
     let keyframe = false;
     if (kind === 'video') {
       this.videoMeter.add(size);
@@ -166,6 +175,12 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     return true;
   }
 
+  private sendEstimate(): void {
+    const receiver = this.videoTransceiver?.receiver;
+    const { bps } = this.remb.update();
+    if (receiver && !this.closed) sendRemb(receiver, bps, [...this.ssrcs]);
+  }
+
   private tick(): void {
     if (this.closed || this.players.size === 0 || !this.kinds.has('video')) return;
     let waiting = false;
@@ -176,6 +191,8 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   protected release(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.rembTimer) clearInterval(this.rembTimer);
+    this.rembTimer = undefined;
     for (const player of [...this.players]) player.close();
     this.players.clear();
     this.host.forget(this);
