@@ -41,7 +41,7 @@ export class RembEstimator {
   private last: number;
   private heldUntil = -Infinity;
   private smoothedBps: number | undefined;
-  /** The received rate when loss was last met: growth slows near it. */
+  /** The received rate when loss was last met (the lowest while not released): growth slows near it. */
   private lossRate = Infinity;
 
   constructor(
@@ -82,7 +82,8 @@ export class RembEstimator {
       if (loss > DECREASE_ABOVE) {
         // What got through, less half the loss (Chrome's loss-based rule), never above the last estimate.
         this.estimate = Math.min(this.estimate, smoothed) * (1 - loss / 2);
-        this.lossRate = smoothed;
+        // Loss again before the last one was released: the lower of the two rates (a burst may have met the first).
+        this.lossRate = Math.min(this.lossRate, smoothed);
         this.heldUntil = t + HOLD_MS;
       } else if (loss < GROW_BELOW && t >= this.heldUntil) {
         if (t - this.heldUntil > RELEASE_MS) this.lossRate = Infinity;
