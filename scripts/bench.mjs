@@ -2,7 +2,9 @@
 // `npm run bench`: prints measured numbers. Bundle size (gzip) and, against the embedded server
 // in headless Chromium with a fake camera, the time from a play request to the first decoded
 // frame: for a plain protocol client and for the official AMS SDK; and a 4-person <rtc-room>
-// (time to the first frames of a late joiner, server CPU per participant).
+// (time to the first frames of a late joiner, server CPU per participant); then the fault lab's
+// figures (scripts/fault-lab.mjs --measure: recovery after UDP cuts, fps and freezes under loss, a
+// 500 kbit/s uplink), which needs root for its network namespace.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const sh = (cmd, args) => {
@@ -52,19 +55,7 @@ try {
   browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      '--allow-loopback-in-peer-connection',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   const page = await browser.newPage();
   await page.goto(`${server.url}/`);
@@ -152,3 +143,9 @@ try {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 }
+
+// The fault lab in its measuring mode: the same scenarios and figures as in `npm test`, never failing.
+// It runs the server from dist/node/ (the Node build).
+sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
+console.log('\nfault lab (real network faults; scripts/fault-lab.mjs --measure):');
+spawnSync(process.execPath, [join(root, 'scripts/fault-lab.mjs'), '--measure'], { cwd: root, stdio: 'inherit' });

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: type check, build, lint and format check, Node tests, browser tests in headless
-// Chromium, the consumer test (the packed tarball in the apps of examples/), then the WordPress
-// plugin in a real WordPress. Parts of it alone:
+// Chromium, the consumer test (the packed tarball in the apps of examples/), the WordPress
+// plugin in a real WordPress, then the fault lab (real network faults). Parts of it alone:
 //   npm run test:node [-- test/server/rooms.test.ts …]     build the Node side, run Node tests
 //   npm run test:browser [-- --files <glob> [<glob> …]]     browser tests only (server built from source)
 //   npm run lint                                           ESLint and Prettier's check
 //   node scripts/test.mjs typings                          the consumer type tests (test/typings/)
 //   npm run test:consumer [-- react vue …]                  the consumer test (scripts/consumer-test.mjs)
 //   npm run test:wordpress                                 the WordPress plugin in Debian's WordPress (scripts/wordpress-test.mjs)
+//   npm run test:faults                                    the fault lab: real network faults in a namespace (scripts/fault-lab.mjs)
 // Finds Debian's chromium (or CHROME_PATH); installs it with apt-get when it is missing and
 // this is root with apt-get; otherwise stops with one line saying what to do.
 // Ends with the plain line `N passed, N failed` that CI reads.
@@ -67,8 +68,8 @@ const step = (name, ok) => {
 };
 
 const [mode = 'all', ...rest] = process.argv.slice(2);
-if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer', 'wordpress'].includes(mode)) {
-  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer|wordpress] [files…|apps…]; got "${mode}"`);
+if (!['all', 'node', 'browser', 'lint', 'typings', 'consumer', 'wordpress', 'faults'].includes(mode)) {
+  console.error(`usage: node scripts/test.mjs [all|node|browser|lint|typings|consumer|wordpress|faults] [files…|apps…]; got "${mode}"`);
   process.exit(2);
 }
 /** Test files named on the command line (`--files` optional), as given. */
@@ -146,6 +147,9 @@ const consumerTest = (chrome, args) => scriptTest('consumer', 'consumer-test.mjs
 const wordpressTest = (chrome) =>
   step('WordPress plugin zip', run(process.execPath, [join(root, 'scripts', 'wordpress-zip.mjs')]).status === 0) &&
   scriptTest('wordpress', 'wordpress-test.mjs', chrome);
+// The fault lab (scripts/fault-lab.mjs): the server (dist/node/) and Chromium in a private network
+// namespace, with nftables cutting, dropping and capping the media path.
+const faultLab = (chrome) => scriptTest('faults', 'fault-lab.mjs', chrome);
 
 function browserTests(chrome, files) {
   const dir = mkdtempSync(join(tmpdir(), 'rtc-wtr-'));
@@ -186,6 +190,12 @@ if (mode === 'all') {
   // 5. The WordPress plugin in Debian's WordPress.
   if (nodeBuildOk && bundleOk) wordpressTest(chrome);
   else totals.failed++;
+  // 6. The fault lab: real network faults between a publisher, a player and the server.
+  if (nodeBuildOk && bundleOk) faultLab(chrome);
+  else totals.failed++;
+} else if (mode === 'faults') {
+  const chrome = findChromium();
+  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) faultLab(chrome);
 } else if (mode === 'wordpress') {
   const chrome = findChromium();
   if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) wordpressTest(chrome);

@@ -5,6 +5,7 @@
  */
 import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
+import { RembEstimator, REMB_INTERVAL_MS, sendRemb } from './congestion.js';
 import { PliPacer, type RtpSink } from './forwarding.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
@@ -14,6 +15,10 @@ import { SdpError, type MediaKind, type PeerEvents, type PublisherPeer, type Str
 /** Video bitrate hints put in the publisher's answer (kbit/s). */
 const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
 const TICK_MS = 100;
+/** A video packet still missing this long after a later one arrived is lost for good (werift's NACKs gave up). */
+const LOST_FOR_GOOD_MS = 150;
+/** At most one keyframe request for such losses this often (on a congested uplink every keyframe costs). */
+const LOST_KEYFRAME_INTERVAL_MS = 1000;
 
 /** A publisher's werift connection and the sinks it forwards to. */
 export class WeriftPublisher extends Peer implements PublisherPeer {
@@ -33,6 +38,14 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private readonly channels: RTCDataChannel[] = [];
   private readonly pli = new PliPacer(() => this.sendPli());
   private timer: NodeJS.Timeout | undefined;
+  /** The bandwidth estimate sent to the browser as REMB (werift sends none). */
+  private readonly remb = new RembEstimator(BITRATE_HINTS.min * 1000, BITRATE_HINTS.max * 1000);
+  private readonly ssrcs = new Set<number>();
+  private rembTimer: NodeJS.Timeout | undefined;
+  /** Video sequence numbers missing (gaps before the highest seen), with when the gap was seen. */
+  private readonly missing = new Map<number, number>();
+  private highestVideoSeq: number | undefined;
+  private lastLostKeyframe = -Infinity;
 
   constructor(
     host: PeerHost,
@@ -103,10 +116,16 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     if (this.closed) return;
     this.startMedia();
     const size = rtp.payload.length + 12;
+    this.remb.add(rtp.header.ssrc, rtp.header.sequenceNumber, size);
+    this.ssrcs.add(rtp.header.ssrc);
+    this.rembTimer ??= setInterval(() => this.sendEstimate(), REMB_INTERVAL_MS);
+    this.rembTimer.unref();
     let keyframe = false;
     if (kind === 'video') {
       this.videoMeter.add(size);
+      if (this.videoSsrc !== rtp.header.ssrc) this.highestVideoSeq = undefined;
       this.videoSsrc = rtp.header.ssrc;
+      this.noteSequence(rtp.header.sequenceNumber);
       if (rtp.payload.length > 0 && this.videoName) {
         const info = inspectVideo(this.videoName, rtp.payload);
         keyframe = info.keyframe;
@@ -166,8 +185,51 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     return true;
   }
 
+  /** Tracks the gaps in the video's sequence numbers (filled by retransmissions, or lost for good). */
+  private noteSequence(seq: number): void {
+    if (this.highestVideoSeq === undefined) {
+      this.highestVideoSeq = seq;
+      return;
+    }
+    const step = ((((seq - this.highestVideoSeq) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+    if (step <= 0) {
+      this.missing.delete(seq);
+      return;
+    }
+    const now = performance.now();
+    // A gap too large is a new start, not a loss; without players nobody misses it (and the tick that clears this does not run).
+    if (step < 100 && this.players.size > 0) for (let s = 1; s < step; s++) this.missing.set((this.highestVideoSeq + s) & 0xffff, now);
+    this.highestVideoSeq = seq;
+  }
+
+  /**
+   * Video lost for good upstream never reaches the players, whose NACKs the relay cannot answer:
+   * ask the publisher for a keyframe at once instead of letting each player find out by itself.
+   */
+  private checkLostForGood(): void {
+    if (this.missing.size === 0) return;
+    const now = performance.now();
+    let lost = false;
+    for (const [seq, since] of this.missing) {
+      if (now - since < LOST_FOR_GOOD_MS) continue;
+      this.missing.delete(seq);
+      lost = true;
+    }
+    if (lost && now - this.lastLostKeyframe >= LOST_KEYFRAME_INTERVAL_MS) {
+      this.lastLostKeyframe = now;
+      this.requestKeyframe();
+    }
+  }
+
+  private sendEstimate(): void {
+    const receiver = this.videoTransceiver?.receiver;
+    const { bps } = this.remb.update();
+    if (receiver && !this.closed) sendRemb(receiver, bps, [...this.ssrcs]);
+  }
+
   private tick(): void {
     if (this.closed || this.players.size === 0 || !this.kinds.has('video')) return;
+    this.checkLostForGood();
     let waiting = false;
     for (const p of this.players) if (p.waitingForKeyframe) waiting = true;
     this.pli.tick(waiting);
@@ -176,6 +238,8 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   protected release(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.rembTimer) clearInterval(this.rembTimer);
+    this.rembTimer = undefined;
     for (const player of [...this.players]) player.close();
     this.players.clear();
     this.host.forget(this);

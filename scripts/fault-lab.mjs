@@ -1,0 +1,405 @@
+#!/usr/bin/env node
+// `npm run test:faults`: the fault lab. Real network faults between a <rtc-publisher>, a <rtc-player>
+// and the embedded server: the server and headless Chromium run in a private network namespace
+// (`unshare -n`: loopback only, nothing else reachable) and nftables changes the path there (UDP cut,
+// random loss, a rate cap on the publisher's uplink); rules live only in that namespace.
+//   node scripts/fault-lab.mjs            run the scenarios, print the figures, exit 1 if one fails
+//   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing
+// Needs root (for the namespace and nft) and Debian's nftables (installed with apt-get when missing)
+// and chromium; the server is dist/node/ (built by `npm test` / `npm run test:node`) and the bundle dist/.
+// Ends with `faults: N passed, N failed, N skipped` (scripts/test.mjs counts it).
+/* global window, document, navigator, customElements -- the page functions run in Chromium (page.evaluate) */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
+import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const self = new URL(import.meta.url).pathname;
+const measure = process.argv.includes('--measure');
+const IN_NS = 'RTC_FAULT_LAB_NETNS';
+
+const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() !== '';
+const fail = (line) => {
+  console.error(line);
+  console.log('faults: 0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+};
+
+if (process.env[IN_NS] !== '1') {
+  // Outside the namespace: check what the lab needs (apt works only here, with the network), then re-run inside.
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0 || !onPath('unshare')) {
+    fail('The fault lab needs root (a private network namespace with `unshare -n` and nftables rules): run `sudo npm run test:faults`.');
+  }
+  if (!onPath('nft')) {
+    if (!canAptInstall() || !aptInstall(['nftables'], 'nft') || !onPath('nft')) {
+      fail("The fault lab needs nft: install Debian's nftables (`apt-get install nftables`).");
+    }
+  }
+  const r = spawnSync('unshare', ['-n', '--', process.execPath, self, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [IN_NS]: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+// ---- inside the namespace ----
+const sh = (cmd) => {
+  const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr.trim()}`);
+};
+sh('ip link set lo up');
+const nft = {
+  setup: () => sh(`nft add table inet t && nft add chain inet t input '{ type filter hook input priority 0; }'`),
+  rule: (rule) => sh(`nft add rule inet t input '${rule}'`),
+  clear: () => sh('nft flush chain inet t input'),
+};
+nft.setup();
+
+const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
+try {
+  accessSync(chrome, constants.X_OK);
+} catch {
+  fail(`No Chromium at ${chrome}: install Debian's chromium (\`apt-get install chromium\`) or set CHROME_PATH.`);
+}
+const serverModule = join(root, 'dist/node/packages/server/src/index.js');
+let createServer;
+try {
+  ({ createServer } = await import(serverModule));
+} catch {
+  fail(`No built server at ${serverModule}: run \`npm run test:node\` (or \`npx tsc -p tsconfig.node.json\`) first.`);
+}
+const { default: puppeteer } = await import('puppeteer-core');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const demo = mkdtempSync(join(tmpdir(), 'rtc-fault-lab-'));
+writeFileSync(join(demo, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/dist/rtc-elements.js"></script><body></body>');
+
+/** In the page before any script: every RTCPeerConnection the elements make, in `window.__pcs`; a 720p camera. */
+function instrument() {
+  const pcs = [];
+  window.__pcs = pcs;
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      pcs.push(this);
+    }
+  };
+  // 1280x720 from the fake camera: its 640x480 default encodes in about 500 kbit/s, the cap under test.
+  const md = navigator.mediaDevices;
+  const gum = md.getUserMedia.bind(md);
+  md.getUserMedia = (c = {}) =>
+    gum(c.video ? { ...c, video: { ...(typeof c.video === 'object' ? c.video : {}), width: { ideal: 1280 }, height: { ideal: 720 } } } : c);
+}
+
+/** In the page: a publisher and a player of `streamId`, and the records the lab reads. */
+async function setupPage(ws, streamId) {
+  await customElements.whenDefined('rtc-player');
+  await customElements.whenDefined('rtc-publisher');
+  const lab = { frames: [], states: { publisher: [], player: [] }, pub: null, player: null };
+  window.__lab = lab;
+  const mk = (tag, attrs) => {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    el.style.cssText = 'display:block;width:320px;height:240px';
+    el.addEventListener('rtc-state-change', (e) =>
+      lab.states[tag === 'rtc-player' ? 'player' : 'publisher'].push({ t: performance.now(), state: e.detail.state }),
+    );
+    document.body.append(el);
+    return el;
+  };
+  lab.pub = mk('rtc-publisher', { 'server-url': ws, 'stream-id': streamId });
+  await lab.pub.start();
+  lab.player = mk('rtc-player', { 'server-url': ws, 'stream-id': streamId, autoplay: '', muted: '', 'no-controls': '' });
+  // Every presented frame of the player's <video> (found again if the element replaces it).
+  let watched = null;
+  const onFrame = (video) => (now, meta) => {
+    lab.frames.push({ t: performance.now(), n: meta.presentedFrames });
+    if (watched === video) video.requestVideoFrameCallback(onFrame(video));
+  };
+  setInterval(() => {
+    const video = lab.player.shadowRoot?.querySelector('video');
+    if (video && video !== watched) {
+      watched = video;
+      video.requestVideoFrameCallback(onFrame(video));
+    }
+  }, 50);
+  await new Promise((r) => {
+    const check = () => (lab.frames.length > 10 ? r() : setTimeout(check, 50));
+    check();
+  });
+}
+
+/** In the page: the live peer connections' figures (the publisher's one sends video, the player's receives it). */
+async function pcFigures() {
+  const out = { pcs: window.__pcs.length, publisher: null, player: null };
+  for (const [i, pc] of window.__pcs.entries()) {
+    if (pc.connectionState === 'closed') continue;
+    const report = await pc.getStats();
+    let pair = null;
+    const byId = new Map();
+    report.forEach((s) => byId.set(s.id, s));
+    const f = { index: i, connectionState: pc.connectionState, iceState: pc.iceConnectionState };
+    report.forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video')
+        Object.assign(f, { role: 'publisher', nackCount: s.nackCount, retransmitted: s.retransmittedPacketsSent, packetsSent: s.packetsSent });
+      if (s.type === 'inbound-rtp' && s.kind === 'video')
+        Object.assign(f, {
+          role: 'player',
+          nackCount: s.nackCount,
+          packetsLost: s.packetsLost,
+          packetsReceived: s.packetsReceived,
+          retransmitted: s.retransmittedPacketsReceived,
+        });
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId);
+    });
+    if (pair) f.serverPort = byId.get(pair.remoteCandidateId)?.port;
+    if (f.role) out[f.role] = f;
+  }
+  return out;
+}
+
+const now = (page) => page.evaluate(() => performance.now());
+const states = (page) => page.evaluate(() => [window.__lab.pub.state, window.__lab.player.state]);
+const pageStats = (page) => page.evaluate(pcFigures);
+const pubKbps = (page) =>
+  page.evaluate(() =>
+    window.__lab.pub.getStats().then(
+      (s) => s.bitrateOutKbps ?? 0,
+      () => 0,
+    ),
+  );
+/** The publisher's send-side estimate (kbit/s). */
+const pubEstimate = (page) =>
+  page.evaluate(() =>
+    window.__lab.pub.getStats().then(
+      (s) => s.availableOutgoingBitrateKbps ?? 0,
+      () => 0,
+    ),
+  );
+/** Presented-frame records since `t0` (page time). */
+const framesSince = (page, t0, t1 = Infinity) => page.evaluate((a, b) => window.__lab.frames.filter((f) => f.t >= a && f.t <= b), t0, t1);
+const statesSince = (page, t0) =>
+  page.evaluate((a) => ({ publisher: window.__lab.states.publisher.filter((s) => s.t >= a), player: window.__lab.states.player.filter((s) => s.t >= a) }), t0);
+
+/** fps, the largest gap between presented frames (and where), and the emptiest 2 s and 3 s windows of frames in [t0, t1]. */
+function playback(frames, t0, t1) {
+  const count = frames.length ? frames[frames.length - 1].n - frames[0].n : 0;
+  let gap = frames.length ? frames[0].t - t0 : t1 - t0;
+  let gapAt = 0;
+  for (let i = 1; i < frames.length; i++) {
+    if (frames[i].t - frames[i - 1].t > gap) {
+      gap = frames[i].t - frames[i - 1].t;
+      gapAt = frames[i - 1].t - t0;
+    }
+  }
+  if (frames.length && t1 - frames[frames.length - 1].t > gap) {
+    gap = t1 - frames[frames.length - 1].t;
+    gapAt = frames[frames.length - 1].t - t0;
+  }
+  /** The fewest frames in a window of `ms` (sliding by 100 ms). */
+  const emptiest = (ms) => {
+    let least = Infinity;
+    for (let w = t0; w + ms <= t1 + 1; w += 100) least = Math.min(least, frames.filter((f) => f.t >= w && f.t < w + ms).length);
+    return least;
+  };
+  return { fps: (count / (t1 - t0)) * 1000, maxGapMs: gap, gapAtS: gapAt / 1000, minFramesPer2s: emptiest(2000), minFramesPer3s: emptiest(3000) };
+}
+
+const results = [];
+const checks = [];
+const check = (name, ok, detail) => {
+  checks.push({ name, ok, detail });
+  console.log(`${ok ? '✓' : '✗'} ${name}${detail ? ` (${detail})` : ''}`);
+};
+const fmt = (n, d = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : String(n ?? '—'));
+
+async function cut(page, seconds) {
+  const before = await pageStats(page);
+  nft.rule('meta l4proto udp drop');
+  const t0 = await now(page);
+  await sleep(seconds * 1000);
+  const during = await statesSince(page, t0);
+  nft.clear();
+  const restored = await now(page);
+  // Back: both live and frames presented after the restore, within 20 s.
+  let back = null;
+  let firstFrame = null;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const [ps, pls] = await states(page);
+    const f = await framesSince(page, restored);
+    if (f.length && firstFrame === null) firstFrame = f[0].t - restored;
+    if (ps === 'live' && pls === 'live' && f.length > 5) {
+      back = (await now(page)) - restored;
+      break;
+    }
+    await sleep(100);
+  }
+  const after = await pageStats(page);
+  const all = await statesSince(page, t0);
+  const sameConnections = before.publisher?.index === after.publisher?.index && before.player?.index === after.player?.index;
+  const row = {
+    scenario: `UDP cut ${seconds} s`,
+    recoveredMs: firstFrame,
+    reconnecting: `pub ${during.publisher.some((s) => s.state === 'reconnecting') ? 'yes' : 'no'}, player ${during.player.some((s) => s.state === 'reconnecting') ? 'yes' : 'no'}`,
+    how: sameConnections
+      ? 'ICE (same connections)'
+      : `new connections (pub #${before.publisher?.index}→#${after.publisher?.index}, player #${before.player?.index}→#${after.player?.index})`,
+    states: `pub ${all.publisher.map((s) => s.state).join('→') || '—'}; player ${all.player.map((s) => s.state).join('→') || '—'}`,
+  };
+  results.push(row);
+  check(`${row.scenario}: both live and decoding again`, back !== null, `first frame ${fmt(firstFrame)} ms after restore, ${row.how}`);
+  // Let the send rate climb back before the next scenario.
+  await sleep(3000);
+}
+
+async function loss(page, percent, seconds, assert) {
+  const before = await pageStats(page);
+  nft.rule(`meta l4proto udp numgen random mod 100 < ${percent} drop`);
+  const t0 = await now(page);
+  await sleep(seconds * 1000);
+  const t1 = await now(page);
+  nft.clear();
+  const p = playback(await framesSince(page, t0, t1), t0, t1);
+  const after = await pageStats(page);
+  const d = (side, key) => (after[side]?.[key] ?? 0) - (before[side]?.index === after[side]?.index ? (before[side]?.[key] ?? 0) : 0);
+  const row = {
+    scenario: `${percent} % loss ${seconds} s`,
+    fps: p.fps,
+    maxGapMs: p.maxGapMs,
+    gapAtS: p.gapAtS,
+    states: `pub ${(await statesSince(page, t0)).publisher.map((x) => x.state).join('→') || '—'}; player ${(await statesSince(page, t0)).player.map((x) => x.state).join('→') || '—'}`,
+    minFramesPer2s: p.minFramesPer2s,
+    minFramesPer3s: p.minFramesPer3s,
+    nacks: `player sent ${d('player', 'nackCount')}, lost ${d('player', 'packetsLost')}; publisher got ${d('publisher', 'nackCount')}, retransmitted ${d('publisher', 'retransmitted')}`,
+  };
+  results.push(row);
+  assert(p);
+  await sleep(3000);
+}
+
+async function narrowUplink(page, kbps, seconds) {
+  const s = await pageStats(page);
+  const port = s.publisher?.serverPort;
+  if (!port) {
+    check('500 kbit/s uplink: the publisher’s server port found', false);
+    return;
+  }
+  // Wait for the publisher to send above the cap first, so that settling under it means something.
+  let start = 0;
+  for (let i = 0; i < 15 && start < kbps * 1.2; i++) {
+    await sleep(1000);
+    start = await pubKbps(page);
+  }
+  nft.rule(`udp dport ${port} limit rate over ${Math.round((kbps * 1000) / 8)} bytes/second drop`);
+  const t0 = await now(page);
+  const before = await pageStats(page);
+  const samples = [];
+  for (let i = 0; i < seconds; i++) {
+    await sleep(1000);
+    samples.push(await pubKbps(page));
+  }
+  const t1 = await now(page);
+  nft.clear();
+  const after = await pageStats(page);
+  // Settled: from some second within the first 15 on, the bitrate over every 3 s (a keyframe
+  // alone can fill a second at this rate) under the cap.
+  const avg3 = samples.map((_, i) => (i < 2 ? Infinity : (samples[i] + samples[i - 1] + samples[i - 2]) / 3));
+  let settledAt = null;
+  for (let i = 0; i < avg3.length; i++) {
+    if (avg3.slice(i).every((k) => k < kbps)) {
+      settledAt = i + 1;
+      break;
+    }
+  }
+  const tail = playback(await framesSince(page, t1 - 5000, t1), t1 - 5000, t1);
+  const d = (side, key) => (after[side]?.[key] ?? 0) - (before[side]?.index === after[side]?.index ? (before[side]?.[key] ?? 0) : 0);
+  results.push({
+    scenario: `uplink ${kbps} kbit/s ${seconds} s`,
+    fps: tail.fps,
+    maxGapMs: tail.maxGapMs,
+    bitrate: `${fmt(start)} before → ${samples.map((k) => fmt(k)).join(' ')} kbit/s`,
+    settledS: settledAt,
+    nacks: `publisher got ${d('publisher', 'nackCount')}, retransmitted ${d('publisher', 'retransmitted')}; player sent ${d('player', 'nackCount')}`,
+  });
+  check(
+    `uplink ${kbps} kbit/s: sending bitrate under ${kbps} within 15 s`,
+    settledAt !== null && settledAt <= 15 && samples.length > settledAt,
+    `settled after ${fmt(settledAt)} s`,
+  );
+  check(`uplink ${kbps} kbit/s: the player keeps decoding`, tail.minFramesPer2s > 0, `${fmt(tail.fps, 1)} fps over the last 5 s`);
+  void t0;
+}
+
+let server;
+let browser;
+try {
+  server = await createServer({ host: '127.0.0.1', port: 0, demoDir: demo, distDir: join(root, 'dist') });
+  const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
+  browser = await puppeteer.launch({
+    executablePath: chrome,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.evaluateOnNewDocument(instrument);
+  await page.goto(`${server.url}/`);
+  await page.evaluate(setupPage, ws, 'faultlab');
+  await sleep(3000);
+
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  const want = (name) => !only || only.split(',').includes(name);
+  if (process.argv.includes('--probe')) {
+    for (let i = 0; i < 20; i++) {
+      await sleep(1000);
+      console.log(`kbps ${fmt(await pubKbps(page))} estimate ${fmt(await pubEstimate(page))}`);
+    }
+  }
+  if (want('cut')) await cut(page, 5);
+  if (want('cut')) await cut(page, 20);
+  if (want('uplink')) await narrowUplink(page, 500, 20);
+  if (want('loss'))
+    await loss(page, 5, 30, (p) => {
+      check('5 % loss: at least 15 fps', p.fps >= 15, `${fmt(p.fps, 1)} fps`);
+      check('5 % loss: no freeze over 1 s', p.maxGapMs <= 1000, `largest gap ${fmt(p.maxGapMs)} ms`);
+    });
+  if (want('loss'))
+    await loss(page, 20, 20, (p) =>
+      check(
+        '20 % loss: frames keep coming (some in every 2 s window)',
+        p.minFramesPer2s > 0,
+        `${fmt(p.fps, 1)} fps, fewest ${p.minFramesPer2s} frames in a 2 s window and ${p.minFramesPer3s} in a 3 s one, largest gap ${fmt(p.maxGapMs)} ms`,
+      ),
+    );
+} catch (e) {
+  check('fault lab ran to the end', false, e instanceof Error ? e.message : String(e));
+} finally {
+  await browser?.close().catch(() => undefined);
+  await server?.close().catch(() => undefined);
+  rmSync(demo, { recursive: true, force: true });
+}
+
+console.log('\nfault lab figures (<rtc-publisher> → embedded server → <rtc-player>, real faults in a network namespace):');
+for (const r of results) {
+  const parts = [
+    r.recoveredMs !== undefined && `decoding again ${fmt(r.recoveredMs)} ms after restore`,
+    r.reconnecting && `reconnecting shown: ${r.reconnecting}`,
+    r.how && `recovered by ${r.how}`,
+    r.states && `states ${r.states}`,
+    r.fps !== undefined && `${fmt(r.fps, 1)} fps`,
+    r.maxGapMs !== undefined && `largest frame gap ${fmt(r.maxGapMs)} ms${r.gapAtS !== undefined ? ` (at ${fmt(r.gapAtS, 1)} s)` : ''}`,
+    r.minFramesPer2s !== undefined && `fewest frames in 2 s ${r.minFramesPer2s}, in 3 s ${r.minFramesPer3s}`,
+    r.bitrate && `send bitrate ${r.bitrate}`,
+    r.settledS !== undefined && `under the cap after ${fmt(r.settledS)} s`,
+    r.nacks && `NACKs: ${r.nacks}`,
+  ].filter(Boolean);
+  console.log(`  ${r.scenario.padEnd(22)} ${parts.join('; ')}`);
+}
+const failed = checks.filter((c) => !c.ok).length;
+console.log(`faults: ${checks.length - failed} passed, ${failed} failed, 0 skipped`);
+process.exit(failed && !measure ? 1 : 0);
