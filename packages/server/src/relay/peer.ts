@@ -6,7 +6,7 @@ import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
-import { closeWithNotify, watchDtlsClose } from './werift-workarounds.js';
+import { closeWithNotify, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -60,6 +60,7 @@ export abstract class Peer {
   /** Makes the connection (once, from the constructor or the first offer) and watches its state. */
   protected createPc(codecs: PeerCodecs): RTCPeerConnection {
     const pc = new RTCPeerConnection({ ...this.host.policy.config, codecs });
+    startDtlsEarly(pc);
     pc.connectionStateChange.subscribe((state) => {
       if (this.closed) return;
       if (state === 'connected') {
