@@ -3,6 +3,8 @@
 // in headless Chromium with a fake camera, the time from a play request to the first decoded
 // frame: for a plain protocol client and for the official AMS SDK; and a 4-person <rtc-room>
 // (time to the first frames of a late joiner, server CPU per participant).
+// `npm run bench -- --first-frame [runs]` measures only <rtc-player> (from attaching, socket
+// included) against the SDK player (from play(), socket open), alternating on one stream.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,8 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 
 const root = new URL('..', import.meta.url).pathname;
+const firstFrameOnly = process.argv.indexOf('--first-frame');
+const firstFrameRuns = firstFrameOnly >= 0 ? Number(process.argv[firstFrameOnly + 1]) || 15 : 0;
 const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -65,35 +69,52 @@ try {
   const page = await browser.newPage();
   await page.goto(`${server.url}/`);
   await page.waitForFunction('typeof window.runBench === "function"');
-  const result = await page.evaluate('window.runBench()');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const stats = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
-    return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
+    return `median ${median(s).toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
   };
-  console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
-  console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
-  console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
-  console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
-  console.log(`new player → first frame over WHEP (HTTP included), <rtc-player>: ${stats(result.elementWhep)}`);
+  if (process.argv.includes('--timeline')) {
+    const runs = await page.evaluate(`window.runTimeline(${firstFrameRuns || 7})`);
+    for (const who of ['element', 'sdk']) {
+      const mine = runs.filter((r) => r.who === who);
+      const keys = [...new Set(mine.flatMap((r) => Object.keys(r.marks)))];
+      const rows = keys.map((k) => [k, median(mine.map((r) => r.marks[k]).filter((v) => v !== undefined))]).sort((a, b) => a[1] - b[1]);
+      console.log(`${who}: total ${stats(mine.map((r) => r.total))}`);
+      for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
+    }
+  } else if (firstFrameRuns) {
+    const race = await page.evaluate(`window.runFirstFrame(${firstFrameRuns})`);
+    console.log(`first frame, <rtc-player> from attaching (socket included): ${stats(race.element)}`);
+    console.log(`first frame, official SDK from play() (socket open):        ${stats(race.sdk)}`);
+    console.log(`ratio ours / SDK (medians, alternating): ${(median(race.element) / median(race.sdk)).toFixed(2)} (target ≤ 0.80)`);
+  } else {
+    const result = await page.evaluate('window.runBench()');
+    console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
+    console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
+    console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
+    console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
+    console.log(`new player → first frame over WHEP (HTTP included), <rtc-player>: ${stats(result.elementWhep)}`);
 
-  // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
-  // this headless page; the server runs in this process, so its CPU is this process's.
-  const PEOPLE = 4;
-  const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
-  console.log(
-    `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
-      `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
-  );
-  const WINDOW_MS = 10_000;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, WINDOW_MS));
-  const cpu = process.cpuUsage(cpu0);
-  const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-  console.log(
-    `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
-  );
-  await page.evaluate('window.roomDown()');
+    // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
+    // this headless page; the server runs in this process, so its CPU is this process's.
+    const PEOPLE = 4;
+    const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
+    console.log(
+      `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
+        `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
+    );
+    const WINDOW_MS = 10_000;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const cpu = process.cpuUsage(cpu0);
+    const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+    console.log(
+      `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
+    );
+    await page.evaluate('window.roomDown()');
+  }
 } finally {
   await browser?.close();
   await server?.close();
