@@ -58,13 +58,6 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
         if (!isEmpty(message)) this.source.sendToPublisher(message);
       });
     }
-    // Media can go as soon as DTLS is up (SRTP keys made); the connection itself is `connected`
-    // only once the data channel's SCTP association is up too, a round trip or more later.
-    for (const dtls of pc.dtlsTransports) {
-      dtls.onStateChange.subscribe((state) => {
-        if (state === 'connected') this.mediaUp();
-      });
-    }
     this.source.attach(this);
     return pc;
   }
@@ -118,13 +111,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   }
 
   protected onConnected(): void {
-    this.mediaUp();
-    this.startMedia();
-  }
-
-  /** Forwarding starts, behind a keyframe requested now (once: at DTLS up or at `connected`, whichever is first). */
-  private mediaUp(): void {
-    if (this.connected || this.closed) return;
+    if (this.connected) return;
     this.connected = true;
     const video = this.forwarders.get('video');
     if (video) {
@@ -133,6 +120,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
       this.waitingForKeyframe = true;
       this.source.requestKeyframe();
     }
+    this.startMedia();
   }
 
   /** Sends a publisher packet on the m-line of `kind`, once its gate lets it through. */
