@@ -113,9 +113,8 @@ export class SessionController<S extends SessionLike<unknown> = SessionLike<unkn
   hostConnected(): void {
     if (this.host.getAttribute('state') !== this.state) this.host.setAttribute('state', this.state);
     if (!this.options.auto()) return;
-    // In a microtask, so properties set right after insertion are read too; not after the first
-    // render, so the socket opens while the element renders.
-    queueMicrotask(() => {
+    // After the first render, so properties set right after insertion are read too.
+    void this.host.updateComplete.then(() => {
       if (this.host.isConnected && this.options.auto() && !this.active) this.options.start().catch(noop);
     });
   }
