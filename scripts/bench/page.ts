@@ -46,21 +46,21 @@ function sdkVideo(): HTMLVideoElement {
 }
 
 /** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame; `url` an AMS WebSocket or (WHEP) the app's http:// URL. */
-const elementPlayer = (url: string, streamId: string): Promise<number[]> =>
-  repeat(async () => {
-    const el = document.createElement('rtc-player');
-    el.setAttribute('server-url', url);
-    el.setAttribute('stream-id', streamId);
-    el.setAttribute('autoplay', '');
-    el.setAttribute('muted', '');
-    const t0 = performance.now();
-    document.body.append(el);
-    await el.updateComplete;
-    await firstFrame(el.shadowRoot!.querySelector('video')!);
-    const ms = performance.now() - t0;
-    el.remove();
-    return ms;
-  });
+async function elementPlayerOnce(url: string, streamId: string): Promise<number> {
+  const el = document.createElement('rtc-player');
+  el.setAttribute('server-url', url);
+  el.setAttribute('stream-id', streamId);
+  el.setAttribute('autoplay', '');
+  el.setAttribute('muted', '');
+  const t0 = performance.now();
+  document.body.append(el);
+  await el.updateComplete;
+  await firstFrame(el.shadowRoot!.querySelector('video')!);
+  const ms = performance.now() - t0;
+  el.remove();
+  return ms;
+}
+const elementPlayer = (url: string, streamId: string): Promise<number[]> => repeat(() => elementPlayerOnce(url, streamId));
 
 /** The SDK player: from constructing the adaptor (socket not yet open) to its first frame. */
 const sdkFromScratch = (ws: string, streamId: string): Promise<number[]> =>
@@ -84,18 +84,18 @@ const sdkFromScratch = (ws: string, streamId: string): Promise<number[]> =>
   });
 
 /** The SDK player with its socket already open: from play() to its first frame. */
-const sdkPlayer = (ws: string, streamId: string): Promise<number[]> =>
-  repeat(async () => {
-    const video = sdkVideo();
-    const { adaptor } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
-    const t0 = performance.now();
-    adaptor.play(streamId);
-    await firstFrame(video);
-    const ms = performance.now() - t0;
-    adaptor.closeWebSocket();
-    video.remove();
-    return ms;
-  });
+async function sdkPlayerOnce(ws: string, streamId: string): Promise<number> {
+  const video = sdkVideo();
+  const { adaptor } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
+  const t0 = performance.now();
+  adaptor.play(streamId);
+  await firstFrame(video);
+  const ms = performance.now() - t0;
+  adaptor.closeWebSocket();
+  video.remove();
+  return ms;
+}
+const sdkPlayer = (ws: string, streamId: string): Promise<number[]> => repeat(() => sdkPlayerOnce(ws, streamId));
 
 const decoded = (room: RtcRoom, id: string): number =>
   room.shadowRoot!.querySelector<HTMLVideoElement>(`.tile[data-participant="${id}"] video`)?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
@@ -139,6 +139,73 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
   const rooms = (window as unknown as { __rooms: RtcRoom[] }).__rooms;
   await Promise.all(rooms.map((r) => r.leave()));
   for (const r of rooms) r.remove();
+};
+
+/**
+ * <rtc-player> from attaching (socket included) and the SDK player from play() (socket open),
+ * alternating on one stream, `runs` of each: the first-frame comparison of issue 15.
+ */
+async function firstFrameRace(ws: string, streamId: string, runs: number): Promise<{ element: number[]; sdk: number[] }> {
+  const element: number[] = [];
+  const sdk: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so neither always follows the other's teardown.
+    const pair = [() => elementPlayerOnce(ws, streamId).then((ms) => element.push(ms)), () => sdkPlayerOnce(ws, streamId).then((ms) => sdk.push(ms))];
+    if (i % 2) pair.reverse();
+    for (const run of pair) {
+      await run();
+      await gap();
+    }
+  }
+  return { element, sdk };
+}
+
+(window as unknown as { runFirstFrame: (runs: number) => Promise<unknown> }).runFirstFrame = async (runs) => {
+  const { ws } = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__;
+  const publisher = await AmsClient.connect();
+  const streamId = uniqueStreamId('bench');
+  await publisher.publish(streamId, await fakeMedia());
+  const result = await firstFrameRace(ws, streamId, runs);
+  publisher.close();
+  return result;
+};
+
+/** Diagnostic (`--timeline`): the phases of both players, from each one's start, per run. */
+(window as unknown as { runTimeline: (runs: number) => Promise<unknown> }).runTimeline = async (runs) => {
+  const { pcs, sockets } = await import('./timeline.js');
+  const { ws } = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__;
+  const publisher = await AmsClient.connect();
+  const streamId = uniqueStreamId('bench');
+  await publisher.publish(streamId, await fakeMedia());
+  const out: { who: string; total: number; marks: Record<string, number> }[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const who of ['element', 'sdk']) {
+      const [p0, s0] = [pcs.length, sockets.length];
+      const total = who === 'element' ? await elementPlayerOnce(ws, streamId) : await sdkPlayerOnce(ws, streamId);
+      const pc = pcs[p0] ?? {};
+      const sock = sockets[sockets.length - 1] ?? {};
+      const t0 = who === 'element' ? sock.create : sock.out_play;
+      const marks: Record<string, number> = {};
+      for (const [k, v] of Object.entries({
+        ...(who === 'element'
+          ? sock
+          : {
+              out_play: sock.out_play,
+              in_takeConfiguration_offer: sock.in_takeConfiguration_offer,
+              out_takeConfiguration_answer: sock.out_takeConfiguration_answer,
+              in_notification_play_started: sock.in_notification_play_started,
+            }),
+        ...pc,
+      })) {
+        if (v >= t0) marks[k] = v - t0;
+      }
+      void s0;
+      out.push({ who, total, marks });
+      await gap();
+    }
+  }
+  publisher.close();
+  return out;
 };
 
 (window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => {

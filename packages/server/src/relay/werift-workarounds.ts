@@ -1,11 +1,143 @@
 /**
  * Where werift 0.24 does not do what the browser expects, and the relay patches around it: the
- * DTLS close_notify it never sends, a browser closing that it does not notice, the msid track id
- * it has no setter for, RTP headers it rewrites in place, sequence rebasing it gets wrong, and
- * inactive m-lines it writes with port 0.
+ * DTLS it starts late (and the early DTLS packets it drops), the DTLS close_notify it never
+ * sends, a browser closing that it does not notice, the msid track id it has no setter for, RTP
+ * headers it rewrites in place, sequence rebasing it gets wrong, and inactive m-lines it writes
+ * with port 0.
  */
 import { RtpHeader, RtpPacket, type RTCDtlsTransport, type RTCPeerConnection, type RTCRtpSender } from 'werift';
 import type { MediaKind } from './types.js';
+
+/** The parts of werift's ICE agent (`transport.iceTransport.connection`) `startDtlsEarly` touches. */
+interface IceAgentInternals {
+  nominated?: unknown;
+  consentFresh?: unknown;
+  checkComplete?: (pair: unknown) => void;
+  onData?: { subscribe(fn: (data: Buffer) => void): { unSubscribe(): void } };
+}
+
+/** The parts of werift's ICE and DTLS transports `startDtlsEarly` touches. */
+interface EarlyDtlsInternals {
+  state?: unknown;
+  start?: () => Promise<void>;
+  iceTransport?: { start?: () => Promise<void>; connection?: IceAgentInternals };
+  /** The DTLS socket, made by `start` before its first await; its transport's socket takes datagrams. */
+  dtls?: { transport?: { socket?: { onData?: (data: Buffer) => void } } };
+}
+
+/** DTLS records a transport keeps from before its start (the browser's first flight and a retransmission or two). */
+export const EARLY_DTLS_LIMIT = 16;
+/** RFC 7983: a datagram whose first byte is 20..63 is DTLS. */
+const isDtlsRecord = (data: Buffer): boolean => data.length > 0 && data[0]! > 19 && data[0]! < 64;
+
+/** What `startDtlsEarly` could do with a DTLS transport (false: werift's internals differ, werift's own behaviour stays). */
+export interface EarlyDtlsStatus {
+  keepsEarlyPackets: boolean;
+  startsAtNomination: boolean;
+}
+
+const prepared = new WeakMap<object, EarlyDtlsStatus>();
+const preparedIce = new WeakSet<object>();
+
+/**
+ * werift starts its DTLS side only after its ICE agent has finished its checks (up to a 20 ms
+ * scheduling tick after the pair is nominated), and drops the DTLS packets that arrive before:
+ * the browser's ClientHello, sent as soon as its own ICE is up, is answered only when the
+ * browser retransmits it (Chrome's timer: about 50-100 ms later). On every transport `pc`
+ * connects: (a) DTLS packets that arrive before the DTLS side starts are kept and handed to it
+ * when it does; (b) werift's `connect` goes on to DTLS as soon as a pair is nominated (ICE
+ * connectivity is proven then; the agent's own bookkeeping finishes meanwhile). Best effort: a
+ * werift whose internals differ keeps its own behaviour (see `earlyDtlsStatus`).
+ */
+export function startDtlsEarly(pc: RTCPeerConnection): void {
+  const internals = pc as unknown as { connect?: () => Promise<void> };
+  const connect = internals.connect;
+  if (typeof connect !== 'function') return;
+  internals.connect = function (this: unknown) {
+    for (const transport of pc.dtlsTransports) prepareTransport(transport as unknown as EarlyDtlsInternals);
+    return connect.call(this);
+  };
+}
+
+/** What `startDtlsEarly` did with `transport` (undefined: its connection has not connected yet). */
+export const earlyDtlsStatus = (transport: object): EarlyDtlsStatus | undefined => prepared.get(transport);
+
+function prepareTransport(t: EarlyDtlsInternals): void {
+  if (prepared.has(t) || t.state !== 'new') return;
+  prepared.set(t, { keepsEarlyPackets: keepEarlyPackets(t), startsAtNomination: resolveIceAtNomination(t) });
+}
+
+/** (a): until `t.start()` makes the DTLS socket, DTLS datagrams are kept, then handed to it. */
+function keepEarlyPackets(t: EarlyDtlsInternals): boolean {
+  const agent = t.iceTransport?.connection;
+  const start = t.start;
+  if (typeof start !== 'function' || typeof agent?.onData?.subscribe !== 'function') return false;
+  const early: Buffer[] = [];
+  const sub = agent.onData.subscribe((data) => {
+    if (Buffer.isBuffer(data) && isDtlsRecord(data) && early.length < EARLY_DTLS_LIMIT) early.push(data);
+  });
+  t.start = function (this: EarlyDtlsInternals) {
+    t.start = start;
+    sub.unSubscribe();
+    // The socket is made (and subscribed to the agent) synchronously, before start's first await.
+    const started = start.call(this);
+    const socket = this.dtls?.transport?.socket;
+    const deliver = socket?.onData;
+    const kept = early.splice(0);
+    if (typeof deliver === 'function') {
+      for (const data of kept) {
+        try {
+          deliver.call(socket, data);
+        } catch {
+          /* a packet the socket refuses is one the browser retransmits */
+        }
+      }
+    }
+    return started;
+  };
+  return true;
+}
+
+/**
+ * (b): the ICE transport's `start` resolves once the agent has nominated a pair (or when it
+ * ends by itself, whichever is first), so werift's `connect` starts DTLS at once. The agent's
+ * consent is marked fresh then (it would be a tick later), or werift would drop what DTLS sends.
+ */
+function resolveIceAtNomination(t: EarlyDtlsInternals): boolean {
+  const ice = t.iceTransport;
+  const agent = ice?.connection;
+  const start = ice?.start;
+  const checkComplete = agent?.checkComplete;
+  if (!ice || !agent || typeof start !== 'function' || typeof checkComplete !== 'function' || typeof agent.consentFresh !== 'boolean') return false;
+  if (preparedIce.has(ice)) return true;
+  preparedIce.add(ice);
+  let onNominated: (() => void) | undefined;
+  agent.checkComplete = function (this: IceAgentInternals, pair: unknown) {
+    checkComplete.call(this, pair);
+    if (this.nominated && onNominated) onNominated();
+  };
+  ice.start = function (this: unknown) {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        onNominated = undefined;
+        if (settled) return;
+        settled = true;
+        fn();
+      };
+      onNominated = () =>
+        settle(() => {
+          agent.consentFresh = true;
+          resolve();
+        });
+      start.call(this).then(
+        () => settle(resolve),
+        (e: unknown) => settle(() => reject(e)),
+      );
+    });
+  };
+  return true;
+}
 
 /** The parts of werift's DTLS socket `sendCloseNotify` touches (not in werift's public types). */
 interface DtlsSocketInternals {
