@@ -71,16 +71,7 @@ export class PlaySession extends Session<PlayOptions> {
       role: '',
       userPublishId: o.userPublishId ?? '',
     });
-    if (this.waiting) return;
-    // The connection, made while the server makes its offer: the browser sets it up and gathers
-    // its candidate meanwhile, so the answer and ICE follow the offer sooner.
-    if (this.peerAhead && !this.peer) this.newPeer(true);
-    this.watchdog('play');
-  }
-
-  /** Whether `request` makes the connection before the server's offer comes (not when it offers itself: WHEP). */
-  protected get peerAhead(): boolean {
-    return true;
+    if (!this.waiting) this.watchdog('play');
   }
 
   protected override onServerError(error: RtcError): boolean {
@@ -117,7 +108,7 @@ export class PlaySession extends Session<PlayOptions> {
   }
 
   /** A new peer connection whose tracks go into `stream` (tracks of the previous one leave it). */
-  protected newPeer(ahead?: boolean): Peer {
+  protected newPeer(): Peer {
     const stream = this.stream;
     const peer = this.createPeer((e) => {
       const track = e.track;
@@ -127,7 +118,7 @@ export class PlaySession extends Session<PlayOptions> {
       this.emit('track', { track, stream, trackId });
       this.callback('newTrackAvailable', payload);
       this.callback('newStreamAvailable', payload);
-    }, ahead);
+    });
     // Tracks of a previous connection leave the stream: the element keeps the same srcObject.
     for (const old of stream.getTracks()) stream.removeTrack(old);
     return peer;

@@ -218,9 +218,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
    * `takeCandidate`, its ICE states reported, and ICE loss past the grace period recovered. A peer
    * lives within one attempt (every new attempt closes it first: `begin`, `stop`, `fail`,
    * `restartSession`), and a closed peer calls no handler, so the handlers need no attempt check.
-   * `ahead`: made before the remote description comes, so it gathers a candidate meanwhile.
    */
-  protected createPeer(track?: (event: RTCTrackEvent) => void, ahead?: boolean): Peer {
+  protected createPeer(track?: (event: RTCTrackEvent) => void): Peer {
     this.teardownPeer();
     // The first stats count from here (getStats timestamps are on the epoch clock, like Date.now).
     // (Set apart: `?.` would skip evaluating the argument while no tracker exists yet.)
@@ -231,7 +230,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     const config: RTCConfiguration = {
       iceServers: own ?? this.#serverIceServers ?? [],
       bundlePolicy: 'max-bundle',
-      ...(ahead && { iceCandidatePoolSize: 1 }),
     };
     const create = this.deps.createPeerConnection ?? ((c: RTCConfiguration) => new RTCPeerConnection(c));
     const peer = new Peer(
@@ -400,18 +398,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     void this.request();
   }
 
-  /** A connection made ahead of the offer takes the server's ICE servers (unless the page set its own). */
-  #updateIceServers(): void {
-    const pc = this.pc;
-    const iceServers = this.#serverIceServers;
-    if (!pc || !iceServers || this.options?.iceServers || pc.remoteDescription) return;
-    try {
-      pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
-    } catch {
-      /* it keeps the ones it has */
-    }
-  }
-
   #handleFrame(frame: ServerFrame): void {
     const own = this.streamId;
     // Every frame read as one that may name a stream (`pong` and `iceServerConfig` do not).
@@ -420,7 +406,6 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     switch (frame.command) {
       case 'iceServerConfig':
         this.#serverIceServers = iceServersFromConfig(frame);
-        this.#updateIceServers();
         this.callback('iceServerConfig', frame);
         return;
       case 'error': {

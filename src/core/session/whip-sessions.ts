@@ -78,10 +78,6 @@ export class WhipPublishSession extends PublishSession {
 export class WhepPlaySession extends PlaySession {
   #restarting = false;
 
-  protected override get peerAhead(): boolean {
-    return false;
-  }
-
   constructor(deps: SessionDeps) {
     const http = httpDeps(deps, 'whep');
     super(http.deps);

@@ -68,34 +68,6 @@ describe('PublishSession and PlaySession', () => {
       expect(playLog.errors).to.deep.equal([]);
     });
 
-    it("a player makes its connection before the server's offer comes, gathering meanwhile, and answers on it", async () => {
-      const streamId = uniqueStreamId('ahead');
-      const pub = track(new PublishSession({ url }));
-      await pub.start({ streamId, stream: await camera() });
-      const pcs: RTCPeerConnection[] = [];
-      const configs: RTCConfiguration[] = [];
-      let socketOpenAtCreation: boolean | undefined;
-      const play = track(
-        new PlaySession({
-          url,
-          createPeerConnection: (c) => {
-            configs.push(c);
-            socketOpenAtCreation ??= log.seen('initialized');
-            return pcs[pcs.push(new RTCPeerConnection(c)) - 1]!;
-          },
-        }),
-      );
-      const log = record(play);
-      await play.start({ streamId });
-      // Made with the play request, before the socket was even open (so before the offer).
-      expect(socketOpenAtCreation).to.equal(false);
-      expect(configs[0]!.iceCandidatePoolSize).to.equal(1);
-      expect(pcs).to.have.length(1);
-      expect(pcs[0]!.remoteDescription?.type).to.equal('offer');
-      await poll(async () => (await framesDecoded(play)) > 0, 5000, 'frames decoded');
-      expect(log.errors).to.deep.equal([]);
-    });
-
     it('sends data both ways: text and a 100 kB binary message in the SDK format', async () => {
       const streamId = uniqueStreamId('sessdata');
       const pub = track(new PublishSession({ url }));
