@@ -89,6 +89,9 @@ export const publisherStyles = css`
 .note{flex-basis:100%;margin:0;color:#ffb4a9}
 `;
 
+/** A line chart: the publisher's Statistics toggle (the player's controls draw the same). */
+const CHART = 'M4 19h16v2H2V3h2zm2-3 4-6 4 3 5-8 1.7 1-6.2 10-4-3-2.8 4.2z';
+
 export class DeviceCheck {
   /** The preview could not open (no camera, refused): the check says so; Join / Go live reports the error. */
   failed = false;
@@ -195,6 +198,16 @@ export class DeviceCheck {
     >
       ${list.length ? list.map((d, i) => html`<option value=${d.deviceId} ?selected=${d === chosen}>${name(d, i)}</option>`) : html`<option>${label}</option>`}
     </select>`;
+  }
+
+  /**
+   * The publisher's Statistics toggle for its live bar, drawn here with the bar's device menus so
+   * that its markup stays out of the entry bundle.
+   */
+  statsToggle(label: string, pressed: boolean, toggle: () => void): TemplateResult {
+    return html`<button part="button stats-button" class="toggle stats-toggle" type="button" aria-label=${label} data-tip=${label} aria-pressed=${pressed ? 'true' : 'false'} @click=${toggle}>
+      <svg viewBox="0 0 24 24" aria-hidden="true"><path d=${CHART} /></svg>
+    </button>`;
   }
 
   /**

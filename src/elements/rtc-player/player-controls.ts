@@ -16,7 +16,6 @@ import type { PlaySession } from '../../core/session/play-session.js';
 import type { SessionController } from '../../controllers/session-controller.js';
 import { statsPanel, statsPanelStyles, WINDOW } from '../stats-panel/stats-panel.js';
 import { speakerIcon } from './icons.js';
-import { chartIcon } from '../rtc-publisher/icons.js';
 import type { SessionState } from '../../core/session/types.js';
 
 /** Without pointer movement or keyboard focus in the bar for this long, a playing player's controls fade. */
@@ -44,6 +43,8 @@ export interface PlayerControlsHost {
   toggleMute(): void;
 }
 
+/** A line chart (the Statistics toggle; the publisher's, in the device check's chunk, draws the same). */
+const CHART = 'M4 19h16v2H2V3h2zm2-3 4-6 4 3 5-8 1.7 1-6.2 10-4-3-2.8 4.2z';
 const icon = (d: string): SVGTemplateResult => svg`<svg viewBox="0 0 24 24" aria-hidden="true"><path d=${d} /></svg>`;
 const PLAY = 'M8 5v14l11-7z';
 const STOP = 'M6 6h12v12H6z';
@@ -366,7 +367,7 @@ export class PlayerControls implements ReactiveController {
                 </button>`
               : nothing
           }
-          ${button('stats-button', t('Statistics'), chartIcon(), this.#handleStatsClick, { pressed: el.stats, cls: 'toggle' })}
+          ${button('stats-button', t('Statistics'), icon(CHART), this.#handleStatsClick, { pressed: el.stats, cls: 'toggle' })}
           ${
             live && document.pictureInPictureEnabled && !video?.disablePictureInPicture
               ? button('pip-button', t('Picture in picture'), icon(PIP), this.#handlePipClick, { pressed: pip, cls: 'toggle' })

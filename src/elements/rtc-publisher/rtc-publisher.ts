@@ -8,7 +8,7 @@ import { MediaCaptureController } from '../../controllers/media-capture-controll
 import { noop, SessionController } from '../../controllers/session-controller.js';
 import type { DeviceCheck } from '../device-check/device-check.js';
 import { RtcStreamElement } from '../rtc-element.js';
-import { cameraIcon, chartIcon, micIcon, screenIcon } from './icons.js';
+import { cameraIcon, micIcon, screenIcon } from './icons.js';
 import styles from './rtc-publisher.styles.js';
 
 /** `1.2 Mbps · 30 fps · 1280×720` from a stats snapshot. */
@@ -264,9 +264,9 @@ export class RtcPublisher extends RtcStreamElement {
     this.shareScreen(!this.media.sharing).catch(noop);
   }
 
-  #handleStatsClick(): void {
+  readonly #toggleStats = (): void => {
     this.stats = !this.stats;
-  }
+  };
 
   /**
    * Captures (if needed) and publishes. Resolves at `publish_started`; rejects with an `RtcError`
@@ -346,13 +346,7 @@ export class RtcPublisher extends RtcStreamElement {
       check && m.devices.filter((d) => d.kind === kind).length > 1 ? check.menu(kind) : nothing;
     return html`<div part="controls" class="controls" role="group" aria-label=${this.t('Publishing controls')}>
       ${start}${toggles}
-      ${
-        this.session.active
-          ? html`<button part="button stats-button" class="toggle stats-toggle" type="button" aria-label=${this.t('Statistics')} data-tip=${this.t('Statistics')} aria-pressed=${pressed(this.stats)} @click=${this.#handleStatsClick}>
-              ${chartIcon()}
-            </button>`
-          : nothing
-      }
+${check && this.session.active ? check.statsToggle(this.t('Statistics'), this.stats, this.#toggleStats) : nothing}
       ${menu('videoinput')}${menu('audioinput')}
     </div>`;
   }
