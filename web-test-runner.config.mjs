@@ -9,6 +9,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { build } from 'esbuild';
+import { BASE_FLAGS, FAKE_MEDIA_FLAGS } from './scripts/chromium-flags.mjs';
 
 /**
  * packages/server/src/index.ts (createServer) bundled (npm packages left external) and imported. It serves
@@ -63,25 +64,10 @@ function interopPlugin() {
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
-/** Flags every browser group gets (DEVELOPERS.md and toolchain-notes). */
-const BASE_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
-const FAKE_MEDIA_FLAGS = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+/** Flags every browser group gets (DEVELOPERS.md and toolchain-notes); the fake devices where a group allows them. */
+const FLAGS = ['--headless=new', ...BASE_FLAGS];
 
-const launcher = (extraFlags) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extraFlags] } });
+const launcher = (extraFlags) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...FLAGS, ...extraFlags] } });
 
 /** Counts results and prints the plain `N passed, N failed` line CI reads. */
 function countingReporter() {

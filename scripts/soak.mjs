@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const minutes = Number(process.argv.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 30);
@@ -93,20 +94,7 @@ try {
   browser = await puppeteer.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   const page = await browser.newPage();
   await page.setViewport({ width: 1300, height: 1000 });
