@@ -19,6 +19,8 @@ import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const firstFrameOnly = process.argv.indexOf('--first-frame');
 const firstFrameRuns = firstFrameOnly >= 0 ? Number(process.argv[firstFrameOnly + 1]) || 15 : 0;
+// One part only (no fault lab, no soak): --first-frame [runs], --timeline, --recovery.
+const focused = firstFrameRuns > 0 || process.argv.includes('--timeline') || process.argv.includes('--recovery');
 const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -46,10 +48,11 @@ const { createServer } = await import(join(root, 'packages/server/dist/index.js'
 const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
 let server;
 let browser;
+let serverOptions;
 try {
   await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
   // Fault injection on for the media-cut figure below (it changes nothing until a cut is made).
-  const serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true };
+  serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true };
   server = await createServer(serverOptions);
   const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
   writeFileSync(
@@ -69,7 +72,9 @@ try {
     const s = [...xs].sort((a, b) => a - b);
     return `median ${median(s).toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
   };
-  if (process.argv.includes('--timeline')) {
+  if (process.argv.includes('--recovery')) {
+    await recoveryBench();
+  } else if (process.argv.includes('--timeline')) {
     const runs = await page.evaluate(`window.runTimeline(${firstFrameRuns || 7})`);
     for (const who of ['element', 'sdk']) {
       const mine = runs.filter((r) => r.who === who);
@@ -110,54 +115,7 @@ try {
     );
     await page.evaluate('window.roomDown()');
 
-    // Recovery: <rtc-publisher> + <rtc-player> beside the official SDK's publisher + player, live;
-    // the server closes (every socket and connection), stays down, starts again on the same port;
-    // measured from the server answering again to each player's next decoded frame. Then a media
-    // cut with the sockets up (the relay drops all UDP for 5 s), from the path's return.
-    // BENCH_OUTAGES (seconds, comma-separated; default 2,10,60), BENCH_RECOVERY_TRIALS (default 3).
-    const outages = (process.env.BENCH_OUTAGES ?? '2,10,60')
-      .split(',')
-      .map(Number)
-      .filter((n) => n > 0);
-    const TRIALS = Number(process.env.BENCH_RECOVERY_TRIALS ?? 3);
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-    const port = Number(new URL(server.url).port);
-    const pct = (xs, p) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-    };
-    const summary = (xs) =>
-      `median ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${xs.length})`;
-    await page.evaluate('window.recoveryUp()');
-    for (const down of outages) {
-      const ours = [];
-      const sdk = [];
-      for (let i = 0; i < TRIALS; i++) {
-        await server.close();
-        await sleep(down * 1000);
-        server = await createServer({ ...serverOptions, port });
-        const back = Date.now();
-        const r = await page.evaluate(`window.recoveredAfter(${back})`);
-        ours.push(r.ours);
-        sdk.push(r.sdk);
-      }
-      console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
-      console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
-    }
-    {
-      const ours = [];
-      const sdk = [];
-      const CUT_MS = 5000;
-      for (let i = 0; i < TRIALS; i++) {
-        server.faults.cutMedia({ media: 'cut', ms: CUT_MS });
-        const back = Date.now() + CUT_MS;
-        const r = await page.evaluate(`window.recoveredAfter(${back})`);
-        ours.push(r.ours);
-        sdk.push(r.sdk);
-      }
-      console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
-      console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
-    }
+    await recoveryBench();
   }
 } finally {
   await browser?.close();
@@ -167,16 +125,81 @@ try {
 
 // The fault lab in its measuring mode: the same scenarios and figures as in `npm test`, never failing.
 // It runs the server from dist/node/ (the Node build).
-sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
-console.log('\nfault lab (real network faults; scripts/fault-lab.mjs --measure):');
-spawnSync(process.execPath, [join(root, 'scripts/fault-lab.mjs'), '--measure'], { cwd: root, stdio: 'inherit' });
+if (!focused) {
+  sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
+  console.log('\nfault lab (real network faults; scripts/fault-lab.mjs --measure):');
+  spawnSync(process.execPath, [join(root, 'scripts/fault-lab.mjs'), '--measure'], { cwd: root, stdio: 'inherit' });
+}
 
 // The soak run (scripts/soak.mjs): a publisher with 3 players and a 4-person room for 30 minutes,
 // sampled every 10 s, with the growth of memory, frames and freezes. `--soak <minutes>` sets its
 // length; `--no-soak` leaves it out.
-if (!process.argv.includes('--no-soak') && !firstFrameRuns) {
+if (!process.argv.includes('--no-soak') && !focused) {
   const at = process.argv.indexOf('--soak');
   const minutes = at >= 0 ? Number(process.argv[at + 1]) || 30 : 30;
   console.log(`\nsoak (${minutes} min; --no-soak leaves it out):`);
   spawnSync(process.execPath, [join(root, 'scripts/soak.mjs'), String(minutes)], { cwd: root, stdio: 'inherit' });
+}
+
+/**
+ * Recovery: <rtc-publisher> + <rtc-player> in one page, the official SDK's publisher + player in
+ * another (each its own browser context, so its own renderer process: Chromium throttles a
+ * process's WebSockets by its failed ones); the server closes (every socket and connection), stays
+ * down, starts again on the same port; measured from the server answering again to each player's
+ * next decoded frame. Then a media cut with the sockets up (the relay drops all UDP for 5 s), from
+ * the path's return. BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
+ * BENCH_RECOVERY_TRIALS (default 3).
+ */
+async function recoveryBench() {
+  const outages = (process.env.BENCH_OUTAGES ?? '2,10,60')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const TRIALS = Number(process.env.BENCH_RECOVERY_TRIALS ?? 3);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const port = Number(new URL(server.url).port);
+  const pct = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  };
+  const summary = (xs) =>
+    `median ${pct(xs, 50).toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${xs.length})`;
+  const pages = {};
+  for (const side of ['ours', 'sdk']) {
+    const context = await browser.createBrowserContext();
+    const p = (pages[side] = await context.newPage());
+    await p.goto(`${server.url}/`);
+    await p.waitForFunction('typeof window.recoveryUp === "function"');
+    await p.evaluate(`window.recoveryUp(${JSON.stringify(side)})`);
+  }
+  const trial = async (back) => {
+    const [a, b] = await Promise.all(['ours', 'sdk'].map((side) => pages[side].evaluate(`window.recoveredAfter(${back})`)));
+    return { ours: a.ours, sdk: b.sdk };
+  };
+  for (const down of outages) {
+    const ours = [];
+    const sdk = [];
+    for (let i = 0; i < TRIALS; i++) {
+      await server.close();
+      await sleep(down * 1000);
+      server = await createServer({ ...serverOptions, port });
+      const r = await trial(Date.now());
+      ours.push(r.ours);
+      sdk.push(r.sdk);
+    }
+    console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
+    console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
+  }
+  if (process.env.BENCH_CUT === '0') return;
+  const ours = [];
+  const sdk = [];
+  const CUT_MS = 5000;
+  for (let i = 0; i < TRIALS; i++) {
+    server.faults.cutMedia({ media: 'cut', ms: CUT_MS });
+    const r = await trial(Date.now() + CUT_MS);
+    ours.push(r.ours);
+    sdk.push(r.sdk);
+  }
+  console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
+  console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
 }

@@ -105,6 +105,12 @@ function factoryError(error: unknown): RtcError {
   return RtcError.of('WebSocketNotConnected', { cause: error });
 }
 
+/**
+ * The page's clients, by URL: one that gets through calls those waiting to retry the same URL at
+ * once (a room's sockets, or a publisher and players, come back together, not a second apart).
+ */
+const together = new EventTarget();
+
 /** The signaling connection to one AMS application. */
 export class SignalingClient extends TypedEmitter<SignalingEvents> implements Signaling {
   /** The WebSocket URL this client connects to. */
@@ -152,6 +158,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     } catch {
       // An unusable `online` source only loses the early retry.
     }
+    together.addEventListener(this.url, this.#handleOnline);
     if (this.#transition('connecting')) this.#attempt();
   }
 
@@ -194,7 +201,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
   #attempt(): void {
     let t: SignalingTransport;
     try {
-      t = this.#createTransport(this.url);
+      t = this.#createTransport(this.url, this.#retryCount);
     } catch (error) {
       const rtcError = factoryError(error);
       const drop = { reason: 'transport failed', code: ABNORMAL, closeReason: rtcError.message, error: rtcError };
@@ -234,6 +241,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     if (this.#transport !== t) return;
     this.#schedulePing();
     if (!this.#transition('open')) return;
+    together.dispatchEvent(new Event(this.url));
     if (this.#transport === t) this.emit('open', { reconnected });
   }
 
@@ -348,6 +356,7 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     } catch {
       // Nothing more to release.
     }
+    together.removeEventListener(this.url, this.#handleOnline);
     this.#dropTransport(drop.closeReason);
     this.#clearTimer(this.#retryTimer);
     this.#retryTimer = undefined;

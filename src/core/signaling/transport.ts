@@ -21,8 +21,11 @@ export interface SignalingTransport {
   onmessage: ((text: string) => void) | null;
 }
 
-/** Opens a transport to `url`. May throw (no WebSocket, malformed URL). */
-export type CreateTransport = (url: string) => SignalingTransport;
+/**
+ * Opens a transport to `url`. May throw (no WebSocket, malformed URL). `retry` counts the
+ * attempts since the connection was last open (0 for the first).
+ */
+export type CreateTransport = (url: string, retry?: number) => SignalingTransport;
 
 /** The part of the WebSocket API this module uses. */
 interface WebSocketLike {
@@ -44,12 +47,17 @@ class WebSocketTransport implements SignalingTransport {
   onclose: ((ev: { code: number; reason: string }) => void) | null = null;
   onerror: (() => void) | null = null;
   onmessage: ((text: string) => void) | null = null;
+  socket?: WebSocketLike;
+  /** Aborted by `close()`: a retry's reachability probe, and what it would have opened. */
+  readonly closed = new AbortController();
 
-  constructor(private readonly socket: WebSocketLike) {
+  open(socket: WebSocketLike): void {
+    if (this.closed.signal.aborted) return socket.close();
+    this.socket = socket;
     // Binary frames are not AMS signaling; an ArrayBuffer avoids allocating a Blob for them.
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.onopen?.();
-    socket.onclose = (ev) => this.onclose?.({ code: ev.code, reason: ev.reason });
+    socket.onclose = (ev) => this.onclose?.(ev);
     socket.onerror = () => this.onerror?.();
     socket.onmessage = (ev) => {
       if (typeof ev.data === 'string') this.onmessage?.(ev.data);
@@ -58,18 +66,37 @@ class WebSocketTransport implements SignalingTransport {
 
   send(text: string): void {
     // WebSocket.send throws while CONNECTING but silently drops after close: make both loud.
-    if (this.socket.readyState !== OPEN) throw RtcError.of('WebSocketNotConnected');
+    if (this.socket?.readyState !== OPEN) throw RtcError.of('WebSocketNotConnected');
     this.socket.send(text);
   }
 
   close(code?: number, reason?: string): void {
-    this.socket.close(code, reason);
+    this.closed.abort();
+    this.socket?.close(code, reason);
   }
 }
 
-/** The browser default: a `WebSocket` from `globalThis`; throws `WebSocketNotSupported` without one. */
-export const createWebSocketTransport: CreateTransport = (url) => {
+/**
+ * The browser default: a `WebSocket` from `globalThis`; throws `WebSocketNotSupported` without one.
+ *
+ * A retry first asks the server's HTTP side whether it is there (a `HEAD` without CORS; any
+ * answer will do) and opens the socket only then. Chromium delays a page's new
+ * WebSockets by up to 5 s once its failed ones far outnumber its successful ones (its per-process
+ * throttle), so knocking with sockets through an outage of a minute made the reconnect itself
+ * seconds late; failed fetches count for nothing there. Every fifth retry opens the socket anyway,
+ * for a page whose CSP would refuse the probe (CSP3 lets `wss:` sources cover `https:`, so that
+ * takes an older browser or an odd policy).
+ */
+export const createWebSocketTransport: CreateTransport = (url, retry = 0) => {
   const Ctor = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof Ctor !== 'function') throw RtcError.of('WebSocketNotSupported');
-  return new WebSocketTransport(new Ctor(url));
+  const t = new WebSocketTransport();
+  if (retry % 5) {
+    fetch(url.replace(/^ws/i, 'http'), { method: 'HEAD', mode: 'no-cors', cache: 'no-store', signal: t.closed.signal })
+      .then(() => t.open(new Ctor(url)))
+      .catch(() => {
+        if (!t.closed.signal.aborted) t.onclose?.({ code: 1006, reason: '' });
+      });
+  } else t.open(new Ctor(url));
+  return t;
 };
