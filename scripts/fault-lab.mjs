@@ -266,13 +266,24 @@ async function cut(page, seconds) {
   const row = {
     scenario: `UDP cut ${seconds} s`,
     recoveredMs: firstFrame,
-    reconnecting: `pub ${during.publisher.some((s) => s.state === 'reconnecting') ? 'yes' : 'no'}, player ${during.player.some((s) => s.state === 'reconnecting') ? 'yes' : 'no'}`,
+    reconnecting: ['publisher', 'player']
+      .map((side) => {
+        const r = during[side].find((s) => s.state === 'reconnecting');
+        return `${side === 'publisher' ? 'pub' : 'player'} ${r ? `after ${fmt(r.t - t0)} ms` : 'no'}`;
+      })
+      .join(', '),
     how: sameConnections
       ? 'ICE (same connections)'
       : `new connections (pub #${before.publisher?.index}→#${after.publisher?.index}, player #${before.player?.index}→#${after.player?.index})`,
     states: `pub ${all.publisher.map((s) => s.state).join('→') || '—'}; player ${all.player.map((s) => s.state).join('→') || '—'}`,
   };
   results.push(row);
+  const shownAfter = ['publisher', 'player'].map((side) => during[side].find((s) => s.state === 'reconnecting')?.t - t0);
+  check(
+    `${row.scenario}: both show reconnecting within 2 s`,
+    shownAfter.every((ms) => ms < 2000),
+    `pub ${fmt(shownAfter[0])} ms, player ${fmt(shownAfter[1])} ms`,
+  );
   check(`${row.scenario}: both live and decoding again`, back !== null, `first frame ${fmt(firstFrame)} ms after restore, ${row.how}`);
   // Let the send rate climb back before the next scenario.
   await sleep(3000);

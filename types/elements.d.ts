@@ -159,7 +159,7 @@ export interface RtcPlayerEvents {
   'rtc-data-channel-closed': RtcEventMap['rtc-data-channel-closed'];
   /** AMS `data_received`: `{data}` (string or ArrayBuffer). */
   'rtc-data-received': RtcEventMap['rtc-data-received'];
-  /** AMS `updated_stats`: an `RtcStats` snapshot every 5 s while playing. */
+  /** AMS `updated_stats`: an `RtcStats` snapshot every second while playing. */
   'rtc-updated-stats': RtcEventMap['rtc-updated-stats'];
   /** AMS `resolutionChangeInfo` after `setQuality()`. */
   'rtc-resolution-change-info': RtcEventMap['rtc-resolution-change-info'];

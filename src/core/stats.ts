@@ -40,6 +40,8 @@ export interface RtcStats {
   qualityLimitationReason?: string;
   /** The congestion controller's estimate on the selected candidate pair; absent when nothing is sent. */
   availableOutgoingBitrateKbps?: number;
+  /** Milliseconds since the last packet arrived on the connection's path (RTP, RTCP or STUN). */
+  idleMs?: number;
   /** Audio level 0..1: received audio if any, else the microphone. */
   audioLevel?: number;
 }
@@ -121,8 +123,24 @@ const maxOf = (values: (number | undefined)[]): number | undefined => {
  * a zero rate for that interval instead of a spike or a negative value. A stat whose timestamp has
  * not moved (a cached report, or no new RTCP report yet) keeps its previous rates.
  */
+/**
+ * Silence past this (checked at each 1 s stats tick, so shown within 2 s) on a path heard more
+ * often than `CHATTY_MS` means it is lost; on any other path, silence past `STUN_QUIET_MS` does
+ * (the browser's ICE checks on the selected pair are answered every 2.5 s at the latest).
+ */
+const QUIET_MS = 900;
+const CHATTY_MS = 600;
+const STUN_QUIET_MS = 3000;
+
 export class StatsTracker {
   #previous = new Map<string, Sample>();
+  /** Whether this connection's path was heard within `CHATTY_MS` at some update. */
+  #chatty = false;
+  /**
+   * After `update()`: nothing has arrived on the path for over a second, on a path that is usually
+   * heard more often (the media path is lost; ICE notices only seconds later).
+   */
+  quiet = false;
   /** When the connection started (the report's clock), until the first report with RTP; 0: unknown. */
   #since = 0;
 
@@ -272,6 +290,16 @@ export class StatsTracker {
     // The estimate is meaningless where nothing is sent (a player's is the default 300 kbps).
     const available = num(pair?.['availableOutgoingBitrate']);
     if (available !== undefined && bytesSent !== undefined) result.availableOutgoingBitrateKbps = available / 1000;
+    // How long the path has been silent. A player hears RTP all the time; a publisher hears the
+    // server's RTCP (the embedded server's REMB twice a second), so a second of silence means a lost
+    // path only on a path that was heard often before (a server may send RTCP every few seconds).
+    const heard = num(pair?.['lastPacketReceivedTimestamp']);
+    this.quiet = false;
+    if (heard !== undefined && timestamp > 0) {
+      const idle = (result.idleMs = Math.max(0, timestamp - heard));
+      if (idle < CHATTY_MS) this.#chatty = true;
+      this.quiet = idle > (this.#chatty ? QUIET_MS : STUN_QUIET_MS);
+    }
 
     // The main video: the inbound stream with the most bytes (a player), else the outbound one
     // (a publisher; with simulcast the top layer), else the camera itself (media-source).
@@ -299,6 +327,7 @@ export class StatsTracker {
   reset(since = 0): void {
     this.#previous = new Map();
     this.#since = since;
+    this.#chatty = this.quiet = false;
   }
 }
 

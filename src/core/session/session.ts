@@ -50,6 +50,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #statsInterval = 0;
+  /** The media path is silent (see `#setQuiet`). */
+  #quiet = false;
   /** Made when the stats chunk arrives; `#since` is when the current connection started (0: none). */
   #stats: StatsTracker | undefined;
   #since = 0;
@@ -304,6 +306,16 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     return this.#stats.update(pc ? await pc.getStats() : []);
   }
 
+  /**
+   * The media path went silent (nothing heard for a second: ICE says `disconnected` only seconds
+   * later) or was heard again, at a stats tick: live ↔ reconnecting. ICE often comes back by
+   * itself; if it does not, its loss (`Peer`'s grace) starts the recovery.
+   */
+  #setQuiet(quiet: boolean): void {
+    if (quiet ? this.#_state === 'live' : this.#quiet && this.#_state === 'reconnecting') this.transition(quiet ? 'reconnecting' : 'live');
+    this.#quiet = quiet;
+  }
+
   /** Emits `stats` (and the `updated_stats` callback) every `ms`; 0 turns it off. */
   setStatsInterval(ms: number): void {
     this.#statsInterval = Math.max(0, ms);
@@ -317,6 +329,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     this.#statsTimer = setInterval(() => {
       void this.getStats().then(
         (s) => {
+          this.#setQuiet(this.#stats!.quiet);
           this.emit('stats', s);
           this.callback('updated_stats', s as unknown as Record<string, unknown>);
         },
@@ -331,6 +344,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
     clearInterval(this.#statsTimer);
     this.#statsTimer = undefined;
     this.#since = 0;
+    this.#quiet = false;
     this.#stats?.reset();
     this.#assembler.reset();
     this.peer?.close();

@@ -66,7 +66,7 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * @fires {RtcCallbackEvent} rtc-data-channel-opened - AMS `data_channel_opened`.
  * @fires {RtcCallbackEvent} rtc-data-channel-closed - AMS `data_channel_closed`.
  * @fires {RtcCallbackEvent} rtc-data-received - AMS `data_received`: `{data}` (string or ArrayBuffer).
- * @fires {RtcCallbackEvent} rtc-updated-stats - AMS `updated_stats`: an `RtcStats` snapshot every 5 s while playing.
+ * @fires {RtcCallbackEvent} rtc-updated-stats - AMS `updated_stats`: an `RtcStats` snapshot every second while playing.
  * @fires {RtcCallbackEvent} rtc-resolution-change-info - AMS `resolutionChangeInfo` after `setQuality()`.
  * @fires {RtcCallbackEvent} rtc-bitrate-measurement - AMS `bitrateMeasurement` (and any other server notification, as `rtc-<kebab name>`).
  * @fires {RtcCallbackEvent} rtc-stream-information - AMS `streamInformation`.
@@ -120,7 +120,7 @@ export class RtcPlayer extends RtcStreamElement {
     create: (deps) => new PlaySession(deps),
     auto: () => this.autoplay,
     start: () => this.play(),
-    statsIntervalMs: 5000,
+    statsIntervalMs: 1000,
     onCallback: (cb) => this.#handleCallback(cb),
   });
 

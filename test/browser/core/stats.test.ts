@@ -263,6 +263,34 @@ function runSince(since: number, snapshots: Snapshot[]): RtcStats[] {
 }
 
 describe('StatsTracker', () => {
+  it('idleMs is the silence on the selected pair; quiet after 0.9 s on a path heard often, after 3 s on one never heard within 0.6 s', () => {
+    const at = (t: number, heard: number): Map<string, Stat> =>
+      asMap([
+        stat('candidate-pair', 'CP', t, { state: 'succeeded', nominated: true, lastPacketReceivedTimestamp: heard }),
+        stat('transport', 'T', t, { selectedCandidatePairId: 'CP' }),
+      ]);
+    const often = new StatsTracker();
+    const seen = [at(1000, 990), at(2000, 1500), at(3000, 2050), at(4000, 2050)].map((r) => [often.update(r).idleMs, often.quiet]);
+    expect(seen).to.deep.equal([
+      [10, false],
+      [500, false],
+      [950, true],
+      [1950, true],
+    ]);
+    // Heard again: no longer quiet. A new connection (reset) has to be heard often again first.
+    often.update(at(5000, 4990));
+    expect(often.quiet).to.equal(false);
+    often.reset();
+    often.update(at(6000, 4990));
+    expect(often.quiet, 'a path never heard within 0.6 s: 1 s of silence is not yet a loss').to.equal(false);
+    often.update(at(8000, 4990));
+    expect(often.quiet, 'but 3 s is (ICE checks are answered every 2.5 s)').to.equal(true);
+    // A report without the pair's timestamp says nothing.
+    const none = new StatsTracker();
+    expect(none.update(asMap([stat('transport', 'T', 1000, {})])).idleMs).to.equal(undefined);
+    expect(none.quiet).to.equal(false);
+  });
+
   describe('synthetic reports', () => {
     for (const c of CASES) {
       it(c.name, () => {
