@@ -92,7 +92,9 @@ export const createWebSocketTransport: CreateTransport = (url, retry = 0) => {
   if (typeof Ctor !== 'function') throw RtcError.of('WebSocketNotSupported');
   const t = new WebSocketTransport();
   if (retry % 5) {
-    fetch(url.replace(/^ws/i, 'http'), { method: 'HEAD', mode: 'no-cors', cache: 'no-store', signal: t.closed.signal })
+    // (Not a literal in the call: Node's RequestInit, which the Node build checks this against, has no `cache`.)
+    const init = { method: 'HEAD', mode: 'no-cors', cache: 'no-store', signal: t.closed.signal } as const;
+    fetch(url.replace(/^ws/i, 'http'), init)
       .then(() => t.open(new Ctor(url)))
       .catch(() => {
         if (!t.closed.signal.aborted) t.onclose?.({ code: 1006, reason: '' });
