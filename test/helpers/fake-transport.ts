@@ -22,7 +22,7 @@ export interface FakeServerOptions {
 
 export class FakeTransport implements SignalingTransport {
   onopen: (() => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onclose: ((ev?: { code: number; reason: string }) => void) | null = null;
   onerror: (() => void) | null = null;
   onmessage: ((text: string) => void) | null = null;
 

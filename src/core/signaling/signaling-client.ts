@@ -158,7 +158,6 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
     } catch {
       // An unusable `online` source only loses the early retry.
     }
-    together.addEventListener(this.url, this.#handleOnline);
     if (this.#transition('connecting')) this.#attempt();
   }
 
@@ -329,6 +328,8 @@ export class SignalingClient extends TypedEmitter<SignalingEvents> implements Si
       this.#retryTimer = undefined;
       if (this.#currentState === 'reconnecting') this.#attempt();
     }, delayMs);
+    // Listed from its first loss until closed: the page's list holds no client that never lost its socket.
+    together.addEventListener(this.url, this.#handleOnline);
     this.#transition('reconnecting');
     // A listener may close the client at any point; stop emitting if it did.
     if (this.#currentState !== 'reconnecting') return;
