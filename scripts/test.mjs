@@ -169,30 +169,46 @@ function browserTests(chrome, files) {
   if (r.status !== 0 && summary.failed === 0) step('browser tests', false);
 }
 
+/** Where the suite's time goes: each phase's wall time, printed at the end (the suite's budget is 10 min on 2 cores). */
+const times = [];
+const timed = (label, fn) => {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    times.push(`${label} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+};
+
 if (mode === 'all') {
   const chrome = findChromium();
+  const t0 = performance.now();
   // 1. Type check everything (browser code and Node code), build what the tests load, lint.
-  const typesOk = typeCheckBrowser();
-  typeCheckTypings();
-  const nodeBuildOk = buildNode();
-  const bundleOk = bundle();
-  buildLib();
-  lint();
+  const [typesOk, nodeBuildOk, bundleOk] = timed('type checks, builds, lint', () => {
+    const types = typeCheckBrowser();
+    typeCheckTypings();
+    const node = buildNode();
+    const bundled = bundle();
+    buildLib();
+    lint();
+    return [types, node, bundled];
+  });
   // 2. Node tests (node:test) over real sockets.
-  if (nodeBuildOk) nodeTests([]);
+  if (nodeBuildOk) timed('node tests', () => nodeTests([]));
   else totals.failed++;
   // 3. Browser tests in headless Chromium against the embedded server.
-  if (typesOk && bundleOk) browserTests(chrome, []);
+  if (typesOk && bundleOk) timed('browser tests', () => browserTests(chrome, []));
   else totals.failed++;
   // 4. The consumer test: the packed tarball in the example apps (scripts/consumer-test.mjs).
-  if (nodeBuildOk && bundleOk) consumerTest(chrome, ['--built']);
+  if (nodeBuildOk && bundleOk) timed('consumer', () => consumerTest(chrome, ['--built']));
   else totals.failed++;
   // 5. The WordPress plugin in Debian's WordPress.
-  if (nodeBuildOk && bundleOk) wordpressTest(chrome);
+  if (nodeBuildOk && bundleOk) timed('wordpress', () => wordpressTest(chrome));
   else totals.failed++;
   // 6. The fault lab: real network faults between a publisher, a player and the server.
-  if (nodeBuildOk && bundleOk) faultLab(chrome);
+  if (nodeBuildOk && bundleOk) timed('fault lab', () => faultLab(chrome));
   else totals.failed++;
+  times.push(`total ${((performance.now() - t0) / 60_000).toFixed(1)} min`);
 } else if (mode === 'faults') {
   const chrome = findChromium();
   if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) faultLab(chrome);
@@ -215,5 +231,6 @@ if (mode === 'all') {
   lint();
 }
 
+if (times.length) console.log(`\ntime: ${times.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);
