@@ -10,7 +10,7 @@ import { ConfigError, resolveConfig } from '../../packages/server/src/config.js'
 import { createServer, type RunningServer } from '../../packages/server/src/index.js';
 import type { LimitEvent } from '../../packages/server/src/limits.js';
 import { LAG_SAMPLE_MS, LOAD_WINDOW_MS, LoadGauge, type LoadProbe } from '../../packages/server/src/load-gauge.js';
-import { AmsClient, http, startServer, wsUrl } from '../helpers/server.js';
+import { AmsClient, http, playDataOnly, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 import { playerPeer, postOffer, problem, publisherPeer, wsPlayMedia, wsPublishMedia } from '../helpers/whip.js';
 
 /** Keeps the event loop busy for `ms` (no timer, no socket read runs meanwhile). */
@@ -143,6 +143,7 @@ describe('admission: config', () => {
     const c = resolveConfig({});
     assert.equal(c.cpuLimit, 75);
     assert.equal(c.eventLoopLagLimitMs, 150);
+    assert.equal(c.maxPlayers, 0);
     assert.equal(resolveConfig({ cpuLimit: 0, eventLoopLagLimitMs: 0 }).cpuLimit, 0);
     assert.equal(resolveConfig({ cpuLimit: 100, eventLoopLagLimitMs: 1000 }).eventLoopLagLimitMs, 1000);
   });
@@ -155,6 +156,7 @@ describe('admission: config', () => {
     [{ eventLoopLagLimitMs: -5 }, /eventLoopLagLimitMs/],
     [{ eventLoopLagLimitMs: 1.5 }, /eventLoopLagLimitMs/],
     [{ eventLoopLagLimitMs: null }, /eventLoopLagLimitMs/],
+    [{ maxPlayers: -1 }, /maxPlayers/],
   ] as const) {
     it(`refuses ${JSON.stringify(bad)} naming the bad key`, () => {
       assert.throws(
@@ -174,7 +176,10 @@ describe('admission: config', () => {
   });
 
   it('takes both limits from the command line', () => {
-    assert.deepEqual(parseArgs(['--cpu-limit', '90', '--event-loop-lag-limit-ms=0']), { help: false, limits: { cpuLimit: 90, eventLoopLagLimitMs: 0 } });
+    assert.deepEqual(parseArgs(['--cpu-limit', '90', '--event-loop-lag-limit-ms=0', '--max-players', '500']), {
+      help: false,
+      limits: { cpuLimit: 90, eventLoopLagLimitMs: 0, maxPlayers: 500 },
+    });
     assert.throws(() => parseArgs(['--cpu-limit', '120']), /--cpu-limit/);
     assert.throws(() => parseArgs(['--event-loop-lag-limit-ms', 'soon']), /--event-loop-lag-limit-ms/);
   });
@@ -277,6 +282,53 @@ describe('admission: an overloaded server refuses new sessions', () => {
 
   it('refuses a bad switch with 400', async () => {
     assert.equal((await http(server, 'POST', '/__faults', { overload: 'yes' })).status, 400);
+  });
+});
+
+describe('admission: maxPlayers', () => {
+  let server: RunningServer;
+  const clients: AmsClient[] = [];
+  const pcs: Array<{ close(): Promise<void> }> = [];
+  const limits: LimitEvent[] = [];
+  const connect = async () => {
+    const c = await AmsClient.connect(wsUrl(server));
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    server = await startServer({ maxPlayers: 1, onLimit: (e) => limits.push(e) });
+  });
+  after(async () => {
+    for (const pc of pcs) await pc.close();
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  it('a play past the server-wide count gets highResourceUsage (WHEP: 503), publishing is not held to it; a player leaving makes room', async () => {
+    const pub = await connect();
+    pcs.push((await publishDataOnly(pub, 'one')).pc);
+    const first = await connect();
+    pcs.push((await playDataOnly(first, 'one')).pc);
+
+    const second = await connect();
+    const refused = await second.request({ command: 'play', streamId: 'one' }, { command: 'error' });
+    assert.deepEqual(refused, { command: 'error', definition: 'highResourceUsage', streamId: 'one', reason: 'the server has 1 players, its limit' });
+    assert.deepEqual(
+      limits.map((e) => e.limit),
+      ['maxPlayers'],
+    );
+    const whep = await playerPeer();
+    pcs.push(whep.pc);
+    const busy = await postOffer(server, '/LiveApp/whep/one', whep.offer);
+    assert.equal(busy.status, 503);
+    assert.equal(problem(busy).code, 'highResourceUsage');
+    assert.equal(busy.headers.get('retry-after'), '5');
+    // Publishing is not playing.
+    pcs.push((await publishDataOnly(second, 'two')).pc);
+
+    first.send({ command: 'stop', streamId: 'one' });
+    await first.next({ command: 'notification', definition: 'play_finished' });
+    pcs.push((await playDataOnly(second, 'one')).pc);
   });
 });
 

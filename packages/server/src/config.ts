@@ -93,6 +93,11 @@ export interface ServerConfig {
    */
   cpuLimit: number;
   /**
+   * Ours: plays open at once on the whole server (WebSocket plays of streams and rooms, WHEP plays;
+   * counted from the play request); a play beyond gets `highResourceUsage` (WHEP: 503). Default 0: no limit.
+   */
+  maxPlayers: number;
+  /**
    * Ours: while the event loop has lagged this many milliseconds or more (in the last one to two
    * seconds), new sessions are refused as for `cpuLimit`. Default 150; 0: no limit.
    */
@@ -139,6 +144,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxSocketBufferedBytes: 1024 * 1024,
   maxStreamsPerSocket: 64,
   cpuLimit: 75,
+  maxPlayers: 0,
   eventLoopLagLimitMs: 150,
 };
 
@@ -169,6 +175,7 @@ const COUNT_KEYS = [
   'maxCommandsPerSecond',
   'maxSocketBufferedBytes',
   'maxStreamsPerSocket',
+  'maxPlayers',
   'eventLoopLagLimitMs',
 ] as const;
 

@@ -23,7 +23,7 @@ import { whepRoutes } from './http/whep-routes.js';
 import { whipRoutes } from './http/whip-routes.js';
 import { restOriginAllowed } from './http/cors.js';
 import { AddressCounter, clientAddress, type LimitEvent } from './limits.js';
-import { LoadGauge } from './load-gauge.js';
+import { LoadGauge, type Admission } from './load-gauge.js';
 import { HttpSessions } from './registries/http-sessions.js';
 import type { MediaRelay } from './relay/types.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
@@ -49,7 +49,7 @@ export interface RunningServer {
   readonly staticRoot: string | undefined;
   /** Live fault rules (also reachable over HTTP when `faultInjection` is on). */
   readonly faults: FaultTable;
-  /** The load gauge of admission control: its readings (`lagMs`, `cpuPercent`) and `overload()`. */
+  /** The load gauge of admission control: its readings (`lagMs`, `cpuPercent`) and `overload()` (`maxPlayers` aside). */
   readonly load: Pick<LoadGauge, 'lagMs' | 'cpuPercent' | 'overload' | 'limits'>;
   /** The data store of an app (created on first use). */
   app(name: string): AppContext;
@@ -99,6 +99,20 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const httpSessions = new HttpSessions();
   // Admission control: new sessions are refused while this says overloaded (started once listening).
   const load = new LoadGauge({ cpuLimit: config.cpuLimit, eventLoopLagLimitMs: config.eventLoopLagLimitMs }, () => faults.overloaded);
+  // Plays open on the server (every app; viewers counted from the play request, WHEP's too), for maxPlayers.
+  const players = (): number => {
+    let n = 0;
+    for (const ctx of apps.values()) n += ctx.live.viewerCount() + ctx.mainTracks.playerCount();
+    return n;
+  };
+  const admission: Admission = {
+    refusal: (kind) => {
+      const overload = load.overload();
+      if (overload || kind !== 'play' || config.maxPlayers <= 0) return overload;
+      const n = players();
+      return n >= config.maxPlayers ? { cause: 'maxPlayers', reason: `the server has ${n} players, its limit` } : undefined;
+    },
+  };
 
   const app = (name: string): AppContext => {
     let ctx = apps.get(name);
@@ -119,7 +133,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     sessions: httpSessions,
     maxSessions: config.maxWhipSessions,
     faults,
-    load,
+    admission,
   };
   const router = new Router([
     ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
@@ -189,7 +203,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         faults,
         limits,
         dropped,
-        load,
+        admission,
       );
       handlers.add(handler);
       ws.on('message', (data, isBinary) => {

@@ -17,7 +17,8 @@ export interface SocketLimits {
 
 /**
  * Which limit refused a client, for `ServerOptions.onLimit`; an overloaded server's refusal names
- * what overloaded it (`cpuLimit`, `eventLoopLagLimitMs`, or `overloadFault`: the fault switch).
+ * what overloaded it (`cpuLimit`, `eventLoopLagLimitMs`, or `overloadFault`: the fault switch),
+ * and a play past the server's count is `maxPlayers`.
  */
 export type LimitName =
   'maxSocketsPerAddress' | 'webSocketAllowedOrigins' | 'maxCommandsPerSecond' | 'maxSocketBufferedBytes' | 'maxStreamsPerSocket' | OverloadCause;

@@ -30,13 +30,25 @@ export interface LoadLimits {
   readonly eventLoopLagLimitMs: number;
 }
 
-/** Why the gauge says overloaded: a limit passed, or the fault switch (`{overload: true}`). */
-export type OverloadCause = 'cpuLimit' | 'eventLoopLagLimitMs' | 'overloadFault';
+/**
+ * Why a new session is refused: a load limit passed, the fault switch (`{overload: true}`), or
+ * (a play only) `maxPlayers` plays open on the server.
+ */
+export type OverloadCause = 'cpuLimit' | 'eventLoopLagLimitMs' | 'overloadFault' | 'maxPlayers';
 
 export interface Overload {
   readonly cause: OverloadCause;
   /** A short text for logs and the `reason` of the error frame. */
   readonly reason: string;
+}
+
+/**
+ * What a new session asks before it is made (`index.ts` makes it of the gauge and the player
+ * count): why it would be refused now, undefined to admit it. `play` (a WebSocket play of a stream
+ * or room, a WHEP POST) is also held to `maxPlayers`; `publish` (publish, joinRoom, WHIP) is not.
+ */
+export interface Admission {
+  refusal(kind: 'play' | 'publish'): Overload | undefined;
 }
 
 /** What the gauge reads the process with (tests pass their own). */

@@ -12,7 +12,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
 import type { AppSettings } from '../config.js';
 import type { FaultTable, HttpFaultRule } from '../faults.js';
-import type { Overload } from '../load-gauge.js';
+import type { Admission } from '../load-gauge.js';
 import { newEtag, newSessionId, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
 import { acceptStreamToken, tokenRequired } from '../registries/stream-tokens.js';
 import type { MediaRelay } from '../relay/types.js';
@@ -84,8 +84,8 @@ export interface WhipDeps {
   readonly maxSessions: number;
   /** Fault injection (tests): `HttpFaultRule`s answer requests in place of the routes. */
   readonly faults?: FaultTable;
-  /** Admission control: the load gauge; a POST while it says overloaded gets 503. */
-  readonly load?: { overload(): Overload | undefined };
+  /** Admission control: a POST it refuses (overloaded; a WHEP play past `maxPlayers`) gets 503. */
+  readonly admission?: Admission;
 }
 
 /** What a family's POST gets: the app, the checked stream id, the request's URL. */
@@ -172,9 +172,12 @@ function checkSessionToken(req: IncomingMessage, url: URL, session: HttpSession)
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new WhipError(403, 'not the token this session was opened with', 'unauthorized_access');
 }
 
-/** 503 with `Retry-After` when the server is overloaded (`highResourceUsage`) or `maxSessions` WHIP and WHEP sessions are open. */
-export function checkCapacity(deps: WhipDeps): void {
-  const overload = deps.load?.overload();
+/**
+ * 503 with `Retry-After` when admission control refuses a `kind` session (`highResourceUsage`:
+ * overloaded, or a play past `maxPlayers`) or `maxSessions` WHIP and WHEP sessions are open.
+ */
+export function checkCapacity(deps: WhipDeps, kind: 'play' | 'publish'): void {
+  const overload = deps.admission?.refusal(kind);
   if (overload) {
     throw new WhipError(503, overload.reason, 'highResourceUsage', { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) });
   }

@@ -8,7 +8,7 @@ import { parseClientFrame, type ParsedClientFrame } from '../../../../src/core/p
 import type { ServerFrame } from '../../../../src/core/protocol/messages.js';
 import type { FaultTable } from '../faults.js';
 import { CommandBucket, type LimitName, type SocketLimits } from '../limits.js';
-import type { Overload } from '../load-gauge.js';
+import type { Admission } from '../load-gauge.js';
 import type { MediaRelay } from '../relay/types.js';
 import { dispatch } from './commands.js';
 import { Connection, type AppContext } from './connection.js';
@@ -19,12 +19,6 @@ import { endPublish } from './publish.js';
 
 /** The commands that open a session: refused while the server is overloaded (`highResourceUsage`). */
 const ADMITTED = new Set<string>(['publish', 'play', 'joinRoom']);
-
-/** What the handler asks before a new session: the load gauge (`LoadGauge`). */
-export interface Admission {
-  /** Why a new session would be refused now; undefined: admit it. */
-  overload(): Overload | undefined;
-}
 
 export class SignalingHandler {
   private readonly out: Outbox;
@@ -39,7 +33,7 @@ export class SignalingHandler {
     private readonly faults: FaultTable,
     private readonly limits: SocketLimits = { maxCommandsPerSecond: 0, maxStreamsPerSocket: 0 },
     private readonly onLimit: (limit: LimitName) => void = () => undefined,
-    private readonly admission: Admission = { overload: () => undefined },
+    private readonly admission: Admission = { refusal: () => undefined },
   ) {
     this.out = new Outbox(socket);
     this.conn = new Connection(app, relay, this.out, limits.maxStreamsPerSocket, () => onLimit('maxStreamsPerSocket'));
@@ -114,8 +108,8 @@ export class SignalingHandler {
     if (parsed.kind === 'refused') return this.out.refuse(parsed.error);
     const { frame } = parsed;
     if (ADMITTED.has(frame.command)) {
-      // Overloaded: no new session, so that the ones admitted keep their media; the client tries again later.
-      const overload = this.admission.overload();
+      // Overloaded (or maxPlayers reached, for a play): no new session, so that the ones admitted keep their media; the client tries again later.
+      const overload = this.admission.refusal(frame.command === 'play' ? 'play' : 'publish');
       if (overload) {
         this.out.error('highResourceUsage', { streamId: parsed.streamId ?? '', reason: overload.reason });
         return this.onLimit(overload.cause);
