@@ -106,10 +106,20 @@ const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 let hostile;
 // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
 // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
+/** How often each server limit refused or dropped a client (`onLimit`), for the `limits` action. */
+const limitCounts = {};
 const SERVER_OPTIONS = {
   host: '127.0.0.1',
   port: 0,
   faultInjection: true,
+  // Admission control reads no real load here: this process also runs the test runner's dev
+  // server and esbuild, whose stalls are not the server's. Tests overload it with the fault
+  // switch ({action: 'fault', rule: {overload: true}}); test/server/admission.test.ts has the real readings.
+  cpuLimit: 0,
+  eventLoopLagLimitMs: 0,
+  onLimit: ({ limit }) => {
+    limitCounts[limit] = (limitCounts[limit] ?? 0) + 1;
+  },
   apps: {
     TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
     LimitApp: { webRTCViewerLimit: 1 },
@@ -136,7 +146,11 @@ function amsServerPlugin() {
         case 'info':
           return serverInfo();
         case 'fault':
-          return server.faults.add(payload.rule);
+          // An AMS command's rule, or the overload switch ({overload: true|false}: admission control refuses new sessions).
+          return 'overload' in payload.rule ? server.faults.setOverload(payload.rule) : server.faults.add(payload.rule);
+        case 'limits':
+          // How often each limit (onLimit's name: overloadFault, maxStreamsPerSocket, …) refused a client so far.
+          return { ...limitCounts };
         case 'media-cut':
           // A media-path cut (packages/server/src/faults.ts, MediaCutRule): UDP dropped, sockets kept.
           return server.faults.cutMedia({ media: 'cut', ...payload.rule });

@@ -127,7 +127,7 @@ export interface RtcPlayerProperties {
 
 /** The events `<rtc-player>` fires, by name. */
 export interface RtcPlayerEvents {
-  /** Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. */
+  /** Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. A server too busy to admit the play (`highResourceUsage`) is shown, and the player asks again every 2-5 s by itself until it plays. */
   'rtc-error': RtcErrorEvent;
   /** `state` changed: `{state, previous}`. */
   'rtc-state-change': RtcStateChangeEvent;

@@ -1,23 +1,67 @@
 // The server's limits as a viewer meets them, on the real embedded server: a player over the
 // app's webRTCViewerLimit gets viewerLimitReached with its overlay and plays once a viewer left
 // (LimitApp: one viewer); a publisher with a JWT stream token publishes, one with a bad token
-// fails with unauthorized_access and says so (JwtApp: JWT control on).
+// fails with unauthorized_access and says so (JwtApp: JWT control on); while the server is
+// overloaded (admission control, the fault switch), a new player is refused with
+// highResourceUsage, shows it and tries again by itself, while the viewer already watching goes on.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RtcPlayer } from '../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../src/elements/rtc-publisher/rtc-publisher.js';
 import { poll, uniqueStreamId } from '../helpers/ams-client.js';
 import { rejectionOf } from '../helpers/expect.js';
-import { clickRetry, expectErrorDetail, expectOverlay, mount, unmountAll, ws } from '../helpers/matrix.js';
+import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, mount, unmountAll, ws } from '../helpers/matrix.js';
 
 const appUrl = (app: string): string => ws.replace('/LiveApp/', `/${app}/`);
 const jwtOf = (streamId: string, type: 'publish' | 'play'): Promise<string> =>
   executeServerCommand('rtc-server', { action: 'jwt', app: 'JwtApp', streamId, type }) as Promise<string>;
 const viewersOf = (app: string, streamId: string): Promise<number> =>
   executeServerCommand('rtc-server', { action: 'viewers', app, streamId }) as Promise<number>;
+const overload = (on: boolean) => executeServerCommand('rtc-server', { action: 'fault', rule: { overload: on } });
+/** How many new sessions the overload switch refused so far (the server's onLimit). */
+const overloadRefusals = async (): Promise<number> =>
+  ((await executeServerCommand('rtc-server', { action: 'limits' })) as Record<string, number>).overloadFault ?? 0;
+const framesDecoded = async (el: RtcPlayer): Promise<number> => (await el.getStats()).framesDecoded ?? 0;
 
 describe('server limits through the elements', () => {
-  afterEach(() => unmountAll());
+  afterEach(async () => {
+    unmountAll();
+    await executeServerCommand('rtc-server', { action: 'clear-faults' });
+  });
+
+  it('admission control: overloaded, a new player shows highResourceUsage once and tries again by itself, the viewer watching keeps decoding; no longer overloaded, it plays', async () => {
+    const streamId = uniqueStreamId('busy');
+    const pub = mount<RtcPublisher>('rtc-publisher', { serverUrl: ws, streamId, noAudio: true });
+    await pub.el.start();
+    const watching = mount<RtcPlayer>('rtc-player', { serverUrl: ws, streamId, muted: true });
+    await watching.el.play();
+    await poll(async () => (await framesDecoded(watching.el)) > 0, 5000, 'the first viewer decoding');
+
+    await overload(true);
+    const refusedBefore = await overloadRefusals();
+    const late = mount<RtcPlayer>('rtc-player', { serverUrl: ws, streamId, muted: true });
+    const playing = late.el.play();
+    expectErrorDetail(await late.rec.error('highResourceUsage'), 'highResourceUsage', 'server', true, streamId);
+    // "The server is busy. Try again soon.": no retry button, the player tries again by itself.
+    await expectOverlay(late.el, 'highResourceUsage', false);
+    expect(late.el.getAttribute('state')).to.equal('connecting');
+    // Its next try is refused too (2-5 s later), quietly; meanwhile the viewer admitted before decodes on.
+    const decoded = await framesDecoded(watching.el);
+    await poll(async () => (await overloadRefusals()) >= refusedBefore + 2, 10_000, 'a second try refused');
+    expect(await framesDecoded(watching.el)).to.be.greaterThan(decoded);
+    expect(watching.el.getAttribute('state')).to.equal('live');
+    expect(await viewersOf('LiveApp', streamId)).to.equal(1);
+    await expectOverlay(late.el, 'highResourceUsage', false);
+    expect(late.rec.codes).to.deep.equal(['highResourceUsage']);
+
+    await overload(false);
+    await playing;
+    await late.rec.state('live');
+    expect(late.el.hasAttribute('error-code')).to.equal(false);
+    await expectNoOverlay(late.el);
+    await poll(async () => (await framesDecoded(late.el)) > 0, 5000, 'the new viewer decoding');
+    expect(late.rec.codes).to.deep.equal(['highResourceUsage'], 'reported once, not per try');
+  });
 
   it('webRTCViewerLimit: the viewer over the limit sees viewerLimitReached with a retry, and plays once a viewer left', async () => {
     const streamId = uniqueStreamId('limit');

@@ -2,7 +2,7 @@
  * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]
  * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST] [--websocket-allowed-origins LIST]
  * [--max-sockets-per-address N] [--max-commands-per-second N] [--max-socket-buffered-bytes N]
- * [--max-streams-per-socket N]`: starts the embedded
+ * [--max-streams-per-socket N] [--max-players N] [--cpu-limit PERCENT] [--event-loop-lag-limit-ms N]`: starts the embedded
  * AMS-compatible server and prints the URL it listens on.
  */
 import { resolve } from 'node:path';
@@ -13,7 +13,8 @@ const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config 
                            [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST]
                            [--websocket-allowed-origins LIST] [--max-sockets-per-address N]
                            [--max-commands-per-second N] [--max-socket-buffered-bytes N]
-                           [--max-streams-per-socket N]
+                           [--max-streams-per-socket N] [--max-players N] [--cpu-limit PERCENT]
+                           [--event-loop-lag-limit-ms N]
   --port N                     port to listen on (default 5080; 0 picks a free one)
   --host ADDRESS               address to bind (default 127.0.0.1, the loopback only)
   --config FILE                JSON config file (settings per app, streams, faults); flags win over it
@@ -31,7 +32,11 @@ const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config 
   --max-socket-buffered-bytes N
                                bytes a client may leave unread before its socket is dropped (default 1048576)
   --max-streams-per-socket N   publishes and plays one socket may hold (default 64)
-  (0 means no limit for each --max-…)
+  --max-players N              plays open at once on the server (default 0: no limit)
+  --cpu-limit PERCENT          refuse new publishes and plays while the server uses this much of
+                               all cores (default 75, AMS's cpuLimit)
+  --event-loop-lag-limit-ms N  refuse them while the event loop lags this many ms (default 150)
+  (0 means no limit for each --max-… and --…-limit…)
   --help                       this text`;
 
 export interface CliArgs {
@@ -53,6 +58,9 @@ const LIMIT_FLAGS = {
   '--max-commands-per-second': 'maxCommandsPerSecond',
   '--max-socket-buffered-bytes': 'maxSocketBufferedBytes',
   '--max-streams-per-socket': 'maxStreamsPerSocket',
+  '--max-players': 'maxPlayers',
+  '--cpu-limit': 'cpuLimit',
+  '--event-loop-lag-limit-ms': 'eventLoopLagLimitMs',
 } as const;
 type LimitOption = (typeof LIMIT_FLAGS)[keyof typeof LIMIT_FLAGS];
 
@@ -102,6 +110,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         if (option === undefined) throw new ConfigError(`unknown option ${arg}`);
         const v = value();
         if (!/^\d+$/.test(v)) throw new ConfigError(`${flag} must be a whole number, 0 or more (0: no limit), not ${v}`);
+        if (option === 'cpuLimit' && Number(v) > 100) throw new ConfigError(`${flag} must be a percentage from 0 to 100 (0: no limit), not ${v}`);
         out.limits = { ...out.limits, [option]: Number(v) };
       }
     }

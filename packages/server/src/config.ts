@@ -87,6 +87,22 @@ export interface ServerConfig {
   /** Publishes and plays one AMS WebSocket may hold at once; beyond, `highResourceUsage`. Ours. Default 64; 0: no limit. */
   maxStreamsPerSocket: number;
   /**
+   * AMS's `cpuLimit`: while the server's process uses this percentage of all its cores or more
+   * (over the last second), a new publish, play or room join is refused (`highResourceUsage`;
+   * WHIP/WHEP 503 with `Retry-After`); sessions already admitted go on. Default 75 (AMS's); 0: no limit.
+   */
+  cpuLimit: number;
+  /**
+   * Ours: plays open at once on the whole server (WebSocket plays of streams and rooms, WHEP plays;
+   * counted from the play request); a play beyond gets `highResourceUsage` (WHEP: 503). Default 0: no limit.
+   */
+  maxPlayers: number;
+  /**
+   * Ours: while the event loop has lagged this many milliseconds or more (in the last one to two
+   * seconds), new sessions are refused as for `cpuLimit`. Default 150; 0: no limit.
+   */
+  eventLoopLagLimitMs: number;
+  /**
    * The front-end package's folder: `/dist/` serves its `dist/`, `/` its `demo/`. Default: the
    * `rtc-elements` package found from the server's own files up (`findStaticRoot`); none found,
    * no static files.
@@ -127,6 +143,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxCommandsPerSecond: 100,
   maxSocketBufferedBytes: 1024 * 1024,
   maxStreamsPerSocket: 64,
+  cpuLimit: 75,
+  maxPlayers: 0,
+  eventLoopLagLimitMs: 150,
 };
 
 export class ConfigError extends Error {
@@ -149,8 +168,16 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'ci
   webRTCViewerLimit: 'limit',
 };
 
-/** The server options that are counts: 0 or more, 0 meaning no limit. */
-const COUNT_KEYS = ['maxWhipSessions', 'maxSocketsPerAddress', 'maxCommandsPerSecond', 'maxSocketBufferedBytes', 'maxStreamsPerSocket'] as const;
+/** The server options that are whole numbers (counts, milliseconds): 0 or more, 0 meaning no limit. */
+const COUNT_KEYS = [
+  'maxWhipSessions',
+  'maxSocketsPerAddress',
+  'maxCommandsPerSecond',
+  'maxSocketBufferedBytes',
+  'maxStreamsPerSocket',
+  'maxPlayers',
+  'eventLoopLagLimitMs',
+] as const;
 
 /** The shortest `jwtStreamSecretKey` taken (AMS asks for 32 characters or more: HS256 wants 256 bits). */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -206,7 +233,20 @@ function checkAppSettings(value: unknown, where: string): Partial<AppSettings> {
 /** Validates a parsed config object and fills in defaults. Throws `ConfigError` with the offending key. */
 export function resolveConfig(input: unknown = {}): ServerConfig {
   if (!isObject(input)) throw new ConfigError('the config must be a JSON object');
-  const known = new Set(['host', 'port', 'settings', 'apps', 'faultInjection', 'faults', 'announcedHosts', ...COUNT_KEYS, 'staticRoot', 'demoDir', 'distDir']);
+  const known = new Set([
+    'host',
+    'port',
+    'settings',
+    'apps',
+    'faultInjection',
+    'faults',
+    'announcedHosts',
+    ...COUNT_KEYS,
+    'cpuLimit',
+    'staticRoot',
+    'demoDir',
+    'distDir',
+  ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) throw new ConfigError(`${key} is not a known option`);
   }
@@ -243,6 +283,12 @@ export function resolveConfig(input: unknown = {}): ServerConfig {
     if (n === undefined) continue;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(`${key} must be an integer, 0 or more (0: no limit)`);
     config[key] = n;
+  }
+  if (input.cpuLimit !== undefined) {
+    const n = input.cpuLimit;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100)
+      throw new ConfigError('cpuLimit must be a percentage, an integer from 0 to 100 (0: no limit)');
+    config.cpuLimit = n;
   }
   checkJwtSecret(config.settings, 'settings');
   for (const name of Object.keys(config.apps)) checkJwtSecret(appSettings(config, name), `apps.${name}`);

@@ -136,6 +136,23 @@ export function checkMediaCutRule(input: unknown): MediaCutRule {
   return { media: 'cut', ms: r.ms, ...(r.streamId === undefined ? {} : { streamId: r.streamId }) };
 }
 
+/**
+ * The overload switch: `{overload: true}` makes the load gauge (`load-gauge.ts`) say the server is
+ * overloaded, so new publishes, plays and room joins are refused (`highResourceUsage`, WHIP/WHEP
+ * 503) without producing real load; `{overload: false}` (or clearing the faults) turns it off.
+ */
+export interface OverloadRule {
+  overload: boolean;
+}
+
+/** Validates an overload switch; throws `FaultRuleError`. */
+export function checkOverloadRule(input: unknown): OverloadRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('an overload switch must be an object');
+  const r = input as Record<string, unknown>;
+  if (typeof r.overload !== 'boolean') throw new FaultRuleError('overload must be true or false');
+  return { overload: r.overload };
+}
+
 /** Takes the first rule of `rules` that `match`es, counting it down; the list is edited in place. */
 function takeFrom<R extends { times?: number }>(rules: R[], match: (r: R) => boolean): R | undefined {
   const i = rules.findIndex(match);
@@ -154,6 +171,7 @@ export class FaultTable {
   private httpRules: HttpFaultRule[] = [];
   /** Media cuts: stream id (`''` for all) → when the cut ends (`Date.now()` clock). */
   private cuts = new Map<string, number>();
+  #overloaded = false;
 
   constructor(initial: readonly unknown[] = []) {
     for (const r of initial) this.add(r);
@@ -198,11 +216,24 @@ export class FaultTable {
     return false;
   }
 
-  /** Drops every rule and ends every media cut. */
+  /** Turns the overload switch (`OverloadRule`) on or off. */
+  setOverload(rule: unknown): OverloadRule {
+    const checked = checkOverloadRule(rule);
+    this.#overloaded = checked.overload;
+    return checked;
+  }
+
+  /** Whether the overload switch is on: the load gauge then says overloaded. */
+  get overloaded(): boolean {
+    return this.#overloaded;
+  }
+
+  /** Drops every rule, ends every media cut and turns the overload switch off. */
   clear(): void {
     this.rules = [];
     this.httpRules = [];
     this.cuts.clear();
+    this.#overloaded = false;
   }
 
   list(): readonly FaultRule[] {

@@ -23,6 +23,7 @@ import { whepRoutes } from './http/whep-routes.js';
 import { whipRoutes } from './http/whip-routes.js';
 import { restOriginAllowed } from './http/cors.js';
 import { AddressCounter, clientAddress, type LimitEvent } from './limits.js';
+import { LoadGauge, type Admission } from './load-gauge.js';
 import { HttpSessions } from './registries/http-sessions.js';
 import type { MediaRelay } from './relay/types.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
@@ -48,6 +49,8 @@ export interface RunningServer {
   readonly staticRoot: string | undefined;
   /** Live fault rules (also reachable over HTTP when `faultInjection` is on). */
   readonly faults: FaultTable;
+  /** The load gauge of admission control: its readings (`lagMs`, `cpuPercent`) and `overload()` (`maxPlayers` aside). */
+  readonly load: Pick<LoadGauge, 'lagMs' | 'cpuPercent' | 'overload' | 'limits'>;
   /** The data store of an app (created on first use). */
   app(name: string): AppContext;
   /** Drops every WebSocket abruptly (as a lost network would); returns how many. For tests. */
@@ -94,6 +97,22 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
   const httpSessions = new HttpSessions();
+  // Admission control: new sessions are refused while this says overloaded (started once listening).
+  const load = new LoadGauge({ cpuLimit: config.cpuLimit, eventLoopLagLimitMs: config.eventLoopLagLimitMs }, () => faults.overloaded);
+  // Plays open on the server (every app; viewers counted from the play request, WHEP's too), for maxPlayers.
+  const players = (): number => {
+    let n = 0;
+    for (const ctx of apps.values()) n += ctx.live.viewerCount() + ctx.mainTracks.playerCount();
+    return n;
+  };
+  const admission: Admission = {
+    refusal: (kind) => {
+      const overload = load.overload();
+      if (overload || kind !== 'play' || config.maxPlayers <= 0) return overload;
+      const n = players();
+      return n >= config.maxPlayers ? { cause: 'maxPlayers', reason: `the server has ${n} players, its limit` } : undefined;
+    },
+  };
 
   const app = (name: string): AppContext => {
     let ctx = apps.get(name);
@@ -114,6 +133,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     sessions: httpSessions,
     maxSessions: config.maxWhipSessions,
     faults,
+    admission,
   };
   const router = new Router([
     ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
@@ -183,6 +203,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
         faults,
         limits,
         dropped,
+        admission,
       );
       handlers.add(handler);
       ws.on('message', (data, isBinary) => {
@@ -205,6 +226,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       resolve();
     });
   });
+  load.start();
   const address = http.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
@@ -216,6 +238,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     config,
     staticRoot,
     faults,
+    load,
     app,
     dropConnections() {
       let n = 0;
@@ -227,6 +250,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     },
     close() {
       closing ??= (async () => {
+        load.stop();
         for (const client of wss.clients) client.terminate();
         for (const h of handlers) h.handleClose();
         handlers.clear();

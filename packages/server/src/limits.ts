@@ -2,8 +2,10 @@
  * What the server holds against abusive clients (the AMS WebSocket's side; WHIP/WHEP have
  * `maxWhipSessions`): sockets per client address, a command rate per socket (a token bucket),
  * a send-buffer cap per socket (a client that never reads), streams per socket. Pure counting:
- * `index.ts` and the signaling handler apply it. Every limit is 0 = none.
+ * `index.ts` and the signaling handler apply it. Every limit is 0 = none. The server's own load
+ * (admission control: `cpuLimit`, `eventLoopLagLimitMs`) is read by `load-gauge.ts`.
  */
+import type { OverloadCause } from './load-gauge.js';
 
 /** The limits one socket is held to. */
 export interface SocketLimits {
@@ -13,8 +15,13 @@ export interface SocketLimits {
   readonly maxStreamsPerSocket: number;
 }
 
-/** Which limit refused a client, for `ServerOptions.onLimit`. */
-export type LimitName = 'maxSocketsPerAddress' | 'webSocketAllowedOrigins' | 'maxCommandsPerSecond' | 'maxSocketBufferedBytes' | 'maxStreamsPerSocket';
+/**
+ * Which limit refused a client, for `ServerOptions.onLimit`; an overloaded server's refusal names
+ * what overloaded it (`cpuLimit`, `eventLoopLagLimitMs`, or `overloadFault`: the fault switch),
+ * and a play past the server's count is `maxPlayers`.
+ */
+export type LimitName =
+  'maxSocketsPerAddress' | 'webSocketAllowedOrigins' | 'maxCommandsPerSecond' | 'maxSocketBufferedBytes' | 'maxStreamsPerSocket' | OverloadCause;
 
 /** A client refused or dropped by a limit. */
 export interface LimitEvent {

@@ -2,7 +2,8 @@
  * Playing one stream: `play` → the server's offer (with `idMapping`) → our answer → candidates
  * → `play_started`. A stream that is not live yet (`no_stream_exist`), or whose publisher
  * went away (`play_finished`), is asked for again until it is live, without tearing anything
- * down: the same `stream` object keeps its place in the page. AMS has no client-initiated
+ * down: the same `stream` object keeps its place in the page; a server too busy to admit it
+ * (`highResourceUsage`) is asked again every 2-5 s the same way. AMS has no client-initiated
  * renegotiation for play, so recovery is a new play.
  */
 import { RtcError } from '../errors.js';
@@ -23,7 +24,7 @@ export class PlaySession extends Session<PlayOptions> {
     return 'play';
   }
   #idMapping: IdMapping = {};
-  #waitingSince = 0;
+  #waiting = false;
   #waits = 0;
   #_stream: MediaStream | undefined;
 
@@ -32,14 +33,14 @@ export class PlaySession extends Session<PlayOptions> {
     return (this.#_stream ??= new MediaStream());
   }
 
-  /** Whether the session is waiting for the stream to go live. */
+  /** Whether the session is waiting for the stream to go live (or for a busy server to let it in). */
   get waiting(): boolean {
-    return this.#waitingSince > 0;
+    return this.#waiting;
   }
 
   /** Plays `options.streamId`; resolves at `play_started` (after any wait for the stream to go live). */
   start(options: PlayOptions): Promise<void> {
-    this.#waitingSince = 0;
+    this.#waiting = false;
     this.#waits = 0;
     return this.begin(options);
   }
@@ -75,23 +76,26 @@ export class PlaySession extends Session<PlayOptions> {
   }
 
   protected override onServerError(error: RtcError): boolean {
-    if (error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return false;
-    // Not live yet: report once, then keep asking quietly until it is.
+    const busy = error.code === 'highResourceUsage';
+    if (!busy && error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return false;
+    // Not live yet: report once, then keep asking quietly until it is. A busy server (admission
+    // control): the same, every 2-5 s, reported before the wait so that the element shows it.
     if (!this.waiting) {
-      this.#waitingSince = Date.now();
+      this.#waiting = !busy;
       this.fail(error, false);
-      this.callback('waiting', { streamId: this.streamId });
+      this.#waiting = true;
+      if (!busy) this.callback('waiting', { streamId: this.streamId });
     }
-    this.clearTimers();
+    // (This clears the attempt's timers too, the watchdog among them.)
     this.teardownPeer();
     this.transition('connecting');
-    this.#askLater();
+    this.#askLater(busy);
     return true;
   }
 
   /** A failure ends the wait: the element shows it (while waiting, errors are only dispatched). */
   protected override fail(error: RtcError, fatal: boolean): void {
-    if (fatal) this.#waitingSince = 0;
+    if (fatal) this.#waiting = false;
     super.fail(error, fatal);
   }
 
@@ -126,21 +130,21 @@ export class PlaySession extends Session<PlayOptions> {
 
   protected onNotification(definition: string): void {
     if (definition === 'play_started') {
-      this.#waitingSince = 0;
+      this.#waiting = false;
       this.#waits = 0;
       this.settleLive();
     } else if (definition === 'play_finished' && (this.state === 'live' || this.state === 'negotiating')) {
       // The publisher stopped: wait for it to come back, keeping the element as it is.
       this.teardownPeer();
       this.transition('connecting');
-      this.#waitingSince = Date.now();
+      this.#waiting = true;
       this.callback('waiting', { streamId: this.streamId });
       this.#askLater();
     }
   }
 
-  #askLater(): void {
-    this.later(WAIT.nextRetryDelayInMs({ retryCount: this.#waits++, elapsedMs: 0, reason: 'waiting' })!, () => void this.request());
+  #askLater(busy?: boolean): void {
+    this.later(busy ? 2e3 + 3e3 * Math.random() : WAIT.nextRetryDelayInMs({ retryCount: this.#waits++ })!, () => void this.request());
   }
 
   protected recoverIce(): void {
@@ -150,7 +154,7 @@ export class PlaySession extends Session<PlayOptions> {
   }
 
   override async stop(): Promise<void> {
-    this.#waitingSince = 0;
+    this.#waiting = false;
     await super.stop();
   }
 }

@@ -46,7 +46,8 @@ export class DefaultReconnectPolicy implements ReconnectPolicy {
     this.#o = { quickMs: [50, 250, 500], intervalMs: 1000, jitter: 0.3, maxRetries: Infinity, random: Math.random, ...opts };
   }
 
-  nextRetryDelayInMs({ retryCount }: ReconnectContext): number | null {
+  /** Only the retry count matters here (a play waiting for its stream passes nothing else). */
+  nextRetryDelayInMs({ retryCount }: Partial<ReconnectContext> & Pick<ReconnectContext, 'retryCount'>): number | null {
     const o = this.#o;
     if (!(retryCount < o.maxRetries)) return null;
     const base = o.quickMs[retryCount] ?? o.intervalMs;

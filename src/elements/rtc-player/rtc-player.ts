@@ -50,7 +50,7 @@ const loadControls = lazy(() => import('./player-controls.js'));
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
  *
- * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay.
+ * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. A server too busy to admit the play (`highResourceUsage`) is shown, and the player asks again every 2-5 s by itself until it plays.
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed: `{state, previous}`.
  * @fires {RtcCallbackEvent} rtc-play-started - AMS `play_started`: media is flowing.
  * @fires {RtcCallbackEvent} rtc-play-finished - AMS `play_finished`: the publisher stopped (the player waits for it).

@@ -1,6 +1,7 @@
 /**
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
- * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules too), `DELETE` clears them. Off, the path is a 404.
+ * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts and the
+ * overload switch too), `DELETE` clears them all. Off, the path is a 404.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
@@ -20,13 +21,11 @@ export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
           const body = await readJsonBody(req);
           try {
             // A rule with a `method` is a WHIP/WHEP HTTP fault (`HttpFaultRule`), one with `media` a
-            // media-path cut (`MediaCutRule`), any other an AMS command's.
+            // media-path cut (`MediaCutRule`), one with `overload` the overload switch
+            // (`OverloadRule`), any other an AMS command's.
+            const has = (r: unknown, key: string) => typeof r === 'object' && r !== null && key in r;
             const add = (r: unknown) =>
-              typeof r === 'object' && r !== null && 'method' in r
-                ? faults.addHttp(r)
-                : typeof r === 'object' && r !== null && 'media' in r
-                  ? faults.cutMedia(r)
-                  : faults.add(r);
+              has(r, 'method') ? faults.addHttp(r) : has(r, 'media') ? faults.cutMedia(r) : has(r, 'overload') ? faults.setOverload(r) : faults.add(r);
             const rules = Array.isArray(body) ? body.map(add) : [add(body)];
             sendJson(res, 200, { success: true, rules });
           } catch (e) {

@@ -34,7 +34,7 @@ const play: PostHandler = async (req, res, post, deps) => {
   const { settings, live } = ctx;
   const offer = await readBody(req, SDP_TYPE);
   if (!isUsableSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer (v=0, m-sections, ICE and DTLS attributes)', 'notSetRemoteDescription');
-  checkCapacity(deps);
+  checkCapacity(deps, 'play');
   const token = consumeToken(req, post, 'play');
   const source = live.get(streamId);
   if (!source || source.phase !== 'live' || !source.peer) throw notLive(streamId);

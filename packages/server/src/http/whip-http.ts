@@ -12,6 +12,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { MAX_FRAME_BYTES, STREAM_ID_PATTERN } from '../../../../src/core/protocol/ams.js';
 import type { AppSettings } from '../config.js';
 import type { FaultTable, HttpFaultRule } from '../faults.js';
+import type { Admission } from '../load-gauge.js';
 import { newEtag, newSessionId, type HttpSession, type HttpSessionKind, type HttpSessions } from '../registries/http-sessions.js';
 import { acceptStreamToken, tokenRequired } from '../registries/stream-tokens.js';
 import type { MediaRelay } from '../relay/types.js';
@@ -28,6 +29,8 @@ export const SDPFRAG_TYPE = 'application/trickle-ice-sdpfrag';
 export const WHIP_MAX_BODY_BYTES = MAX_FRAME_BYTES;
 /** Seconds a client is told to wait (`Retry-After`) when the server is full or a WHEP stream is not live yet. */
 export const RETRY_AFTER_SECONDS = 2;
+/** Seconds an overloaded server asks a client to wait (`Retry-After`): the longest the elements' WHIP/WHEP client waits for. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
 /** An error answered as problem details; `code` is the AMS error definition where one applies (`streamIdInUse`, …). */
 export class WhipError extends HttpError {
@@ -81,6 +84,8 @@ export interface WhipDeps {
   readonly maxSessions: number;
   /** Fault injection (tests): `HttpFaultRule`s answer requests in place of the routes. */
   readonly faults?: FaultTable;
+  /** Admission control: a POST it refuses (overloaded; a WHEP play past `maxPlayers`) gets 503. */
+  readonly admission?: Admission;
 }
 
 /** What a family's POST gets: the app, the checked stream id, the request's URL. */
@@ -167,8 +172,15 @@ function checkSessionToken(req: IncomingMessage, url: URL, session: HttpSession)
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new WhipError(403, 'not the token this session was opened with', 'unauthorized_access');
 }
 
-/** 503 with `Retry-After` when `maxSessions` WHIP and WHEP sessions are open. */
-export function checkCapacity(deps: WhipDeps): void {
+/**
+ * 503 with `Retry-After` when admission control refuses a `kind` session (`highResourceUsage`:
+ * overloaded, or a play past `maxPlayers`) or `maxSessions` WHIP and WHEP sessions are open.
+ */
+export function checkCapacity(deps: WhipDeps, kind: 'play' | 'publish'): void {
+  const overload = deps.admission?.refusal(kind);
+  if (overload) {
+    throw new WhipError(503, overload.reason, 'highResourceUsage', { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) });
+  }
   if (deps.maxSessions > 0 && deps.sessions.size >= deps.maxSessions) {
     throw new WhipError(503, `the server has ${deps.maxSessions} WHIP/WHEP sessions open, its limit`, undefined, {
       'retry-after': String(RETRY_AFTER_SECONDS),

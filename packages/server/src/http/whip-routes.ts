@@ -37,7 +37,7 @@ const publish: PostHandler = async (req, res, post, deps) => {
   const { store, settings, live } = ctx;
   const offer = await readBody(req, SDP_TYPE);
   if (!isUsableSdp(offer)) throw new WhipError(400, 'the body is not an SDP offer (v=0, m-sections, ICE and DTLS attributes)', 'notSetRemoteDescription');
-  checkCapacity(deps);
+  checkCapacity(deps, 'publish');
   if (live.has(streamId)) throw new WhipError(409, `${streamId} is being published`, 'streamIdInUse');
   if (settings.acceptOnlyStreamsInDataStore && !store.isRegistered(streamId)) {
     throw new WhipError(403, `${streamId} was not created, and this app publishes only created streams`, 'not_allowed_unregistered_streams');

@@ -31,6 +31,13 @@ export interface LiveStream extends Phased {
 export class LiveStreams {
   private readonly streams = new Map<string, LiveStream>();
 
+  /** The viewers of every stream (WebSocket and WHEP plays, each from its play request on). */
+  viewerCount(): number {
+    let n = 0;
+    for (const s of this.streams.values()) n += s.viewers.size;
+    return n;
+  }
+
   /** Whether `streamId` is being published (in any phase). */
   has(streamId: string): boolean {
     return this.streams.has(streamId);

@@ -36,6 +36,13 @@ export class MainTracks {
     private readonly live: LiveStreams,
   ) {}
 
+  /** The players of every room. */
+  playerCount(): number {
+    let n = 0;
+    for (const r of this.rooms.values()) n += r.players.size;
+    return n;
+  }
+
   get(room: string): MainTrack | undefined {
     return this.rooms.get(room);
   }

@@ -1,12 +1,14 @@
 /**
  * One WebSocket of the AMS protocol: each frame is parsed once (`parseClientFrame`), passed by
- * the fault rules, then handled through the dispatch table (`commands.ts`); on close, every
- * session of the socket ends. The media itself is the relay's business (`relay/types.ts`).
+ * the fault rules, then (a new session only while the server is not overloaded: admission
+ * control) handled through the dispatch table (`commands.ts`); on close, every session of the
+ * socket ends. The media itself is the relay's business (`relay/types.ts`).
  */
 import { parseClientFrame, type ParsedClientFrame } from '../../../../src/core/protocol/codec.js';
 import type { ServerFrame } from '../../../../src/core/protocol/messages.js';
 import type { FaultTable } from '../faults.js';
 import { CommandBucket, type LimitName, type SocketLimits } from '../limits.js';
+import type { Admission } from '../load-gauge.js';
 import type { MediaRelay } from '../relay/types.js';
 import { dispatch } from './commands.js';
 import { Connection, type AppContext } from './connection.js';
@@ -14,6 +16,9 @@ import { endRoomPlay } from './multitrack.js';
 import { Outbox, type FrameSink } from './outbox.js';
 import { endPlay } from './play.js';
 import { endPublish } from './publish.js';
+
+/** The commands that open a session: refused while the server is overloaded (`highResourceUsage`). */
+const ADMITTED = new Set<string>(['publish', 'play', 'joinRoom']);
 
 export class SignalingHandler {
   private readonly out: Outbox;
@@ -28,6 +33,7 @@ export class SignalingHandler {
     private readonly faults: FaultTable,
     private readonly limits: SocketLimits = { maxCommandsPerSecond: 0, maxStreamsPerSocket: 0 },
     private readonly onLimit: (limit: LimitName) => void = () => undefined,
+    private readonly admission: Admission = { refusal: () => undefined },
   ) {
     this.out = new Outbox(socket);
     this.conn = new Connection(app, relay, this.out, limits.maxStreamsPerSocket, () => onLimit('maxStreamsPerSocket'));
@@ -100,6 +106,15 @@ export class SignalingHandler {
 
   private handle(parsed: Exclude<ParsedClientFrame, { kind: 'invalid' }>): void {
     if (parsed.kind === 'refused') return this.out.refuse(parsed.error);
-    dispatch(this.conn, parsed.frame, parsed.json);
+    const { frame } = parsed;
+    if (ADMITTED.has(frame.command)) {
+      // Overloaded (or maxPlayers reached, for a play): no new session, so that the ones admitted keep their media; the client tries again later.
+      const overload = this.admission.refusal(frame.command === 'play' ? 'play' : 'publish');
+      if (overload) {
+        this.out.error('highResourceUsage', { streamId: parsed.streamId ?? '', reason: overload.reason });
+        return this.onLimit(overload.cause);
+      }
+    }
+    dispatch(this.conn, frame, parsed.json);
   }
 }
