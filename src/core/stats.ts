@@ -118,12 +118,6 @@ const maxOf = (values: (number | undefined)[]): number | undefined => {
 };
 
 /**
- * Turns successive reports into `RtcStats`. Counters are compared per stat id, so a stream that
- * appears, disappears or restarts (a new peer connection, whose counters start again) contributes
- * a zero rate for that interval instead of a spike or a negative value. A stat whose timestamp has
- * not moved (a cached report, or no new RTCP report yet) keeps its previous rates.
- */
-/**
  * Silence past this (checked at each 1 s stats tick, so shown within 2 s) on a path heard more
  * often than `CHATTY_MS` means it is lost; on any other path, silence past `STUN_QUIET_MS` does
  * (the browser's ICE checks on the selected pair are answered every 2.5 s at the latest).
@@ -132,6 +126,12 @@ const QUIET_MS = 900;
 const CHATTY_MS = 600;
 const STUN_QUIET_MS = 3000;
 
+/**
+ * Turns successive reports into `RtcStats`. Counters are compared per stat id, so a stream that
+ * appears, disappears or restarts (a new peer connection, whose counters start again) contributes
+ * a zero rate for that interval instead of a spike or a negative value. A stat whose timestamp has
+ * not moved (a cached report, or no new RTCP report yet) keeps its previous rates.
+ */
 export class StatsTracker {
   #previous = new Map<string, Sample>();
   /** Whether this connection's path was heard within `CHATTY_MS` at some update. */
