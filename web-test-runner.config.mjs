@@ -69,31 +69,41 @@ const FLAGS = ['--headless=new', ...BASE_FLAGS];
 
 const launcher = (extraFlags) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...FLAGS, ...extraFlags] } });
 
-/** Counts results and prints the plain `N passed, N failed` line CI reads. */
+/**
+ * Counts results and prints the plain `N passed, N failed` line CI reads, after the slowest files
+ * (the sum of their tests' durations: where the suite's time goes).
+ */
 function countingReporter() {
   return {
     onTestRunFinished({ sessions }) {
       let passed = 0;
       let failed = 0;
       let skipped = 0;
-      const walk = (suite) => {
+      const perFile = new Map();
+      const walk = (suite, file) => {
         for (const t of suite.tests) {
           if (t.skipped) skipped++;
           else if (t.passed) passed++;
           else failed++;
+          perFile.set(file, (perFile.get(file) ?? 0) + (t.duration ?? 0));
         }
-        for (const s of suite.suites) walk(s);
+        for (const s of suite.suites) walk(s, file);
       };
       for (const session of sessions) {
-        if (session.testResults) walk(session.testResults);
+        if (session.testResults) walk(session.testResults, session.testFile.replace(`${process.cwd()}/`, ''));
         // A file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && session.errors.length > 0) failed++;
       }
       this.summary = { passed, failed, skipped };
+      this.slowest = [...perFile]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 10)
+        .map(([f, ms]) => `${f.replace(/^test\/browser\//, '')} ${(ms / 1000).toFixed(0)} s`);
     },
     stop() {
       const s = this.summary ?? { passed: 0, failed: 1, skipped: 0 };
       if (process.env.WTR_SUMMARY_FILE) writeFileSync(process.env.WTR_SUMMARY_FILE, JSON.stringify(s));
+      if (this.slowest?.length) console.log(`wtr: slowest files (their tests' time): ${this.slowest.join(', ')}`);
       console.log(`wtr: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
     },
   };
