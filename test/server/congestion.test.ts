@@ -59,20 +59,72 @@ describe('RembEstimator', () => {
     assert.equal(update.loss, 0, 'the resent packets are not new packets');
   });
 
-  it('after a loss holds, then grows, but stays under the rate that met the loss', () => {
+  it('after a loss holds under what got through, then grows once released', () => {
     const { interval } = setup();
     interval(100);
-    const cut = interval(100, 3).bps;
-    // Clean again: held for 2 s (the first three intervals after the cut), then growing.
+    const lossy = interval(100, 3);
+    // A third of 1.6 Mbit/s lost: under 90 % of the ~1.07 Mbit/s that arrived.
+    assert.ok(lossy.bps <= lossy.receivedBps * 0.9 + 1, `${lossy.bps} <= 0.9 × ${lossy.receivedBps}`);
+    const cut = lossy.bps;
+    // Clean again: held for 2 s (the first three intervals after the cut), then no higher than
+    // 90 % of the rate that met the loss for 30 s, then growing.
     const held = Array.from({ length: 3 }, () => interval(70).bps);
     assert.ok(
       held.every((b) => b === cut),
       `held: ${held}`,
     );
+    for (let i = 0; i < 60; i++) assert.ok(interval(70).bps <= lossy.receivedBps * 0.9 + 1, 'stays under the rate that met the loss');
     let grown = cut;
-    for (let i = 0; i < 40; i++) grown = interval(70).bps;
+    for (let i = 0; i < 20; i++) grown = interval(70).bps;
     assert.ok(grown > cut, `${grown} > ${cut}`);
-    assert.ok(grown < 1_600_000, `${grown} stays under the rate that met the loss`);
+  });
+
+  it('settles under a capped path though the smoothed rate still holds the rate before the cap', () => {
+    // A sender at the estimate into a path that carries 500 kbit/s (drops spread evenly, as
+    // nftables' limit does); packets of 1,000 bytes, 500 ms intervals.
+    let t = 0;
+    const clocked = new RembEstimator(MIN, MAX, () => t);
+    let s = 0;
+    let bps = MAX;
+    const CAP = 500_000;
+    const perInterval = (rate: number) => Math.round((rate * REMB_INTERVAL_MS) / 1000 / 8000);
+    const history: { bps: number; loss: number }[] = [];
+    // 5 s on a clean path at the maximum, then the cap for 60 s (past the 30 s release).
+    for (let i = 0; i < 130; i++) {
+      const sent = perInterval(bps);
+      const carried = i < 10 ? sent : perInterval(CAP);
+      for (let k = 0; k < sent; k++) {
+        s = (s + 1) & 0xffff;
+        if (Math.floor(((k + 1) * carried) / sent) > Math.floor((k * carried) / sent)) clocked.add(7, s, 1000);
+      }
+      t += REMB_INTERVAL_MS;
+      const u = clocked.update();
+      history.push({ bps: u.bps, loss: u.loss });
+      bps = u.bps;
+    }
+    const late = history.slice(20); // from 5 s after the cap on
+    const show = late.map((h) => `${Math.round(h.bps / 1000)}k/${(h.loss * 100).toFixed(0)}%`).join(' ');
+    assert.ok(
+      late.every((h) => h.bps <= CAP * 1.05 && h.loss < 0.05),
+      `from 5 s after the cap on, at most 5 % over it and under 5 % loss: ${show}`,
+    );
+    const meanLoss = late.reduce((a, h) => a + h.loss, 0) / late.length;
+    assert.ok(meanLoss < 0.005, `mean loss ${meanLoss}: ${show}`);
+    assert.ok(history.at(-1)!.bps >= CAP * 0.8, `not far under the cap: ${show}`);
+  });
+
+  it('does not take a cut path for a narrow one: after silence the estimate is where it was', () => {
+    const { interval } = setup();
+    let before = 0;
+    for (let i = 0; i < 4; i++) before = interval(100).bps;
+    // 5 s with nothing arriving (the path cut; every packet sent meanwhile dropped): the
+    // sequence numbers jump by a thousand when packets arrive again.
+    for (let i = 0; i < 10; i++) interval(100, 1);
+    const after = [interval(100), interval(100), interval(100)];
+    assert.ok(
+      after.every((u) => u.bps === before),
+      `${after.map((u) => u.bps)} === ${before}`,
+    );
   });
 });
 

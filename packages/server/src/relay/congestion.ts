@@ -21,10 +21,17 @@ const NEAR_LOSS_STEP_BPS = 2500;
 /** For this long after a loss the estimate stays under `UNDER_LOSS` of the rate that met it. */
 const RELEASE_MS = 30_000;
 const UNDER_LOSS = 0.9;
+/** Light loss this soon after growth is growth meeting the path's limit. */
+const GREW_RECENTLY_MS = 2000;
 /** The estimate never grows past this multiple of what arrives (plus 10 kbit/s), as in Chrome. */
 const MAX_OVER_RECEIVED = 1.5;
 /** Smoothing of the received rate (weight of the newest interval). */
 const SMOOTHING = 0.25;
+/**
+ * A jump of at least this many sequence numbers at once, and at least half of the interval's, is
+ * a gap (the path was cut), not congestion: congestion drops packets spread over the interval.
+ */
+const GAP_PACKETS = 20;
 
 /** Per SSRC: the highest sequence number seen (extended), to count first transmissions. */
 interface SsrcCount {
@@ -37,12 +44,17 @@ export class RembEstimator {
   private bytes = 0;
   private expected = 0;
   private fresh = 0;
+  /** The largest single jump in sequence numbers this interval, and whether the last one had no packets. */
+  private maxStep = 0;
+  private silent = false;
   private readonly ssrcs = new Map<number, SsrcCount>();
   private last: number;
   private heldUntil = -Infinity;
   private smoothedBps: number | undefined;
   /** The received rate when loss was last met (the lowest while not released): growth slows near it. */
   private lossRate = Infinity;
+  /** When growth last raised the estimate. */
+  private grewAt = -Infinity;
 
   constructor(
     private readonly minBps: number,
@@ -68,6 +80,7 @@ export class RembEstimator {
     if (step <= 0) return; // a retransmission or a reordered packet
     s.highest += step;
     this.expected += step;
+    if (step > this.maxStep) this.maxStep = step;
     this.fresh++;
   }
 
@@ -77,25 +90,46 @@ export class RembEstimator {
     const dt = Math.max(1, t - this.last) / 1000;
     const receivedBps = (this.bytes * 8) / dt;
     const loss = this.expected > 0 ? Math.max(0, 1 - this.fresh / this.expected) : 0;
+    // The first interval after a silent one, or one with a gap, tells of a cut path, not of its
+    // capacity: it neither lowers the estimate nor records a loss rate (a cut would otherwise
+    // hold the publisher far under its path for `RELEASE_MS` after the path came back).
+    const gap = this.silent || (this.maxStep >= GAP_PACKETS && this.maxStep * 2 >= this.expected);
     if (this.expected > 0) {
       const smoothed = (this.smoothedBps = this.smoothedBps === undefined ? receivedBps : this.smoothedBps + SMOOTHING * (receivedBps - this.smoothedBps));
-      if (loss > DECREASE_ABOVE) {
+      if (gap) {
+        // Nothing learnt about the path's capacity.
+      } else if (loss > DECREASE_ABOVE) {
         // What got through, less half the loss (Chrome's loss-based rule), never above the last estimate.
         this.estimate = Math.min(this.estimate, smoothed) * (1 - loss / 2);
-        // Loss again before the last one was released: the lower of the two rates (a burst may have met the first).
-        this.lossRate = Math.min(this.lossRate, smoothed);
+        // What got through is what the path carries (the smoothed rate still holds what was sent
+        // before the loss began): the lowest such rate until released, and the estimate under it.
+        this.lossRate = Math.min(this.lossRate, receivedBps);
+        this.estimate = Math.min(this.estimate, this.lossRate * UNDER_LOSS);
         this.heldUntil = t + HOLD_MS;
-      } else if (loss < GROW_BELOW && t >= this.heldUntil) {
+      } else if (loss >= GROW_BELOW) {
+        // Some loss: Chrome's loss-based rule holds here, which just over a capped path (where
+        // growth led) loses a few per cent for good. Loss that growth just met is the rate the
+        // path carries (random loss on a steady estimate is not: held, as Chrome does).
+        if (this.lossRate === Infinity && t - this.grewAt <= GREW_RECENTLY_MS) {
+          this.lossRate = receivedBps;
+          this.heldUntil = t + HOLD_MS;
+        }
+        if (this.estimate > this.lossRate * UNDER_LOSS) this.estimate = this.lossRate * UNDER_LOSS;
+      } else if (t >= this.heldUntil) {
         if (t - this.heldUntil > RELEASE_MS) this.lossRate = Infinity;
         const grown = this.estimate < this.lossRate * 0.85 ? this.estimate * GROWTH : this.estimate + NEAR_LOSS_STEP_BPS;
-        this.estimate = Math.max(this.estimate, Math.min(grown, smoothed * MAX_OVER_RECEIVED + 10_000, this.lossRate * UNDER_LOSS));
+        const next = Math.min(this.maxBps, Math.max(this.estimate, Math.min(grown, smoothed * MAX_OVER_RECEIVED + 10_000, this.lossRate * UNDER_LOSS)));
+        if (next > this.estimate) this.grewAt = t;
+        this.estimate = next;
       }
     }
+    this.silent = this.expected === 0;
     this.estimate = Math.min(this.maxBps, Math.max(this.minBps, this.estimate));
     this.last = t;
     this.bytes = 0;
     this.expected = 0;
     this.fresh = 0;
+    this.maxStep = 0;
     return { bps: this.estimate, loss, receivedBps };
   }
 }
