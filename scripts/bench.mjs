@@ -3,8 +3,9 @@
 // in headless Chromium with a fake camera, the time from a play request to the first decoded
 // frame: for a plain protocol client and for the official AMS SDK; and a 4-person <rtc-room>
 // (time to the first frames of a late joiner, server CPU per participant), recovery after outages;
-// then the fault lab's figures (scripts/fault-lab.mjs --measure: recovery after UDP cuts, fps and
-// freezes under loss, a 500 kbit/s uplink), which needs root for its network namespace.
+// then the fault lab's figures (scripts/fault-lab.mjs --measure: recovery after UDP cuts and server
+// restarts, fps and freezes under loss, a 500 kbit/s uplink; the official SDK's player beside ours
+// under loss and restarts), which needs root for its network namespace.
 // `npm run bench -- --first-frame [runs]` measures only <rtc-player> (from attaching, socket
 // included) against the SDK player (from play(), socket open), alternating on one stream.
 import { spawnSync } from 'node:child_process';

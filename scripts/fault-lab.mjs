@@ -2,11 +2,13 @@
 // `npm run test:faults`: the fault lab. Real network faults between a <rtc-publisher>, a <rtc-player>
 // and the embedded server: the server and headless Chromium run in a private network namespace
 // (`unshare -n`: loopback only, nothing else reachable) and nftables changes the path there (UDP cut,
-// random loss, a rate cap on the publisher's uplink); rules live only in that namespace. Then a
-// 3-person <rtc-room> (multitrack) in their place, through a 5 s cut and 5 % loss.
+// random loss, a rate cap on the publisher's uplink) and the server restarts (closed, down 2 s and
+// 10 s, started again on the same port); rules live only in that namespace. Then a 3-person
+// <rtc-room> (multitrack) in their place, through a 5 s cut, 5 % loss and a restart (2 s down).
 //   node scripts/fault-lab.mjs            run the scenarios, print the figures, exit 1 if one fails
-//   node scripts/fault-lab.mjs --only=cut,uplink,loss,room   some of them
-//   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing
+//   node scripts/fault-lab.mjs --only=cut,uplink,loss,restart,room   some of them
+//   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing, with
+//                                         the official AMS SDK's player beside ours under loss and restarts
 // Needs root (for the namespace and nft) and Debian's nftables (installed with apt-get when missing)
 // and chromium; the server is dist/node/ (built by `npm test` / `npm run test:node`) and the bundle dist/.
 // Ends with `faults: N passed, N failed, N skipped` (scripts/test.mjs counts it).
@@ -210,11 +212,85 @@ const framesSince = (page, t0, t1 = Infinity) => page.evaluate((a, b) => window.
 const statesSince = (page, t0) =>
   page.evaluate((a) => ({ publisher: window.__lab.states.publisher.filter((s) => s.t >= a), player: window.__lab.states.player.filter((s) => s.t >= a) }), t0);
 
-/** fps, the largest gap between presented frames (and where), and the emptiest 2 s and 3 s windows of frames in [t0, t1]. */
+/**
+ * In a page of its own (`--measure`): the official AMS SDK (bundled from @antmedia/webrtc_adaptor,
+ * unchanged but for `iceServers: []`) playing `streamId` into a <video>, each presented frame's
+ * time kept (epoch ms: the lab's page has another time origin).
+ */
+async function sdkSetup(ws, streamId) {
+  const frames = [];
+  window.__sdkFrames = frames;
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  video.style.cssText = 'width:320px;height:240px';
+  document.body.append(video);
+  const onFrame = (now, meta) => {
+    frames.push({ t: performance.timeOrigin + performance.now(), n: meta.presentedFrames });
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  let played = false;
+  const adaptor = new window.WebRTCAdaptor({
+    websocket_url: ws,
+    isPlayMode: true,
+    remoteVideoElement: video,
+    mediaConstraints: { video: false, audio: false },
+    peerconnection_config: { iceServers: [] },
+    debug: false,
+    // Played once: after an outage the SDK plays again by itself.
+    callback: (info) => info === 'initialized' && !played && (played = true) && adaptor.play(streamId),
+    callbackError: () => undefined,
+  });
+  await new Promise((r) => {
+    const check = () => (frames.length > 10 ? r() : setTimeout(check, 50));
+    check();
+  });
+}
+
+/** The SDK page (`--measure`, from startSdk()), else null; `origin`: the lab page's time origin (epoch ms). */
+let sdk = null;
+let origin = 0;
+/** The SDK player's presented frames in [t0, t1] (the lab page's time). */
+const sdkFramesSince = async (t0, t1 = Infinity) =>
+  (await sdk.page.evaluate(() => window.__sdkFrames)).map((f) => ({ ...f, t: f.t - origin })).filter((f) => f.t >= t0 && f.t <= t1);
+/** Milliseconds from `t0` (the lab page's time) to the SDK player's next presented frame, waiting up to `ms`. */
+async function sdkFirstFrame(t0, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const [f] = await sdkFramesSince(t0);
+    if (f) return f.t - t0;
+    await sleep(100);
+  }
+  return undefined;
+}
+/** The SDK player in a browser context of its own (its own renderer: Chromium slows a process's new WebSockets once many of them failed). */
+async function startSdk(browser, ws, streamId) {
+  const { build } = await import('esbuild');
+  await build({
+    stdin: { contents: "import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor'; window.WebRTCAdaptor = WebRTCAdaptor;", resolveDir: root },
+    bundle: true,
+    format: 'esm',
+    outfile: join(demo, 'sdk.js'),
+    logLevel: 'error',
+  });
+  writeFileSync(join(demo, 'sdk.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="/sdk.js"></script><body></body>');
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`SDK page error: ${e.message}`));
+  await page.goto(`${server.url}/sdk.html`);
+  await page.waitForFunction(() => typeof window.WebRTCAdaptor === 'function');
+  await page.evaluate(sdkSetup, ws, streamId);
+  sdk = { context, page };
+}
+
+/** fps, the largest gap between presented frames (and where), the freezes (gaps over 1 s) and the emptiest 2 s and 3 s windows of frames in [t0, t1]. */
 function playback(frames, t0, t1) {
   const count = frames.length ? frames[frames.length - 1].n - frames[0].n : 0;
   let gap = frames.length ? frames[0].t - t0 : t1 - t0;
   let gapAt = 0;
+  const times = [t0, ...frames.map((f) => f.t), t1];
+  const freezes = times.slice(1).filter((t, i) => t - times[i] > 1000).length;
   for (let i = 1; i < frames.length; i++) {
     if (frames[i].t - frames[i - 1].t > gap) {
       gap = frames[i].t - frames[i - 1].t;
@@ -231,7 +307,7 @@ function playback(frames, t0, t1) {
     for (let w = t0; w + ms <= t1 + 1; w += 100) least = Math.min(least, frames.filter((f) => f.t >= w && f.t < w + ms).length);
     return least;
   };
-  return { fps: (count / (t1 - t0)) * 1000, maxGapMs: gap, gapAtS: gapAt / 1000, minFramesPer2s: emptiest(2000), minFramesPer3s: emptiest(3000) };
+  return { fps: (count / (t1 - t0)) * 1000, maxGapMs: gap, freezes, gapAtS: gapAt / 1000, minFramesPer2s: emptiest(2000), minFramesPer3s: emptiest(3000) };
 }
 
 const results = [];
@@ -242,14 +318,15 @@ const check = (name, ok, detail) => {
 };
 const fmt = (n, d = 0) => (typeof n === 'number' && Number.isFinite(n) ? n.toFixed(d) : String(n ?? '—'));
 
-async function cut(page, seconds) {
+/**
+ * An outage of the pair: `cause()` makes it and resolves with the page time the path (or the
+ * server) is back. Asserted: both show `reconnecting` within 2 s, then both live and decoding
+ * again (within 20 s); the publisher's return and the first frames, ours and the SDK's, are kept.
+ */
+async function outage(page, scenario, cause, from = 'restore') {
   const before = await pageStats(page);
-  nft.rule('meta l4proto udp drop');
   const t0 = await now(page);
-  await sleep(seconds * 1000);
-  const during = await statesSince(page, t0);
-  nft.clear();
-  const restored = await now(page);
+  const restored = await cause();
   // Back: both live and frames presented after the restore, within 20 s.
   let back = null;
   let firstFrame = null;
@@ -266,30 +343,64 @@ async function cut(page, seconds) {
   }
   const after = await pageStats(page);
   const all = await statesSince(page, t0);
+  const shownAfter = ['publisher', 'player'].map((side) => all[side].find((s) => s.state === 'reconnecting' && s.t < restored)?.t - t0);
+  const pubLive = all.publisher.find((s) => s.state === 'live' && s.t >= restored)?.t - restored;
+  const sdkFirst = sdk ? await sdkFirstFrame(restored, 15_000) : undefined;
   const sameConnections = before.publisher?.index === after.publisher?.index && before.player?.index === after.player?.index;
   const row = {
-    scenario: `UDP cut ${seconds} s`,
+    scenario,
+    from,
     recoveredMs: firstFrame,
-    reconnecting: ['publisher', 'player']
-      .map((side) => {
-        const r = during[side].find((s) => s.state === 'reconnecting');
-        return `${side === 'publisher' ? 'pub' : 'player'} ${r ? `after ${fmt(r.t - t0)} ms` : 'no'}`;
-      })
-      .join(', '),
+    pubLiveMs: pubLive,
+    sdkRecoveredMs: sdkFirst,
+    reconnecting: shownAfter.map((ms, i) => `${i ? 'player' : 'pub'} ${Number.isFinite(ms) ? `after ${fmt(ms)} ms` : 'no'}`).join(', '),
     how: sameConnections
       ? 'ICE (same connections)'
       : `new connections (pub #${before.publisher?.index}→#${after.publisher?.index}, player #${before.player?.index}→#${after.player?.index})`,
     states: `pub ${all.publisher.map((s) => s.state).join('→') || '—'}; player ${all.player.map((s) => s.state).join('→') || '—'}`,
   };
   results.push(row);
-  const shownAfter = ['publisher', 'player'].map((side) => during[side].find((s) => s.state === 'reconnecting')?.t - t0);
   check(
     `${row.scenario}: both show reconnecting within 2 s`,
     shownAfter.every((ms) => ms < 2000),
     `pub ${fmt(shownAfter[0])} ms, player ${fmt(shownAfter[1])} ms`,
   );
-  check(`${row.scenario}: both live and decoding again`, back !== null, `first frame ${fmt(firstFrame)} ms after restore, ${row.how}`);
+  check(`${row.scenario}: both live and decoding again`, back !== null, `first frame ${fmt(firstFrame)} ms after ${from}, ${row.how}`);
+  return row;
+}
+
+/** All UDP dropped for `seconds` (signaling kept): resolves with the page time the path is back. */
+const udpCut = (page, seconds) => async () => {
+  nft.rule('meta l4proto udp drop');
+  await sleep(seconds * 1000);
+  nft.clear();
+  return now(page);
+};
+
+async function cut(page, seconds) {
+  await outage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
   // Let the send rate climb back before the next scenario.
+  await sleep(3000);
+}
+
+/**
+ * The server closed (every socket and peer connection with it), down `seconds`, then started
+ * again on the same port with the same options, as new (no streams): resolves with the page time
+ * at which it listens again.
+ */
+async function restartServer(seconds) {
+  const port = Number(new URL(server.url).port);
+  await server.close();
+  await sleep(seconds * 1000);
+  server = await createServer({ ...serverOptions, port });
+  return Date.now() - origin;
+}
+
+/** The pair through a server restart: the publisher live again and the player decoding a new frame within 2 s of the server answering. */
+async function restart(page, seconds) {
+  const row = await outage(page, `server down ${seconds} s`, () => restartServer(seconds), 'the server answered');
+  check(`${row.scenario}: the publisher live again within 2 s of the server answering`, row.pubLiveMs <= 2000, `${fmt(row.pubLiveMs)} ms`);
+  check(`${row.scenario}: the player decodes a new frame within 2 s of the server answering`, row.recoveredMs <= 2000, `${fmt(row.recoveredMs)} ms`);
   await sleep(3000);
 }
 
@@ -301,6 +412,7 @@ async function loss(page, percent, seconds, assert) {
   const t1 = await now(page);
   nft.clear();
   const p = playback(await framesSince(page, t0, t1), t0, t1);
+  const theirs = sdk && playback(await sdkFramesSince(t0, t1), t0, t1);
   const after = await pageStats(page);
   const d = (side, key) => (after[side]?.[key] ?? 0) - (before[side]?.index === after[side]?.index ? (before[side]?.[key] ?? 0) : 0);
   const row = {
@@ -311,6 +423,8 @@ async function loss(page, percent, seconds, assert) {
     states: `pub ${(await statesSince(page, t0)).publisher.map((x) => x.state).join('→') || '—'}; player ${(await statesSince(page, t0)).player.map((x) => x.state).join('→') || '—'}`,
     minFramesPer2s: p.minFramesPer2s,
     minFramesPer3s: p.minFramesPer3s,
+    freezes: p.freezes,
+    sdk: theirs,
     nacks: `player sent ${d('player', 'nackCount')}, lost ${d('player', 'packetsLost')}; publisher got ${d('publisher', 'nackCount')}, retransmitted ${d('publisher', 'retransmitted')}`,
   };
   results.push(row);
@@ -449,28 +563,33 @@ async function roomBack(page, t0, ms) {
   return null;
 }
 
-async function roomCut(page, seconds) {
-  nft.rule('meta l4proto udp drop');
+/**
+ * An outage of the room: `cause()` makes it and resolves with the page time the path (or the
+ * server) is back. Asserted: all three show `reconnecting` within 2 s, then all live again with
+ * both others decoding (within 20 s); returns each remote tile's first frame after the return.
+ */
+async function roomOutage(page, scenario, cause, from = 'restore') {
   const t0 = await now(page);
-  await sleep(seconds * 1000);
-  nft.clear();
-  const restored = await now(page);
+  const restored = await cause();
   const back = await roomBack(page, restored, 20_000);
   const st = await page.evaluate((a) => window.__lab.roomStates.filter((x) => x.t >= a), t0);
-  const shown = [0, 1, 2].map((i) => st.find((x) => x.room === i && x.state === 'reconnecting')?.t - t0);
+  const shown = [0, 1, 2].map((i) => st.find((x) => x.room === i && x.state === 'reconnecting' && x.t < restored)?.t - t0);
+  const live = [0, 1, 2].map((i) => st.find((x) => x.room === i && x.state === 'live' && x.t >= restored)?.t - restored);
   const firstFrames = await page.evaluate((a) => {
     const first = new Map();
     for (const f of window.__lab.roomFrames) if (f.t >= a && !first.has(f.key)) first.set(f.key, f.t - a);
     return [...first];
   }, restored);
   results.push({
-    scenario: `room: UDP cut ${seconds} s`,
+    scenario: `room: ${scenario}`,
+    from,
     recoveredMs: firstFrames.length ? Math.max(...firstFrames.map(([, ms]) => ms)) : undefined,
     tiles: firstFrames
       .sort()
       .map(([key, ms]) => `${key.replace(/:.*p(\d)$/, '←P$1')} ${fmt(ms)}`)
       .join(', '),
     reconnecting: shown.map((ms, i) => `P${i} ${Number.isFinite(ms) ? `after ${fmt(ms)} ms` : 'no'}`).join(', '),
+    live: live.map((ms, i) => `P${i} ${fmt(ms)}`).join(', '),
     states: [0, 1, 2]
       .map(
         (i) =>
@@ -484,11 +603,28 @@ async function roomCut(page, seconds) {
       .join('; '),
   });
   check(
-    `room: UDP cut ${seconds} s: all three show reconnecting within 2 s`,
+    `room: ${scenario}: all three show reconnecting within 2 s`,
     shown.every((ms) => ms < 2000),
     shown.map((ms) => fmt(ms)).join(', ') + ' ms',
   );
-  check(`room: UDP cut ${seconds} s: all live again, each decoding both others`, back !== null, `all six tiles decoding ${fmt(back)} ms after restore`);
+  check(`room: ${scenario}: all live again, each decoding both others`, back !== null, `all six tiles decoding ${fmt(back)} ms after ${from}`);
+  return firstFrames;
+}
+
+async function roomCut(page, seconds) {
+  await roomOutage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
+  await sleep(3000);
+}
+
+/** The room through a server restart: every remote tile decoding again within 2.5 s of the server answering. */
+async function roomRestart(page, seconds) {
+  const first = await roomOutage(page, `server down ${seconds} s`, () => restartServer(seconds), 'the server answered');
+  const worst = first.length ? Math.max(...first.map(([, ms]) => ms)) : undefined;
+  check(
+    `room: server down ${seconds} s: every remote tile decodes a new frame within 2.5 s of the server answering`,
+    first.length === 6 && worst <= 2500,
+    `${first.length} tiles, the last after ${fmt(worst)} ms`,
+  );
   await sleep(3000);
 }
 
@@ -526,10 +662,11 @@ async function roomLoss(page, percent, seconds, minFps) {
   await sleep(3000);
 }
 
+const serverOptions = { host: '127.0.0.1', port: 0, demoDir: demo, distDir: join(root, 'dist') };
 let server;
 let browser;
 try {
-  server = await createServer({ host: '127.0.0.1', port: 0, demoDir: demo, distDir: join(root, 'dist') });
+  server = await createServer(serverOptions);
   const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
   browser = await puppeteer.launch({
     executablePath: chrome,
@@ -540,6 +677,7 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await page.evaluateOnNewDocument(instrument);
   await page.goto(`${server.url}/`);
+  origin = await page.evaluate(() => performance.timeOrigin);
   await page.evaluate(setupPage, ws, 'faultlab');
   await sleep(3000);
 
@@ -554,6 +692,8 @@ try {
   if (want('cut')) await cut(page, 5);
   if (want('cut')) await cut(page, 20);
   if (want('uplink')) await narrowUplink(page, 500, 20);
+  // `--measure`: the official SDK's player beside ours through the loss and the restarts (not in npm test: the suite's time).
+  if (measure && (want('loss') || want('restart'))) await startSdk(browser, ws, 'faultlab');
   if (want('loss'))
     await loss(page, 5, 30, (p) => {
       check('5 % loss: at least 15 fps', p.fps >= 15, `${fmt(p.fps, 1)} fps`);
@@ -567,7 +707,11 @@ try {
         `${fmt(p.fps, 1)} fps, fewest ${p.minFramesPer2s} frames in a 2 s window and ${p.minFramesPer3s} in a 3 s one, largest gap ${fmt(p.maxGapMs)} ms`,
       ),
     );
-  // A 3-person <rtc-room> (multitrack) through the same faults: cuts and loss.
+  if (want('restart')) await restart(page, 2);
+  if (want('restart')) await restart(page, 10);
+  await sdk?.context.close();
+  sdk = null;
+  // A 3-person <rtc-room> (multitrack) through the same faults: a cut, loss and a restart.
   if (want('room')) {
     await page.evaluate(setupRoom, ws, 'faultroom');
     const t0 = await now(page);
@@ -578,6 +722,7 @@ try {
       // (The 20 s cut, which ends in new connections, is the pair's: the suite's time is short.)
       await roomCut(page, 5);
       await roomLoss(page, 5, 10, 15);
+      await roomRestart(page, 2);
     }
   }
 } catch (e) {
@@ -591,19 +736,32 @@ try {
 console.log('\nfault lab figures (<rtc-publisher> → embedded server → <rtc-player>, then a 3-person <rtc-room>; real faults in a network namespace):');
 for (const r of results) {
   const parts = [
-    r.recoveredMs !== undefined && `decoding again ${fmt(r.recoveredMs)} ms after restore`,
+    r.pubLiveMs !== undefined && `publisher live again ${fmt(r.pubLiveMs)} ms after ${r.from}`,
+    r.recoveredMs !== undefined && `decoding again ${fmt(r.recoveredMs)} ms after ${r.from}`,
+    r.sdkRecoveredMs !== undefined && `the SDK player ${fmt(r.sdkRecoveredMs)} ms`,
     r.tiles && `first frame per tile (room←participant, ms) ${r.tiles}`,
     r.reconnecting && `reconnecting shown: ${r.reconnecting}`,
+    r.live && `live again (ms) ${r.live}`,
     r.how && `recovered by ${r.how}`,
     r.states && `states ${r.states}`,
     r.fps !== undefined && `${fmt(r.fps, 1)} fps`,
     r.maxGapMs !== undefined && `largest frame gap ${fmt(r.maxGapMs)} ms${r.gapAtS !== undefined ? ` (at ${fmt(r.gapAtS, 1)} s)` : ''}`,
+    r.freezes !== undefined && `freezes over 1 s ${r.freezes}`,
     r.minFramesPer2s !== undefined && `fewest frames in 2 s ${r.minFramesPer2s}, in 3 s ${r.minFramesPer3s}`,
     r.bitrate && `send bitrate ${r.bitrate}`,
     r.settledS !== undefined && `under the cap after ${fmt(r.settledS)} s`,
     r.nacks && `NACKs: ${r.nacks}`,
   ].filter(Boolean);
   console.log(`  ${r.scenario.padEnd(22)} ${parts.join('; ')}`);
+}
+const sideBySide = results.filter((r) => r.sdk || r.sdkRecoveredMs !== undefined);
+if (sideBySide.length) {
+  console.log('\nside by side with the official AMS SDK player (same stream, a page of its own):');
+  const play = (p) => `${fmt(p.fps, 1)} fps, largest gap ${fmt(p.maxGapMs)} ms, ${p.freezes} freezes over 1 s`;
+  for (const r of sideBySide) {
+    const [ours, theirs] = r.sdk ? [play(r), play(r.sdk)] : [`${fmt(r.recoveredMs)} ms`, `${fmt(r.sdkRecoveredMs)} ms`];
+    console.log(`  ${r.scenario.padEnd(22)} <rtc-player> ${ours.padEnd(50)} official SDK ${theirs}`);
+  }
 }
 const failed = checks.filter((c) => !c.ok).length;
 console.log(`faults: ${checks.length - failed} passed, ${failed} failed, 0 skipped`);

@@ -155,7 +155,7 @@ const wordpressTest = (chrome) =>
   step('WordPress plugin zip', run(process.execPath, [join(root, 'scripts', 'wordpress-zip.mjs')]).status === 0) &&
   scriptTest('wordpress', 'wordpress-test.mjs', chrome);
 // The fault lab (scripts/fault-lab.mjs): the server (dist/node/) and Chromium in a private network
-// namespace, with nftables cutting, dropping and capping the media path.
+// namespace, with nftables cutting, dropping and capping the media path, and the server restarted.
 const faultLab = (chrome) => scriptTest('faults', 'fault-lab.mjs', chrome);
 
 function browserTests(chrome, files) {
