@@ -2,7 +2,7 @@
 // embedded server (started here, on a free loopback port, with fault injection on). The server
 // is built from source (packages/server/src) with esbuild when the config loads, so one test
 // file runs alone in seconds without a `tsc` build first: `npm run test:browser -- --files <glob>`.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -67,7 +67,17 @@ const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 /** Flags every browser group gets (DEVELOPERS.md and toolchain-notes); the fake devices where a group allows them. */
 const FLAGS = ['--headless=new', ...BASE_FLAGS];
 
-const launcher = (extraFlags) => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...FLAGS, ...extraFlags] } });
+/**
+ * A browser with `extraFlags`, running `concurrency` test files at once (the config's, 1, when
+ * not given). Each page in a window of its own: a second tab would hide the first (no
+ * requestAnimationFrame or video frame callbacks, throttled timers, `visibilityState` hidden).
+ */
+const launcher = (extraFlags, concurrency) =>
+  chromeLauncher({
+    launchOptions: { executablePath, headless: true, args: [...FLAGS, ...extraFlags] },
+    createPage: ({ context }) => context.newPage({ type: 'window' }),
+    ...(concurrency ? { concurrency } : {}),
+  });
 
 /**
  * Counts results and prints the plain `N passed, N failed` line CI reads, after the slowest files
@@ -264,12 +274,30 @@ const GROUPS = [
  */
 const only = process.env.RTC_TEST_FILES ? process.env.RTC_TEST_FILES.split(',').filter(Boolean) : undefined;
 
+/**
+ * The default group's files run one at a time when they change the test server for everyone
+ * (fault rules and their clearing, dropped sockets, media cuts, restarts, limit counts)
+ * or time recoveries (integration/); the others two at a time, as pages of one browser (the
+ * `parallel` group): they only use streams of their own.
+ */
+const SHARED_SERVER =
+  /\b(fault|clearFaults|dropConnections|cutMedia|restartServer)\(|action: '(fault|clear-faults|drop-connections|media-cut|http-fault|restart|limits)'/;
+const oneAtATime = (file) => file.startsWith('test/browser/integration/') || SHARED_SERVER.test(readFileSync(file, 'utf8'));
+const testFiles = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => join(dir, f));
+const defaultFiles = (
+  only
+    ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir)))
+    : [...testFiles('test/browser'), ...testFiles('test/core')].filter((f) => !GROUPS.some((g) => f.startsWith(g.dir)))
+).sort();
+const PARALLEL = { name: 'parallel', files: defaultFiles.filter((f) => !oneAtATime(f)), browsers: [launcher(FAKE_MEDIA_FLAGS, 2)] };
+
 export default {
   rootDir: '.',
-  // Default group: fake camera and microphone, every permission granted.
-  files: only
-    ? only.filter((f) => !GROUPS.some((g) => f.startsWith(g.dir)))
-    : ['test/browser/**/*.test.ts', 'test/core/**/*.test.ts', ...GROUPS.map((g) => `!${g.dir}**`)],
+  // Default group: fake camera and microphone, every permission granted, one file at a time.
+  files: defaultFiles.filter(oneAtATime),
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,
@@ -283,8 +311,11 @@ export default {
     `<!doctype html><html><head><script>window.__RTC_SERVER__ = ${JSON.stringify(serverInfo())};</script></head>` +
     `<body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [launcher(FAKE_MEDIA_FLAGS)],
-  groups: GROUPS.filter((g) => !only || only.some((f) => f.startsWith(g.dir))).map(({ dir, ...g }) =>
-    only ? { ...g, files: only.filter((f) => f.startsWith(dir)) } : g,
-  ),
+  groups: [
+    ...(PARALLEL.files.length ? [PARALLEL] : []),
+    ...GROUPS.filter((g) => !only || only.some((f) => f.startsWith(g.dir))).map(({ dir, ...g }) =>
+      only ? { ...g, files: only.filter((f) => f.startsWith(dir)) } : g,
+    ),
+  ],
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
 };
