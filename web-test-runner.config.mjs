@@ -90,21 +90,35 @@ function countingReporter() {
       let failed = 0;
       let skipped = 0;
       const perFile = new Map();
-      const walk = (suite, file) => {
+      const failures = [];
+      const walk = (suite, file, path = []) => {
         for (const t of suite.tests) {
           if (t.skipped) skipped++;
           else if (t.passed) passed++;
-          else failed++;
+          else {
+            failed++;
+            const why = String(t.error?.message ?? '')
+              .split('\n')[0]
+              .slice(0, 200);
+            failures.push(`${file}: ${[...path, t.name].join(' › ')}${why ? ` (${why})` : ''}`);
+          }
           perFile.set(file, (perFile.get(file) ?? 0) + (t.duration ?? 0));
         }
-        for (const s of suite.suites) walk(s, file);
+        for (const s of suite.suites) walk(s, file, [...path, s.name]);
       };
       for (const session of sessions) {
         if (session.testResults) walk(session.testResults, session.testFile.replace(`${process.cwd()}/`, ''));
         // A file that failed to load or threw outside a test counts as one failure.
-        if (!session.passed && session.errors.length > 0) failed++;
+        if (!session.passed && session.errors.length > 0) {
+          failed++;
+          failures.push(
+            `${session.testFile.replace(`${process.cwd()}/`, '')}: ${String(session.errors[0]?.message ?? 'failed to run')
+              .split('\n')[0]
+              .slice(0, 200)}`,
+          );
+        }
       }
-      this.summary = { passed, failed, skipped };
+      this.summary = { passed, failed, skipped, failures };
       this.slowest = [...perFile]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10)
@@ -114,6 +128,7 @@ function countingReporter() {
       const s = this.summary ?? { passed: 0, failed: 1, skipped: 0 };
       if (process.env.WTR_SUMMARY_FILE) writeFileSync(process.env.WTR_SUMMARY_FILE, JSON.stringify(s));
       if (this.slowest?.length) console.log(`wtr: slowest files (their tests' time): ${this.slowest.join(', ')}`);
+      for (const f of s.failures ?? []) console.log(`wtr: failed: ${f}`);
       console.log(`wtr: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
     },
   };
@@ -296,8 +311,9 @@ const PARALLEL = { name: 'parallel', files: defaultFiles.filter((f) => !oneAtATi
 
 export default {
   rootDir: '.',
-  // Default group: fake camera and microphone, every permission granted, one file at a time.
-  files: defaultFiles.filter(oneAtATime),
+  // Default group: fake camera and microphone, every permission granted, one file at a time
+  // (none when --files names none of them: the runner refuses a group without files).
+  files: defaultFiles.some(oneAtATime) ? defaultFiles.filter(oneAtATime) : undefined,
   nodeResolve: true,
   concurrency: 1,
   concurrentBrowsers: 1,

@@ -66,11 +66,14 @@ function findChromium() {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** One line per failed test (phase: file or suite: name (first line of the error)), printed last: CI shows the tail. */
+const failures = [];
 const step = (name, ok) => {
   if (ok) totals.passed++;
   else {
     totals.failed++;
     console.error(`✗ ${name} failed`);
+    failures.push(`step: ${name}`);
   }
   return ok;
 };
@@ -131,6 +134,9 @@ function nodeTests(files) {
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
+  // node:test's spec reporter repeats each failing test under `✖ failing tests:`.
+  const failing = (r.stdout ?? '').split('\n✖ failing tests:')[1];
+  if (failing) for (const m of failing.matchAll(/^\S*\s*✖ (.+?)(?: \([\d.]+ms\))?$/gm)) failures.push(`node: ${m[1]}`);
   totals.skipped += count('skipped') + count('todo');
   if (r.status !== 0 && count('fail') + count('cancelled') === 0) step('node tests', false);
 }
@@ -146,6 +152,8 @@ function scriptTest(label, script, chrome, args = []) {
   totals.passed += Number(m[1]);
   totals.failed += Number(m[2]);
   totals.skipped += Number(m[3]);
+  // The scripts mark a failed check with a leading ✗ (or node:test's ✖).
+  for (const f of (r.stdout ?? '').matchAll(/^\s*[✗✖] (.+)$/gm)) failures.push(`${label}: ${f[1].slice(0, 200)}`);
   if (r.status !== 0 && Number(m[2]) === 0) step(`${label} test`, false);
 }
 const consumerTest = (chrome, args) => scriptTest('consumer', 'consumer-test.mjs', chrome, args);
@@ -173,6 +181,7 @@ function browserTests(chrome, files) {
   totals.passed += summary.passed;
   totals.failed += summary.failed;
   totals.skipped += summary.skipped;
+  for (const f of summary.failures ?? []) failures.push(`browser: ${f}`);
   if (r.status !== 0 && summary.failed === 0) step('browser tests', false);
 }
 
@@ -251,6 +260,7 @@ if (mode === 'all') {
   lint();
 }
 
+if (failures.length) console.log(`\nfailed:\n${[...new Set(failures)].map((f) => `  ${f}`).join('\n')}`);
 if (times.length) console.log(`\ntime: ${times.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 ? 0 : 1);
