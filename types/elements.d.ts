@@ -287,7 +287,7 @@ export interface RtcPublisherProperties {
 
 /** The events `<rtc-publisher>` fires, by name. */
 export interface RtcPublisherEvents {
-  /** Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. */
+  /** Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. A server too busy to admit the publish (`highResourceUsage`) is shown, and the publisher asks again every 2-5 s by itself until it is live. */
   'rtc-error': RtcErrorEvent;
   /** `state` changed: `{state, previous}`. */
   'rtc-state-change': RtcStateChangeEvent;
@@ -507,7 +507,7 @@ export interface RtcRoomEvents {
   'rtc-peer-message-command': RtcEventMap['rtc-peer-message-command'];
   /** AMS `publish_started` (and every other publisher and player callback, as `rtc-<kebab name>`). */
   'rtc-publish-started': RtcEventMap['rtc-publish-started'];
-  /** Every error, once. */
+  /** Every error, once. A server too busy to admit the join, a publish or a play (`highResourceUsage`) is shown, and the room asks again every 2-5 s by itself. */
   'rtc-error': RtcErrorEvent;
   /** `state` changed. */
   'rtc-state-change': RtcStateChangeEvent;

@@ -46,6 +46,7 @@ const FAILED = 'The video connection could not be set up.';
 const OWNER = 'The server refused. Contact the site owner.';
 const BAD_SETUP = 'This page is set up wrong. Contact the site owner.';
 const BUSY = 'The server is busy. Try again soon.';
+const BUSY_RETRYING = 'The server is busy. Trying again in a few seconds.';
 const SERVER_FAILED = 'The server had a problem.';
 const NOT_LIVE = 'This stream is not live yet.';
 const NOT_NOW = 'This stream is not available now.';
@@ -121,7 +122,7 @@ export const ERROR_CATALOG = {
   stream_not_active_or_expired: e('server', false, STREAM, NOT_NOW),
   main_track_has_max_subtrack_count__not_allowed_to_add_more_subtracks: e('server', false, ROOM, 'This room is full.'),
   mainTrackDBOperationFailed: e('server', true, ROOM, SERVER_FAILED),
-  highResourceUsage: e('server', true, SERVER, BUSY),
+  highResourceUsage: e('server', true, SERVER, BUSY_RETRYING),
   viewerLimitReached: e('server', true, STREAM, 'Too many viewers. Try again later.'),
   license_suspended_please_renew_license: e('server', false, SERVER, OWNER),
   not_initialized_yet: e('server', true, SERVER, BUSY),

@@ -3,14 +3,16 @@
 // (LimitApp: one viewer); a publisher with a JWT stream token publishes, one with a bad token
 // fails with unauthorized_access and says so (JwtApp: JWT control on); while the server is
 // overloaded (admission control, the fault switch), a new player is refused with
-// highResourceUsage, shows it and tries again by itself, while the viewer already watching goes on.
+// highResourceUsage, shows it and tries again by itself, while the viewer already watching goes on;
+// a new publisher and a new room the same.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { RtcPlayer } from '../../src/elements/rtc-player/rtc-player.js';
 import type { RtcPublisher } from '../../src/elements/rtc-publisher/rtc-publisher.js';
+import type { RtcRoom } from '../../src/elements/rtc-room/rtc-room.js';
 import { poll, uniqueStreamId } from '../helpers/ams-client.js';
 import { rejectionOf } from '../helpers/expect.js';
-import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, mount, unmountAll, ws } from '../helpers/matrix.js';
+import { clickRetry, expectErrorDetail, expectNoOverlay, expectOverlay, mount, Recorder, unmountAll, ws, type StreamElement } from '../helpers/matrix.js';
 
 const appUrl = (app: string): string => ws.replace('/LiveApp/', `/${app}/`);
 const jwtOf = (streamId: string, type: 'publish' | 'play'): Promise<string> =>
@@ -61,6 +63,45 @@ describe('server limits through the elements', () => {
     await expectNoOverlay(late.el);
     await poll(async () => (await framesDecoded(late.el)) > 0, 5000, 'the new viewer decoding');
     expect(late.rec.codes).to.deep.equal(['highResourceUsage'], 'reported once, not per try');
+  });
+
+  it('admission control: overloaded, a new publisher and a new room show highResourceUsage once, try again by themselves, and go live once admitted', async () => {
+    await overload(true);
+    const refusedBefore = await overloadRefusals();
+    const streamId = uniqueStreamId('busypub');
+    const pub = mount<RtcPublisher>('rtc-publisher', { serverUrl: ws, streamId, noAudio: true });
+    const publishing = pub.el.start();
+    const room = document.createElement('rtc-room') as RtcRoom;
+    Object.assign(room, { serverUrl: ws, roomId: uniqueStreamId('busyroom'), streamId: uniqueStreamId('busyme') });
+    const roomRec = new Recorder(room as unknown as StreamElement);
+    document.body.append(room);
+    const joining = room.join();
+    try {
+      expectErrorDetail(await pub.rec.error('highResourceUsage'), 'highResourceUsage', 'server', true, streamId);
+      await roomRec.error('highResourceUsage');
+      // "The server is busy. Trying again in a few seconds.": no retry button, they try again by themselves.
+      await expectOverlay(pub.el, 'highResourceUsage', false);
+      expect(pub.el.getAttribute('state')).to.equal('connecting');
+      expect(room.getAttribute('state')).to.equal('connecting');
+      // Their next tries are refused too (2-5 s later), quietly.
+      await poll(async () => (await overloadRefusals()) >= refusedBefore + 5, 10_000, 'second tries refused');
+      await expectOverlay(pub.el, 'highResourceUsage', false);
+      expect(pub.rec.codes).to.deep.equal(['highResourceUsage']);
+
+      await overload(false);
+      await publishing;
+      await pub.rec.state('live');
+      expect(pub.el.hasAttribute('error-code')).to.equal(false);
+      await expectNoOverlay(pub.el);
+      await joining;
+      await roomRec.state('live');
+      expect(room.hasAttribute('error-code')).to.equal(false);
+      expect(pub.rec.codes).to.deep.equal(['highResourceUsage'], 'reported once, not per try');
+      expect(roomRec.codes.filter((c) => c === 'highResourceUsage')).to.have.length.within(1, 2, 'once for its publish and once for its play at most');
+    } finally {
+      await room.leave();
+      room.remove();
+    }
   });
 
   it('webRTCViewerLimit: the viewer over the limit sees viewerLimitReached with a retry, and plays once a viewer left', async () => {

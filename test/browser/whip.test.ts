@@ -348,13 +348,38 @@ describe('WHIP and WHEP: <rtc-publisher> and <rtc-player> over HTTP', () => {
       }
     });
 
-    it('500: server error (server_error_check_logs); 429 past the retries: highResourceUsage', async () => {
+    it('500: server error (server_error_check_logs)', async () => {
       const a = id('e500');
       await httpFault({ kind: 'whip', method: 'POST', streamId: a, status: 500, times: 1 });
       await failing(publisher({ 'server-url': app, 'stream-id': a }), 'server_error_check_logs', '500');
-      const b = id('e429');
-      await httpFault({ kind: 'whep', method: 'POST', streamId: b, status: 429, headers: { 'retry-after': '60' } });
-      await failing(player({ 'server-url': app, 'stream-id': b }), 'highResourceUsage', '429');
+    });
+
+    it('429 and 503 past the quick retries: highResourceUsage once, shown, asked again by itself (a new POST) until admitted', async () => {
+      const streamId = id('e429');
+      await livePublisher(streamId);
+      // Four refusals: the first POST and its three quick retries (Retry-After 0), then the element's own.
+      await httpFault({ kind: 'whep', method: 'POST', streamId, status: 429, headers: { 'retry-after': '0' }, times: 4 });
+      await httpFault({ kind: 'whep', method: 'POST', streamId, status: 503, headers: { 'retry-after': '1' }, times: 1 });
+      const play = player({ 'server-url': app, 'stream-id': streamId, autoplay: '' });
+      const codes: string[] = [];
+      play.addEventListener('rtc-error', (e) => codes.push((e as CustomEvent<{ code: string }>).detail.code));
+      const error = nextError(play);
+      const started = next(play, 'rtc-play-started', 19_000);
+      const playing = play.play();
+      const detail = await error;
+      expect(detail.code).to.equal('highResourceUsage');
+      await expectOverlay(play, 'highResourceUsage');
+      expect(
+        play.shadowRoot!.querySelector('rtc-error-overlay')!.shadowRoot!.querySelector('[part~="retry-button"]'),
+        'no retry button: it asks again by itself',
+      ).to.equal(null);
+      expect(play.getAttribute('state')).to.equal('connecting');
+      await playing;
+      await started;
+      const posts = seen.filter((s) => s.method === 'POST' && s.url.includes('/whep/'));
+      expect(posts.map((s) => s.status)).to.deep.equal([429, 429, 429, 429, 503, 201]);
+      expect(codes).to.deep.equal(['highResourceUsage'], 'reported once, not per refusal');
+      expect(play.hasAttribute('error-code')).to.equal(false);
     });
 
     it('a network failure (the socket closed) is whip_unreachable', async () => {

@@ -2,8 +2,8 @@
  * Playing one stream: `play` → the server's offer (with `idMapping`) → our answer → candidates
  * → `play_started`. A stream that is not live yet (`no_stream_exist`), or whose publisher
  * went away (`play_finished`), is asked for again until it is live, without tearing anything
- * down: the same `stream` object keeps its place in the page; a server too busy to admit it
- * (`highResourceUsage`) is asked again every 2-5 s the same way. AMS has no client-initiated
+ * down: the same `stream` object keeps its place in the page (a server too busy to admit it is
+ * asked again by the base class, `Session.onServerError`). AMS has no client-initiated
  * renegotiation for play, so recovery is a new play.
  */
 import { RtcError } from '../errors.js';
@@ -33,7 +33,7 @@ export class PlaySession extends Session<PlayOptions> {
     return (this.#_stream ??= new MediaStream());
   }
 
-  /** Whether the session is waiting for the stream to go live (or for a busy server to let it in). */
+  /** Whether the session is waiting for the stream to go live. */
   get waiting(): boolean {
     return this.#waiting;
   }
@@ -76,20 +76,18 @@ export class PlaySession extends Session<PlayOptions> {
   }
 
   protected override onServerError(error: RtcError): boolean {
-    const busy = error.code === 'highResourceUsage';
-    if (!busy && error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return false;
-    // Not live yet: report once, then keep asking quietly until it is. A busy server (admission
-    // control): the same, every 2-5 s, reported before the wait so that the element shows it.
+    if (error.code !== 'no_stream_exist' && error.code !== 'stream_not_exist_or_not_streaming') return super.onServerError(error);
+    // Not live yet: report once (waiting: the error is dispatched, the element shows the wait),
+    // then keep asking quietly until it is.
     if (!this.waiting) {
-      this.#waiting = !busy;
-      this.fail(error, false);
       this.#waiting = true;
-      if (!busy) this.callback('waiting', { streamId: this.streamId });
+      this.fail(error, false);
+      this.callback('waiting', { streamId: this.streamId });
     }
     // (This clears the attempt's timers too, the watchdog among them.)
     this.teardownPeer();
     this.transition('connecting');
-    this.#askLater(busy);
+    this.#askLater();
     return true;
   }
 
@@ -143,8 +141,8 @@ export class PlaySession extends Session<PlayOptions> {
     }
   }
 
-  #askLater(busy?: boolean): void {
-    this.later(busy ? 2e3 + 3e3 * Math.random() : WAIT.nextRetryDelayInMs({ retryCount: this.#waits++ })!, () => void this.request());
+  #askLater(): void {
+    this.later(WAIT.nextRetryDelayInMs({ retryCount: this.#waits++ })!, () => void this.request());
   }
 
   protected recoverIce(): void {

@@ -40,6 +40,8 @@ export function iceServersFromConfig(frame: IceServerConfigFrame): RTCIceServer[
 
 export abstract class Session<O extends CommonOptions = CommonOptions> extends TypedEmitter<SessionEvents> {
   #_state: SessionState = 'idle';
+  /** Refused by a busy server (`highResourceUsage`) since the last start or live: reported once. */
+  #busy = false;
   protected options: O | undefined;
   protected signaling: Signaling | undefined;
   protected peer: Peer | undefined;
@@ -77,6 +79,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
 
   /** Starts (or restarts) with `options`; resolves when live, rejects with an RtcError. */
   protected begin(options: O): Promise<void> {
+    this.#busy = false;
     this.teardownPeer();
     this.#pending?.reject(RtcError.of('AbortError', { message: 'Started again.', streamId: this.streamId }));
     this.options = options;
@@ -127,9 +130,20 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected abstract onNotification(definition: string, frame: NotificationFrame): void;
   /** `start` from the server (publish only). */
   protected onStart(): void {}
-  /** A server error for our stream: return true when handled (e.g. waiting for a stream). */
-  protected onServerError(_error: RtcError): boolean {
-    return false;
+  /**
+   * A server error for our stream: return true when handled (e.g. waiting for a stream). A server
+   * too busy to admit us (admission control, `highResourceUsage`) is reported once and asked
+   * again every 2-5 s (jittered: not all refused clients at once) until it admits us.
+   */
+  protected onServerError(error: RtcError): boolean {
+    if (error.code !== 'highResourceUsage' || this.#_state === 'live') return false;
+    if (!this.#busy) this.fail(error, false);
+    this.#busy = true;
+    // (This clears the attempt's timers too, the watchdog among them.)
+    this.teardownPeer();
+    if (this.#_state === 'negotiating') this.transition('connecting');
+    this.later(2e3 + 3e3 * Math.random(), () => void this.request());
+    return true;
   }
   /** ICE trouble past the grace period: subclasses try a restart or a new session. */
   protected abstract recoverIce(): void;
@@ -165,6 +179,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   }
 
   protected settleLive(): void {
+    this.#busy = false;
     this.clearTimers();
     this.transition('live');
     this.#pending?.resolve();

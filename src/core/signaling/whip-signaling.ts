@@ -9,7 +9,8 @@
  *
  * What HTTP answers mean to the session: a failed POST fails it with the code of the status (or
  * the problem's AMS `code`); a WHEP stream not live yet (409) is `no_stream_exist`, the waiting the
- * session already knows; `429`/`503` are tried again after `Retry-After` (up to 5 s, 3 times); a
+ * session already knows; `429`/`503` are tried again after `Retry-After` (up to 5 s, 3 times), then
+ * are the session's `highResourceUsage` (it asks again every 2-5 s, never before `Retry-After`); a
  * session the server forgot (`404` on PATCH) or a PATCH the server does not take for an ICE restart
  * is a `stop` frame, after which the session starts over with a new POST. A server that answers
  * PATCH with 405/501 gets no more trickle: later offers wait for the candidates and carry them.
@@ -24,7 +25,7 @@ import type { OutgoingFrame, Signaling, SignalingEventMap, SignalingState } from
 
 export const SDP_TYPE = 'application/sdp';
 export const SDPFRAG_TYPE = 'application/trickle-ice-sdpfrag';
-/** The longest `Retry-After` waited for; a longer one fails the attempt (the retry button waits for the page). */
+/** The longest `Retry-After` waited for at once; a longer one goes to the session (busy: it asks again later). */
 export const MAX_RETRY_AFTER_MS = 5_000;
 /** How many times a 429/503 is tried again. */
 export const BUSY_RETRIES = 3;
@@ -195,6 +196,8 @@ export class WhipSignaling extends TypedEmitter<SignalingEventMap> implements Si
   #queue: Promise<unknown> = Promise.resolve();
   /** Bumped by `stop` and `close`: answers of an older session are dropped. */
   #gen = 0;
+  /** No POST before this (`Date.now()`): the last busy answer's `Retry-After`. */
+  #notBefore = 0;
 
   constructor(
     readonly url: string,
@@ -285,14 +288,21 @@ export class WhipSignaling extends TypedEmitter<SignalingEventMap> implements Si
 
   #failed(e: unknown): void {
     const error = e instanceof RtcError ? e : RtcError.of('whip_unreachable', { cause: e, streamId: this.#streamId || undefined });
-    // Not live yet is the session's waiting, as over the WebSocket.
-    if (error.code === 'no_stream_exist') this.#frame({ command: 'error', definition: error.code, streamId: this.#streamId });
+    // Not live yet is the session's waiting, and busy its asking again, as over the WebSocket.
+    if (error.code === 'no_stream_exist' || error.code === 'highResourceUsage')
+      this.#frame({ command: 'error', definition: error.code, streamId: this.#streamId });
     else this.host.failed(error);
   }
 
   /** One request with the token; 429/503 tried again after `Retry-After`. */
   async #fetch(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
     const gen = this.#gen;
+    // A new POST waits out the last busy answer's `Retry-After`, however the session asks again.
+    const hold = method === 'POST' ? this.#notBefore - Date.now() : 0;
+    if (hold > 0) {
+      await sleep(hold);
+      if (gen !== this.#gen) throw RtcError.of('AbortError', { message: 'Stopped.' });
+    }
     for (let tries = 0; ; tries++) {
       let res: Response;
       try {
@@ -308,10 +318,13 @@ export class WhipSignaling extends TypedEmitter<SignalingEventMap> implements Si
         throw RtcError.of('whip_unreachable', { message: `The ${method} request did not reach the server (network, or CORS refused).`, cause: e });
       }
       const wait = retryAfterMs(res.headers.get('retry-after'));
-      if ((res.status === 429 || res.status === 503) && tries < BUSY_RETRIES && wait <= MAX_RETRY_AFTER_MS && method !== 'DELETE') {
-        await sleep(wait);
-        if (gen !== this.#gen) throw RtcError.of('AbortError', { message: 'Stopped.' });
-        continue;
+      if ((res.status === 429 || res.status === 503) && method !== 'DELETE') {
+        if (tries < BUSY_RETRIES && wait <= MAX_RETRY_AFTER_MS) {
+          await sleep(wait);
+          if (gen !== this.#gen) throw RtcError.of('AbortError', { message: 'Stopped.' });
+          continue;
+        }
+        this.#notBefore = Date.now() + wait;
       }
       return res;
     }

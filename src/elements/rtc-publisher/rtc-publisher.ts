@@ -53,7 +53,7 @@ type Panel = typeof import('../stats-panel/stats-panel.js');
  * @attr {string} state - Reflected, read only: `idle`, `connecting`, `negotiating`, `live`, `reconnecting`, `stopped`, `failed`.
  * @attr {string} error-code - Reflected, read only: the code of the current error.
  *
- * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay.
+ * @fires {RtcErrorEvent} rtc-error - Every error, once: `{code, message, category, recoverable, streamId, error}`. Cancelable: `preventDefault()` hides the overlay. A server too busy to admit the publish (`highResourceUsage`) is shown, and the publisher asks again every 2-5 s by itself until it is live.
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed: `{state, previous}`.
  * @fires {RtcCallbackEvent} rtc-publish-started - AMS `publish_started`: the stream is live.
  * @fires {RtcCallbackEvent} rtc-publish-finished - AMS `publish_finished`.

@@ -52,7 +52,7 @@ const loadViewModule = lazy(() => import('./room-view.js'));
  * @fires {RtcCallbackEvent} rtc-stop - AMS `stop` (p2p mode): the other peer left.
  * @fires {RtcCallbackEvent} rtc-peer-message-command - AMS `peerMessageCommand` (p2p mode): `{peerDefinition, data}` from the other peer.
  * @fires {RtcCallbackEvent} rtc-publish-started - AMS `publish_started` (and every other publisher and player callback, as `rtc-<kebab name>`).
- * @fires {RtcErrorEvent} rtc-error - Every error, once.
+ * @fires {RtcErrorEvent} rtc-error - Every error, once. A server too busy to admit the join, a publish or a play (`highResourceUsage`) is shown, and the room asks again every 2-5 s by itself.
  * @fires {RtcStateChangeEvent} rtc-state-change - `state` changed.
  *
  * @csspart base - The wrapper.

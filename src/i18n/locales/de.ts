@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'Dieser Raum ist voll.',
   'The server had a problem.': 'Auf dem Server ist ein Problem aufgetreten.',
   'The server is busy. Try again soon.': 'Der Server ist ausgelastet. Versuchen Sie es gleich noch einmal.',
+  'The server is busy. Trying again in a few seconds.': 'Der Server ist ausgelastet. Neuer Versuch in wenigen Sekunden.',
   'Too many viewers. Try again later.': 'Zu viele Zuschauer. Versuchen Sie es später noch einmal.',
   'The broadcast did not start in time.': 'Der Stream hat nicht rechtzeitig begonnen.',
   'The server stopped receiving video.': 'Der Server empfängt kein Video mehr.',

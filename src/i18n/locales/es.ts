@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'Esta sala está llena.',
   'The server had a problem.': 'El servidor ha tenido un problema.',
   'The server is busy. Try again soon.': 'El servidor está ocupado. Inténtalo de nuevo en unos instantes.',
+  'The server is busy. Trying again in a few seconds.': 'El servidor está ocupado. Se volverá a intentar en unos segundos.',
   'Too many viewers. Try again later.': 'Hay demasiados espectadores. Inténtalo de nuevo más tarde.',
   'The broadcast did not start in time.': 'La transmisión no ha empezado a tiempo.',
   'The server stopped receiving video.': 'El servidor ha dejado de recibir vídeo.',

@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'Cette salle est pleine.',
   'The server had a problem.': 'Le serveur a rencontré un problème.',
   'The server is busy. Try again soon.': 'Le serveur est occupé. Réessayez dans un instant.',
+  'The server is busy. Trying again in a few seconds.': 'Le serveur est occupé. Nouvel essai dans quelques secondes.',
   'Too many viewers. Try again later.': 'Trop de spectateurs. Réessayez plus tard.',
   'The broadcast did not start in time.': 'La diffusion n’a pas démarré à temps.',
   'The server stopped receiving video.': 'Le serveur ne reçoit plus de vidéo.',

@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'このルームは満員です。',
   'The server had a problem.': 'サーバーで問題が発生しました。',
   'The server is busy. Try again soon.': 'サーバーが混み合っています。少し待ってからもう一度お試しください。',
+  'The server is busy. Trying again in a few seconds.': 'サーバーが混み合っています。数秒後に自動で再試行します。',
   'Too many viewers. Try again later.': '視聴者が多すぎます。しばらくしてからもう一度お試しください。',
   'The broadcast did not start in time.': '配信が時間内に開始されませんでした。',
   'The server stopped receiving video.': 'サーバーが映像を受信しなくなりました。',

@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'Esta sala está cheia.',
   'The server had a problem.': 'O servidor teve um problema.',
   'The server is busy. Try again soon.': 'O servidor está ocupado. Tente novamente em instantes.',
+  'The server is busy. Trying again in a few seconds.': 'O servidor está ocupado. Tentando de novo em alguns segundos.',
   'Too many viewers. Try again later.': 'Há muitos espectadores. Tente novamente mais tarde.',
   'The broadcast did not start in time.': 'A transmissão não começou a tempo.',
   'The server stopped receiving video.': 'O servidor parou de receber vídeo.',

@@ -41,6 +41,7 @@ export default {
   'This room is full.': 'Bu oda dolu.',
   'The server had a problem.': 'Sunucuda bir sorun oluştu.',
   'The server is busy. Try again soon.': 'Sunucu meşgul. Birazdan tekrar deneyin.',
+  'The server is busy. Trying again in a few seconds.': 'Sunucu meşgul. Birkaç saniye içinde yeniden denenecek.',
   'Too many viewers. Try again later.': 'Çok fazla izleyici var. Daha sonra tekrar deneyin.',
   'The broadcast did not start in time.': 'Yayın zamanında başlamadı.',
   'The server stopped receiving video.': 'Sunucu video almayı durdurdu.',

@@ -41,6 +41,7 @@ export default {
   'This room is full.': '此房间已满。',
   'The server had a problem.': '服务器出现问题。',
   'The server is busy. Try again soon.': '服务器繁忙。请稍等片刻后重试。',
+  'The server is busy. Trying again in a few seconds.': '服务器繁忙，几秒后自动重试。',
   'Too many viewers. Try again later.': '观众人数过多。请稍后再试。',
   'The broadcast did not start in time.': '直播未能按时开始。',
   'The server stopped receiving video.': '服务器已停止接收视频。',

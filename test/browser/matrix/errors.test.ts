@@ -238,7 +238,9 @@ describe('errors: every catalog code through the elements', () => {
     const WAITING: readonly Code[] = ['no_stream_exist', 'stream_not_exist_or_not_streaming'];
     /** Peer errors (not fatal by themselves; tested on their own, with the browser's failures too). */
     const PEER: readonly Code[] = ['notSetLocalDescription', 'notSetRemoteDescription'];
-    const ON_PUBLISH = SERVER_ERRORS.filter((c) => !ON_PLAY.includes(c) && !WAITING.includes(c) && !PEER.includes(c));
+    /** Busy: the element reports it once and asks again by itself (tested on its own). */
+    const BUSY: readonly Code[] = ['highResourceUsage'];
+    const ON_PUBLISH = SERVER_ERRORS.filter((c) => !ON_PLAY.includes(c) && !WAITING.includes(c) && !PEER.includes(c) && !BUSY.includes(c));
 
     for (const code of ON_PUBLISH) {
       produces(code, 'fault on publish: rtc-error, failed, overlay; retry publishes', async () => {
@@ -250,6 +252,19 @@ describe('errors: every catalog code through the elements', () => {
         await failsThenRecovers(el, rec, code);
       });
     }
+
+    produces('highResourceUsage', 'fault on publish: reported once, shown without a retry button while it asks again by itself, then live', async () => {
+      const streamId = uniqueStreamId('errbusy');
+      await fault({ command: 'publish', streamId, reply: { command: 'error', definition: 'highResourceUsage' }, times: 1 });
+      const { el, rec } = publisher(streamId);
+      const publishing = el.start();
+      await expectError(rec, 'highResourceUsage', streamId);
+      await showsWhileTrying(el, 'highResourceUsage');
+      await publishing;
+      await rec.state('live');
+      expect(rec.codes, 'reported once').to.deep.equal(['highResourceUsage']);
+      await expectNoOverlay(el);
+    });
 
     describe('answers to play (a live publisher on the stream)', () => {
       const streamId = uniqueStreamId('errplay');
