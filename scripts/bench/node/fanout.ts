@@ -2,13 +2,14 @@
 // about 0.5 Mbit/s and N werift receivers playing it over the AMS WebSocket protocol (play → the
 // server's offer → answer), for each N of BENCH_FANOUT (default 25,50,100,150). The server runs
 // in a child process of its own (fanout-server.ts), so its CPU (process.cpuUsage() there, over the
-// window) is not the receivers'; the receivers count the video packets they get against those
-// their RTP sequence numbers say were sent. Each N has a fresh server; one that fails records its
-// error and the next goes on.
+// window) is not the receivers'; so does the publisher (fanout-publisher.ts), whose clock the
+// receivers' load would otherwise slow. The receivers, here, count the video packets they get
+// against those their RTP sequence numbers say were sent. Each N has a fresh server; one that
+// fails records its error and the next goes on.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { RTCPeerConnection } from 'werift';
 import { AmsClient } from '../../../test/helpers/server.js';
-import { wsPlayMedia, wsPublishMedia } from '../../../test/helpers/whip.js';
+import { wsPlayMedia } from '../../../test/helpers/whip.js';
 
 export interface FanoutPoint {
   /** Receivers asked for. */
@@ -19,6 +20,8 @@ export interface FanoutPoint {
   cpuPercent?: number;
   /** Video packets lost over the window, all receivers together, % of those expected. */
   lossPercent?: number;
+  /** The video rate the publisher sent over the window (from the sequence numbers, payload only), kbit/s. */
+  kbps?: number;
   expected?: number;
   received?: number;
   error?: string;
@@ -73,43 +76,36 @@ export class SequenceCounter {
   }
 }
 
-interface ServerChild {
-  ws: string;
-  /** Starts the CPU window. */
-  mark(): void;
-  /** The CPU and wall milliseconds since the mark. */
-  read(): Promise<{ cpuMs: number; wallMs: number }>;
+interface Child {
+  /** The next message the child posts; rejects if it exits first. */
+  message<T>(what: string): Promise<T>;
+  send(m: string): void;
+  /** Disconnects (the child closes and leaves), SIGKILL after 5 s. */
   close(): Promise<void>;
 }
 
-/** Forks fanout-server.js; resolves once it listens. */
-function startServerChild(): Promise<ServerChild> {
-  const child: ChildProcess = fork(new URL('./fanout-server.js', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/** Forks `file` (beside this one) with `args`, its stderr the bench's. */
+function forkChild(file: string, args: string[]): Child {
+  const child: ChildProcess = fork(new URL(file, import.meta.url), args, { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const message = <T>(what: string): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`the server process exited (${code}) before ${what}`));
-      child.once('exit', onExit);
-      child.once('message', (m) => {
-        child.off('exit', onExit);
-        resolve(m as T);
-      });
-    });
-  return message<{ url: string }>('listening').then(({ url }) => ({
-    ws: `${url.replace(/^http/, 'ws')}/LiveApp/websocket`,
-    mark: () => child.send('mark'),
-    read: () => {
-      const answer = message<{ cpuMs: number; wallMs: number }>('its CPU reading');
-      child.send('read');
-      return answer;
-    },
+  return {
+    message: <T>(what: string) =>
+      new Promise<T>((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`${file} exited (${code}) before ${what}`));
+        child.once('exit', onExit);
+        child.once('message', (m) => {
+          child.off('exit', onExit);
+          resolve(m as T);
+        });
+      }),
+    send: (m) => child.send(m),
     close: async () => {
-      if (child.exitCode === null) child.disconnect();
+      if (child.exitCode === null && child.connected) child.disconnect();
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
     },
-  }));
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,20 +125,18 @@ export async function fanoutPoint(n: number, options: FanoutOptions = {}): Promi
   const { windowMs = 10_000, videoBytes = 1250, batch = 10 } = options;
   const clients: AmsClient[] = [];
   const pcs: RTCPeerConnection[] = [];
-  let media: { stop(): void } | undefined;
-  let server: ServerChild | undefined;
+  const children: Child[] = [];
   const point: FanoutPoint = { n, connected: 0 };
   try {
-    server = await startServerChild();
-    const connect = async () => {
-      const c = await AmsClient.connect(server!.ws);
-      clients.push(c);
-      return c;
-    };
+    const server = forkChild('./fanout-server.js', []);
+    children.push(server);
+    const { url } = await server.message<{ url: string }>('listening');
+    const ws = `${url.replace(/^http/, 'ws')}/LiveApp/websocket`;
+    const publisher = forkChild('./fanout-publisher.js', [ws, String(videoBytes)]);
+    children.push(publisher);
+    const published = await publisher.message<{ live?: true; error?: string }>('publish_started');
+    if (published.error) throw new Error(`the publisher: ${published.error}`);
     const streamId = 'fanout';
-    const published = await wsPublishMedia(await connect(), streamId, { audio: false, videoBytes });
-    pcs.push(published.pc);
-    media = published.media;
     const counters: SequenceCounter[] = [];
     const errors: string[] = [];
     for (let i = 0; i < n; i += batch) {
@@ -150,7 +144,9 @@ export async function fanoutPoint(n: number, options: FanoutOptions = {}): Promi
         Array.from({ length: Math.min(batch, n - i) }, async () => {
           try {
             const counter = new SequenceCounter();
-            const { pc } = await wsPlayMedia(await connect(), streamId, (kind, rtp) => kind === 'video' && counter.add(rtp.header.sequenceNumber));
+            const client = await AmsClient.connect(ws);
+            clients.push(client);
+            const { pc } = await wsPlayMedia(client, streamId, (kind, rtp) => kind === 'video' && counter.add(rtp.header.sequenceNumber));
             pcs.push(pc);
             counters.push(counter);
           } catch (e) {
@@ -163,22 +159,26 @@ export async function fanoutPoint(n: number, options: FanoutOptions = {}): Promi
     if (errors.length) point.error = `${errors.length} of ${n} receivers did not start: ${errors[0]}`;
     // Past the set-up (the last ones' keyframes), then the window.
     await sleep(2000);
-    server.mark();
+    server.send('mark');
     for (const c of counters) c.start();
     await sleep(windowMs);
-    const cpu = await server.read();
+    const reading = server.message<{ cpuMs: number; wallMs: number }>('its CPU reading');
+    server.send('read');
+    const cpu = await reading;
     for (const c of counters) c.stop();
     point.cpuPercent = (cpu.cpuMs / cpu.wallMs) * 100;
     point.expected = counters.reduce((s, c) => s + c.expected, 0);
     point.received = counters.reduce((s, c) => s + c.received, 0);
-    if (point.expected > 0) point.lossPercent = (1 - point.received / point.expected) * 100;
+    if (point.expected > 0) {
+      point.lossPercent = (1 - point.received / point.expected) * 100;
+      point.kbps = ((point.expected / counters.length / (cpu.wallMs / 1000)) * videoBytes * 8) / 1000;
+    }
   } catch (e) {
     point.error = e instanceof Error ? e.message : String(e);
   } finally {
-    media?.stop();
     await Promise.all(pcs.map((pc) => pc.close().catch(() => undefined)));
     for (const c of clients) c.close();
-    await server?.close();
+    for (const c of children.reverse()) await c.close();
   }
   return point;
 }
@@ -192,7 +192,8 @@ export async function fanoutCurve(counts: number[], options: FanoutOptions = {})
     points.push(p);
     const cpu = p.cpuPercent === undefined ? '—' : `${p.cpuPercent.toFixed(1)} % of one core`;
     const loss = p.lossPercent === undefined ? '—' : `${p.lossPercent.toFixed(2)} % (${p.received} of ${p.expected})`;
-    log(`fan-out ${n} receivers (${p.connected} up): server CPU ${cpu}, video packet loss ${loss}${p.error ? `; ${p.error}` : ''}`);
+    const rate = p.kbps === undefined ? '' : ` at ${p.kbps.toFixed(0)} kbit/s`;
+    log(`fan-out ${n} receivers (${p.connected} up)${rate}: server CPU ${cpu}, video packet loss ${loss}${p.error ? `; ${p.error}` : ''}`);
   }
   return points;
 }
