@@ -14,6 +14,7 @@ import {
   summaryTable,
   tableRows,
   writeReport,
+  linePlot,
   type BenchResults,
 } from '../../scripts/bench/node/report.js';
 
@@ -118,6 +119,9 @@ describe('the bench report', () => {
       .map((p) => p.split(',').map(Number));
     assert.equal(points.length, 3);
     assert.ok(points[0]![1]! > points[1]![1]! && points[1]![1]! > points[2]![1]!, 'higher CPU drawn higher (smaller y)');
+    const ticks = (svg: string) => [...svg.matchAll(/class="tick end">([^<]+)</g)].map((m) => m[1]);
+    assert.deepEqual(ticks(loss!), ['0', '1', '2', '3'], 'the loss axis up to the highest point');
+    assert.deepEqual(ticks(linePlot('fanout-loss', 'small', [{ x: 10, y: 0.3 }])), ['0', '0.1', '0.2', '0.3'], 'round labels, not 0.30000000000000004');
   });
 
   it('escapes every string it is given', () => {

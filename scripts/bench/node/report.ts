@@ -119,7 +119,8 @@ function ticks(max: number): number[] {
   const raw = max / 5 || 1;
   const p = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw)!;
-  return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
+  // toPrecision: 3 × 0.1 is 0.30000000000000004.
+  return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 /** The x axis along `y` from `x0` to `x1` for values 0 to `max`. */
@@ -163,7 +164,7 @@ export function recoveryPlot(ms: readonly Measure[]): string {
       const v = median(m[k]!);
       return `<rect class="${k}" x="${num(gx + 10 + j * (gw / 2 - 10))}" y="${num(y(v))}" width="${num(gw / 2 - 14)}" height="${num(bottom - y(v))}" data-value="${v}"><title>${escapeHtml(`${k === 'ours' ? 'ours' : 'SDK'}: ${format(v, m.unit)}`)}</title></rect>`;
     });
-    return `${pair.join('')}<text x="${num(gx + gw / 2)}" y="${bottom + 16}" class="tick">${escapeHtml(m.metric)}</text>`;
+    return `${pair.join('')}<text x="${num(gx + gw / 2)}" y="${bottom + 16}" class="tick">${escapeHtml(m.metric.replace(/^recovery: /, ''))}</text>`;
   });
   const grid = ticks(max).map(
     (v) =>
