@@ -111,7 +111,9 @@ async function browserParts() {
   try {
     await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
     // Fault injection on for the media-cut figure below (it changes nothing until a cut is made).
-    serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true };
+    // Admission control off, as in the tests (test/helpers/server.ts): this process runs the browser's
+    // driver beside the server, and on a busy machine it refused the room ("The server is busy").
+    serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true, cpuLimit: 0, eventLoopLagLimitMs: 0 };
     server = await createServer(serverOptions);
     const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
     writeFileSync(
