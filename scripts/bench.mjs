@@ -6,11 +6,17 @@
 // then the fault lab's figures (scripts/fault-lab.mjs --measure: recovery after UDP cuts and server
 // restarts, fps and freezes under loss, a 500 kbit/s uplink; the official SDK's player beside ours
 // under loss and restarts), which needs root for its network namespace.
-// `npm run bench -- --first-frame [runs]` measures only <rtc-player> (from attaching, socket
-// included) against the SDK player (from play(), socket open), alternating on one stream.
+// Also the server's fan-out curve (scripts/bench/node/fanout.ts: one publisher at 0.5 Mbit/s, N
+// werift receivers for each N of BENCH_FANOUT, default 25,50,100,150: the server's CPU, the
+// receivers' packet loss). It ends with one summary table, ours against the official SDK side by
+// side (scripts/bench/node/report.ts), and writes the same with plots as bench-report.html at the
+// root (`--report <path>` elsewhere).
+// One part only (no fault lab, no soak): `--first-frame [runs]` <rtc-player> (from attaching,
+// socket included) against the SDK player (from play(), socket open), alternating on one stream;
+// `--publish [runs]` publish to live, both; `--recovery`; `--fanout`; `--timeline` (a diagnostic).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -20,114 +26,205 @@ import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const firstFrameOnly = process.argv.indexOf('--first-frame');
 const firstFrameRuns = firstFrameOnly >= 0 ? Number(process.argv[firstFrameOnly + 1]) || 15 : 0;
-// One part only (no fault lab, no soak): --first-frame [runs], --timeline, --recovery.
-const focused = firstFrameRuns > 0 || process.argv.includes('--timeline') || process.argv.includes('--recovery');
+const publishOnly = process.argv.indexOf('--publish');
+const publishRuns = publishOnly >= 0 ? Number(process.argv[publishOnly + 1]) || 7 : 0;
+const flag = (name) => process.argv.includes(name);
+const fanoutOnly = flag('--fanout') && !firstFrameRuns && !publishRuns && !flag('--timeline') && !flag('--recovery');
+const focused = firstFrameRuns > 0 || publishRuns > 0 || flag('--timeline') || flag('--recovery') || flag('--fanout');
 const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-sh(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent']);
-sh('npm', ['run', 'build', '--silent', '-w', 'packages/server']);
+// The Node build (dist/node/): the report and the fan-out modules, and the fault lab's server.
+sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
+const { emptyResults, reportPath, summaryTable, writeReport } = await import(join(root, 'dist/node/scripts/bench/node/report.js'));
+const { fanoutCounts, fanoutCurve } = await import(join(root, 'dist/node/scripts/bench/node/fanout.js'));
+/** What the run measured, for the summary table and the report; each part adds to it as it goes. */
+const results = emptyResults();
+results.machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
+results.command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+/** Runs one part; a failure is printed and kept for the table, and the bench goes on. */
+const part = async (name, run) => {
+  try {
+    await run();
+  } catch (e) {
+    const line = `${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    console.error(`failed: ${line}`);
+    results.errors.push(line);
+  }
+};
 
-const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
-// The budgets test/server/bundle-size.test.ts holds them to: the entry (what a page with a publisher and
-// a player loads), then its lazy chunks (the room's view, the camera-off black frames, the player's controls).
-for (const [file, budget] of [
-  ['dist/rtc-elements.js', 25],
-  ['dist/rtc-room.js', 15],
-  ['dist/black-frames.js', 1],
-  ['dist/stats.js', 2.5],
-  ['dist/whip.js', 4.5],
-  ['dist/player-controls.js', 4.5],
-  ['dist/stats-panel.js', 2],
-]) {
-  console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
-}
-
-const { createServer } = await import(join(root, 'packages/server/dist/index.js'));
-const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
+let createServer;
 let server;
 let browser;
 let serverOptions;
-try {
-  await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
-  // Fault injection on for the media-cut figure below (it changes nothing until a cut is made).
-  serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true };
-  server = await createServer(serverOptions);
-  const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
-  writeFileSync(
-    join(dir, 'index.html'),
-    `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`,
-  );
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/`);
-  await page.waitForFunction('typeof window.runBench === "function"');
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const stats = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return `median ${median(s).toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
-  };
-  if (process.argv.includes('--recovery')) {
-    await recoveryBench();
-  } else if (process.argv.includes('--timeline')) {
-    const runs = await page.evaluate(`window.runTimeline(${firstFrameRuns || 7})`);
-    for (const who of ['element', 'sdk']) {
-      const mine = runs.filter((r) => r.who === who);
-      const keys = [...new Set(mine.flatMap((r) => Object.keys(r.marks)))];
-      const rows = keys.map((k) => [k, median(mine.map((r) => r.marks[k]).filter((v) => v !== undefined))]).sort((a, b) => a[1] - b[1]);
-      console.log(`${who}: total ${stats(mine.map((r) => r.total))}`);
-      for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
-    }
-  } else if (firstFrameRuns) {
-    const race = await page.evaluate(`window.runFirstFrame(${firstFrameRuns})`);
-    console.log(`first frame, <rtc-player> from attaching (socket included): ${stats(race.element)}`);
-    console.log(`first frame, official SDK from play() (socket open):        ${stats(race.sdk)}`);
-    console.log(`ratio ours / SDK (medians, alternating): ${(median(race.element) / median(race.sdk)).toFixed(2)} (target ≤ 0.80)`);
-  } else {
-    const result = await page.evaluate('window.runBench()');
-    console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
-    console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
-    console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
-    console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
-    console.log(`new player → first frame over WHEP (HTTP included), <rtc-player>: ${stats(result.elementWhep)}`);
+// `--fanout` alone: no bundles, no browser.
+if (!fanoutOnly) await browserParts();
 
-    // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
-    // this headless page; the server runs in this process, so its CPU is this process's.
-    const PEOPLE = 4;
-    const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
-    console.log(
-      `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
-        `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
-    );
-    const WINDOW_MS = 10_000;
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, WINDOW_MS));
-    const cpu = process.cpuUsage(cpu0);
-    const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-    console.log(
-      `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
-    );
-    await page.evaluate('window.roomDown()');
+/** The bundle sizes, then every part in headless Chromium (or the one asked for). */
+async function browserParts() {
+  sh(join(root, 'node_modules/.bin/rollup'), ['-c', '--silent']);
+  sh('npm', ['run', 'build', '--silent', '-w', 'packages/server']);
 
-    await recoveryBench();
+  const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+  const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+  // The budgets test/server/bundle-size.test.ts holds them to: the entry (what a page with a publisher and
+  // a player loads), then its lazy chunks (the room's view, the camera-off black frames, the player's controls).
+  for (const [file, budget] of [
+    ['dist/rtc-elements.js', 25],
+    ['dist/rtc-room.js', 15],
+    ['dist/black-frames.js', 1],
+    ['dist/stats.js', 2.5],
+    ['dist/whip.js', 4.5],
+    ['dist/player-controls.js', 4.5],
+    ['dist/stats-panel.js', 2],
+  ]) {
+    console.log(`bundle ${file}: ${kB(readFileSync(join(root, file)).length)} min, ${kB(gz(join(root, file)))} gzip (budget ${budget} kB)`);
   }
-} finally {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  // The official SDK as the bench page loads it (scripts/bench/page.ts imports @antmedia/webrtc_adaptor;
+  // esbuild bundles it), minified: its size against our entry's, which holds the publisher and the player.
+  const entry = {
+    metric: 'bundle gzip: dist/rtc-elements.js (publisher + player) vs the SDK',
+    unit: 'kB',
+    ours: [gz(join(root, 'dist/rtc-elements.js')) / 1000],
+  };
+  results.sizes.push(entry);
+  for (const file of ['dist/rtc-room.js', 'dist/player-controls.js', 'dist/whip.js']) {
+    results.sizes.push({ metric: `bundle gzip: ${file} (lazy chunk)`, unit: 'kB', ours: [gz(join(root, file)) / 1000] });
+  }
+  await part('SDK size', async () => {
+    const sdk = await build({
+      stdin: { contents: "export { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';", resolveDir: root },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'error',
+    });
+    const bytes = sdk.outputFiles[0].contents;
+    const sdkGzip = gzipSync(bytes, { level: 9 }).length;
+    console.log(`official SDK (@antmedia/webrtc_adaptor, bundled and minified by esbuild): ${kB(bytes.length)} min, ${kB(sdkGzip)} gzip`);
+    entry.sdk = [sdkGzip / 1000];
+  });
+
+  ({ createServer } = await import(join(root, 'packages/server/dist/index.js')));
+  const dir = mkdtempSync(join(tmpdir(), 'rtc-bench-'));
+  try {
+    await build({ entryPoints: [join(root, 'scripts/bench/page.ts')], bundle: true, format: 'esm', outfile: join(dir, 'page.js'), logLevel: 'error' });
+    // Fault injection on for the media-cut figure below (it changes nothing until a cut is made).
+    // Admission control off, as in the tests (test/helpers/server.ts): this process runs the browser's
+    // driver beside the server, and on a busy machine it refused the room ("The server is busy").
+    serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true, cpuLimit: 0, eventLoopLagLimitMs: 0 };
+    server = await createServer(serverOptions);
+    const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
+    writeFileSync(
+      join(dir, 'index.html'),
+      `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`,
+    );
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction('typeof window.runBench === "function"');
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const stats = (xs) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return `median ${median(s).toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
+    };
+    if (flag('--recovery')) {
+      await part('recovery', recoveryBench);
+    } else if (publishRuns) {
+      await part('publish to live', () => publishLive(page, publishRuns));
+    } else if (process.argv.includes('--timeline')) {
+      const runs = await page.evaluate(`window.runTimeline(${firstFrameRuns || 7})`);
+      for (const who of ['element', 'sdk']) {
+        const mine = runs.filter((r) => r.who === who);
+        const keys = [...new Set(mine.flatMap((r) => Object.keys(r.marks)))];
+        const rows = keys.map((k) => [k, median(mine.map((r) => r.marks[k]).filter((v) => v !== undefined))]).sort((a, b) => a[1] - b[1]);
+        console.log(`${who}: total ${stats(mine.map((r) => r.total))}`);
+        for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
+      }
+    } else if (firstFrameRuns) {
+      await part('first frame', async () => {
+        const race = await page.evaluate(`window.runFirstFrame(${firstFrameRuns})`);
+        console.log(`first frame, <rtc-player> from attaching (socket included): ${stats(race.element)}`);
+        console.log(`first frame, official SDK from play() (socket open):        ${stats(race.sdk)}`);
+        console.log(`ratio ours / SDK (medians, alternating): ${(median(race.element) / median(race.sdk)).toFixed(2)} (target ≤ 0.80)`);
+        results.firstFrame.push({
+          metric: 'first frame: <rtc-player> from attaching vs SDK from play() (alternating)',
+          unit: 'ms',
+          ours: race.element,
+          sdk: race.sdk,
+        });
+      });
+    } else {
+      await part('first frame', async () => {
+        const result = await page.evaluate('window.runBench()');
+        console.log(`play request → first decoded frame, plain protocol client: ${stats(result.protocolClient)}`);
+        console.log(`play request → first decoded frame, official AMS SDK:     ${stats(result.officialSdk)}`);
+        console.log(`new player → first frame (socket included), <rtc-player>:    ${stats(result.element)}`);
+        console.log(`new player → first frame (socket included), official SDK:   ${stats(result.sdkFromScratch)}`);
+        console.log(`new player → first frame over WHEP (HTTP included), <rtc-player>: ${stats(result.elementWhep)}`);
+        results.firstFrame.push(
+          { metric: 'first frame: new player (socket included)', unit: 'ms', ours: result.element, sdk: result.sdkFromScratch },
+          {
+            metric: 'first frame: from play(), socket open (ours: the plain protocol client)',
+            unit: 'ms',
+            ours: result.protocolClient,
+            sdk: result.officialSdk,
+          },
+          { metric: 'first frame: <rtc-player> from attaching vs SDK from play()', unit: 'ms', ours: result.element, sdk: result.officialSdk },
+          { metric: 'first frame: new <rtc-player> over WHEP (HTTP included)', unit: 'ms', ours: result.elementWhep },
+        );
+      });
+      await part('publish to live', () => publishLive(page, 7));
+
+      // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
+      // this headless page; the server runs in this process, so its CPU is this process's.
+      await part('room', async () => {
+        const PEOPLE = 4;
+        const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
+        console.log(
+          `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
+            `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
+        );
+        const WINDOW_MS = 10_000;
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        await new Promise((r) => setTimeout(r, WINDOW_MS));
+        const cpu = process.cpuUsage(cpu0);
+        const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+        console.log(
+          `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
+        );
+        await page.evaluate('window.roomDown()');
+        results.room.push(
+          { metric: `room of ${PEOPLE}: server CPU (of one core)`, unit: '%', ours: [share] },
+          { metric: `room of ${PEOPLE}: last joiner's first frames of the others, from join()`, unit: 'ms', ours: [late.frames] },
+        );
+      });
+
+      await part('recovery', recoveryBench);
+    }
+  } finally {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The server's fan-out curve (the browser closed by now): in the full run, and with --fanout beside another part.
+if (!focused || flag('--fanout')) {
+  console.log(`\nfan-out (one publisher at 0.5 Mbit/s, N werift receivers; BENCH_FANOUT=${fanoutCounts().join(',')}):`);
+  results.fanout = await fanoutCurve(fanoutCounts());
 }
 
 // The fault lab in its measuring mode: the same scenarios and figures as in `npm test`, never failing.
-// It runs the server from dist/node/ (the Node build).
+// It runs the server from dist/node/ (the Node build, made above).
 if (!focused) {
-  sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
   console.log('\nfault lab (real network faults; scripts/fault-lab.mjs --measure):');
   spawnSync(process.execPath, [join(root, 'scripts/fault-lab.mjs'), '--measure'], { cwd: root, stdio: 'inherit' });
 }
@@ -140,6 +237,31 @@ if (!process.argv.includes('--no-soak') && !focused) {
   const minutes = at >= 0 ? Number(process.argv[at + 1]) || 30 : 30;
   console.log(`\nsoak (${minutes} min; --no-soak leaves it out):`);
   spawnSync(process.execPath, [join(root, 'scripts/soak.mjs'), String(minutes)], { cwd: root, stdio: 'inherit' });
+}
+
+if (!flag('--timeline')) finish();
+
+/** The summary table, last, and the report. */
+function finish() {
+  console.log(`\nsummary (medians; ratio = ours / official SDK, below 1 ours is the lower; — not measured):\n${summaryTable(results)}`);
+  console.log(`\nreport: ${writeReport(results, reportPath(process.argv, root))}`);
+}
+
+/** Publish to live, `runs` each, ours and the SDK alternating (scripts/bench/page.ts runPublishLive). */
+async function publishLive(page, runs) {
+  const r = await page.evaluate(`window.runPublishLive(${runs})`);
+  for (const f of r.failures) {
+    console.error(`failed: publish to live, ${f}`);
+    results.errors.push(`publish to live, ${f}`);
+  }
+  const stats = (xs) => `median ${xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0) : '—'} ms (n=${xs.length})`;
+  console.log(`new publisher → publish_started (camera and socket included), <rtc-publisher>: ${stats(r.ours.live)}`);
+  console.log(`new publisher → publish_started (camera and socket included), official SDK:    ${stats(r.sdk.live)}`);
+  console.log(`new publisher → a viewer's first decoded frame, <rtc-publisher>: ${stats(r.ours.viewer)}; official SDK: ${stats(r.sdk.viewer)}`);
+  results.publish.push(
+    { metric: 'new publisher → publish_started (camera and socket included)', unit: 'ms', ours: r.ours.live, sdk: r.sdk.live },
+    { metric: "new publisher → a viewer's first decoded frame (same viewer for both)", unit: 'ms', ours: r.ours.viewer, sdk: r.sdk.viewer },
+  );
 }
 
 /**
@@ -190,6 +312,7 @@ async function recoveryBench() {
     }
     console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
     console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
+    results.recovery.push({ metric: `recovery: server down ${down} s`, unit: 'ms', ours, sdk });
   }
   if (process.env.BENCH_CUT === '0') return;
   const ours = [];
@@ -203,4 +326,5 @@ async function recoveryBench() {
   }
   console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
   console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
+  results.recovery.push({ metric: `recovery: UDP cut ${CUT_MS / 1000} s, socket up`, unit: 'ms', ours, sdk });
 }

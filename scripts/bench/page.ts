@@ -1,7 +1,7 @@
 // The bench page: measures play-request-to-first-decoded-frame against the embedded server,
 // for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
 // Bundled by scripts/bench.mjs with esbuild; never part of the product.
-import { AmsClient, fakeMedia, poll, uniqueStreamId } from '../../test/helpers/ams-client.js';
+import { AmsClient, fakeMedia, inboundStat, poll, uniqueStreamId, waitForEvent } from '../../test/helpers/ams-client.js';
 import { createSdkPeer } from '../../test/helpers/sdk.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
 import '../../src/define.js';
@@ -205,6 +205,75 @@ async function firstFrameRace(ws: string, streamId: string, runs: number): Promi
     }
   }
   publisher.close();
+  return out;
+};
+
+/**
+ * Publish to live, one run, a new publisher of each side (camera and socket included):
+ * <rtc-publisher> from attaching it and start(), the SDK from constructing its adaptor (publish()
+ * once it is `initialized`), to `publish_started`; and to the first frame a viewer decodes, the
+ * same viewer for both (a plain protocol client, its socket open, playing at `publish_started`).
+ * Milliseconds.
+ */
+async function publishLiveOnce(ws: string, who: 'ours' | 'sdk'): Promise<{ live: number; viewer: number }> {
+  const streamId = uniqueStreamId(`live${who}`);
+  const viewer = await AmsClient.connect();
+  const cleanup: (() => unknown)[] = [() => viewer.close()];
+  try {
+    const t0 = performance.now();
+    if (who === 'ours') {
+      const pub = document.createElement('rtc-publisher');
+      pub.setAttribute('server-url', ws);
+      pub.setAttribute('stream-id', streamId);
+      const started = waitForEvent(pub, 'rtc-publish-started', 10_000);
+      cleanup.push(() => pub.stop().then(() => pub.remove()));
+      document.body.append(pub);
+      void pub.start();
+      await started;
+    } else {
+      const video = sdkVideo();
+      const sdk = await createSdkPeer(ws, { localVideoElement: video, mediaConstraints: { video: true, audio: true } });
+      cleanup.push(() => {
+        sdk.adaptor.stop(streamId);
+        sdk.adaptor.closeStream();
+        sdk.adaptor.closeWebSocket();
+        video.remove();
+      });
+      sdk.adaptor.publish(streamId);
+      await poll(() => sdk.infos.includes('publish_started') || undefined, 10_000, 'SDK publish_started', 5);
+    }
+    const live = performance.now() - t0;
+    const { session } = viewer.play(streamId);
+    await session.firstFrameMs(10_000).catch(async (e: Error) => {
+      throw new Error(
+        `${e.message} (${await inboundStat(session.pc, 'video', 'packetsReceived')} video packets, viewer ${session.pc.connectionState}, got ${viewer.frames.map((f) => f.definition ?? f.command).join(' ')})`,
+      );
+    });
+    return { live, viewer: performance.now() - t0 };
+  } finally {
+    for (const c of cleanup) await c();
+  }
+}
+
+/** `runs` of publish to live for each side (after a warm-up), alternating which goes first; a failed run is a line of `failures`. */
+(window as unknown as { runPublishLive: (runs: number) => Promise<unknown> }).runPublishLive = async (runs) => {
+  const { ws } = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__;
+  const out = { ours: { live: [] as number[], viewer: [] as number[] }, sdk: { live: [] as number[], viewer: [] as number[] }, failures: [] as string[] };
+  // One untimed run of each first: the page's first camera and connections are slower than any after.
+  for (const who of ['ours', 'sdk'] as const) await publishLiveOnce(ws, who).catch(() => undefined);
+  for (let i = 0; i < runs; i++) {
+    const order: ('ours' | 'sdk')[] = i % 2 ? ['sdk', 'ours'] : ['ours', 'sdk'];
+    for (const who of order) {
+      try {
+        const r = await publishLiveOnce(ws, who);
+        out[who].live.push(r.live);
+        out[who].viewer.push(r.viewer);
+      } catch (e) {
+        out.failures.push(`${who}, run ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      await gap();
+    }
+  }
   return out;
 };
 

@@ -81,14 +81,18 @@ function vp8Payload(key: boolean): Buffer {
   return key ? Buffer.from([0x10, 0x00, 0x00, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xf0, 0x00, 0xaa, 0xbb]) : Buffer.from([0x10, 0x01, 0x00, 0x00, 0xcc, 0xdd]);
 }
 
-/** Synthetic RTP on `video` (VP8, a keyframe every 10 frames) and `audio` (Opus-sized noise), 50 packets a second each, until `stop()`. */
-export function sendSyntheticMedia(tracks: { video?: MediaStreamTrack; audio?: MediaStreamTrack }): { stop(): void } {
+/**
+ * Synthetic RTP on `video` (VP8, a keyframe every 10 frames) and `audio` (Opus-sized noise), 50 packets a second each, until `stop()`.
+ * `videoBytes` pads each video payload to that size (1250 bytes: 0.5 Mbit/s).
+ */
+export function sendSyntheticMedia(tracks: { video?: MediaStreamTrack; audio?: MediaStreamTrack }, videoBytes = 0): { stop(): void } {
   let n = 0;
   const timer = setInterval(() => {
     n++;
     if (tracks.video) {
       const header = new RtpHeader({ payloadType: 96, sequenceNumber: n & 0xffff, timestamp: (n * 1800) >>> 0, ssrc: 0x1111, marker: true });
-      tracks.video.writeRtp(new RtpPacket(header, vp8Payload(n % 10 === 1)));
+      const payload = vp8Payload(n % 10 === 1);
+      tracks.video.writeRtp(new RtpPacket(header, payload.length < videoBytes ? Buffer.concat([payload, Buffer.alloc(videoBytes - payload.length)]) : payload));
     }
     if (tracks.audio) {
       const header = new RtpHeader({ payloadType: 111, sequenceNumber: n & 0xffff, timestamp: (n * 960) >>> 0, ssrc: 0x2222 });
@@ -111,8 +115,8 @@ export async function publisherPeer(options: { audio?: boolean } = {}) {
   return { pc, video, audio, offer: pc.localDescription!.sdp };
 }
 
-/** Counts the RTP packets a werift peer receives, per kind; `atLeast` resolves on the packet that makes `n` more. */
-export function countRtp(pc: RTCPeerConnection) {
+/** Counts the RTP packets a werift peer receives, per kind (each also to `onRtp`); `atLeast` resolves on the packet that makes `n` more. */
+export function countRtp(pc: RTCPeerConnection, onRtp?: (kind: 'video' | 'audio', rtp: RtpPacket) => void) {
   const waiters = new Set<{ kind: 'video' | 'audio'; target: number; resolve: () => void }>();
   const counts = {
     video: 0,
@@ -138,8 +142,9 @@ export function countRtp(pc: RTCPeerConnection) {
   };
   pc.onTrack.subscribe((track) => {
     const kind = track.kind as 'video' | 'audio';
-    track.onReceiveRtp.subscribe(() => {
+    track.onReceiveRtp.subscribe((rtp) => {
       counts[kind]++;
+      onRtp?.(kind, rtp);
       for (const w of [...waiters]) {
         if (w.kind === kind && counts[kind] >= w.target) {
           waiters.delete(w);
@@ -188,28 +193,31 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
-/** Publishes `streamId` over the AMS WebSocket `ws` from a werift peer sending synthetic VP8 and Opus, up to `publish_started`; `media.stop()` ends the packets. */
-export async function wsPublishMedia(ws: AmsClient, streamId: string) {
+/**
+ * Publishes `streamId` over the AMS WebSocket `ws` from a werift peer sending synthetic VP8 and (unless `audio: false`) Opus,
+ * up to `publish_started`; `videoBytes` as in sendSyntheticMedia; `media.stop()` ends the packets.
+ */
+export async function wsPublishMedia(ws: AmsClient, streamId: string, options: { audio?: boolean; videoBytes?: number } = {}) {
   const pc = new RTCPeerConnection(PC_CONFIG);
   const stream = new MediaStream();
   const video = new MediaStreamTrack({ kind: 'video' });
-  const audio = new MediaStreamTrack({ kind: 'audio' });
+  const audio = options.audio === false ? undefined : new MediaStreamTrack({ kind: 'audio' });
   pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
-  pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
-  await ws.request({ command: 'publish', streamId, video: true, audio: true }, { command: 'start', streamId });
+  if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
+  await ws.request({ command: 'publish', streamId, video: true, audio: Boolean(audio) }, { command: 'start', streamId });
   await pc.setLocalDescription(await pc.createOffer());
   const answer = ws.next({ command: 'takeConfiguration', streamId, type: 'answer' });
   ws.send({ command: 'takeConfiguration', streamId, type: 'offer', sdp: pc.localDescription!.sdp });
   await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp as string });
-  const media = sendSyntheticMedia({ video, audio });
+  const media = sendSyntheticMedia({ video, audio }, options.videoBytes);
   await ws.next({ command: 'notification', definition: 'publish_started', streamId }, 10_000);
   return { pc, media };
 }
 
-/** Plays `streamId` over the AMS WebSocket `ws` from a werift peer (the server offers), up to `play_started`; `received` counts its packets. */
-export async function wsPlayMedia(ws: AmsClient, streamId: string) {
+/** Plays `streamId` over the AMS WebSocket `ws` from a werift peer (the server offers), up to `play_started`; `received` counts its packets (each also to `onRtp`). */
+export async function wsPlayMedia(ws: AmsClient, streamId: string, onRtp?: (kind: 'video' | 'audio', rtp: RtpPacket) => void) {
   const pc = new RTCPeerConnection(PC_CONFIG);
-  const received = countRtp(pc);
+  const received = countRtp(pc, onRtp);
   const offer = await ws.request({ command: 'play', streamId }, { command: 'takeConfiguration', streamId, type: 'offer' });
   await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp as string });
   await pc.setLocalDescription(await pc.createAnswer());
