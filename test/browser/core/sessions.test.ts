@@ -138,7 +138,7 @@ describe('PublishSession and PlaySession', () => {
   });
 
   describe('failure: server errors', () => {
-    for (const definition of ['unauthorized_access', 'streamIdInUse', 'not_allowed_unregistered_streams', 'highResourceUsage', 'no_encoder_settings']) {
+    for (const definition of ['unauthorized_access', 'streamIdInUse', 'not_allowed_unregistered_streams', 'no_encoder_settings']) {
       it(`rejects start with ${definition} from the server and stays usable`, async () => {
         const streamId = uniqueStreamId('err');
         await executeServerCommand('rtc-server', {
@@ -162,6 +162,21 @@ describe('PublishSession and PlaySession', () => {
         expect(pub.state).to.equal('live');
       });
     }
+
+    it('highResourceUsage (a busy server) does not fail the start: reported once, asked again 2-5 s later by itself, then live', async () => {
+      const streamId = uniqueStreamId('busy');
+      await executeServerCommand('rtc-server', {
+        action: 'fault',
+        rule: { command: 'publish', streamId, reply: { command: 'error', definition: 'highResourceUsage' }, times: 1 },
+      });
+      const pub = track(new PublishSession({ url }));
+      const log = record(pub);
+      await pub.start({ streamId, stream: await camera() });
+      expect(pub.state).to.equal('live');
+      expect(log.errors.map((e) => [e.code, e.streamId])).to.deep.equal([['highResourceUsage', streamId]]);
+      expect(log.states, 'never failed').not.to.include('failed');
+      expect(log.callbacks.filter((c) => c.definition === 'publish_started')).to.have.length(1);
+    });
 
     it('a token provider that fails ends the start with unauthorized_access, and a retry asks it again', async () => {
       const streamId = uniqueStreamId('badtok');
