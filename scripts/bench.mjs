@@ -297,11 +297,24 @@ async function recoveryBench() {
   }
   const trial = async (back) => {
     const [a, b] = await Promise.all(['ours', 'sdk'].map((side) => pages[side].evaluate(`window.recoveredAfter(${back})`)));
-    return { ours: a.ours, sdk: b.sdk };
+    return { ours: a.ours, sdk: b.sdk, oursLive: a.live.ours, sdkLive: b.live.sdk };
+  };
+  /** The publishers' figures: the trials in which each was live again (a missing one is counted). */
+  const publishers = (label, oursLive, sdkLive) => {
+    for (const [who, xs] of [
+      ['<rtc-publisher>', oursLive],
+      ['official SDK publisher', sdkLive],
+    ]) {
+      const got = xs.filter((x) => x !== undefined);
+      const missing = xs.length - got.length ? `; not live again within 5 s of its player in ${xs.length - got.length} of ${xs.length}` : '';
+      console.log(`${label} → publisher live again (from the server answering), ${who}: ${got.length ? summary(got) : 'never'}${missing}`);
+    }
   };
   for (const down of outages) {
     const ours = [];
     const sdk = [];
+    const oursLive = [];
+    const sdkLive = [];
     for (let i = 0; i < TRIALS; i++) {
       await server.close();
       await sleep(down * 1000);
@@ -309,10 +322,15 @@ async function recoveryBench() {
       const r = await trial(Date.now());
       ours.push(r.ours);
       sdk.push(r.sdk);
+      oursLive.push(r.oursLive);
+      sdkLive.push(r.sdkLive);
     }
     console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
     console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
+    publishers(`server down ${down} s`, oursLive, sdkLive);
     results.recovery.push({ metric: `recovery: server down ${down} s`, unit: 'ms', ours, sdk });
+    const defined = (xs) => xs.filter((x) => x !== undefined);
+    results.recovery.push({ metric: `recovery: server down ${down} s, publisher live`, unit: 'ms', ours: defined(oursLive), sdk: defined(sdkLive) });
   }
   if (process.env.BENCH_CUT === '0') return;
   const ours = [];

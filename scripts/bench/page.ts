@@ -304,6 +304,10 @@ const recovery = {
   videos: {} as Record<'ours' | 'sdk', () => HTMLVideoElement | null | undefined>,
   /** Epoch times at which each player's decoded-frame count changed (polled every 5 ms). */
   changes: { ours: [] as number[], sdk: [] as number[] },
+  /** Epoch times at which each publisher was live again (ours: rtc-publish-started; the SDK: its publish_started callback, polled). */
+  live: { ours: [] as number[], sdk: [] as number[] },
+  /** The SDK publisher's callbacks so far (its publish_started entries are counted). */
+  sdkInfos: [] as string[],
 };
 
 type Side = 'ours' | 'sdk';
@@ -319,12 +323,16 @@ const sides: Side[] = [];
   if (which !== 'sdk') await oursUp(ws);
   if (which !== 'ours') await sdkUp(ws);
   const last = { ours: 0, sdk: 0 };
+  let sdkStarts = recovery.sdkInfos.filter((i) => i === 'publish_started').length;
   setInterval(() => {
     for (const k of sides) {
       const n = frameCount(recovery.videos[k]());
       if (n !== last[k] && n > 0) recovery.changes[k].push(Date.now());
       last[k] = n;
     }
+    const starts = recovery.sdkInfos.filter((i) => i === 'publish_started').length;
+    if (starts > sdkStarts) recovery.live.sdk.push(Date.now());
+    sdkStarts = starts;
   }, 5);
 };
 
@@ -335,6 +343,7 @@ async function oursUp(ws: string): Promise<void> {
   pub.setAttribute('stream-id', ours);
   document.body.append(pub);
   await pub.start();
+  pub.addEventListener('rtc-publish-started', () => recovery.live.ours.push(Date.now()));
   const play = document.createElement('rtc-player');
   play.setAttribute('server-url', ws);
   play.setAttribute('stream-id', ours);
@@ -352,6 +361,7 @@ async function sdkUp(ws: string): Promise<void> {
   const sdkPub = await createSdkPeer(ws, { localVideoElement: localVideo, mediaConstraints: { video: true, audio: true } });
   sdkPub.adaptor.publish(theirs);
   await poll(() => (sdkPub.infos.includes('publish_started') ? true : undefined), 10_000, 'SDK publish_started', 20);
+  recovery.sdkInfos = sdkPub.infos;
   const remote = sdkVideo();
   const sdkPlay = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: remote, mediaConstraints: { video: false, audio: false } });
   sdkPlay.adaptor.play(theirs);
@@ -361,10 +371,19 @@ async function sdkUp(ws: string): Promise<void> {
 }
 
 /** Milliseconds from `since` (epoch) to the next decoded frame of each player in this page (up to 60 s). */
-(window as unknown as { recoveredAfter: (since: number) => Promise<Partial<Record<Side, number>>> }).recoveredAfter = async (since) => {
-  const after = (k: Side) => recovery.changes[k].find((t) => t >= since);
-  await poll(() => (sides.every((k) => after(k) !== undefined) ? true : undefined), 60_000, 'the players decoding again', 20);
-  // Decoding steadily again before the next trial.
-  await new Promise((r) => setTimeout(r, 1500));
-  return Object.fromEntries(sides.map((k) => [k, after(k)! - since]));
-};
+/**
+ * Milliseconds from `since` (epoch) to the next decoded frame of each player in this page (up to
+ * 60 s), and under `live` to each publisher's being live again (a publisher not live again by the
+ * time its player decodes, plus 5 s, is left out).
+ */
+(window as unknown as { recoveredAfter: (since: number) => Promise<Partial<Record<Side, number>> & { live: Partial<Record<Side, number>> }> }).recoveredAfter =
+  async (since) => {
+    const after = (k: Side) => recovery.changes[k].find((t) => t >= since);
+    const liveAfter = (k: Side) => recovery.live[k].find((t) => t >= since);
+    await poll(() => (sides.every((k) => after(k) !== undefined) ? true : undefined), 60_000, 'the players decoding again', 20);
+    await poll(() => (sides.every((k) => liveAfter(k) !== undefined) ? true : undefined), 5_000, 'the publishers live again', 20).catch(() => undefined);
+    // Decoding steadily again before the next trial.
+    await new Promise((r) => setTimeout(r, 1500));
+    const live = Object.fromEntries(sides.flatMap((k) => (liveAfter(k) === undefined ? [] : [[k, liveAfter(k)! - since]])));
+    return { ...Object.fromEntries(sides.map((k) => [k, after(k)! - since])), live };
+  };
