@@ -20,7 +20,7 @@ export interface ReconnectPolicy {
 }
 
 export interface DefaultReconnectPolicyOptions {
-  /** The first retries' delays, for a blip. Default `[50, 250, 500]`. */
+  /** The first retries' delays, for a blip and a short outage: about twice a second for the first 3 s. Default `[50, 250, 500, 500, 500, 500, 500]`. */
   quickMs?: readonly number[];
   /** The delay of every later retry, for as long as the outage lasts. Default 1000. */
   intervalMs?: number;
@@ -33,17 +33,19 @@ export interface DefaultReconnectPolicyOptions {
 }
 
 /**
- * A few quick retries, then one every `intervalMs` (± `jitter`) for as long as it takes: never
- * a growing ceiling, so a server back after a minute is found within about a second, while a
- * client never knocks more than about once a second. LiveKit starts the same way (0, 300 ms,
- * …) but grows to 7 s and gives up after ten; the AMS SDK retries every 3 s, unspread.
+ * A few quick retries (about twice a second through the first 3 s: a restart that takes 2 s is
+ * found within about 250 ms), then one every `intervalMs` (± `jitter`) for as long as it takes:
+ * never a growing ceiling, so a server back after a minute is found within about a second, while
+ * a client never knocks more than about once a second after the first few seconds. LiveKit starts
+ * the same way (0, 300 ms, …) but grows to 7 s and gives up after ten; the AMS SDK retries every
+ * 3 s, unspread.
  */
 export class DefaultReconnectPolicy implements ReconnectPolicy {
   readonly #o: Required<DefaultReconnectPolicyOptions>;
 
   /** Internal: its options come from this package only (the client clamps what any policy returns). */
   constructor(opts: DefaultReconnectPolicyOptions = {}) {
-    this.#o = { quickMs: [50, 250, 500], intervalMs: 1000, jitter: 0.3, maxRetries: Infinity, random: Math.random, ...opts };
+    this.#o = { quickMs: [50, 250, 500, 500, 500, 500, 500], intervalMs: 1000, jitter: 0.3, maxRetries: Infinity, random: Math.random, ...opts };
   }
 
   /** Only the retry count matters here (a play waiting for its stream passes nothing else). */
