@@ -5,7 +5,7 @@
  */
 import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
-import { RembEstimator, REMB_INTERVAL_MS, sendRemb } from './congestion.js';
+import { RembEstimator, REMB_SEND_INTERVAL_MS, sendRemb } from './congestion.js';
 import { PliPacer, type RtpSink } from './forwarding.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
@@ -42,6 +42,9 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private readonly remb = new RembEstimator(BITRATE_HINTS.min * 1000, BITRATE_HINTS.max * 1000);
   private readonly ssrcs = new Set<number>();
   private rembTimer: NodeJS.Timeout | undefined;
+  /** REMB timer ticks so far, and the estimate last computed (sent again on the ticks between updates). */
+  private rembTicks = 0;
+  private rembBps: number | undefined;
   /** Video sequence numbers missing (gaps before the highest seen), with when the gap was seen. */
   private readonly missing = new Map<number, number>();
   private highestVideoSeq: number | undefined;
@@ -118,7 +121,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     const size = rtp.payload.length + 12;
     this.remb.add(rtp.header.ssrc, rtp.header.sequenceNumber, size);
     this.ssrcs.add(rtp.header.ssrc);
-    this.rembTimer ??= setInterval(() => this.sendEstimate(), REMB_INTERVAL_MS);
+    this.rembTimer ??= setInterval(() => this.sendEstimate(), REMB_SEND_INTERVAL_MS);
     this.rembTimer.unref();
     let keyframe = false;
     if (kind === 'video') {
@@ -221,10 +224,12 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     }
   }
 
+  /** Every `REMB_SEND_INTERVAL_MS`: the estimate updated every other time (its interval is `REMB_INTERVAL_MS`), sent every time. */
   private sendEstimate(): void {
     const receiver = this.videoTransceiver?.receiver;
-    const { bps } = this.remb.update();
-    if (receiver && !this.closed) sendRemb(receiver, bps, [...this.ssrcs]);
+    this.rembTicks++;
+    if (this.rembTicks % 2 === 1 || this.rembBps === undefined) this.rembBps = this.remb.update().bps;
+    if (receiver && !this.closed) sendRemb(receiver, this.rembBps, [...this.ssrcs]);
   }
 
   private tick(): void {
