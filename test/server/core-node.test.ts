@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtcError } from '../../src/core/errors.js';
 import { parseFrame, serializeFrame } from '../../src/core/protocol/codec.js';
-import { DefaultReconnectPolicy } from '../../src/core/signaling/reconnect-policy.js';
+import { DefaultReconnectPolicy, WAITING_QUICK_MS } from '../../src/core/signaling/reconnect-policy.js';
 import { SignalingClient } from '../../src/core/signaling/signaling-client.js';
 import { createWebSocketTransport } from '../../src/core/signaling/transport.js';
 import { FakeServer, ManualTimers } from '../helpers/fake-transport.js';
@@ -35,6 +35,17 @@ describe('core in Node', () => {
     const p = new DefaultReconnectPolicy({ jitter: 0, maxRetries: 9 });
     const delays = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((retryCount) => p.nextRetryDelayInMs({ retryCount, elapsedMs: 0, reason: 'closed' }));
     assert.deepEqual(delays, [50, 250, 500, 500, 500, 500, 500, 1000, 1000, null]);
+  });
+
+  it('a player waiting for its stream asks at least eight times in the first 2 s, then about once a second', () => {
+    // Holds for any draw of the ± 30 % spread (at +30 % throughout: exactly eight by 1950 ms).
+    const WAIT = new DefaultReconnectPolicy({ quickMs: WAITING_QUICK_MS });
+    const asks: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 30; i++) asks.push((t += WAIT.nextRetryDelayInMs({ retryCount: i })!));
+    assert.ok(asks.filter((a) => a <= 2000).length >= 8, `asks at ${asks.slice(0, 12).join(', ')} ms`);
+    const later = asks.filter((a) => a > 3500);
+    for (let i = 1; i < later.length; i++) assert.ok(later[i]! - later[i - 1]! >= 700, `gap ${later[i]! - later[i - 1]!} ms after 3.5 s`);
   });
 
   it('SignalingClient queues, pings, reconnects and closes cleanly', () => {

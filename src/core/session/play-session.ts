@@ -9,15 +9,12 @@
 import { RtcError } from '../errors.js';
 import type { IdMapping, TakeConfigurationFrame } from '../protocol/messages.js';
 import type { Peer } from './peer.js';
-import { DefaultReconnectPolicy } from '../signaling/reconnect-policy.js';
+import { DefaultReconnectPolicy, WAITING_QUICK_MS } from '../signaling/reconnect-policy.js';
 import { Session } from './session.js';
 import type { PlayOptions } from './types.js';
 
-/**
- * While waiting for a stream to go live, it is asked for again on the reconnect schedule: quick
- * at first (a publisher that is coming back after the same outage), then about once a second.
- */
-const WAIT = new DefaultReconnectPolicy();
+/** While waiting for a stream to go live, it is asked for again on `WAITING_QUICK_MS`, then about once a second. */
+const WAIT = new DefaultReconnectPolicy({ quickMs: WAITING_QUICK_MS });
 
 export class PlaySession extends Session<PlayOptions> {
   protected get kind(): 'play' {

@@ -33,6 +33,13 @@ export interface DefaultReconnectPolicyOptions {
 }
 
 /**
+ * A player waiting for its stream to go live asks again after these delays, then about once a
+ * second: every 50-250 ms through the first 2 s (a publisher coming back after the same outage
+ * is live a few hundred ms after its socket, and each ask is one small frame on an open socket).
+ */
+export const WAITING_QUICK_MS: readonly number[] = [50, 100, 150, 200, 250, 250, 250, 250, 250, 500, 500];
+
+/**
  * A few quick retries (about twice a second through the first 3 s: a restart that takes 2 s is
  * found within about 250 ms), then one every `intervalMs` (± `jitter`) for as long as it takes:
  * never a growing ceiling, so a server back after a minute is found within about a second, while
