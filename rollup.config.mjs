@@ -63,6 +63,8 @@ export default {
     typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, sourceMap: true, inlineSources: false, outDir: 'dist' }),
     // pure_getters: reading a property has no side effects here (no getter of ours or lit's
     // does more than read), so single-use reads are inlined: 29 B of the entry's gzip.
-    terser({ ecma: 2022, module: true, compress: { passes: 2, pure_getters: true }, format: { comments: false } }),
+    // keep_fargs: false drops unused trailing parameters (nothing here reads a function's
+    // `length`): 11 B.
+    terser({ ecma: 2022, module: true, compress: { passes: 2, pure_getters: true, keep_fargs: false }, format: { comments: false } }),
   ],
 };

@@ -71,9 +71,7 @@ export function toMediaError(error: unknown): RtcError {
   let message = catalogEntry(code).description;
   if (code === 'OverconstrainedError') {
     const constraint = stringField(error, 'constraint');
-    message = constraint
-      ? `No device satisfies the requested constraint "${constraint}".`
-      : 'No device satisfies the requested constraints (the browser did not say which).';
+    message = `No device satisfies the requested constraint${constraint ? ` "${constraint}"` : 's'}.`;
   }
   const detail = stringField(error, 'message');
   // A busy device gets the documented text, exactly (reference 5.3); the browser's words stay in `cause`.
@@ -113,7 +111,7 @@ export async function captureUserMedia(devices: MediaDevicesLike | undefined, op
  */
 export async function captureScreen(devices: MediaDevicesLike | undefined): Promise<MediaStream> {
   if (!devices || typeof devices.getDisplayMedia !== 'function') {
-    throw RtcError.of('NotSupportedError', { message: 'This browser cannot share the screen (no getDisplayMedia).' });
+    throw RtcError.of('NotSupportedError', { message: 'This browser cannot share the screen.' });
   }
   try {
     return await devices.getDisplayMedia({ video: true, audio: false });
