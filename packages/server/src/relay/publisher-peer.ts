@@ -121,8 +121,10 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     const size = rtp.payload.length + 12;
     this.remb.add(rtp.header.ssrc, rtp.header.sequenceNumber, size);
     this.ssrcs.add(rtp.header.ssrc);
-    this.rembTimer ??= setInterval(() => this.sendEstimate(), REMB_SEND_INTERVAL_MS);
-    this.rembTimer.unref();
+    if (!this.rembTimer) {
+      this.rembTimer = setInterval(() => this.sendEstimate(), REMB_SEND_INTERVAL_MS);
+      this.rembTimer.unref();
+    }
     let keyframe = false;
     if (kind === 'video') {
       this.videoMeter.add(size);
