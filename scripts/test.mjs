@@ -130,7 +130,10 @@ function nodeTests(files) {
       .map((n) => join('dist/node/test', d, n)),
   );
   const paths = files.length ? files.map((f) => join('dist/node', f.replace(/\.ts$/, '.js'))) : all;
-  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', '--test-timeout=60000', ...paths], { capture: true });
+  // Two files at a time, each in a process of its own: their servers take free ports, their files
+  // go to temporary folders, and what reads load (admission's gauge) reads its own process. Most
+  // of a file's time is waiting on sockets and timers (one at a time: 110 s, 65 s of it CPU).
+  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=60000', ...paths], { capture: true });
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
@@ -142,11 +145,28 @@ function nodeTests(files) {
 }
 
 /**
+ * `cmd` in its own process, its standard output kept and printed in one piece when it ends (so
+ * that two of these at once do not interleave their lines); resolves like spawnSync: {status, stdout}.
+ */
+const runCaptured = (cmd, args, env) =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.on('error', () => resolve({ status: 1, stdout }));
+    child.on('close', (code) => {
+      process.stdout.write(stdout);
+      resolve({ status: code ?? 1, stdout });
+    });
+  });
+
+/**
  * A test script in a process of its own (scripts/consumer-test.mjs, scripts/wordpress-test.mjs);
  * adds the counts of its closing `<label>: N passed, N failed, N skipped` line.
  */
-function scriptTest(label, script, chrome, args = []) {
-  const r = run(process.execPath, [join(root, 'scripts', script), ...args], { capture: true, env: { CHROME_PATH: chrome } });
+async function scriptTest(label, script, chrome, args = []) {
+  const r = await runCaptured(process.execPath, [join(root, 'scripts', script), ...args], { CHROME_PATH: chrome });
   const m = (r.stdout ?? '').match(new RegExp(`^${label}: (\\d+) passed, (\\d+) failed, (\\d+) skipped$`, 'm'));
   if (!m) return step(`${label} test`, false);
   totals.passed += Number(m[1]);
@@ -159,8 +179,8 @@ function scriptTest(label, script, chrome, args = []) {
 const consumerTest = (chrome, args) => scriptTest('consumer', 'consumer-test.mjs', chrome, args);
 // The plugin zip (scripts/wordpress-zip.mjs, from the bundle just built), then the plugin in a real
 // WordPress (scripts/wordpress-test.mjs: Debian's packages, installed when missing, like chromium).
-const wordpressTest = (chrome) =>
-  step('WordPress plugin zip', run(process.execPath, [join(root, 'scripts', 'wordpress-zip.mjs')]).status === 0) &&
+const wordpressTest = async (chrome) =>
+  step('WordPress plugin zip', (await runCaptured(process.execPath, [join(root, 'scripts', 'wordpress-zip.mjs')])).status === 0) &&
   scriptTest('wordpress', 'wordpress-test.mjs', chrome);
 // The fault lab (scripts/fault-lab.mjs): the server (dist/node/) and Chromium in a private network
 // namespace, with nftables cutting, dropping and capping the media path, and the server restarted.
@@ -228,24 +248,25 @@ if (mode === 'all') {
   // 3. Browser tests in headless Chromium against the embedded server.
   if (typesOk && bundleOk) timed('browser tests', () => browserTests(chrome, []));
   else totals.failed++;
-  // 4. The consumer test: the packed tarball in the example apps (scripts/consumer-test.mjs).
-  if (nodeBuildOk && bundleOk) timed('consumer', () => consumerTest(chrome, ['--built']));
-  else totals.failed++;
-  // 5. The WordPress plugin in Debian's WordPress.
-  if (nodeBuildOk && bundleOk) timed('wordpress', () => wordpressTest(chrome));
-  else totals.failed++;
+  // 4. and 5. at once (neither times anything; each takes free ports and a folder of its own, and
+  // the consumer test mostly waits on npm and builds while WordPress mostly waits on PHP): the
+  // consumer test, the packed tarball in the example apps (scripts/consumer-test.mjs), and the
+  // WordPress plugin in Debian's WordPress. Each one's output is printed in one piece as it ends.
+  if (nodeBuildOk && bundleOk)
+    await Promise.all([timed('consumer', () => consumerTest(chrome, ['--built'])), timed('wordpress (at once)', () => wordpressTest(chrome))]);
+  else totals.failed += 2;
   // 6. The fault lab: real network faults between a publisher, a player and the server.
-  if (nodeBuildOk && bundleOk) timed('fault lab', () => faultLab(chrome));
+  if (nodeBuildOk && bundleOk) await timed('fault lab', () => faultLab(chrome));
   else totals.failed++;
   times.push(`total ${((performance.now() - t0) / 60_000).toFixed(1)} min`);
 } else if (mode === 'faults') {
   const chrome = findChromium();
-  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) faultLab(chrome);
+  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) await faultLab(chrome);
 } else if (mode === 'wordpress') {
   const chrome = findChromium();
-  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) wordpressTest(chrome);
+  if ((!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && buildNode()) await wordpressTest(chrome);
 } else if (mode === 'consumer') {
-  consumerTest(findChromium(), rest);
+  await consumerTest(findChromium(), rest);
 } else if (mode === 'node') {
   // The Node tests read the bundles and lib/ (sizes, SSR imports): rebuilt when a source is newer.
   const built = (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && (!staleAgainst('lib/define.js', 'tsconfig.lib.json') || buildLib());
