@@ -134,6 +134,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       if (rtp.payload.length > 0 && this.videoName) {
         const info = inspectVideo(this.videoName, rtp.payload);
         keyframe = info.keyframe;
+        if (keyframe) this.pli.keyframeArrived();
         if (info.width && info.height) {
           this.width = info.width;
           this.height = info.height;
