@@ -7,7 +7,7 @@
 import { RTCRtpCodecParameters, useOPUS, type RtpPacket, type RTCRtpSender } from 'werift';
 import type { DataMessage } from './channel-outbox.js';
 import type { MediaKind } from './types.js';
-import { nackBeyondHistory, ownPacket } from './werift-workarounds.js';
+import { ownPacket } from './werift-workarounds.js';
 
 export const RTCP_PSFB = 206;
 export const PSFB_PLI = 1;
@@ -17,7 +17,7 @@ export const PSFB_FIR = 4;
 export const MIN_PLI_INTERVAL_MS = 300;
 /** A player still waiting for a keyframe gets another request this long after the last one. */
 export const KEYFRAME_RETRY_MS = 350;
-/** How many times an unanswered keyframe request is sent again (every `KEYFRAME_RETRY_MS`), in case the request or the keyframe's first packet was lost. */
+/** How many times a keyframe request for video lost upstream is sent again (every `KEYFRAME_RETRY_MS`) until a keyframe arrives. */
 export const KEYFRAME_RETRIES = 5;
 /** A player that got no keyframe after this long starts on whatever arrives. */
 export const KEYFRAME_GATE_MS = 1500;
@@ -56,18 +56,10 @@ export function isKeyframeRequest(packet: unknown): boolean {
   return p?.type === RTCP_PSFB && (p.feedback?.count === PSFB_PLI || p.feedback?.count === PSFB_FIR);
 }
 
-/**
- * Calls `onRequest` whenever the browser asks `sender` for a keyframe, or NACKs a video packet
- * older than the relay's history of it: only a keyframe repairs that, and the browser would ask
- * for one itself only after its own timeout (Chrome: 3 s without a decodable frame).
- */
+/** Calls `onRequest` whenever the browser asks `sender` for a keyframe. */
 export function onKeyframeRequest(sender: RTCRtpSender, onRequest: () => void): void {
   sender.onRtcp.subscribe((packet) => {
     if (isKeyframeRequest(packet)) onRequest();
-  });
-  if (sender.kind !== 'video') return;
-  sender.onGenericNack.subscribe((nack) => {
-    if (nack.lost.some((seq) => nackBeyondHistory(sender, seq) === true)) onRequest();
   });
 }
 
@@ -108,17 +100,15 @@ export class KeyframeGate {
 /**
  * When a publisher is asked for a keyframe: at once unless one went out in the last
  * `MIN_PLI_INTERVAL_MS` (then at the next tick), and again every `KEYFRAME_RETRY_MS` while a
- * player waits for one or until a keyframe arrives (at most `KEYFRAME_RETRIES` times: on a lossy
- * path the PLI itself can be lost, and a player missing a packet for good then froze until the
- * browser's own 3 s timeout). Only when a player needs one (a new player, a new source in a
- * slot, a player's own PLI or FIR, a NACK the relay cannot answer, video lost for good
- * upstream): no timer asks for keyframes nobody needs, each of which costs every player a burst
- * of bits. `send` sends a PLI, or returns false when it cannot (no video yet).
+ * player waits for one (or, for video lost upstream, until one arrives). Only when a player needs one (a new player, a new source in a slot, a
+ * player's own PLI or FIR after a loss NACKs could not repair): no timer asks for keyframes
+ * nobody needs, each of which costs every player a burst of bits. `send` sends a PLI, or
+ * returns false when it cannot (no video yet).
  */
 export class PliPacer {
   private lastPli = -Infinity;
   private wanted = false;
-  /** Resends left for the last request (0: a keyframe arrived since, or none was asked for). */
+  /** Resends left for a `request(true)` (0: a keyframe arrived since, or none was asked for so). */
   private unanswered = 0;
 
   constructor(
@@ -126,13 +116,20 @@ export class PliPacer {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Asks for a keyframe now, or as soon as Chrome would honour it; asked again until one arrives. */
-  request(): void {
-    this.unanswered = KEYFRAME_RETRIES;
+  /**
+   * Asks for a keyframe now, or as soon as Chrome would honour it. `untilAnswered`: and again
+   * every `KEYFRAME_RETRY_MS` until a keyframe arrives (at most `KEYFRAME_RETRIES` times), for
+   * video lost for good upstream, which no player can get back by itself: on a lossy path the
+   * PLI can be lost too, and the players then froze until Chrome's own timeout (3 s). (Not for
+   * every request: resending each of them on a lossy path measured fewer frames a second, the
+   * extra keyframes costing the encoder its bits.)
+   */
+  request(untilAnswered = false): void {
+    if (untilAnswered) this.unanswered = KEYFRAME_RETRIES;
     if (!this.trySend()) this.wanted = true;
   }
 
-  /** A keyframe came from the publisher: the requests so far are answered. */
+  /** A keyframe came from the publisher: a request sent until answered is answered. */
   keyframeArrived(): void {
     this.unanswered = 0;
   }

@@ -223,7 +223,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
     }
     if (lost && now - this.lastLostKeyframe >= LOST_KEYFRAME_INTERVAL_MS) {
       this.lastLostKeyframe = now;
-      this.requestKeyframe();
+      this.pli.request(true);
     }
   }
 

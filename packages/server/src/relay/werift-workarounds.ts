@@ -2,8 +2,8 @@
  * Where werift 0.24 does not do what the browser expects, and the relay patches around it: the
  * DTLS it starts late (and the early DTLS packets it drops), the DTLS close_notify it never
  * sends, a browser closing that it does not notice, the msid track id it has no setter for, RTP
- * headers it rewrites in place, sequence rebasing it gets wrong, inactive m-lines it writes
- * with port 0, and the NACKs it cannot answer and says nothing of.
+ * headers it rewrites in place, sequence rebasing it gets wrong, and inactive m-lines it writes
+ * with port 0.
  */
 import { RtpHeader, RtpPacket, type RTCDtlsTransport, type RTCPeerConnection, type RTCRtpSender } from 'werift';
 import type { MediaKind } from './types.js';
@@ -275,22 +275,4 @@ export function guardUdp(pc: RTCPeerConnection, cut: () => boolean): void {
       gate(protocol.transport, 'onData', cut, () => undefined);
     }
   }
-}
-
-/** The packets werift's RTCRtpSender keeps for NACKs (its `RTP_HISTORY_SIZE`, not exported): its last 128. */
-const SENDER_HISTORY = 128;
-
-/**
- * Whether a NACK for `seq` (`sender`'s own numbering) asks for a packet older than werift's
- * history of `sender`'s last 128 packets; undefined when werift's internals differ. werift drops
- * such a NACK without a word, and nothing will ever answer it: only a keyframe repairs that. (A
- * newer packet missing from the history is one the relay has not got yet: its retransmission
- * from the publisher may still come, and is forwarded when it does; if it never does, the
- * publisher's peer sees the loss for good and asks for a keyframe itself.)
- */
-export function nackBeyondHistory(sender: RTCRtpSender, seq: number): boolean | undefined {
-  const latest = (sender as unknown as { sequenceNumber?: unknown }).sequenceNumber;
-  if (typeof latest !== 'number') return undefined;
-  const age = (latest - seq) & 0xffff;
-  return age >= SENDER_HISTORY && age < 0x8000;
 }
