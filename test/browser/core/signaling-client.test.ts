@@ -297,7 +297,7 @@ describe('SignalingClient', () => {
         clock.tick(named(log, 'reconnecting').at(-1)!.delayMs);
       }
       const delays = named(log, 'reconnecting').map((r) => r.delayMs);
-      expect(delays.slice(0, 9)).to.deep.equal([50, 250, 500, 500, 500, 500, 500, 1000, 1000]);
+      expect(delays.slice(0, 14)).to.deep.equal([50, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 1000, 1000]);
       // A minute down: still one attempt a second, none further apart.
       expect(Math.max(...delays)).to.equal(1000);
       expect(server.transports).to.have.length(71);
@@ -529,15 +529,15 @@ describe('DefaultReconnectPolicy', () => {
   const ctx = (retryCount: number): ReconnectContext => ({ retryCount, elapsedMs: 0, reason: 'closed' });
   const delays = (p: DefaultReconnectPolicy, n: number): Array<number | null> => Array.from({ length: n }, (_, i) => p.nextRetryDelayInMs(ctx(i)));
 
-  it('retries quickly three times, then every second with no ceiling that grows', () => {
+  it('retries quickly through the first 3 s, then every second with no ceiling that grows', () => {
     const p = new DefaultReconnectPolicy({ jitter: 0 });
-    expect(delays(p, 9)).to.deep.equal([50, 250, 500, 500, 500, 500, 500, 1000, 1000]);
+    expect(delays(p, 14)).to.deep.equal([50, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 1000, 1000]);
     expect(p.nextRetryDelayInMs(ctx(10_000))).to.equal(1000);
   });
 
   it('spreads each delay by ± jitter (injected random)', () => {
-    expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(8))).to.equal(700);
-    expect(new DefaultReconnectPolicy({ random: () => 0.999999 }).nextRetryDelayInMs(ctx(8))).to.equal(1300);
+    expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(12))).to.equal(700);
+    expect(new DefaultReconnectPolicy({ random: () => 0.999999 }).nextRetryDelayInMs(ctx(12))).to.equal(1300);
     expect(new DefaultReconnectPolicy({ random: () => 0 }).nextRetryDelayInMs(ctx(1))).to.equal(175);
   });
 
@@ -552,11 +552,11 @@ describe('DefaultReconnectPolicy', () => {
   });
 
   it('spreads a thousand clients dropped together over the interval, not into one instant', () => {
-    // A seeded generator (deterministic): the tenth retry of 1000 clients (past the quick ones).
+    // A seeded generator (deterministic): the thirteenth retry of 1000 clients (past the quick ones).
     let seed = 42;
     const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const p = new DefaultReconnectPolicy({ random });
-    const fifth = Array.from({ length: 1000 }, () => p.nextRetryDelayInMs(ctx(9))!);
+    const fifth = Array.from({ length: 1000 }, () => p.nextRetryDelayInMs(ctx(12))!);
     const buckets = new Map<number, number>();
     for (const d of fifth) buckets.set(Math.floor(d / 100), (buckets.get(Math.floor(d / 100)) ?? 0) + 1);
     expect(Math.min(...fifth)).to.be.at.least(700);
