@@ -617,18 +617,19 @@ async function roomCut(page, seconds) {
 }
 
 /**
- * The room through a server restart: every remote tile decoding again within 3.5 s of the server
+ * The room through a server restart: every remote tile decoding again within 2.5 s of the server
  * answering. Looser than the pair's 2 s: every participant is live again within about 0.6 s, but
- * each room play then gets the others' tracks by renegotiation as they publish, and with three
- * encoders and six decoders in one page on 2 cores the last tile came 1.5-3.1 s after the server
- * answered (6 runs; 2.5 s was over in two of them). The issue's goal (p95 under 2 s) is not met here.
+ * each room play then gets the others' tracks by renegotiation as they publish, with three
+ * encoders and six decoders in one page on 2 cores. The last tile came 1.5-3.1 s after the server
+ * answered with the first reconnect schedule (6 runs), 0.7-1.4 s with 500 ms steps (5 runs) and
+ * 0.93-0.96 s with 250 ms steps (2 runs, the machine busy). The issue's goal is p95 under 2 s.
  */
 async function roomRestart(page, seconds) {
   const first = await roomOutage(page, `server down ${seconds} s`, () => restartServer(seconds), 'the server answered');
   const worst = first.length ? Math.max(...first.map(([, ms]) => ms)) : undefined;
   check(
-    `room: server down ${seconds} s: every remote tile decodes a new frame within 3.5 s of the server answering`,
-    first.length === 6 && worst <= 3500,
+    `room: server down ${seconds} s: every remote tile decodes a new frame within 2.5 s of the server answering`,
+    first.length === 6 && worst <= 2500,
     `${first.length} tiles, the last after ${fmt(worst)} ms`,
   );
   await sleep(3000);
