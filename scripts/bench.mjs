@@ -13,7 +13,7 @@
 // root (`--report <path>` elsewhere).
 // One part only (no fault lab, no soak): `--first-frame [runs]` <rtc-player> (from attaching,
 // socket included) against the SDK player (from play(), socket open), alternating on one stream;
-// `--publish [runs]` publish to live, both; `--recovery`; `--fanout`; `--timeline` (a diagnostic).
+// `--publish [runs]` publish to live, both; `--recovery`; `--room`; `--fanout`; `--timeline` (a diagnostic).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -29,8 +29,8 @@ const firstFrameRuns = firstFrameOnly >= 0 ? Number(process.argv[firstFrameOnly 
 const publishOnly = process.argv.indexOf('--publish');
 const publishRuns = publishOnly >= 0 ? Number(process.argv[publishOnly + 1]) || 7 : 0;
 const flag = (name) => process.argv.includes(name);
-const fanoutOnly = flag('--fanout') && !firstFrameRuns && !publishRuns && !flag('--timeline') && !flag('--recovery');
-const focused = firstFrameRuns > 0 || publishRuns > 0 || flag('--timeline') || flag('--recovery') || flag('--fanout');
+const fanoutOnly = flag('--fanout') && !firstFrameRuns && !publishRuns && !flag('--timeline') && !flag('--recovery') && !flag('--room');
+const focused = firstFrameRuns > 0 || publishRuns > 0 || flag('--timeline') || flag('--recovery') || flag('--room') || flag('--fanout');
 const sh = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -136,6 +136,8 @@ async function browserParts() {
     };
     if (flag('--recovery')) {
       await part('recovery', recoveryBench);
+    } else if (flag('--room')) {
+      await part('room', () => roomBench(page));
     } else if (publishRuns) {
       await part('publish to live', () => publishLive(page, publishRuns));
     } else if (process.argv.includes('--timeline')) {
@@ -182,30 +184,7 @@ async function browserParts() {
       });
       await part('publish to live', () => publishLive(page, 7));
 
-      // A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
-      // this headless page; the server runs in this process, so its CPU is this process's.
-      await part('room', async () => {
-        const PEOPLE = 4;
-        const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
-        console.log(
-          `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
-            `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
-        );
-        const WINDOW_MS = 10_000;
-        const cpu0 = process.cpuUsage();
-        const t0 = performance.now();
-        await new Promise((r) => setTimeout(r, WINDOW_MS));
-        const cpu = process.cpuUsage(cpu0);
-        const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
-        console.log(
-          `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant`,
-        );
-        await page.evaluate('window.roomDown()');
-        results.room.push(
-          { metric: `room of ${PEOPLE}: server CPU (of one core)`, unit: '%', ours: [share] },
-          { metric: `room of ${PEOPLE}: last joiner's first frames of the others, from join()`, unit: 'ms', ours: [late.frames] },
-        );
-      });
+      await part('room', () => roomBench(page));
 
       await part('recovery', recoveryBench);
     }
@@ -273,6 +252,52 @@ async function publishLive(page, runs) {
  * the path's return. BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
  * BENCH_RECOVERY_TRIALS (default 3).
  */
+/**
+ * A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
+ * the headless page; the server runs in this process, so its CPU is this process's. Also the video
+ * bitrate the server receives from the four publishers (what it forwards three times), since the
+ * room's cost follows it.
+ */
+async function roomBench(page) {
+  const PEOPLE = 4;
+  const late = await page.evaluate(`window.roomUp(${PEOPLE})`);
+  console.log(
+    `<rtc-room>, ${PEOPLE}th participant from join(): own publish live ${late.live.toFixed(0)} ms, room play_started ${late.played.toFixed(0)} ms, ` +
+      `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
+  );
+  const WINDOW_MS = 10_000;
+  // BENCH_PROFILE=<file>: a CPU profile of this process over the window (the server's work), for DevTools.
+  const profiler = process.env.BENCH_PROFILE ? new (await import('node:inspector/promises')).Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, WINDOW_MS));
+  const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
+    profiler.disconnect();
+    console.log(`CPU profile of the room's window: ${process.env.BENCH_PROFILE}`);
+  }
+  const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
+  const live = server.app('LiveApp').live;
+  const kbps = late.ids.map((id) => Math.round((live.get(id)?.peer?.info().videoBitrate ?? 0) / 1000));
+  console.log(
+    `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant; ` +
+      `user ${((cpu.user / 1000 / (performance.now() - t0)) * 100).toFixed(1)} %, system ${((cpu.system / 1000 / (performance.now() - t0)) * 100).toFixed(1)} %; ` +
+      `publishers' video ${kbps.join(', ')} kbit/s`,
+  );
+  await page.evaluate('window.roomDown()');
+  results.room.push(
+    { metric: `room of ${PEOPLE}: server CPU (of one core)`, unit: '%', ours: [share] },
+    { metric: `room of ${PEOPLE}: last joiner's first frames of the others, from join()`, unit: 'ms', ours: [late.frames] },
+  );
+}
+
 async function recoveryBench() {
   const outages = (process.env.BENCH_OUTAGES ?? '2,10,60')
     .split(',')

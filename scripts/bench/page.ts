@@ -105,7 +105,7 @@ const decoded = (room: RtcRoom, id: string): number =>
  * decodes every other, with the last joiner's times from join(): own publish live, room play
  * started, first frame of each other participant (ms).
  */
-async function roomUp(ws: string, n: number): Promise<{ live: number; played: number; frames: number }> {
+async function roomUp(ws: string, n: number): Promise<{ live: number; played: number; frames: number; ids: string[] }> {
   const roomId = uniqueStreamId('benchroom');
   const ids = Array.from({ length: n }, (_, i) => uniqueStreamId(`r${i}`));
   const rooms: RtcRoom[] = [];
@@ -130,7 +130,7 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
   }
   await poll(() => (rooms.every((r, i) => ids.every((o, j) => i === j || decoded(r, o) > 0)) ? true : undefined), 20_000, 'everyone decodes everyone', 20);
   (window as unknown as { __rooms: RtcRoom[] }).__rooms = rooms;
-  return times;
+  return { ...times, ids };
 }
 
 (window as unknown as { roomUp: (n: number) => Promise<unknown> }).roomUp = (n) =>
