@@ -244,15 +244,6 @@ async function publishLive(page, runs) {
 }
 
 /**
- * Recovery: <rtc-publisher> + <rtc-player> in one page, the official SDK's publisher + player in
- * another (each its own browser context, so its own renderer process: Chromium throttles a
- * process's WebSockets by its failed ones); the server closes (every socket and connection), stays
- * down, starts again on the same port; measured from the server answering again to each player's
- * next decoded frame. Then a media cut with the sockets up (the relay drops all UDP for 5 s), from
- * the path's return. BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
- * BENCH_RECOVERY_TRIALS (default 3).
- */
-/**
  * A 4-person <rtc-room> conference (4 publishers, 4 room plays of 3 participants each), all in
  * the headless page; the server runs in this process, so its CPU is this process's. Also the video
  * bitrate the server receives from the four publishers (what it forwards three times), since the
@@ -298,6 +289,15 @@ async function roomBench(page) {
   );
 }
 
+/**
+ * Recovery: <rtc-publisher> + <rtc-player> in one page, the official SDK's publisher + player in
+ * another (each its own browser context, so its own renderer process: Chromium throttles a
+ * process's WebSockets by its failed ones); the server closes (every socket and connection), stays
+ * down, starts again on the same port; measured from the server answering again to each player's
+ * next decoded frame. Then a media cut with the sockets up (the relay drops all UDP for 5 s), from
+ * the path's return. BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
+ * BENCH_RECOVERY_TRIALS (default 3).
+ */
 async function recoveryBench() {
   const outages = (process.env.BENCH_OUTAGES ?? '2,10,60')
     .split(',')
