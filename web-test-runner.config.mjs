@@ -90,6 +90,8 @@ function countingReporter() {
       let failed = 0;
       let skipped = 0;
       const perFile = new Map();
+      /** Per group: its files and their tests' time (a one-at-a-time group's wall time, about). */
+      const perGroup = new Map();
       const failures = [];
       const walk = (suite, file, path = []) => {
         for (const t of suite.tests) {
@@ -107,7 +109,10 @@ function countingReporter() {
         for (const s of suite.suites) walk(s, file, [...path, s.name]);
       };
       for (const session of sessions) {
-        if (session.testResults) walk(session.testResults, session.testFile.replace(`${process.cwd()}/`, ''));
+        const file = session.testFile.replace(`${process.cwd()}/`, '');
+        if (session.testResults) walk(session.testResults, file);
+        const g = perGroup.get(session.group.name) ?? { files: 0, ms: 0 };
+        perGroup.set(session.group.name, { files: g.files + 1, ms: g.ms + (perFile.get(file) ?? 0) });
         // A file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && session.errors.length > 0) {
           failed++;
@@ -123,27 +128,37 @@ function countingReporter() {
         .sort((a, b) => b[1] - a[1])
         .slice(0, 10)
         .map(([f, ms]) => `${f.replace(/^test\/browser\//, '')} ${(ms / 1000).toFixed(0)} s`);
+      this.groups = [...perGroup].map(([name, g]) => `${name} ${g.files} files ${(g.ms / 1000).toFixed(0)} s`);
     },
     stop() {
       const s = this.summary ?? { passed: 0, failed: 1, skipped: 0 };
       if (process.env.WTR_SUMMARY_FILE) writeFileSync(process.env.WTR_SUMMARY_FILE, JSON.stringify(s));
       if (this.slowest?.length) console.log(`wtr: slowest files (their tests' time): ${this.slowest.join(', ')}`);
+      if (this.groups?.length) console.log(`wtr: groups (their tests' time): ${this.groups.join(', ')}`);
       for (const f of s.failures ?? []) console.log(`wtr: failed: ${f}`);
       console.log(`wtr: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
     },
   };
 }
 
-let server;
+/**
+ * A server per one-at-a-time group (their files change their server for everyone: fault rules,
+ * restarts, dropped sockets, limit counts), so that those groups run beside each other and beside
+ * the others, which share one (their files use streams of their own): `faults` for the default
+ * group, `integration` for the integration group, `shared` for the others.
+ */
+const servers = { faults: undefined, integration: undefined, shared: undefined };
+/** Which server a test's session talks to (its group's). */
+const serverOf = (session) => ({ default: 'faults', integration: 'integration' })[session?.group?.name] ?? 'shared';
 /** The `jwtStreamSecretKey` of the test server's JwtApp (32 characters or more). */
 const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 /** The hostile server of the running test, if any (one at a time). */
 let hostile;
 // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
 // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
-/** How often each server limit refused or dropped a client (`onLimit`), for the `limits` action. */
-const limitCounts = {};
-const SERVER_OPTIONS = {
+/** How often each server's limits refused or dropped a client (`onLimit`), for the `limits` action. */
+const limitCounts = { faults: {}, integration: {}, shared: {} };
+const serverOptions = (key) => ({
   host: '127.0.0.1',
   port: 0,
   faultInjection: true,
@@ -153,39 +168,41 @@ const SERVER_OPTIONS = {
   cpuLimit: 0,
   eventLoopLagLimitMs: 0,
   onLimit: ({ limit }) => {
-    limitCounts[limit] = (limitCounts[limit] ?? 0) + 1;
+    limitCounts[key][limit] = (limitCounts[key][limit] ?? 0) + 1;
   },
   apps: {
     TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
     LimitApp: { webRTCViewerLimit: 1 },
     JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
   },
-};
-const serverInfo = () => ({ http: server.url, ws: `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket` });
+});
+const serverInfo = (key) => ({ http: servers[key].url, ws: `${servers[key].url.replace(/^http/, 'ws')}/LiveApp/websocket` });
 
 /** Starts the embedded server for the run and lets tests reach it. */
 function amsServerPlugin() {
   return {
     name: 'ams-server',
     async serverStart() {
-      server = await createServer(SERVER_OPTIONS);
+      for (const key of Object.keys(servers)) servers[key] = await createServer(serverOptions(key));
     },
     async serverStop() {
       await hostile?.close();
-      await server?.close();
+      await Promise.all(Object.values(servers).map((s) => s?.close()));
     },
     /** `executeServerCommand('rtc-server', {action, …})` from a test. */
     async executeCommand({ command, payload, session }) {
       if (command !== 'rtc-server') return undefined;
+      const key = serverOf(session);
+      const server = servers[key];
       switch (payload?.action) {
         case 'info':
-          return serverInfo();
+          return serverInfo(key);
         case 'fault':
           // An AMS command's rule, or the overload switch ({overload: true|false}: admission control refuses new sessions).
           return 'overload' in payload.rule ? server.faults.setOverload(payload.rule) : server.faults.add(payload.rule);
         case 'limits':
           // How often each limit (onLimit's name: overloadFault, maxStreamsPerSocket, …) refused a client so far.
-          return { ...limitCounts };
+          return { ...limitCounts[key] };
         case 'media-cut':
           // A media-path cut (packages/server/src/faults.ts, MediaCutRule): UDP dropped, sockets kept.
           return server.faults.cutMedia({ media: 'cut', ...payload.rule });
@@ -224,8 +241,8 @@ function amsServerPlugin() {
           const port = Number(new URL(server.url).port);
           await server.close();
           await new Promise((r) => setTimeout(r, Math.min(Number(payload.downMs) || 0, 30_000)));
-          server = await createServer({ ...SERVER_OPTIONS, port });
-          return serverInfo();
+          servers[key] = await createServer({ ...serverOptions(key), port });
+          return serverInfo(key);
         }
         case 'screenshot': {
           // A PNG of the page (or of `clip`, page pixels) under test-output/screenshots/, for people to look at.
@@ -290,10 +307,10 @@ const GROUPS = [
 const only = process.env.RTC_TEST_FILES ? process.env.RTC_TEST_FILES.split(',').filter(Boolean) : undefined;
 
 /**
- * The default group's files run one at a time when they change the test server for everyone
- * (fault rules and their clearing, dropped sockets, media cuts, restarts, limit counts)
- * or time recoveries (integration/); the others two at a time, as pages of one browser (the
- * `parallel` group): they only use streams of their own.
+ * Files run one at a time when they change their test server for everyone (fault rules and their
+ * clearing, dropped sockets, media cuts, restarts, limit counts) or time recoveries
+ * (integration/, a group and a server of its own; the others the default group's); the rest two
+ * at a time, as pages of one browser (the `parallel` group): they only use streams of their own.
  */
 const SHARED_SERVER =
   /\b(fault|clearFaults|dropConnections|cutMedia|restartServer)\(|action: '(fault|clear-faults|drop-connections|media-cut|http-fault|restart|limits)'/;
@@ -308,30 +325,40 @@ const defaultFiles = (
     : [...testFiles('test/browser'), ...testFiles('test/core')].filter((f) => !GROUPS.some((g) => f.startsWith(g.dir)))
 ).sort();
 const PARALLEL = { name: 'parallel', files: defaultFiles.filter((f) => !oneAtATime(f)), browsers: [launcher(FAKE_MEDIA_FLAGS, 2)] };
+/** integration/: one at a time (they time recoveries and change their server), on a server of their own. */
+const integration = (f) => f.startsWith('test/browser/integration/');
+const INTEGRATION = { name: 'integration', files: defaultFiles.filter(integration), browsers: [launcher(FAKE_MEDIA_FLAGS, 1)] };
+/** The default group's: the other one-at-a-time files. */
+const serial = defaultFiles.filter((f) => oneAtATime(f) && !integration(f));
+/** The test page of a group whose server is `key`'s. */
+const runnerHtml = (key) => (testFramework) =>
+  `<!doctype html><html><head><script>window.__RTC_SERVER__ = ${JSON.stringify(serverInfo(key))};</script></head>` +
+  `<body><script type="module" src="${testFramework}"></script></body></html>`;
 
 export default {
   rootDir: '.',
-  // Default group: fake camera and microphone, every permission granted, one file at a time
-  // (none when --files names none of them: the runner refuses a group without files).
-  files: defaultFiles.some(oneAtATime) ? defaultFiles.filter(oneAtATime) : undefined,
+  // Default group: fake camera and microphone, every permission granted, one file at a time,
+  // the files that change their server but integration/'s (none when --files names none of
+  // them: the runner refuses a group without files).
+  files: serial.length ? serial : undefined,
   nodeResolve: true,
   concurrency: 1,
-  concurrentBrowsers: 1,
+  // Three groups at once, each on its server: the default group's files and the integration
+  // group's one at a time, the parallel group's two at a time (then permissions, no-devices).
+  concurrentBrowsers: 3,
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), amsServerPlugin(), interopPlugin()],
   testFramework: { config: { timeout: 20_000 } },
-  // Tests read the server's addresses from window.__RTC_SERVER__ = {http, ws}.
-  testRunnerHtml: (testFramework) =>
-    `<!doctype html><html><head><script>window.__RTC_SERVER__ = ${JSON.stringify(serverInfo())};</script></head>` +
-    `<body><script type="module" src="${testFramework}"></script></body></html>`,
+  // Tests read their group's server's addresses from window.__RTC_SERVER__ = {http, ws}.
+  testRunnerHtml: runnerHtml('faults'),
   browsers: [launcher(FAKE_MEDIA_FLAGS)],
   groups: [
-    ...(PARALLEL.files.length ? [PARALLEL] : []),
+    ...[PARALLEL, INTEGRATION].filter((g) => g.files.length),
     ...GROUPS.filter((g) => !only || only.some((f) => f.startsWith(g.dir))).map(({ dir, ...g }) =>
       only ? { ...g, files: only.filter((f) => f.startsWith(dir)) } : g,
     ),
-  ],
+  ].map((g) => ({ ...g, testRunnerHtml: runnerHtml(serverOf({ group: g })) })),
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
 };

@@ -740,7 +740,10 @@ try {
   rmSync(demo, { recursive: true, force: true });
 }
 
-console.log('\nfault lab figures (<rtc-publisher> → embedded server → <rtc-player>, then a 3-person <rtc-room>; real faults in a network namespace):');
+const ran = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+console.log(
+  `\nfault lab figures${ran ? ` (${ran.split(',').join(', ')})` : ''} (<rtc-publisher> → embedded server → <rtc-player>, then a 3-person <rtc-room>; real faults in a network namespace):`,
+);
 for (const r of results) {
   const parts = [
     r.pubLiveMs !== undefined && `publisher live again ${fmt(r.pubLiveMs)} ms after ${r.from}`,
