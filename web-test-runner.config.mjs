@@ -147,8 +147,8 @@ function countingReporter() {
  * (their files use streams of their own): `faults` for the default group, `shared` for the others.
  */
 const servers = { faults: undefined, shared: undefined };
-/** Which server a test's session talks to (its group's). */
-const serverOf = (session) => (session?.group?.name === 'default' ? 'faults' : 'shared');
+/** Which server the files of the group named `group` talk to. */
+const serverOf = (group) => (group === 'default' ? 'faults' : 'shared');
 /** The `jwtStreamSecretKey` of the test server's JwtApp (32 characters or more). */
 const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 /** The hostile server of the running test, if any (one at a time). */
@@ -191,7 +191,7 @@ function amsServerPlugin() {
     /** `executeServerCommand('rtc-server', {action, …})` from a test. */
     async executeCommand({ command, payload, session }) {
       if (command !== 'rtc-server') return undefined;
-      const key = serverOf(session);
+      const key = serverOf(session.group.name);
       const server = servers[key];
       switch (payload?.action) {
         case 'info':
@@ -355,6 +355,6 @@ export default {
     ...GROUPS.filter((g) => !only || only.some((f) => f.startsWith(g.dir))).map(({ dir, ...g }) =>
       only ? { ...g, files: only.filter((f) => f.startsWith(dir)) } : g,
     ),
-  ].map((g) => ({ ...g, testRunnerHtml: runnerHtml(serverOf({ group: g })) })),
+  ].map((g) => ({ ...g, testRunnerHtml: runnerHtml(serverOf(g.name)) })),
   reporters: [defaultReporter({ reportTestResults: true, reportTestProgress: false }), countingReporter()],
 };

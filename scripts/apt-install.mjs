@@ -2,7 +2,8 @@
 // with apt-get as root when it is there. Used by scripts/test.mjs and scripts/wordpress-test.mjs.
 import { spawnSync } from 'node:child_process';
 
-const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() !== '';
+/** Whether `name` is a command on PATH. */
+export const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() !== '';
 
 /** Whether this process may install packages itself: root, with apt-get. */
 export const canAptInstall = () => typeof process.getuid === 'function' && process.getuid() === 0 && onPath('apt-get');

@@ -17,15 +17,16 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aptInstall, canAptInstall } from './apt-install.mjs';
+import { aptInstall, canAptInstall, onPath } from './apt-install.mjs';
 import { CHROMIUM_FLAGS } from './chromium-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const self = new URL(import.meta.url).pathname;
 const measure = process.argv.includes('--measure');
 const IN_NS = 'RTC_FAULT_LAB_NETNS';
+/** `--only=a,b`: the scenarios to run (all when not given). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 
-const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() !== '';
 const fail = (line) => {
   console.error(line);
   console.log('faults: 0 passed, 1 failed, 0 skipped');
@@ -688,7 +689,6 @@ try {
   await page.evaluate(setupPage, ws, 'faultlab');
   await sleep(3000);
 
-  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   const want = (name) => !only || only.split(',').includes(name);
   if (process.argv.includes('--probe')) {
     for (let i = 0; i < 20; i++) {
@@ -740,9 +740,8 @@ try {
   rmSync(demo, { recursive: true, force: true });
 }
 
-const ran = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 console.log(
-  `\nfault lab figures${ran ? ` (${ran.split(',').join(', ')})` : ''} (<rtc-publisher> → embedded server → <rtc-player>, then a 3-person <rtc-room>; real faults in a network namespace):`,
+  `\nfault lab figures${only ? ` (${only.split(',').join(', ')})` : ''} (<rtc-publisher> → embedded server → <rtc-player>, then a 3-person <rtc-room>; real faults in a network namespace):`,
 );
 for (const r of results) {
   const parts = [

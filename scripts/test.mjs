@@ -14,9 +14,9 @@
 // Ends with the plain line `N passed, N failed` that CI reads.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aptInstall, canAptInstall } from './apt-install.mjs';
+import { aptInstall, canAptInstall, onPath } from './apt-install.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -190,7 +190,6 @@ const wordpressTest = async (chrome) =>
 const FAULT_LAB_HALVES = ['--only=cut,uplink,restart', '--only=loss,room'];
 async function faultLab(chrome) {
   // nftables once, before the halves (two apt-gets at once would fight over dpkg's lock).
-  const onPath = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() !== '';
   if (!onPath('nft') && canAptInstall()) aptInstall(['nftables'], 'nft');
   await Promise.all(FAULT_LAB_HALVES.map((half) => scriptTest('faults', 'fault-lab.mjs', chrome, [half])));
 }
@@ -216,17 +215,15 @@ function browserTests(chrome, files) {
 
 /** Where the suite's time goes: each phase's wall time, printed at the end (the suite's budget is 10 min on 2 cores). */
 const times = [];
-/** The machine's busy and total CPU time so far (/proc/stat's first line, in ticks; zeros where there is none). */
-const machineCpu = () => {
-  try {
-    const t = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = t[3] + (t[4] ?? 0);
-    const total = t.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-};
+/** The machine's busy and total CPU time so far, over all its cores (ms). */
+const machineCpu = () =>
+  cpus().reduce(
+    (sum, { times: t }) => {
+      const total = t.user + t.nice + t.sys + t.idle + t.irq;
+      return { busy: sum.busy + total - t.idle, total: sum.total + total };
+    },
+    { busy: 0, total: 0 },
+  );
 const timed = (label, fn) => {
   const t0 = performance.now();
   const c0 = machineCpu();
