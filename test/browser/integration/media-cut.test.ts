@@ -76,6 +76,14 @@ describe('recovery after a media-path cut (socket alive)', function () {
     const pubPc = sessionOf(pub).pc!;
     const ufrag = (): string | undefined => /a=ice-ufrag:(\S+)/.exec(pubPc.localDescription?.sdp ?? '')?.[1];
     const before = ufrag();
+    const plis = async (): Promise<number> => {
+      let n = 0;
+      (await pubPc.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === 'outbound-rtp' && r.kind === 'video') n += Number(r.pliCount ?? 0);
+      });
+      return n;
+    };
+    const plisBefore = await plis();
     const pubFrom = pubRec.events.length;
     const playFrom = playRec.events.length;
     await cutMedia(10_000, streamId);
@@ -104,6 +112,8 @@ describe('recovery after a media-path cut (socket alive)', function () {
         `${e.message} play ${play.getAttribute('state')} ${sessionOf(play).pc!.iceConnectionState} ${st.join(';')} | pub ${sessionOf(pub).pc!.iceConnectionState} ${ps.join(';')} v ${video(play)?.getVideoPlaybackQuality().totalVideoFrames}`,
       );
     });
+    // The new player's keyframe was asked of the publisher after its restart: the server's RTCP reaches it again.
+    expect(await plis(), 'keyframe requests reach the publisher after its ICE restart').to.be.above(plisBefore);
     expect(sessionOf(pub).pc, 'the publisher recovered on the same connection').to.equal(pubPc);
     expect(ufrag(), 'with new ICE credentials').to.not.equal(before);
   });

@@ -6,7 +6,7 @@ import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
-import { closeWithNotify, guardUdp, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
+import { closeWithNotify, guardUdp, resumeIceAfterRestart, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -73,6 +73,7 @@ export abstract class Peer {
       pc.iceConnectionStateChange.subscribe(guard);
     }
     startDtlsEarly(pc);
+    resumeIceAfterRestart(pc);
     pc.connectionStateChange.subscribe((state) => {
       if (this.closed) return;
       if (state === 'connected') {

@@ -1,6 +1,7 @@
 /**
  * Where werift 0.24 does not do what the browser expects, and the relay patches around it: the
- * DTLS it starts late (and the early DTLS packets it drops), the DTLS close_notify it never
+ * DTLS it starts late (and the early DTLS packets it drops), the ICE agent it does not run again
+ * after an ICE restart, the DTLS close_notify it never
  * sends, a browser closing that it does not notice, the msid track id it has no setter for, RTP
  * headers it rewrites in place, sequence rebasing it gets wrong, and inactive m-lines it writes
  * with port 0.
@@ -50,11 +51,16 @@ const preparedIce = new WeakSet<object>();
  * werift whose internals differ keeps its own behaviour (see `earlyDtlsStatus`).
  */
 export function startDtlsEarly(pc: RTCPeerConnection): void {
+  beforeConnect(pc, (transport) => prepareTransport(transport as unknown as EarlyDtlsInternals));
+}
+
+/** Has werift's (internal) `connect` of `pc` call `each` with every DTLS transport first. */
+function beforeConnect(pc: RTCPeerConnection, each: (transport: RTCDtlsTransport) => void): void {
   const internals = pc as unknown as { connect?: () => Promise<void> };
   const connect = internals.connect;
   if (typeof connect !== 'function') return;
   internals.connect = function (this: unknown) {
-    for (const transport of pc.dtlsTransports) prepareTransport(transport as unknown as EarlyDtlsInternals);
+    for (const transport of pc.dtlsTransports) each(transport);
     return connect.call(this);
   };
 }
@@ -137,6 +143,41 @@ function resolveIceAtNomination(t: EarlyDtlsInternals): boolean {
     });
   };
   return true;
+}
+
+/** The parts of werift's ICE transport and agent `resumeIceAfterRestart` touches. */
+interface RestartInternals {
+  state?: unknown;
+  iceTransport?: { state?: unknown; start?: () => Promise<void>; connection?: { nominated?: unknown; generation?: unknown } };
+}
+
+/** The agent generation each agent was last run for by `resumeIceAfterRestart`. */
+const resumedGeneration = new WeakMap<object, unknown>();
+
+/**
+ * werift's `connect` (run after each description) skips a transport whose DTLS is up, so after an
+ * ICE restart (new credentials, the DTLS session kept) nothing runs the ICE agent again: the
+ * browser's checks are answered but only queued, no pair is nominated, and werift then drops all
+ * it would send there (DTLS, SRTP, SRTCP) for want of a nominated pair with fresh consent. The
+ * browser, its checks answered, stays connected and keeps sending; the server answers nothing
+ * else: no keyframe request, REMB or retransmission reaches the publisher again. Here each such
+ * transport's ICE side is started (`iceTransport.start`: the queued checks handled, then checks,
+ * nomination and consent as on the first connect); if it fails, the connection fails, as werift's
+ * own first connect would.
+ */
+export function resumeIceAfterRestart(pc: RTCPeerConnection): void {
+  beforeConnect(pc, (transport) => resumeIce(transport as unknown as RestartInternals));
+}
+
+function resumeIce(t: RestartInternals): void {
+  const ice = t.iceTransport;
+  const agent = ice?.connection;
+  if (t.state !== 'connected' || !ice || !agent || typeof ice.start !== 'function') return;
+  if (agent.nominated || ice.state === 'connected' || ice.state === 'checking' || ice.state === 'closed' || ice.state === 'failed') return;
+  if (resumedGeneration.get(agent) === agent.generation) return;
+  resumedGeneration.set(agent, agent.generation);
+  // A failure sets the transport (and so the connection) failed, which the peer handles.
+  ice.start().catch(() => undefined);
 }
 
 /** The parts of werift's DTLS socket `sendCloseNotify` touches (not in werift's public types). */
