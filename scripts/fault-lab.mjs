@@ -378,8 +378,17 @@ const udpCut = (page, seconds) => async () => {
   return now(page);
 };
 
+/** Decoding again this soon after a cut the elements ride out on their connections (ICE). */
+const ICE_RECOVERY_BAR_MS = 1000;
+
 async function cut(page, seconds) {
-  await outage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
+  const row = await outage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
+  if (row.how.startsWith('ICE')) {
+    check(`UDP cut ${seconds} s: decoding again within 1 s of the path coming back`, row.recoveredMs <= ICE_RECOVERY_BAR_MS, `${fmt(row.recoveredMs)} ms`);
+  } else {
+    // New connections: the player asks for the stream again about once a second while it waits.
+    check(`UDP cut ${seconds} s: decoding again within 2 s of the path coming back`, row.recoveredMs <= 2000, `${fmt(row.recoveredMs)} ms`);
+  }
   // Let the send rate climb back before the next scenario.
   await sleep(3000);
 }
@@ -613,7 +622,13 @@ async function roomOutage(page, scenario, cause, from = 'restore') {
 }
 
 async function roomCut(page, seconds) {
-  await roomOutage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
+  const first = await roomOutage(page, `UDP cut ${seconds} s`, udpCut(page, seconds));
+  const worst = first.length ? Math.max(...first.map(([, ms]) => ms)) : undefined;
+  check(
+    `room: UDP cut ${seconds} s: every remote tile decodes a new frame within 1 s of the path coming back`,
+    first.length === 6 && worst <= ICE_RECOVERY_BAR_MS,
+    `${first.length} tiles, the last after ${fmt(worst)} ms`,
+  );
   await sleep(3000);
 }
 

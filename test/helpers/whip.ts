@@ -82,15 +82,22 @@ function vp8Payload(key: boolean): Buffer {
 }
 
 /**
- * Synthetic RTP on `video` (VP8, a keyframe every 10 frames) and `audio` (Opus-sized noise), 50 packets a second each, until `stop()`.
+ * Synthetic RTP on `video` (VP8, a keyframe every 10 frames) and `audio` (Opus-sized noise), 50 packets a second each, until `stop()`;
+ * `skipVideo(n)` makes the next video packet come n sequence numbers later (n packets lost on the way).
  * `videoBytes` pads each video payload to that size (1250 bytes: 0.5 Mbit/s).
  */
-export function sendSyntheticMedia(tracks: { video?: MediaStreamTrack; audio?: MediaStreamTrack }, videoBytes = 0): { stop(): void } {
+export function sendSyntheticMedia(
+  tracks: { video?: MediaStreamTrack; audio?: MediaStreamTrack },
+  videoBytes = 0,
+): { stop(): void; skipVideo(packets: number): void } {
   let n = 0;
+  /** Video packets never sent (a cut path): the sequence numbers and timestamps go on past them. */
+  let skipped = 0;
   const timer = setInterval(() => {
     n++;
     if (tracks.video) {
-      const header = new RtpHeader({ payloadType: 96, sequenceNumber: n & 0xffff, timestamp: (n * 1800) >>> 0, ssrc: 0x1111, marker: true });
+      const v = n + skipped;
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: v & 0xffff, timestamp: (v * 1800) >>> 0, ssrc: 0x1111, marker: true });
       const payload = vp8Payload(n % 10 === 1);
       tracks.video.writeRtp(new RtpPacket(header, payload.length < videoBytes ? Buffer.concat([payload, Buffer.alloc(videoBytes - payload.length)]) : payload));
     }
@@ -100,7 +107,12 @@ export function sendSyntheticMedia(tracks: { video?: MediaStreamTrack; audio?: M
     }
   }, 20);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => clearInterval(timer),
+    skipVideo: (packets) => {
+      skipped += packets;
+    },
+  };
 }
 
 /** A werift publisher with a video and (unless `audio: false`) an audio track; its offer is made (candidates gathered). */

@@ -203,9 +203,22 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       return;
     }
     const now = performance.now();
-    // A gap too large is a new start, not a loss; without players nobody misses it (and the tick that clears this does not run).
-    if (step < 100 && this.players.size > 0) for (let s = 1; s < step; s++) this.missing.set((this.highestVideoSeq + s) & 0xffff, now);
+    // Without players nobody misses a gap (and the tick that clears `missing` does not run).
+    if (this.players.size > 0) {
+      // A gap too large to be retransmitted (the path came back after a cut: the packets between
+      // never reached the relay) leaves every player without a decodable picture: a keyframe now,
+      // not when each player's own NACKs have given up (about a second later).
+      if (step >= 100) this.keyframeForLoss(now);
+      else for (let s = 1; s < step; s++) this.missing.set((this.highestVideoSeq + s) & 0xffff, now);
+    }
     this.highestVideoSeq = seq;
+  }
+
+  /** Asks for a keyframe (until answered) for video the players lost for good, at most once a `LOST_KEYFRAME_INTERVAL_MS`. */
+  private keyframeForLoss(now: number): void {
+    if (now - this.lastLostKeyframe < LOST_KEYFRAME_INTERVAL_MS) return;
+    this.lastLostKeyframe = now;
+    this.pli.request(true);
   }
 
   /**
@@ -221,10 +234,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       this.missing.delete(seq);
       lost = true;
     }
-    if (lost && now - this.lastLostKeyframe >= LOST_KEYFRAME_INTERVAL_MS) {
-      this.lastLostKeyframe = now;
-      this.pli.request(true);
-    }
+    if (lost) this.keyframeForLoss(now);
   }
 
   /** Every `REMB_SEND_INTERVAL_MS`: the estimate updated every other time (its interval is `REMB_INTERVAL_MS`), sent every time. */
