@@ -83,14 +83,17 @@ function vp8Payload(key: boolean): Buffer {
 
 /**
  * Synthetic RTP on `video` (VP8, a keyframe every 10 frames) and `audio` (Opus-sized noise), 50 packets a second each, until `stop()`;
- * `skipVideo(n)` makes the next video packet come n sequence numbers later (n packets lost on the way).
+ * `skipVideo(n)` makes the next video packet come n sequence numbers later (n packets lost on the way);
+ * `keyframeEvery`: 0 for a keyframe only first and after `keyframeNext()`.
  * `videoBytes` pads each video payload to that size (1250 bytes: 0.5 Mbit/s).
  */
 export function sendSyntheticMedia(
   tracks: { video?: MediaStreamTrack; audio?: MediaStreamTrack },
   videoBytes = 0,
-): { stop(): void; skipVideo(packets: number): void } {
+  keyframeEvery = 10,
+): { stop(): void; skipVideo(packets: number): void; keyframeNext(): void } {
   let n = 0;
+  let keyNext = true;
   /** Video packets never sent (a cut path): the sequence numbers and timestamps go on past them. */
   let skipped = 0;
   const timer = setInterval(() => {
@@ -98,7 +101,8 @@ export function sendSyntheticMedia(
     if (tracks.video) {
       const v = n + skipped;
       const header = new RtpHeader({ payloadType: 96, sequenceNumber: v & 0xffff, timestamp: (v * 1800) >>> 0, ssrc: 0x1111, marker: true });
-      const payload = vp8Payload(n % 10 === 1);
+      const payload = vp8Payload(keyNext || (keyframeEvery > 0 && n % keyframeEvery === 1));
+      keyNext = false;
       tracks.video.writeRtp(new RtpPacket(header, payload.length < videoBytes ? Buffer.concat([payload, Buffer.alloc(videoBytes - payload.length)]) : payload));
     }
     if (tracks.audio) {
@@ -111,6 +115,9 @@ export function sendSyntheticMedia(
     stop: () => clearInterval(timer),
     skipVideo: (packets) => {
       skipped += packets;
+    },
+    keyframeNext: () => {
+      keyNext = true;
     },
   };
 }
@@ -207,9 +214,9 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 
 /**
  * Publishes `streamId` over the AMS WebSocket `ws` from a werift peer sending synthetic VP8 and (unless `audio: false`) Opus,
- * up to `publish_started`; `videoBytes` as in sendSyntheticMedia; `media.stop()` ends the packets.
+ * up to `publish_started`; `videoBytes` and `keyframeEvery` as in sendSyntheticMedia; `media.stop()` ends the packets.
  */
-export async function wsPublishMedia(ws: AmsClient, streamId: string, options: { audio?: boolean; videoBytes?: number } = {}) {
+export async function wsPublishMedia(ws: AmsClient, streamId: string, options: { audio?: boolean; videoBytes?: number; keyframeEvery?: number } = {}) {
   const pc = new RTCPeerConnection(PC_CONFIG);
   const stream = new MediaStream();
   const video = new MediaStreamTrack({ kind: 'video' });
@@ -221,7 +228,7 @@ export async function wsPublishMedia(ws: AmsClient, streamId: string, options: {
   const answer = ws.next({ command: 'takeConfiguration', streamId, type: 'answer' });
   ws.send({ command: 'takeConfiguration', streamId, type: 'offer', sdp: pc.localDescription!.sdp });
   await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp as string });
-  const media = sendSyntheticMedia({ video, audio }, options.videoBytes);
+  const media = sendSyntheticMedia({ video, audio }, options.videoBytes, options.keyframeEvery);
   await ws.next({ command: 'notification', definition: 'publish_started', streamId }, 10_000);
   return { pc, media };
 }

@@ -8,6 +8,9 @@
  */
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type RTCRtpReceiver } from 'werift';
 
+/** `a - b` for 16-bit RTP sequence numbers (negative: `a` comes before `b`). */
+export const seqDiff = (a: number, b: number): number => ((((a - b) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+
 /** How often the estimate is updated and sent. */
 export const REMB_INTERVAL_MS = 500;
 /**
@@ -84,7 +87,7 @@ export class RembEstimator {
       return;
     }
     // The step from the highest seen, in 16-bit sequence space (-32768..32767).
-    const step = ((((seq - s.highest) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+    const step = seqDiff(seq, s.highest);
     if (step <= 0) return; // a retransmission or a reordered packet
     s.highest += step;
     this.expected += step;

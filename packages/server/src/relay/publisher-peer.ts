@@ -5,7 +5,7 @@
  */
 import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
-import { RembEstimator, REMB_SEND_INTERVAL_MS, sendRemb } from './congestion.js';
+import { RembEstimator, REMB_SEND_INTERVAL_MS, sendRemb, seqDiff } from './congestion.js';
 import { PliPacer, type RtpSink } from './forwarding.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
@@ -49,6 +49,10 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private readonly missing = new Map<number, number>();
   private highestVideoSeq: number | undefined;
   private lastLostKeyframe = -Infinity;
+  /** The sequence number the latest keyframe began at (a loss before it no longer matters once it is whole). */
+  private keyframeSeq: number | undefined;
+  /** A loss after the latest keyframe whose keyframe request waits out `LOST_KEYFRAME_INTERVAL_MS` (the lost packet's number). */
+  private pendingLoss: number | undefined;
 
   constructor(
     host: PeerHost,
@@ -134,7 +138,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       if (rtp.payload.length > 0 && this.videoName) {
         const info = inspectVideo(this.videoName, rtp.payload);
         keyframe = info.keyframe;
-        if (keyframe) this.pli.keyframeArrived();
+        if (keyframe) this.keyframeBegan(rtp.header.sequenceNumber);
         if (info.width && info.height) {
           this.width = info.width;
           this.height = info.height;
@@ -197,7 +201,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       this.highestVideoSeq = seq;
       return;
     }
-    const step = ((((seq - this.highestVideoSeq) & 0xffff) + 0x8000) & 0xffff) - 0x8000;
+    const step = seqDiff(seq, this.highestVideoSeq);
     if (step <= 0) {
       this.missing.delete(seq);
       return;
@@ -208,15 +212,33 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
       // A gap too large to be retransmitted (the path came back after a cut: the packets between
       // never reached the relay) leaves every player without a decodable picture: a keyframe now,
       // not when each player's own NACKs have given up (about a second later).
-      if (step >= 100) this.keyframeForLoss(now);
+      if (step >= 100) this.keyframeForLoss(now, (seq - 1) & 0xffff);
       else for (let s = 1; s < step; s++) this.missing.set((this.highestVideoSeq + s) & 0xffff, now);
     }
     this.highestVideoSeq = seq;
   }
 
-  /** Asks for a keyframe (until answered) for video the players lost for good, at most once a `LOST_KEYFRAME_INTERVAL_MS`. */
-  private keyframeForLoss(now: number): void {
-    if (now - this.lastLostKeyframe < LOST_KEYFRAME_INTERVAL_MS) return;
+  /** A keyframe began at `seq`: a request sent until answered is answered, and losses before it are superseded. */
+  private keyframeBegan(seq: number): void {
+    this.pli.keyframeArrived();
+    // (A retransmitted first packet of an older keyframe does not move it back.)
+    if (this.keyframeSeq === undefined || seqDiff(seq, this.keyframeSeq) > 0) this.keyframeSeq = seq;
+    if (this.pendingLoss !== undefined && seqDiff(this.pendingLoss, seq) < 0) this.pendingLoss = undefined;
+  }
+
+  /**
+   * Asks for a keyframe (until answered) for video the players lost for good at `seq`, at most
+   * once a `LOST_KEYFRAME_INTERVAL_MS`: a loss within that interval is asked for once it has
+   * passed (unless a keyframe began after it meanwhile), never dropped. (It was dropped: on a
+   * 20 % lossy path, a keyframe asked for after one loss and then lost in part itself left the
+   * players waiting for their own requests, some of them lost too: a 6 s freeze.)
+   */
+  private keyframeForLoss(now: number, seq: number): void {
+    if (now - this.lastLostKeyframe < LOST_KEYFRAME_INTERVAL_MS) {
+      if (this.pendingLoss === undefined || seqDiff(seq, this.pendingLoss) > 0) this.pendingLoss = seq;
+      return;
+    }
+    this.pendingLoss = undefined;
     this.lastLostKeyframe = now;
     this.pli.request(true);
   }
@@ -228,13 +250,15 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private checkLostForGood(): void {
     if (this.missing.size === 0) return;
     const now = performance.now();
-    let lost = false;
+    let newest: number | undefined;
     for (const [seq, since] of this.missing) {
       if (now - since < LOST_FOR_GOOD_MS) continue;
       this.missing.delete(seq);
-      lost = true;
+      // A loss before the latest keyframe no longer matters: that keyframe starts the pictures anew.
+      if (this.keyframeSeq !== undefined && seqDiff(seq, this.keyframeSeq) < 0) continue;
+      if (newest === undefined || seqDiff(seq, newest) > 0) newest = seq;
     }
-    if (lost) this.keyframeForLoss(now);
+    if (newest !== undefined) this.keyframeForLoss(now, newest);
   }
 
   /** Every `REMB_SEND_INTERVAL_MS`: the estimate updated every other time (its interval is `REMB_INTERVAL_MS`), sent every time. */
@@ -248,6 +272,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer {
   private tick(): void {
     if (this.closed || this.players.size === 0 || !this.kinds.has('video')) return;
     this.checkLostForGood();
+    if (this.pendingLoss !== undefined) this.keyframeForLoss(performance.now(), this.pendingLoss);
     let waiting = false;
     for (const p of this.players) if (p.waitingForKeyframe) waiting = true;
     this.pli.tick(waiting);
