@@ -633,19 +633,20 @@ async function roomCut(page, seconds) {
 }
 
 /**
- * The room through a server restart: every remote tile decoding again within 2.5 s of the server
- * answering. Looser than the pair's 2 s: every participant is live again within about 0.6 s, but
+ * The room through a server restart: every remote tile decoding again within 2 s of the server
+ * answering, as the pair (the issue's p95). Every participant is live again within about 0.6 s;
  * each room play then gets the others' tracks by renegotiation as they publish, with three
  * encoders and six decoders in one page on 2 cores. The last tile came 1.5-3.1 s after the server
- * answered with the first reconnect schedule (6 runs), 0.7-1.4 s with 500 ms steps (5 runs) and
- * 0.93-0.96 s with 250 ms steps (2 runs, the machine busy). The issue's goal is p95 under 2 s.
+ * answered with the first reconnect schedule (6 runs, when the bar was 2.5 s), 0.7-1.4 s with
+ * 500 ms steps (5 runs), 0.93-0.96 s with 250 ms steps (2 runs, the machine busy) and 0.43-1.1 s
+ * in the 5 runs since.
  */
 async function roomRestart(page, seconds) {
   const first = await roomOutage(page, `server down ${seconds} s`, () => restartServer(seconds), 'the server answered');
   const worst = first.length ? Math.max(...first.map(([, ms]) => ms)) : undefined;
   check(
-    `room: server down ${seconds} s: every remote tile decodes a new frame within 2.5 s of the server answering`,
-    first.length === 6 && worst <= 2500,
+    `room: server down ${seconds} s: every remote tile decodes a new frame within 2 s of the server answering`,
+    first.length === 6 && worst <= 2000,
     `${first.length} tiles, the last after ${fmt(worst)} ms`,
   );
   await sleep(3000);
