@@ -4,7 +4,7 @@
 // (`unshare -n`: loopback only, nothing else reachable) and nftables changes the path there (UDP cut,
 // random loss, a rate cap on the publisher's uplink) and the server restarts (closed, down 2 s and
 // 10 s, started again on the same port); rules live only in that namespace. Then a 3-person
-// <rtc-room> (multitrack) in their place, through a 5 s cut, 5 % loss and a restart (2 s down).
+// <rtc-room> (multitrack) in their place, through a 5 s cut, 5 % loss and two restarts (2 s and 10 s down).
 //   node scripts/fault-lab.mjs            run the scenarios, print the figures, exit 1 if one fails
 //   node scripts/fault-lab.mjs --only=cut,uplink,loss,restart,room   some of them
 //   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing, with
@@ -744,7 +744,7 @@ try {
   if (want('restart')) await restart(page, 10);
   await sdk?.context.close();
   sdk = null;
-  // A 3-person <rtc-room> (multitrack) through the same faults: a cut, loss and a restart.
+  // A 3-person <rtc-room> (multitrack) through the same faults: a cut, loss and restarts.
   if (want('room')) {
     await page.evaluate(setupRoom, ws, 'faultroom');
     const t0 = await now(page);
@@ -756,6 +756,7 @@ try {
       await roomCut(page, 5);
       await roomLoss(page, 5, 10, 15);
       await roomRestart(page, 2);
+      await roomRestart(page, 10);
     }
   }
 } catch (e) {
