@@ -121,7 +121,7 @@ const lint = () => {
   return eslintOk && prettierOk;
 };
 
-function nodeTests(files) {
+async function nodeTests(files) {
   // test/server/x.test.ts runs as dist/node/test/server/x.test.js.
   // Every *.test.js of the Node test folders; not test/helpers/, which node:test would load as tests.
   const all = ['server', 'node', 'core'].flatMap((d) =>
@@ -133,7 +133,7 @@ function nodeTests(files) {
   // Two files at a time, each in a process of its own: their servers take free ports, their files
   // go to temporary folders, and what reads load (admission's gauge) reads its own process. Most
   // of a file's time is waiting on sockets and timers (one at a time: 110 s, 65 s of it CPU).
-  const r = run(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=60000', ...paths], { capture: true });
+  const r = await runCaptured(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=60000', ...paths]);
   const count = (label) => Number((r.stdout ?? '').match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
   totals.passed += count('pass');
   totals.failed += count('fail') + count('cancelled');
@@ -185,9 +185,9 @@ const wordpressTest = async (chrome) =>
 // The fault lab (scripts/fault-lab.mjs): the server (dist/node/) and Chromium in a private network
 // namespace, with nftables cutting, dropping and capping the media path, and the server restarted.
 // In two halves at once, each in a namespace of its own with its own server and Chromium (the lab
-// mostly waits: one half keeps a quarter of the cores busy): the pair's cuts, narrow uplink and
-// restarts; the pair's loss and the room.
-const FAULT_LAB_HALVES = ['--only=cut,uplink,restart', '--only=loss,room'];
+// mostly waits: one half keeps a quarter of the cores busy): the pair's cuts, narrow uplink,
+// restarts and 5 % loss; the pair's 20 % loss and the room (about 2 min each).
+const FAULT_LAB_HALVES = ['--only=cut,uplink,restart,loss5', '--only=loss20,room'];
 async function faultLab(chrome) {
   // nftables once, before the halves (two apt-gets at once would fight over dpkg's lock).
   if (!onPath('nft') && canAptInstall()) aptInstall(['nftables'], 'nft');
@@ -265,9 +265,14 @@ if (mode === 'all') {
       ]),
     ]),
   );
-  // 2. Node tests (node:test) over real sockets.
-  if (nodeBuildOk) timed('node tests', () => nodeTests([]));
-  else totals.failed++;
+  // 2. Node tests (node:test) over real sockets, and at once the fault lab: real network faults
+  // between publishers, players and the server. Both mostly wait (the Node tests on sockets and
+  // timers, the lab on its faults: each kept about a third of the cores busy alone), each in
+  // processes of its own with its own servers on free ports; each one's output printed as it ends.
+  await Promise.all([
+    nodeBuildOk ? timed('node tests', () => nodeTests([])) : totals.failed++,
+    nodeBuildOk && bundleOk ? timed('fault lab (at once)', () => faultLab(chrome)) : totals.failed++,
+  ]);
   // 3. Browser tests in headless Chromium against the embedded server.
   if (typesOk && bundleOk) timed('browser tests', () => browserTests(chrome, []));
   else totals.failed++;
@@ -278,9 +283,6 @@ if (mode === 'all') {
   if (nodeBuildOk && bundleOk)
     await Promise.all([timed('consumer', () => consumerTest(chrome, ['--built'])), timed('wordpress (at once)', () => wordpressTest(chrome))]);
   else totals.failed += 2;
-  // 6. The fault lab: real network faults between a publisher, a player and the server.
-  if (nodeBuildOk && bundleOk) await timed('fault lab', () => faultLab(chrome));
-  else totals.failed++;
   times.push(`total ${((performance.now() - t0) / 60_000).toFixed(1)} min`);
 } else if (mode === 'faults') {
   const chrome = findChromium();
@@ -293,7 +295,7 @@ if (mode === 'all') {
 } else if (mode === 'node') {
   // The Node tests read the bundles and lib/ (sizes, SSR imports): rebuilt when a source is newer.
   const built = (!staleAgainst('dist/rtc-elements.js', 'rollup.config.mjs') || bundle()) && (!staleAgainst('lib/define.js', 'tsconfig.lib.json') || buildLib());
-  if (built && buildNode()) nodeTests(named);
+  if (built && buildNode()) await nodeTests(named);
 } else if (mode === 'browser') {
   const chrome = findChromium();
   // Some tests load the bundle: rebuild it when a source is newer than it.
