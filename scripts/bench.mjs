@@ -295,7 +295,8 @@ async function roomBench(page) {
  * process's WebSockets by its failed ones); the server closes (every socket and connection), stays
  * down, starts again on the same port; measured from the server answering again to each player's
  * next decoded frame. Then a media cut with the sockets up (the relay drops all UDP for 5 s), from
- * the path's return. BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
+ * the path's return. Then the same for a 3-person <rtc-room> alone (the last of its six remote
+ * tiles to decode again). BENCH_OUTAGES (seconds, comma-separated; default 2,10,60),
  * BENCH_RECOVERY_TRIALS (default 3).
  */
 async function recoveryBench() {
@@ -313,17 +314,34 @@ async function recoveryBench() {
   const summary = (xs) =>
     // The median as everywhere in the bench and its report: the upper middle of an even count.
     `median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0)} ms, p95 ${pct(xs, 95).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${xs.length})`;
-  const pages = {};
-  for (const side of ['ours', 'sdk']) {
-    const context = await browser.createBrowserContext();
-    const p = (pages[side] = await context.newPage());
-    await p.goto(`${server.url}/`);
-    await p.waitForFunction('typeof window.recoveryUp === "function"');
-    await p.evaluate(`window.recoveryUp(${JSON.stringify(side)})`);
-  }
-  const trial = async (back) => {
-    const [a, b] = await Promise.all(['ours', 'sdk'].map((side) => pages[side].evaluate(`window.recoveredAfter(${back})`)));
-    return { ours: a.ours, sdk: b.sdk, oursLive: a.live.ours, sdkLive: b.live.sdk };
+  /** Each side in a browser context of its own, brought up; resolves with the pages by side. */
+  const open = async (sides) => {
+    const pages = {};
+    for (const side of sides) {
+      const context = await browser.createBrowserContext();
+      const p = (pages[side] = await context.newPage());
+      await p.goto(`${server.url}/`);
+      await p.waitForFunction('typeof window.recoveryUp === "function"');
+      await p.evaluate(`window.recoveryUp(${JSON.stringify(side)})`);
+    }
+    return pages;
+  };
+  const close = (pages) => Promise.all(Object.values(pages).map((p) => p.browserContext().close()));
+  /** Every page's figures after `back` (epoch ms), merged: {ours, sdk, room, live: {ours, sdk}}. */
+  const trial = async (pages, back) => {
+    const rs = await Promise.all(Object.values(pages).map((p) => p.evaluate(`window.recoveredAfter(${back})`)));
+    return rs.reduce((acc, r) => ({ ...acc, ...r, live: { ...acc.live, ...r.live } }), { live: {} });
+  };
+  const restart = async (down) => {
+    await server.close();
+    await sleep(down * 1000);
+    server = await createServer({ ...serverOptions, port });
+    return Date.now();
+  };
+  const CUT_MS = 5000;
+  const cut = () => {
+    server.faults.cutMedia({ media: 'cut', ms: CUT_MS });
+    return Date.now() + CUT_MS;
   };
   /** The publishers' figures: the trials in which each was live again (a missing one is counted). */
   const publishers = (label, oursLive, sdkLive) => {
@@ -336,39 +354,54 @@ async function recoveryBench() {
       console.log(`${label} → publisher live again (from the server answering), ${who}: ${got.length ? summary(got) : 'never'}${missing}`);
     }
   };
-  for (const down of outages) {
-    const ours = [];
-    const sdk = [];
-    const oursLive = [];
-    const sdkLive = [];
-    for (let i = 0; i < TRIALS; i++) {
-      await server.close();
-      await sleep(down * 1000);
-      server = await createServer({ ...serverOptions, port });
-      const r = await trial(Date.now());
-      ours.push(r.ours);
-      sdk.push(r.sdk);
-      oursLive.push(r.oursLive);
-      sdkLive.push(r.sdkLive);
+  const defined = (xs) => xs.filter((x) => x !== undefined);
+  // 1. The pair, ours beside the SDK's (BENCH_PAIR=0 leaves it out).
+  const cuts = process.env.BENCH_CUT !== '0';
+  if (process.env.BENCH_PAIR !== '0') {
+    const pages = await open(['ours', 'sdk']);
+    for (const down of outages) {
+      const rs = [];
+      for (let i = 0; i < TRIALS; i++) rs.push(await trial(pages, await restart(down)));
+      const [ours, sdk] = [rs.map((r) => r.ours), rs.map((r) => r.sdk)];
+      console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
+      console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
+      const [oursLive, sdkLive] = [rs.map((r) => r.live.ours), rs.map((r) => r.live.sdk)];
+      publishers(`server down ${down} s`, oursLive, sdkLive);
+      results.recovery.push({ metric: `recovery: server down ${down} s`, unit: 'ms', ours, sdk });
+      results.recovery.push({ metric: `recovery: server down ${down} s, publisher live`, unit: 'ms', ours: defined(oursLive), sdk: defined(sdkLive) });
     }
-    console.log(`server down ${down} s → player decoding again (from the server answering), <rtc-player>: ${summary(ours)}`);
-    console.log(`server down ${down} s → player decoding again (from the server answering), official SDK: ${summary(sdk)}`);
-    publishers(`server down ${down} s`, oursLive, sdkLive);
-    results.recovery.push({ metric: `recovery: server down ${down} s`, unit: 'ms', ours, sdk });
-    const defined = (xs) => xs.filter((x) => x !== undefined);
-    results.recovery.push({ metric: `recovery: server down ${down} s, publisher live`, unit: 'ms', ours: defined(oursLive), sdk: defined(sdkLive) });
+    if (cuts) {
+      const rs = [];
+      for (let i = 0; i < TRIALS; i++) rs.push(await trial(pages, cut()));
+      const [ours, sdk] = [rs.map((r) => r.ours), rs.map((r) => r.sdk)];
+      console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
+      console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
+      results.recovery.push({ metric: `recovery: UDP cut ${CUT_MS / 1000} s, socket up`, unit: 'ms', ours, sdk });
+    }
+    await close(pages);
   }
-  if (process.env.BENCH_CUT === '0') return;
-  const ours = [];
-  const sdk = [];
-  const CUT_MS = 5000;
-  for (let i = 0; i < TRIALS; i++) {
-    server.faults.cutMedia({ media: 'cut', ms: CUT_MS });
-    const r = await trial(Date.now() + CUT_MS);
-    ours.push(r.ours);
-    sdk.push(r.sdk);
+  // 2. A 3-person <rtc-room> alone (its three encoders and six decoders would slow the pair's
+  // figures): the last of its six remote tiles to decode again. The SDK has no room element.
+  // BENCH_ROOM=0 leaves it out.
+  if (process.env.BENCH_ROOM === '0') return;
+  const pages = await open(['room']);
+  const roomRows = [
+    ...outages.map((down) => [`server down ${down} s`, () => restart(down)]),
+    ...(cuts ? [[`UDP cut ${CUT_MS / 1000} s, socket up`, cut]] : []),
+  ];
+  for (const [label, fault] of roomRows) {
+    const room = [];
+    const tiles = [];
+    for (let i = 0; i < TRIALS; i++) {
+      const r = await trial(pages, await fault());
+      room.push(r.room);
+      tiles.push(...r.tiles);
+    }
+    const from = label.startsWith('server') ? 'the server answering' : "the path's return";
+    console.log(`${label} → a 3-person <rtc-room>'s last remote tile decoding again (of 6, from ${from}): ${summary(room)}`);
+    console.log(`${label} → a 3-person <rtc-room>'s remote tiles decoding again (each, from ${from}): ${summary(tiles)}`);
+    results.recovery.push({ metric: `recovery: ${label}, 3-person room (last tile)`, unit: 'ms', ours: room });
+    results.recovery.push({ metric: `recovery: ${label}, 3-person room (each tile)`, unit: 'ms', ours: tiles });
   }
-  console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), <rtc-player>: ${summary(ours)}`);
-  console.log(`UDP cut ${CUT_MS / 1000} s (socket up) → player decoding again (from the path's return), official SDK: ${summary(sdk)}`);
-  results.recovery.push({ metric: `recovery: UDP cut ${CUT_MS / 1000} s, socket up`, unit: 'ms', ours, sdk });
+  await close(pages);
 }

@@ -301,17 +301,19 @@ async function publishLiveOnce(ws: string, who: 'ours' | 'sdk'): Promise<{ live:
 
 const frameCount = (v: HTMLVideoElement | null | undefined): number => v?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
 const recovery = {
-  videos: {} as Record<'ours' | 'sdk', () => HTMLVideoElement | null | undefined>,
+  videos: {} as Partial<Record<'ours' | 'sdk' | 'room', () => HTMLVideoElement | null | undefined>>,
   /** Epoch times at which each player's decoded-frame count changed (polled every 5 ms). */
-  changes: { ours: [] as number[], sdk: [] as number[] },
+  changes: { ours: [] as number[], sdk: [] as number[], room: [] as number[] },
   /** Epoch times at which each publisher was live again (ours: rtc-publish-started; the SDK: its publish_started callback, polled). */
-  live: { ours: [] as number[], sdk: [] as number[] },
+  live: { ours: [] as number[], sdk: [] as number[], room: [] as number[] },
   /** The SDK publisher's callbacks so far (its publish_started entries are counted). */
   sdkInfos: [] as string[],
 };
 
-type Side = 'ours' | 'sdk';
+type Side = 'ours' | 'sdk' | 'room';
 const sides: Side[] = [];
+/** The room side: per remote tile (`room index:participant`), the epoch times its decoded-frame count changed. */
+const tileChanges = new Map<string, number[]>();
 
 /**
  * Brings up one side (or both) in this page. scripts/bench.mjs gives each side a page of its own
@@ -320,13 +322,14 @@ const sides: Side[] = [];
  */
 (window as unknown as { recoveryUp: (which?: Side | 'both') => Promise<void> }).recoveryUp = async (which = 'both') => {
   const { ws } = (window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__;
+  if (which === 'room') return roomRecoveryUp(ws);
   if (which !== 'sdk') await oursUp(ws);
   if (which !== 'ours') await sdkUp(ws);
-  const last = { ours: 0, sdk: 0 };
+  const last = { ours: 0, sdk: 0, room: 0 };
   let sdkStarts = recovery.sdkInfos.filter((i) => i === 'publish_started').length;
   setInterval(() => {
     for (const k of sides) {
-      const n = frameCount(recovery.videos[k]());
+      const n = frameCount(recovery.videos[k]?.());
       if (n !== last[k] && n > 0) recovery.changes[k].push(Date.now());
       last[k] = n;
     }
@@ -335,6 +338,25 @@ const sides: Side[] = [];
     sdkStarts = starts;
   }, 5);
 };
+
+/** A 3-person <rtc-room>, every remote tile's decoded frames watched (6 tiles). */
+async function roomRecoveryUp(ws: string): Promise<void> {
+  const { ids } = await roomUp(ws, 3);
+  const rooms = (window as unknown as { __rooms: RtcRoom[] }).__rooms;
+  const last = new Map<string, number>();
+  setInterval(() => {
+    rooms.forEach((room, i) =>
+      ids.forEach((id, j) => {
+        if (i === j) return;
+        const key = `${i}:${j}`;
+        const n = decoded(room, id);
+        if (n !== last.get(key) && n > 0) tileChanges.set(key, [...(tileChanges.get(key) ?? []), Date.now()]);
+        last.set(key, n);
+      }),
+    );
+  }, 5);
+  sides.push('room');
+}
 
 async function oursUp(ws: string): Promise<void> {
   const ours = uniqueStreamId('recover');
@@ -376,14 +398,25 @@ async function sdkUp(ws: string): Promise<void> {
  * 60 s), and under `live` to each publisher's being live again (a publisher not live again by the
  * time its player decodes, plus 5 s, is left out).
  */
-(window as unknown as { recoveredAfter: (since: number) => Promise<Partial<Record<Side, number>> & { live: Partial<Record<Side, number>> }> }).recoveredAfter =
-  async (since) => {
-    const after = (k: Side) => recovery.changes[k].find((t) => t >= since);
-    const liveAfter = (k: Side) => recovery.live[k].find((t) => t >= since);
-    await poll(() => (sides.every((k) => after(k) !== undefined) ? true : undefined), 60_000, 'the players decoding again', 20);
-    await poll(() => (sides.every((k) => liveAfter(k) !== undefined) ? true : undefined), 5_000, 'the publishers live again', 20).catch(() => undefined);
-    // Decoding steadily again before the next trial.
-    await new Promise((r) => setTimeout(r, 1500));
-    const live = Object.fromEntries(sides.flatMap((k) => (liveAfter(k) === undefined ? [] : [[k, liveAfter(k)! - since]])));
-    return { ...Object.fromEntries(sides.map((k) => [k, after(k)! - since])), live };
+(
+  window as unknown as {
+    recoveredAfter: (since: number) => Promise<Partial<Record<Side, number>> & { live: Partial<Record<Side, number>>; tiles?: number[] }>;
+  }
+).recoveredAfter = async (since) => {
+  // The room: when its last remote tile decoded again (all six).
+  const tileAfter = () => {
+    const firsts = [...tileChanges.values()].map((ts) => ts.find((t) => t >= since));
+    return firsts.length === 6 && firsts.every((t) => t !== undefined) ? Math.max(...(firsts as number[])) : undefined;
   };
+  const after = (k: Side) => (k === 'room' ? tileAfter() : recovery.changes[k].find((t) => t >= since));
+  const liveAfter = (k: Side) => (k === 'room' ? undefined : recovery.live[k].find((t) => t >= since));
+  await poll(() => (sides.every((k) => after(k) !== undefined) ? true : undefined), 60_000, 'the players decoding again', 20);
+  const publishers = sides.filter((k) => k !== 'room');
+  await poll(() => (publishers.every((k) => liveAfter(k) !== undefined) ? true : undefined), 5_000, 'the publishers live again', 20).catch(() => undefined);
+  // Decoding steadily again before the next trial.
+  await new Promise((r) => setTimeout(r, 1500));
+  const live = Object.fromEntries(sides.flatMap((k) => (liveAfter(k) === undefined ? [] : [[k, liveAfter(k)! - since]])));
+  // The room: each remote tile's first decoded frame too.
+  const tiles = sides.includes('room') ? [...tileChanges.values()].map((ts) => ts.find((t) => t >= since)! - since) : undefined;
+  return { ...Object.fromEntries(sides.map((k) => [k, after(k)! - since])), live, tiles };
+};
