@@ -4,8 +4,8 @@
 // (`unshare -n`: loopback only, nothing else reachable) and nftables changes the path there (UDP cut,
 // random loss, a rate cap on the publisher's uplink) and the server restarts (closed, down 2 s and
 // 10 s, started again on the same port); rules live only in that namespace. Then a 3-person
-// <rtc-room> (multitrack) in their place, through its participants' uplinks capped at 300 kbit/s
-// each, a 5 s and a 20 s cut, 5 % and 20 % loss, and two restarts (2 s and 10 s down).
+// <rtc-room> (multitrack) in their place, through its participants' uplinks capped at 300 and at
+// 500 kbit/s each, a 5 s and a 20 s cut, 5 % and 20 % loss, and two restarts (2 s and 10 s down).
 //   node scripts/fault-lab.mjs            run the scenarios, print the figures, exit 1 if one fails
 //   node scripts/fault-lab.mjs --only=cut,uplink,loss,restart,room   some of them (loss: loss5 and loss20)
 //   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing, with
@@ -701,12 +701,13 @@ async function roomSenders() {
  * The room with each participant's uplink capped at `kbps` (a rule per publisher's server port,
  * each with a rate of its own). Asserted as the pair's: every publisher's media bitrate (audio and
  * video, retransmissions not counted) settles under the cap (5 s averages within 10 %) within
- * 15 s, each having sent above it before, and every remote tile keeps decoding. (The issue's
- * 500 kbit/s does not bind here: the room's three cameras send 480-650 kbit/s each. The three
- * sharing one 500 kbit/s rule settled under it in 7 s but stayed at a few per cent loss, each
- * flow's loss-based estimate holding, and a tile froze 2.7 s in one run of two: left out.)
+ * 15 s, and every remote tile keeps decoding; with `mustBind`, each must have sent above it
+ * by a fifth before. The issue's 500 kbit/s barely binds here (the room's three cameras send
+ * 480-650 kbit/s each), so the room goes through 300 kbit/s too, where it does. (The three sharing one 500 kbit/s
+ * rule settled under it together within 7 s, but each flow's loss-based estimate then held at a
+ * few per cent of loss and a tile froze 2.7 s in one run of two: left out.)
  */
-async function roomUplink(page, kbps, seconds) {
+async function roomUplink(page, kbps, seconds, mustBind) {
   const senders = await page.evaluate(roomSenders);
   const ports = [...new Set(senders.map((f) => f.port).filter(Boolean))];
   if (senders.length !== 3 || ports.length !== 3) {
@@ -760,8 +761,8 @@ async function roomUplink(page, kbps, seconds) {
   });
   check(
     `room: uplink ${kbps} kbit/s each: every publisher's media bitrate settled at the cap (5 s averages under ${Math.round(kbps * 1.1)}) within 15 s`,
-    over === 3 && settled.every((x) => x !== null && x <= 15 && x < seconds),
-    `after ${settled.map((x) => fmt(x)).join(', ')} s, from ${start.map((x) => fmt(x)).join(', ')} kbit/s before the cap`,
+    (!mustBind || over === 3) && settled.every((x) => x !== null && x <= 15 && x < seconds),
+    `after ${settled.map((x) => fmt(x)).join(', ')} s, from ${start.map((x) => fmt(x)).join(', ')} kbit/s before the cap${mustBind ? '' : `: ${over} of 3 above it by a fifth`}`,
   );
   check(
     `room: uplink ${kbps} kbit/s each: every tile keeps decoding`,
@@ -866,7 +867,10 @@ try {
       // estimate stays under the rate that met it for 30 s (seen: all three at about 278 kbit/s
       // 15 s after 20 % loss), and after the 20 s cut's new connections Chrome's estimate starts
       // again at 300 kbit/s (seen: 475 kbit/s 10 s later).
-      await roomUplink(page, 300, 20);
+      // 300 kbit/s first, where it binds on the fresh publishers (500 kbit/s first met loss near
+      // its end, and the next 20 s kept them under 400: seen twice); then the issue's 500.
+      await roomUplink(page, 300, 20, true);
+      await roomUplink(page, 500, 20, false);
       await roomCut(page, 5);
       await roomCut(page, 20);
       await roomLoss(page, 5, 10, 15);
