@@ -795,14 +795,19 @@ async function roomLoss(page, percent, seconds, minFps) {
     maxGapMs: worstGap,
     states: `${tiles.length} tiles decoding; the worst tile's figures`,
   });
-  // Asserted: every tile keeps playing. The pair's figure (15 fps, no freeze over 1 s) is printed,
-  // not held: three encoders and six decoders in one headless page on 2 cores gave the slowest
-  // tile 13-16.5 fps and gaps up to 0.9 s at 5 % loss on a busy machine.
+  // Asserted: every tile keeps playing; with `minFps` (5 %), the pair's bars too: every tile at
+  // least that many frames a second and no freeze over 1 s. (Printed, not held, in earlier stops:
+  // the slowest tile made 13-16.5 fps with gaps up to 0.9 s on a busy machine; 17.4-18.3 fps, gaps
+  // 0.20-0.47 s in the 7 runs of 2026-12-04's second stop, 2 of them in the suite.)
   check(
     `room: ${percent} % loss: every tile keeps decoding (frames in every 2 s window)`,
     tiles.length === 6 && tiles.every((p) => p.minFramesPer2s > 0),
-    `${tiles.length} tiles, the slowest ${fmt(worstFps, 1)} fps ${minFps ? `(the pair's bar: ${minFps})` : ''}, largest gap ${fmt(worstGap)} ms`,
+    `${tiles.length} tiles, the slowest ${fmt(worstFps, 1)} fps, largest gap ${fmt(worstGap)} ms`,
   );
+  if (minFps) {
+    check(`room: ${percent} % loss: every tile at least ${minFps} fps`, tiles.length === 6 && worstFps >= minFps, `the slowest ${fmt(worstFps, 1)} fps`);
+    check(`room: ${percent} % loss: no freeze over 1 s on any tile`, tiles.length === 6 && worstGap <= 1000, `largest gap ${fmt(worstGap)} ms`);
+  }
   await sleep(3000);
 }
 
