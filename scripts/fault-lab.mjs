@@ -794,8 +794,8 @@ async function roomLoss(page, percent, seconds, minFps) {
   });
   // Asserted: every tile keeps playing; with `minFps` (5 %), the pair's bars too: every tile at
   // least that many frames a second and no freeze over 1 s. (Printed, not held, in earlier stops:
-  // the slowest tile made 13-16.5 fps with gaps up to 0.9 s on a busy machine; 17.4-18.3 fps, gaps
-  // 0.20-0.47 s in the 7 runs of 2026-12-04's second stop, 2 of them in the suite.)
+  // the slowest tile made 13-16.5 fps with gaps up to 0.9 s on a busy machine; 16.9-18.3 fps, gaps
+  // 0.20-0.47 s in 6 runs of 2026-12-04's third stop, 3 of them in the suite.)
   check(
     `room: ${percent} % loss: every tile keeps decoding (frames in every 2 s window)`,
     tiles.length === 6 && tiles.every((p) => p.minFramesPer2s > 0),
