@@ -301,16 +301,18 @@ async function publishLiveOnce(ws: string, who: 'ours' | 'sdk'): Promise<{ live:
 
 const frameCount = (v: HTMLVideoElement | null | undefined): number => v?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
 const recovery = {
-  videos: {} as Partial<Record<'ours' | 'sdk' | 'room', () => HTMLVideoElement | null | undefined>>,
+  videos: {} as Record<PairSide, () => HTMLVideoElement | null | undefined>,
   /** Epoch times at which each player's decoded-frame count changed (polled every 5 ms). */
-  changes: { ours: [] as number[], sdk: [] as number[], room: [] as number[] },
+  changes: { ours: [] as number[], sdk: [] as number[] },
   /** Epoch times at which each publisher was live again (ours: rtc-publish-started; the SDK: its publish_started callback, polled). */
-  live: { ours: [] as number[], sdk: [] as number[], room: [] as number[] },
+  live: { ours: [] as number[], sdk: [] as number[] },
   /** The SDK publisher's callbacks so far (its publish_started entries are counted). */
   sdkInfos: [] as string[],
 };
 
-type Side = 'ours' | 'sdk' | 'room';
+/** The player and publisher pairs (ours, the SDK's), and the room (its tiles watched apart: `tileChanges`). */
+type PairSide = 'ours' | 'sdk';
+type Side = PairSide | 'room';
 const sides: Side[] = [];
 /** The room side: per remote tile (`room index:participant`), the epoch times its decoded-frame count changed. */
 const tileChanges = new Map<string, number[]>();
@@ -325,11 +327,12 @@ const tileChanges = new Map<string, number[]>();
   if (which === 'room') return roomRecoveryUp(ws);
   if (which !== 'sdk') await oursUp(ws);
   if (which !== 'ours') await sdkUp(ws);
-  const last = { ours: 0, sdk: 0, room: 0 };
+  const last = { ours: 0, sdk: 0 };
   let sdkStarts = recovery.sdkInfos.filter((i) => i === 'publish_started').length;
   setInterval(() => {
     for (const k of sides) {
-      const n = frameCount(recovery.videos[k]?.());
+      if (k === 'room') continue;
+      const n = frameCount(recovery.videos[k]());
       if (n !== last[k] && n > 0) recovery.changes[k].push(Date.now());
       last[k] = n;
     }
