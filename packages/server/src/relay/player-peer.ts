@@ -13,7 +13,14 @@ import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import type { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
-import { setTrackId } from './werift-workarounds.js';
+import { ownPacket, setTrackId } from './werift-workarounds.js';
+
+/**
+ * Video packets a player holds while its connection comes up, from the latest keyframe on: sent
+ * the moment it is up. Past this many (a connection slow to come up) they are dropped and the
+ * player waits for a keyframe asked for when it connects, as it did before.
+ */
+export const EARLY_VIDEO_LIMIT = 400;
 
 interface Forwarder {
   sender: RTCRtpSender;
@@ -30,6 +37,8 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private mode: 'offer' | 'answer' | undefined;
   /** Connected, forwarding video, and no keyframe sent yet. */
   waitingForKeyframe = false;
+  /** Before the connection is up: the video from the latest keyframe on (see `EARLY_VIDEO_LIMIT`). */
+  private early: RtpPacket[] | undefined;
 
   constructor(
     host: PeerHost,
@@ -59,6 +68,9 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
       });
     }
     this.source.attach(this);
+    // The keyframe is asked for now, not once the connection is up: the publisher's encoder takes
+    // 35-50 ms to send one, about the time ICE and DTLS take; it is held until then.
+    if (this.forwarders.has('video')) this.source.requestKeyframe();
     return pc;
   }
 
@@ -114,7 +126,13 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     if (this.connected) return;
     this.connected = true;
     const video = this.forwarders.get('video');
-    if (video) {
+    const early = this.early;
+    this.early = undefined;
+    if (video && early) {
+      // A keyframe came while the connection came up: it and what followed it go out now.
+      video.gate.pass(true);
+      for (const rtp of early) sendForwarded(video.sender, rtp);
+    } else if (video) {
       // The gate times out counting from now.
       video.gate.shut();
       this.waitingForKeyframe = true;
@@ -125,12 +143,23 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
 
   /** Sends a publisher packet on the m-line of `kind`, once its gate lets it through. */
   forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
-    if (!this.connected || this.closed) return;
+    if (this.closed) return;
     const f = this.forwarders.get(kind);
     if (!f) return;
+    if (!this.connected) {
+      if (kind === 'video') this.holdEarly(rtp, keyframe);
+      return;
+    }
     if (!f.gate.pass(keyframe)) return;
     if (kind === 'video' && keyframe) this.waitingForKeyframe = false;
     sendForwarded(f.sender, rtp);
+  }
+
+  /** Before the connection is up: keeps the video from the latest keyframe on (a fresh keyframe starts it anew). */
+  private holdEarly(rtp: RtpPacket, keyframe: boolean): void {
+    if (keyframe) this.early = [ownPacket(rtp)];
+    else if (this.early && this.early.length < EARLY_VIDEO_LIMIT) this.early.push(ownPacket(rtp));
+    else this.early = undefined;
   }
 
   /** A publisher's data channel message, to the browser (queued until the channel opens). */
@@ -141,6 +170,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   protected release(): void {
     this.outbox.clear();
     this.waitingForKeyframe = false;
+    this.early = undefined;
     this.source.detach(this);
     this.host.forget(this);
   }
