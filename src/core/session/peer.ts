@@ -96,9 +96,14 @@ export class Peer {
     return offer.sdp ?? '';
   }
 
-  /** Creates the answer to the remote offer, sets it locally and returns its SDP. */
-  async answer(): Promise<string> {
+  /**
+   * Creates the answer to the remote offer, sets it locally and returns its SDP. `made` gets the
+   * SDP as soon as it is made, before it is set (what is set is that SDP): signalled then, it
+   * reaches the server a few ms sooner.
+   */
+  async answer(made?: (sdp: string) => void): Promise<string> {
     const answer = await this.pc.createAnswer();
+    made?.(answer.sdp ?? '');
     await this.pc.setLocalDescription(answer);
     return answer.sdp ?? '';
   }

@@ -101,9 +101,11 @@ export class PlaySession extends Session<PlayOptions> {
     // A new offer on a live connection is a renegotiation (tracks added or removed).
     const peer = this.peer && this.peer.pc.signalingState !== 'closed' ? this.peer : this.newPeer();
     await peer.setRemote(frame);
-    const sdp = await peer.answer();
-    if (this.state === 'connecting') this.transition('negotiating');
-    this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp });
+    // Sent as soon as it is made, set meanwhile.
+    await peer.answer((sdp) => {
+      if (this.state === 'connecting') this.transition('negotiating');
+      this.send({ command: 'takeConfiguration', streamId: this.streamId!, type: 'answer', sdp });
+    });
   }
 
   /** A new peer connection whose tracks go into `stream` (tracks of the previous one leave it). */

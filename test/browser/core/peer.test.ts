@@ -123,6 +123,18 @@ describe('Peer', () => {
     expect(pc.log).to.deep.equal(['createOffer null', 'local offer', 'local answer', 'restartIce', 'createOffer {"iceRestart":true}', 'local offer']);
   });
 
+  it('hands the answer out as soon as it is made, before it is set locally', async () => {
+    const { peer, pc } = setup();
+    let handed = '';
+    const answered = peer.answer((sdp) => {
+      handed = sdp;
+      pc.log.push('handed out');
+    });
+    expect(await answered).to.equal('v=0 answer');
+    expect(handed).to.equal('v=0 answer');
+    expect(pc.log).to.deep.equal(['handed out', 'local answer']);
+  });
+
   it('close: the connection closes, the grace timer dies and no handler is left on it', async () => {
     const { peer, pc, calls } = setup();
     pc.ice('disconnected');
