@@ -214,16 +214,20 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 
 /**
  * Publishes `streamId` over the AMS WebSocket `ws` from a werift peer sending synthetic VP8 and (unless `audio: false`) Opus,
- * up to `publish_started`; `videoBytes` and `keyframeEvery` as in sendSyntheticMedia; `media.stop()` ends the packets.
+ * up to `publish_started`; `videoBytes` and `keyframeEvery` as in sendSyntheticMedia; `publish`: more fields of the publish command (`mainTrack`); `media.stop()` ends the packets.
  */
-export async function wsPublishMedia(ws: AmsClient, streamId: string, options: { audio?: boolean; videoBytes?: number; keyframeEvery?: number } = {}) {
+export async function wsPublishMedia(
+  ws: AmsClient,
+  streamId: string,
+  options: { audio?: boolean; videoBytes?: number; keyframeEvery?: number; publish?: Record<string, unknown> } = {},
+) {
   const pc = new RTCPeerConnection(PC_CONFIG);
   const stream = new MediaStream();
   const video = new MediaStreamTrack({ kind: 'video' });
   const audio = options.audio === false ? undefined : new MediaStreamTrack({ kind: 'audio' });
   pc.addTransceiver(video, { direction: 'sendonly', streams: [stream] });
   if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [stream] });
-  await ws.request({ command: 'publish', streamId, video: true, audio: Boolean(audio) }, { command: 'start', streamId });
+  await ws.request({ command: 'publish', streamId, video: true, audio: Boolean(audio), ...options.publish }, { command: 'start', streamId });
   await pc.setLocalDescription(await pc.createOffer());
   const answer = ws.next({ command: 'takeConfiguration', streamId, type: 'answer' });
   ws.send({ command: 'takeConfiguration', streamId, type: 'offer', sdp: pc.localDescription!.sdp });

@@ -22,6 +22,21 @@ export const KEYFRAME_RETRIES = 5;
 /** A player that got no keyframe after this long starts on whatever arrives. */
 export const KEYFRAME_GATE_MS = 1500;
 
+/**
+ * Video packets a player (or a room player's m-line) holds while its connection comes up, from
+ * the latest keyframe on: sent the moment it is up. Past this many (a connection slow to come up)
+ * they are dropped, and it waits for a keyframe asked for when it connects.
+ */
+export const EARLY_VIDEO_LIMIT = 400;
+
+/** The video held before a connection is up, with `rtp` added: a keyframe starts it anew; past `EARLY_VIDEO_LIMIT`, or with no keyframe yet, nothing. */
+export function holdEarly(held: RtpPacket[] | undefined, rtp: RtpPacket, keyframe: boolean): RtpPacket[] | undefined {
+  if (keyframe) return [ownPacket(rtp)];
+  if (!held || held.length >= EARLY_VIDEO_LIMIT) return undefined;
+  held.push(ownPacket(rtp));
+  return held;
+}
+
 /** What a publisher forwards to: a player, or one source slot of a room player. */
 export interface RtpSink {
   forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void;

@@ -8,19 +8,12 @@ import { MediaStream, useVP8, type RTCPeerConnection, type RtpPacket, type RTCRt
 import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
-import { forwardedAudioCodec, forwardedVideoCodec, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { forwardedAudioCodec, forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
 import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import type { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
-import { ownPacket, setTrackId } from './werift-workarounds.js';
-
-/**
- * Video packets a player holds while its connection comes up, from the latest keyframe on: sent
- * the moment it is up. Past this many (a connection slow to come up) they are dropped and the
- * player waits for a keyframe asked for when it connects, as it did before.
- */
-export const EARLY_VIDEO_LIMIT = 400;
+import { setTrackId } from './werift-workarounds.js';
 
 interface Forwarder {
   sender: RTCRtpSender;
@@ -37,7 +30,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private mode: 'offer' | 'answer' | undefined;
   /** Connected, forwarding video, and no keyframe sent yet. */
   waitingForKeyframe = false;
-  /** Before the connection is up: the video from the latest keyframe on (see `EARLY_VIDEO_LIMIT`). */
+  /** Before the connection is up: the video from the latest keyframe on (`holdEarly`). */
   private early: RtpPacket[] | undefined;
 
   constructor(
@@ -147,19 +140,12 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     const f = this.forwarders.get(kind);
     if (!f) return;
     if (!this.connected) {
-      if (kind === 'video') this.holdEarly(rtp, keyframe);
+      if (kind === 'video') this.early = holdEarly(this.early, rtp, keyframe);
       return;
     }
     if (!f.gate.pass(keyframe)) return;
     if (kind === 'video' && keyframe) this.waitingForKeyframe = false;
     sendForwarded(f.sender, rtp);
-  }
-
-  /** Before the connection is up: keeps the video from the latest keyframe on (a fresh keyframe starts it anew). */
-  private holdEarly(rtp: RtpPacket, keyframe: boolean): void {
-    if (keyframe) this.early = [ownPacket(rtp)];
-    else if (this.early && this.early.length < EARLY_VIDEO_LIMIT) this.early.push(ownPacket(rtp));
-    else this.early = undefined;
   }
 
   /** A publisher's data channel message, to the browser (queued until the channel opens). */

@@ -10,7 +10,7 @@ import { MediaStream, useH264, useOPUS, type RTCRtpCodecParameters, type RTCRtpT
 import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
-import { forwardedVideoCodec, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
 import { Peer, safely, type PeerHost } from './peer.js';
 import { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates } from './sdp.js';
@@ -23,6 +23,8 @@ interface Lane {
   gate: KeyframeGate;
   /** A reused transceiver: the next packet restarts its sequence and timestamp. */
   rebase: boolean;
+  /** Video before the connection is up: from the latest keyframe on, sent once it is (as a player's: `holdEarly`). */
+  early?: RtpPacket[];
 }
 
 /** A video m-line of its own (`videoTrack0`…) that carries whichever participant fills it. */
@@ -271,6 +273,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     lane.owner = slot;
     lane.gate.shut();
     lane.rebase = true;
+    lane.early = undefined;
     if (!slot) {
       this.owners.delete(lane.transceiver);
       return;
@@ -289,6 +292,9 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     this.dirty = false;
     this.sync();
     this.offerOutstanding = true;
+    // Before the connection is up, each participant's keyframe is asked for now and held until it
+    // is (as for a player): the encoders take about as long to send one as ICE and DTLS take.
+    if (!this.connected) for (const slot of this.slots.values()) if (slot.lanes.has('video')) slot.source.requestKeyframe();
     await pc.setLocalDescription(await pc.createOffer());
     if (this.closed) throw new Error('player is closed');
     const sdp = reviveInactiveSections(filterCandidates(pc.localDescription?.sdp ?? '', (c) => this.host.policy.allowLocal(c)));
@@ -339,7 +345,12 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     const now = performance.now();
     for (const slot of this.slots.values()) {
       const video = slot.lanes.get('video');
-      if (video) {
+      const early = video?.early;
+      if (video && early) {
+        video.early = undefined;
+        video.gate.pass(true);
+        for (const rtp of early) this.send(video, 'video', rtp);
+      } else if (video) {
         video.gate.restartClock(now);
         slot.source.requestKeyframe();
       }
@@ -351,10 +362,18 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
 
   /** Sends a packet of `slot`'s source on its lane of `kind`, once the lane's gate lets it through. */
   forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
-    if (!this.connected || this.closed || slot.removed) return;
+    if (this.closed || slot.removed) return;
     const lane = slot.lanes.get(kind);
     if (!lane) return;
-    if (!lane.gate.pass(keyframe)) return;
+    if (!this.connected) {
+      if (kind === 'video') lane.early = holdEarly(lane.early, rtp, keyframe);
+      return;
+    }
+    if (lane.gate.pass(keyframe)) this.send(lane, kind, rtp);
+  }
+
+  /** Sends a packet on `lane` (a reused m-line's first packet goes on from the last one sent there). */
+  private send(lane: Lane, kind: MediaKind, rtp: RtpPacket): void {
     const sender = lane.transceiver.sender;
     if (lane.rebase) {
       // Another source on this m-line: it goes on from the last packet sent.
