@@ -7,7 +7,7 @@
 // restarts, fps and freezes under loss, a 500 kbit/s uplink; the official SDK's player beside ours
 // under loss and restarts), which needs root for its network namespace.
 // Also the server's fan-out curve (scripts/bench/node/fanout.ts: one publisher at 0.5 Mbit/s, N
-// werift receivers for each N of BENCH_FANOUT, default 25,50,100,150: the server's CPU, the
+// werift receivers for each N of BENCH_FANOUT, default 25,50,100,150,300: the server's CPU, the
 // receivers' packet loss). It ends with one summary table, ours against the official SDK side by
 // side (scripts/bench/node/report.ts), and writes the same with plots as bench-report.html at the
 // root (`--report <path>` elsewhere).
