@@ -26,6 +26,17 @@ async function fromSource(entry, name) {
   return import(outfile);
 }
 const { createServer } = await fromSource('packages/server/src/index.ts', 'server.mjs');
+// The media workers' module, bundled apart (a worker thread loads a module of its own): the server looks for it beside its bundle.
+await build({
+  entryPoints: ['packages/server/src/relay/media-worker.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  outfile: join(cacheDir, 'media-worker.js'),
+  logLevel: 'warning',
+});
 /** The hostile signaling server of test/browser/integration/hostile-server.test.ts. */
 const { startHostileServer } = await fromSource('test/helpers/hostile-server.ts', 'hostile-server.mjs');
 
@@ -234,6 +245,14 @@ function amsServerPlugin() {
           return server.app(payload.app).live.get(payload.streamId)?.viewers.size ?? 0;
         case 'drop-connections':
           return server.dropConnections();
+        case 'workers':
+          // The media workers (packages/server/src/relay/worker-relay.ts): index, threadId, players, ready, restarts.
+          return (await fetch(`${server.url}/__faults/workers`)).json();
+        case 'crash-worker': {
+          // Media worker `index` ends as a crash would end it; it is started again.
+          const res = await fetch(`${server.url}/__faults/workers`, { method: 'POST', body: JSON.stringify({ crash: payload.index }) });
+          return res.status;
+        }
         case 'restart': {
           // An outage: the server closes (every socket and peer connection with it), stays down
           // `downMs`, and starts again on the same port, as new (no streams, no tokens).

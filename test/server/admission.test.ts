@@ -158,6 +158,10 @@ describe('admission: config', () => {
     [{ eventLoopLagLimitMs: 1.5 }, /eventLoopLagLimitMs/],
     [{ eventLoopLagLimitMs: null }, /eventLoopLagLimitMs/],
     [{ maxPlayers: -1 }, /maxPlayers/],
+    [{ mediaWorkers: -1 }, /mediaWorkers/],
+    [{ mediaWorkers: 65 }, /mediaWorkers/],
+    [{ mediaWorkers: 1.5 }, /mediaWorkers/],
+    [{ mediaWorkers: '2' }, /mediaWorkers/],
   ]);
 
   it('a server reads its load from the start, with the limits of its config', async () => {
@@ -176,6 +180,8 @@ describe('admission: config', () => {
     });
     assert.throws(() => parseArgs(['--cpu-limit', '120']), /--cpu-limit/);
     assert.throws(() => parseArgs(['--event-loop-lag-limit-ms', 'soon']), /--event-loop-lag-limit-ms/);
+    assert.deepEqual(parseArgs(['--media-workers', '0']), { help: false, limits: { mediaWorkers: 0 } });
+    assert.throws(() => parseArgs(['--media-workers', '65']), /--media-workers must be a number from 0 to 64/);
   });
 });
 

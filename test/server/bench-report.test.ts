@@ -60,7 +60,7 @@ describe('the bench report', () => {
     assert.deepEqual(row('publish → publish_started'), ['800 ms (n=3)', '410 ms (n=3)', '1.95']);
     assert.deepEqual(row('server down 2 s'), ['650 ms (n=3)', '3700 ms (n=3)', '0.18']);
     assert.deepEqual(row('bundle gzip: entry'), ['24.6 kB', '34.7 kB', '0.71']);
-    assert.deepEqual(row('fan-out, 50 receivers: server CPU \\(of one core\\)'), ['24.0 %', '—', '—']);
+    assert.deepEqual(row('fan-out, 50 receivers: server CPU \\(of one core, all threads\\)'), ['24.0 %', '—', '—']);
     assert.deepEqual(row('fan-out, 100 receivers, 90 up: video packet loss'), ['3.25 %', '—', '—']);
     assert.equal((html.match(/<tr><td>/g) ?? []).length, tableRows(sample()).length);
     assert.equal(tableRows(sample()).length, 7 + 4 * 2);
@@ -69,7 +69,7 @@ describe('the bench report', () => {
   it('prints what was not measured as "—", in the HTML and in the text table', () => {
     const html = renderReport(sample());
     assert.match(html, /<tr><td>first frame over WHEP, new player<\/td><td>350 ms \(n=3\)<\/td><td>—<\/td><td>—<\/td><\/tr>/);
-    assert.match(html, /<tr><td>fan-out, 150 receivers, 0 up: server CPU \(of one core\)<\/td><td>—<\/td><td>—<\/td><td>—<\/td><\/tr>/);
+    assert.match(html, /<tr><td>fan-out, 150 receivers, 0 up: server CPU \(of one core, all threads\)<\/td><td>—<\/td><td>—<\/td><td>—<\/td><\/tr>/);
     const text = summaryTable(sample()).split('\n');
     assert.match(text[0]!, /^metric +ours +official SDK +ratio$/);
     const whep = text.find((l) => l.startsWith('first frame over WHEP'));

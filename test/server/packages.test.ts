@@ -48,9 +48,13 @@ describe('packages', () => {
     });
 
     it('inlines the shared protocol and imports only werift, ws, Node built-ins and its own chunks', () => {
-      assert.ok(Object.keys(code).includes('index.js') && Object.keys(code).includes('cli.js'));
+      assert.ok(
+        ['index.js', 'cli.js', 'media-worker.js'].every((f) => Object.keys(code).includes(f)),
+        Object.keys(code).join(', '),
+      );
       const imported = new Set(Object.values(code).flatMap((text) => [...text.matchAll(/\bfrom\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!)));
-      const foreign = [...imported].filter((spec) => !/^(node:[a-z/]+|werift|ws|\.\/chunks\/[\w-]+\.js)$/.test(spec));
+      // (Chunks import each other as ./chunk-….js.)
+      const foreign = [...imported].filter((spec) => !/^(node:[a-z_/]+|werift|ws|\.\/(chunks\/)?[\w-]+\.js)$/.test(spec));
       assert.deepEqual(foreign, []);
       assert.ok(
         Object.values(code).some((text) => text.includes('no_stream_exist')),
@@ -68,7 +72,7 @@ describe('packages', () => {
       let running: { url: string; staticRoot: string | undefined; close(): Promise<void> };
       before(async () => {
         const { createServer } = await import(pathToFileURL(join(server, 'dist/index.js')).href);
-        running = await createServer({ host: '127.0.0.1', port: 0 });
+        running = await createServer({ host: '127.0.0.1', port: 0, mediaWorkers: 2, faultInjection: true });
       });
       after(async () => running?.close());
 
@@ -76,6 +80,24 @@ describe('packages', () => {
         assert.equal(running.staticRoot, root.replace(/\/$/, ''));
         assert.equal((await fetch(`${running.url}/`)).status, 200);
         assert.equal((await fetch(`${running.url}/LiveApp/rest/v2/broadcasts/list/0/5`)).status, 200);
+      });
+
+      it('starts its media workers from packages/server/dist/media-worker.js', async () => {
+        // A worker whose module is not found ends at once and is started again: `ready` is never true.
+        const deadline = Date.now() + 10_000;
+        let workers: { ready: boolean; restarts: number }[] = [];
+        while (Date.now() < deadline) {
+          workers = (await (await fetch(`${running.url}/__faults/workers`)).json()) as typeof workers;
+          if (workers.length === 2 && workers.every((w) => w.ready)) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.deepEqual(
+          workers.map((w) => [w.ready, w.restarts]),
+          [
+            [true, 0],
+            [true, 0],
+          ],
+        );
       });
     });
   });

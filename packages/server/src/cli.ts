@@ -2,11 +2,12 @@
  * `rtc-elements-server [--port 5080] [--host 127.0.0.1] [--config FILE] [--static-root DIR]
  * [--remote-allowed-cidr LIST] [--cors-allowed-origins LIST] [--websocket-allowed-origins LIST]
  * [--max-sockets-per-address N] [--max-commands-per-second N] [--max-socket-buffered-bytes N]
- * [--max-streams-per-socket N] [--max-players N] [--cpu-limit PERCENT] [--event-loop-lag-limit-ms N]`: starts the embedded
+ * [--max-streams-per-socket N] [--max-players N] [--cpu-limit PERCENT] [--event-loop-lag-limit-ms N]
+ * [--media-workers N]`: starts the embedded
  * AMS-compatible server and prints the URL it listens on.
  */
 import { resolve } from 'node:path';
-import { checkCidrList, checkOriginList, ConfigError, loadConfigFile, resolveConfig, type ServerConfig } from './config.js';
+import { checkCidrList, checkOriginList, ConfigError, loadConfigFile, MAX_MEDIA_WORKERS, resolveConfig, type ServerConfig } from './config.js';
 import { createServer } from './index.js';
 
 const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config FILE] [--static-root DIR]
@@ -14,7 +15,7 @@ const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config 
                            [--websocket-allowed-origins LIST] [--max-sockets-per-address N]
                            [--max-commands-per-second N] [--max-socket-buffered-bytes N]
                            [--max-streams-per-socket N] [--max-players N] [--cpu-limit PERCENT]
-                           [--event-loop-lag-limit-ms N]
+                           [--event-loop-lag-limit-ms N] [--media-workers N]
   --port N                     port to listen on (default 5080; 0 picks a free one)
   --host ADDRESS               address to bind (default 127.0.0.1, the loopback only)
   --config FILE                JSON config file (settings per app, streams, faults); flags win over it
@@ -37,6 +38,8 @@ const USAGE = `Usage: rtc-elements-server [--port N] [--host ADDRESS] [--config 
                                all cores (default 75, AMS's cpuLimit)
   --event-loop-lag-limit-ms N  refuse them while the event loop lags this many ms (default 150)
   (0 means no limit for each --max-… and --…-limit…)
+  --media-workers N            worker threads carrying the players' media (default: one per core
+                               on 2 cores or more; 0: all on the main thread)
   --help                       this text`;
 
 export interface CliArgs {
@@ -61,6 +64,7 @@ const LIMIT_FLAGS = {
   '--max-players': 'maxPlayers',
   '--cpu-limit': 'cpuLimit',
   '--event-loop-lag-limit-ms': 'eventLoopLagLimitMs',
+  '--media-workers': 'mediaWorkers',
 } as const;
 type LimitOption = (typeof LIMIT_FLAGS)[keyof typeof LIMIT_FLAGS];
 
@@ -111,6 +115,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const v = value();
         if (!/^\d+$/.test(v)) throw new ConfigError(`${flag} must be a whole number, 0 or more (0: no limit), not ${v}`);
         if (option === 'cpuLimit' && Number(v) > 100) throw new ConfigError(`${flag} must be a percentage from 0 to 100 (0: no limit), not ${v}`);
+        if (option === 'mediaWorkers' && Number(v) > MAX_MEDIA_WORKERS)
+          throw new ConfigError(`${flag} must be a number from 0 to ${MAX_MEDIA_WORKERS}, not ${v}`);
         out.limits = { ...out.limits, [option]: Number(v) };
       }
     }

@@ -3,6 +3,7 @@
  * named as AMS names them (`acceptOnlyStreamsInDataStore`, `publishTokenControlEnabled`, …).
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { FaultRule } from './faults.js';
 import { CidrError, parseCidrList } from './http/cidr.js';
 import { OriginListError, parseOrigins } from './http/cors.js';
@@ -103,6 +104,13 @@ export interface ServerConfig {
    */
   eventLoopLagLimitMs: number;
   /**
+   * Ours: worker threads that carry the players' media, each with its own werift connections (the
+   * publishers, multitrack rooms and signaling stay on the main thread). Default: one per core
+   * (`os.availableParallelism()`) on a machine of two cores or more, else 0; 0: the players stay
+   * on the main thread. At most `MAX_MEDIA_WORKERS`.
+   */
+  mediaWorkers: number;
+  /**
    * The front-end package's folder: `/dist/` serves its `dist/`, `/` its `demo/`. Default: the
    * `rtc-elements` package found from the server's own files up (`findStaticRoot`); none found,
    * no static files.
@@ -113,6 +121,12 @@ export interface ServerConfig {
   /** Folder served at `/dist/`; default `<staticRoot>/dist`. */
   distDir?: string;
 }
+
+/** The most media workers a server starts. */
+export const MAX_MEDIA_WORKERS = 64;
+const CORES = availableParallelism();
+/** One media worker per core on a machine of two or more, none on one core. */
+export const DEFAULT_MEDIA_WORKERS = CORES > 1 ? Math.min(CORES, MAX_MEDIA_WORKERS) : 0;
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   acceptOnlyStreamsInDataStore: false,
@@ -146,6 +160,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   cpuLimit: 75,
   maxPlayers: 0,
   eventLoopLagLimitMs: 150,
+  mediaWorkers: DEFAULT_MEDIA_WORKERS,
 };
 
 export class ConfigError extends Error {
@@ -243,6 +258,7 @@ export function resolveConfig(input: unknown = {}): ServerConfig {
     'announcedHosts',
     ...COUNT_KEYS,
     'cpuLimit',
+    'mediaWorkers',
     'staticRoot',
     'demoDir',
     'distDir',
@@ -289,6 +305,12 @@ export function resolveConfig(input: unknown = {}): ServerConfig {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100)
       throw new ConfigError('cpuLimit must be a percentage, an integer from 0 to 100 (0: no limit)');
     config.cpuLimit = n;
+  }
+  if (input.mediaWorkers !== undefined) {
+    const n = input.mediaWorkers;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_MEDIA_WORKERS)
+      throw new ConfigError(`mediaWorkers must be an integer from 0 to ${MAX_MEDIA_WORKERS} (0: the players on the main thread)`);
+    config.mediaWorkers = n;
   }
   checkJwtSecret(config.settings, 'settings');
   for (const name of Object.keys(config.apps)) checkJwtSecret(appSettings(config, name), `apps.${name}`);

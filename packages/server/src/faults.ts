@@ -126,6 +126,19 @@ export interface MediaCutRule {
   ms: number;
 }
 
+/**
+ * Whether the media of the connection for `key` is cut now, by `cuts` (scope, `''` for all → when
+ * the cut ends, `Date.now()` clock; ended cuts are deleted).
+ */
+export function isCut(cuts: Map<string, number>, key: string, now = Date.now()): boolean {
+  if (cuts.size === 0) return false;
+  for (const [scope, until] of cuts) {
+    if (until <= now) cuts.delete(scope);
+    else if (scope === '' || scope === key) return true;
+  }
+  return false;
+}
+
 /** Validates a media-cut rule; throws `FaultRuleError`. */
 export function checkMediaCutRule(input: unknown): MediaCutRule {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('a media cut must be an object');
@@ -202,19 +215,22 @@ export class FaultTable {
   cutMedia(rule: unknown): MediaCutRule {
     const checked = checkMediaCutRule(rule);
     this.cuts.set(checked.streamId ?? '', Date.now() + checked.ms);
+    this.onMediaCuts?.(this.mediaCuts());
     return checked;
   }
 
   /** Whether the media of the connection for `streamId` is cut now. */
   mediaCut(streamId: string): boolean {
-    if (this.cuts.size === 0) return false;
-    const now = Date.now();
-    for (const [key, until] of this.cuts) {
-      if (until <= now) this.cuts.delete(key);
-      else if (key === '' || key === streamId) return true;
-    }
-    return false;
+    return isCut(this.cuts, streamId);
   }
+
+  /** The media cuts now (scope → end, `Date.now()` clock), for a media worker's copy. */
+  mediaCuts(): [string, number][] {
+    return [...this.cuts];
+  }
+
+  /** Called with `mediaCuts()` whenever a cut starts or the faults are cleared (the media workers' copies). */
+  onMediaCuts: ((cuts: [string, number][]) => void) | undefined;
 
   /** Turns the overload switch (`OverloadRule`) on or off. */
   setOverload(rule: unknown): OverloadRule {
@@ -234,6 +250,7 @@ export class FaultTable {
     this.httpRules = [];
     this.cuts.clear();
     this.#overloaded = false;
+    this.onMediaCuts?.([]);
   }
 
   list(): readonly FaultRule[] {

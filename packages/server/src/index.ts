@@ -29,6 +29,7 @@ import type { MediaRelay } from './relay/types.js';
 import { createAppContext, type AppContext } from './signaling/connection.js';
 import { SignalingHandler } from './signaling/handler.js';
 import { createWeriftRelay } from './relay/werift-relay.js';
+import { WorkerRelay } from './relay/worker-relay.js';
 
 export interface ServerOptions extends Partial<Omit<ServerConfig, 'settings'>> {
   /** Settings for every app: the ones given, the defaults for the others. */
@@ -93,7 +94,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const faults = new FaultTable(config.faults);
   // Media cuts (test faults) only when fault injection is on: otherwise the sockets stay unwrapped.
   const mediaCut = config.faultInjection ? (key: string) => faults.mediaCut(key) : undefined;
-  const relay = injectedRelay ?? createWeriftRelay({ announcedHosts: mediaHosts(config), mediaCut });
+  const relayOptions = { announcedHosts: mediaHosts(config), mediaCut };
+  // The players' media on worker threads (one per core by default), or all on this one.
+  const workerRelay =
+    injectedRelay === undefined && config.mediaWorkers > 0
+      ? new WorkerRelay({ ...relayOptions, workers: config.mediaWorkers, mediaCuts: () => faults.mediaCuts() })
+      : undefined;
+  if (workerRelay && mediaCut) faults.onMediaCuts = (cuts) => workerRelay.setMediaCuts(cuts);
+  const relay: MediaRelay = injectedRelay ?? workerRelay ?? createWeriftRelay(relayOptions);
   const apps = new Map<string, AppContext>();
   const handlers = new Set<SignalingHandler>();
   const httpSessions = new HttpSessions();
@@ -139,7 +147,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     ...restRoutes({ storeOf: (name) => (APP_NAME.test(name) ? app(name).store : undefined), settingsOf: (name) => appSettings(config, name) }),
     ...whipRoutes(whipDeps),
     ...whepRoutes(whipDeps),
-    ...faultRoutes(config.faultInjection, faults),
+    ...faultRoutes(config.faultInjection, faults, workerRelay),
     ...staticRoutes(demoDir, distDir),
   ]);
   const http = createHttpServer(requestListener(router));
@@ -219,13 +227,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => {
-      http.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // (The port is taken, say): the media workers started above end with it.
+    await relay.close();
+    throw e;
+  }
   load.start();
   const address = http.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;

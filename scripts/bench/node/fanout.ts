@@ -16,7 +16,7 @@ export interface FanoutPoint {
   n: number;
   /** Receivers that reached play_started. */
   connected: number;
-  /** The server process's CPU over the window, % of one core. */
+  /** The server process's CPU over the window (every thread), % of one core: 200 is two cores busy. */
   cpuPercent?: number;
   /** Video packets lost over the window, all receivers together, % of those expected. */
   lossPercent?: number;
@@ -191,7 +191,7 @@ export async function fanoutCurve(counts: number[], options: FanoutOptions = {})
   for (const n of counts) {
     const p = await fanoutPoint(n, options);
     points.push(p);
-    const cpu = p.cpuPercent === undefined ? '—' : `${p.cpuPercent.toFixed(1)} % of one core`;
+    const cpu = p.cpuPercent === undefined ? '—' : `${p.cpuPercent.toFixed(1)} % of one core (all its threads)`;
     const loss = p.lossPercent === undefined ? '—' : `${p.lossPercent.toFixed(2)} % (${p.received} of ${p.expected})`;
     const rate = p.kbps === undefined ? '' : ` at ${p.kbps.toFixed(0)} kbit/s`;
     log(`fan-out ${n} receivers (${p.connected} up)${rate}: server CPU ${cpu}, video packet loss ${loss}${p.error ? `; ${p.error}` : ''}`);

@@ -84,7 +84,11 @@ const fanoutMeasures = (points: readonly FanoutPoint[]): Measure[] =>
   points.flatMap((p) => {
     const up = p.connected < p.n ? `, ${p.connected} up` : '';
     return [
-      { metric: `fan-out, ${p.n} receivers${up}: server CPU (of one core)`, unit: '%' as const, ours: p.cpuPercent === undefined ? [] : [p.cpuPercent] },
+      {
+        metric: `fan-out, ${p.n} receivers${up}: server CPU (of one core, all threads)`,
+        unit: '%' as const,
+        ours: p.cpuPercent === undefined ? [] : [p.cpuPercent],
+      },
       { metric: `fan-out, ${p.n} receivers${up}: video packet loss`, unit: '%' as const, ours: p.lossPercent === undefined ? [] : [p.lossPercent] },
     ];
   });
@@ -227,7 +231,7 @@ export function renderReport(r: BenchResults): string {
   const cpu = r.fanout.filter((p) => p.cpuPercent !== undefined).map((p) => ({ x: p.n, y: p.cpuPercent! }));
   const loss = r.fanout.filter((p) => p.lossPercent !== undefined).map((p) => ({ x: p.n, y: p.lossPercent! }));
   const fanout = [
-    cpu.length ? linePlot('fanout-cpu', 'fan-out: server CPU (% of one core) against receivers', cpu) : '',
+    cpu.length ? linePlot('fanout-cpu', 'fan-out: server CPU (% of one core, all threads) against receivers', cpu) : '',
     loss.length ? linePlot('fanout-loss', 'fan-out: video packet loss (%) against receivers', loss) : '',
   ].join('');
   const section = (title: string, body: string) => (body ? `<h2>${escapeHtml(title)}</h2>${body}` : '');

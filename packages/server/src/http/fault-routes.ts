@@ -1,20 +1,46 @@
 /**
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
  * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts and the
- * overload switch too), `DELETE` clears them all. Off, the path is a 404.
+ * overload switch too), `DELETE` clears them all. With media workers, `/__faults/workers`: `GET`
+ * lists them (players, restarts), `POST {crash: index}` ends one as a crash would. Off, the paths
+ * are 404s.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
 import type { Route } from './router.js';
 
-/** The `/__faults` route; `enabled` is the config's `faultInjection`. */
-export function faultRoutes(enabled: boolean, faults: FaultTable): Route[] {
+/** The media workers, as the fault route sees them (`WorkerRelay`). */
+export interface WorkerFaults {
+  workers(): unknown[];
+  crashWorker(index: number): boolean;
+}
+
+/** The `/__faults` routes; `enabled` is the config's `faultInjection`; `workers`, when the players are on media workers. */
+export function faultRoutes(enabled: boolean, faults: FaultTable, workers?: WorkerFaults): Route[] {
+  const off = () => {
+    if (!enabled) throw new HttpError(404, 'fault injection is off');
+  };
   return [
     {
-      path: '/__faults',
+      path: '/__faults/workers',
       before: () => {
-        if (!enabled) throw new HttpError(404, 'fault injection is off');
+        off();
+        if (!workers) throw new HttpError(404, 'the players are on the main thread (mediaWorkers: 0)');
       },
+      methods: {
+        GET: (_req, res) => sendJson(res, 200, workers!.workers()),
+        POST: async (req, res) => {
+          const body = (await readJsonBody(req)) as { crash?: unknown } | null;
+          const index = body?.crash;
+          if (typeof index !== 'number' || !Number.isInteger(index)) throw new HttpError(400, 'crash must be a worker index');
+          if (!workers!.crashWorker(index)) throw new HttpError(400, `there is no worker ${index}`);
+          sendJson(res, 200, { success: true });
+        },
+      },
+    },
+    {
+      path: '/__faults',
+      before: off,
       methods: {
         GET: (_req, res) => sendJson(res, 200, faults.list()),
         POST: async (req, res) => {

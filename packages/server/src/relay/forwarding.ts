@@ -47,6 +47,26 @@ export interface RtpSink {
   close(): void;
 }
 
+/**
+ * What a player forwards from: a publisher's connection on this thread (`WeriftPublisher`), or its
+ * stand-in in a media worker (`media-worker.ts`), fed with the publisher's packets by the main thread.
+ */
+export interface PlayerSource {
+  readonly streamId: string;
+  readonly kinds: ReadonlySet<MediaKind>;
+  /** The negotiated codecs, which the players offer in turn. */
+  readonly videoCodec: RTCRtpCodecParameters | undefined;
+  readonly audioCodec: RTCRtpCodecParameters | undefined;
+  /** Starts forwarding to `sink`. */
+  attach(sink: RtpSink): void;
+  /** Stops forwarding to `sink`. */
+  detach(sink: RtpSink): void;
+  /** Asks the publisher for a keyframe now, or as soon as Chrome would honour it. */
+  requestKeyframe(): void;
+  /** A message from one player to the publisher. */
+  sendToPublisher(message: DataMessage): void;
+}
+
 /** The RTCP feedback a forwarded video m-line offers: NACK, PLI and FIR (a fresh list each call). */
 export const videoFeedback = (): { type: string; parameter?: string }[] => [
   { type: 'nack' },

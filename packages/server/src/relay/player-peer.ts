@@ -8,9 +8,17 @@ import { MediaStream, useVP8, type RTCPeerConnection, type RtpPacket, type RTCRt
 import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
-import { forwardedAudioCodec, forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import {
+  forwardedAudioCodec,
+  forwardedVideoCodec,
+  holdEarly,
+  KeyframeGate,
+  onKeyframeRequest,
+  sendForwarded,
+  type PlayerSource,
+  type RtpSink,
+} from './forwarding.js';
 import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
-import type { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
 import { setTrackId } from './werift-workarounds.js';
@@ -21,7 +29,7 @@ interface Forwarder {
   gate: KeyframeGate;
 }
 
-/** A player's werift connection, fed by one publisher. */
+/** A player's werift connection, fed by one publisher (on this thread, or through a media worker's stand-in). */
 export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   private readonly forwarders = new Map<MediaKind, Forwarder>();
   private readonly outbox = new ChannelOutbox();
@@ -35,7 +43,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
 
   constructor(
     host: PeerHost,
-    private readonly source: WeriftPublisher,
+    private readonly source: PlayerSource,
     events: PeerEvents,
   ) {
     super(host, events);

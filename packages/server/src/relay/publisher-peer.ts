@@ -6,7 +6,7 @@
 import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
 import { RembEstimator, REMB_SEND_INTERVAL_MS, sendRemb, seqDiff } from './congestion.js';
-import { PliPacer, type RtpSink } from './forwarding.js';
+import { PliPacer, type PlayerSource, type RtpSink } from './forwarding.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
 import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer } from './sdp.js';
@@ -21,7 +21,7 @@ const LOST_FOR_GOOD_MS = 150;
 const LOST_KEYFRAME_INTERVAL_MS = 1000;
 
 /** A publisher's werift connection and the sinks it forwards to. */
-export class WeriftPublisher extends Peer implements PublisherPeer {
+export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource {
   readonly kinds = new Set<MediaKind>();
   /** Where the packets and data channel messages go. */
   readonly players = new Set<RtpSink>();

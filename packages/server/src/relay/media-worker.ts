@@ -1,0 +1,188 @@
+/**
+ * A media worker: a thread of its own holding players' werift connections (`WeriftPlayer`, as on
+ * the main thread), so the players' encryption and sending use every core. Each player is fed by
+ * a stand-in of its publisher (`RemoteSource`), which gets the publisher's packets and data
+ * channel messages from the main thread and sends keyframe requests, the players' data channel
+ * messages and whether a player waits for a keyframe back. `worker-relay.ts` starts these and
+ * speaks `worker-protocol.ts` with them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { isCut } from '../faults.js';
+import type { DataMessage } from './channel-outbox.js';
+import type { PlayerSource, RtpSink } from './forwarding.js';
+import { networkPolicy } from './network-policy.js';
+import type { Peer, PeerHost } from './peer.js';
+import { WeriftPlayer } from './player-peer.js';
+import { SdpError, type IceCandidateInit, type MediaKind } from './types.js';
+import { asDataMessage, type CodecInit, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
+
+/** How often a source reports whether a player waits for a keyframe (the publisher's own tick). */
+const WAITING_TICK_MS = 100;
+
+const port = parentPort;
+if (!port) throw new Error('media-worker.ts runs as a worker thread');
+const init = workerData as WorkerInit;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const codec = (c: CodecInit | undefined): RTCRtpCodecParameters | undefined => (c ? new RTCRtpCodecParameters({ ...c }) : undefined);
+
+/** A publisher on the main thread, as this worker's players see it. */
+class RemoteSource implements PlayerSource {
+  readonly sinks = new Set<RtpSink>();
+  readonly kinds: ReadonlySet<MediaKind>;
+  readonly videoCodec: RTCRtpCodecParameters | undefined;
+  readonly audioCodec: RTCRtpCodecParameters | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private waiting = false;
+
+  constructor(
+    readonly src: number,
+    readonly streamId: string,
+    m: Extract<ToWorker, { t: 'source' }>,
+  ) {
+    this.kinds = new Set(m.kinds);
+    this.videoCodec = codec(m.video);
+    this.audioCodec = codec(m.audio);
+  }
+
+  attach(sink: RtpSink): void {
+    this.sinks.add(sink);
+    this.timer ??= setInterval(() => this.report(), WAITING_TICK_MS);
+    this.timer.unref();
+  }
+
+  detach(sink: RtpSink): void {
+    this.sinks.delete(sink);
+    if (this.sinks.size === 0) this.stop();
+  }
+
+  requestKeyframe(): void {
+    post({ t: 'keyframe', src: this.src });
+  }
+
+  sendToPublisher(message: DataMessage): void {
+    post({ t: 'toPublisher', src: this.src, message });
+  }
+
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+    for (const sink of this.sinks) sink.forward(kind, rtp, keyframe);
+  }
+
+  sendToPlayers(message: DataMessage): void {
+    for (const sink of this.sinks) sink.sendToPlayer(message);
+  }
+
+  /** The publisher is gone: its players close (the main thread's handler ends their plays). */
+  close(): void {
+    for (const sink of [...this.sinks]) sink.close();
+    this.sinks.clear();
+    this.stop();
+  }
+
+  private report(): void {
+    let waiting = false;
+    for (const sink of this.sinks) if (sink.waitingForKeyframe) waiting = true;
+    if (waiting === this.waiting) return;
+    this.waiting = waiting;
+    post({ t: 'waiting', src: this.src, waiting });
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.waiting) post({ t: 'waiting', src: this.src, waiting: false });
+    this.waiting = false;
+  }
+}
+
+const sources = new Map<number, RemoteSource>();
+const players = new Map<number, WeriftPlayer>();
+const ids = new Map<Peer, number>();
+const cuts = new Map(init.cuts);
+
+const host: PeerHost = {
+  policy: networkPolicy(init.announcedHosts),
+  ...(init.faultInjection ? { mediaCut: (key: string) => isCut(cuts, key) } : {}),
+  forget: (peer) => {
+    const id = ids.get(peer);
+    ids.delete(peer);
+    if (id !== undefined) players.delete(id);
+  },
+};
+
+function createPlayer(id: number, src: number): void {
+  const source = sources.get(src);
+  if (!source) return post({ t: 'closed', id });
+  const player = new WeriftPlayer(host, source, {
+    onCandidate: (candidate: IceCandidateInit) => post({ t: 'candidate', id, candidate }),
+    onMediaStarted: () => post({ t: 'started', id }),
+    onClosed: () => post({ t: 'closed', id }),
+  });
+  players.set(id, player);
+  ids.set(player, id);
+}
+
+async function call(m: Extract<ToWorker, { t: 'call' }>): Promise<void> {
+  const player = players.get(m.id);
+  try {
+    if (!player) throw new SdpError('player is closed');
+    let value: unknown;
+    if (m.op === 'createOffer') value = await player.createOffer();
+    else if (m.op === 'acceptAnswer') value = await player.acceptAnswer(String(m.arg));
+    else if (m.op === 'acceptOffer') value = await player.acceptOffer(String(m.arg));
+    else value = await player.addCandidate(m.arg as IceCandidateInit);
+    post({ t: 'result', req: m.req, ok: true, value });
+  } catch (e) {
+    post({ t: 'result', req: m.req, ok: false, message: e instanceof Error ? e.message : String(e), sdp: e instanceof SdpError });
+  }
+}
+
+async function shutdown(): Promise<void> {
+  const open = [...players.values()];
+  for (const source of sources.values()) source.close();
+  sources.clear();
+  for (const player of open) player.close();
+  await Promise.all(open.map((p) => p.closing));
+  post({ t: 'down' });
+}
+
+post({ t: 'ready' });
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'rtp': {
+      const [sequenceNumber, timestamp, marker, payloadType, ssrc] = m.header;
+      const header = new RtpHeader({ sequenceNumber, timestamp, marker: marker === 1, payloadType, ssrc });
+      const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength);
+      sources.get(m.src)?.forward(m.kind, new RtpPacket(header, payload), m.keyframe);
+      return;
+    }
+    case 'data':
+      return sources.get(m.src)?.sendToPlayers(asDataMessage(m.message));
+    case 'source':
+      sources.set(m.src, new RemoteSource(m.src, m.streamId, m));
+      return;
+    case 'unsource':
+      sources.get(m.src)?.close();
+      sources.delete(m.src);
+      return;
+    case 'player':
+      return createPlayer(m.id, m.src);
+    case 'call':
+      void call(m);
+      return;
+    case 'close':
+      players.get(m.id)?.close();
+      return;
+    case 'cuts':
+      cuts.clear();
+      for (const [scope, until] of m.cuts) cuts.set(scope, until);
+      return;
+    case 'shutdown':
+      void shutdown();
+      return;
+    case 'crash':
+      // Ends this thread only (not the process), as an uncaught error in it would.
+      process.exit(1);
+  }
+});

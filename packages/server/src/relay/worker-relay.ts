@@ -1,0 +1,396 @@
+/**
+ * The relay on every core: publishers, multitrack room players and signaling stay on the main
+ * thread (`WeriftRelay`); each player's connection lives in one of `workers` media workers
+ * (`media-worker.ts`), the one with the fewest players. A publisher with players on a worker has a
+ * sink there (`WorkerSink`): each of its packets goes to that worker once, whichever number of its
+ * players the worker holds, and the worker's keyframe requests and data channel messages come back
+ * to it. A player's proxy (`RemotePlayer`) is what the signaling handler holds, so signaling does
+ * not know which thread a peer is on.
+ *
+ * A worker that ends by itself (a crash) is replaced at once: its players' `onClosed` fire, the
+ * handler ends their plays (`play_finished`) and the browsers ask again, landing on the workers
+ * up. A worker that keeps dying right after its start is started again after a growing delay.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RTCRtpCodecParameters, RtpPacket } from 'werift';
+import type { IdMapping } from '../../../../src/core/protocol/messages.js';
+import type { DataMessage } from './channel-outbox.js';
+import type { RtpSink } from './forwarding.js';
+import { safely } from './peer.js';
+import { WeriftPublisher } from './publisher-peer.js';
+import {
+  SdpError,
+  type IceCandidateInit,
+  type MediaKind,
+  type MediaRelay,
+  type PeerEvents,
+  type PlayerPeer,
+  type PublisherPeer,
+  type RoomPlayerEvents,
+  type RoomPlayerPeer,
+} from './types.js';
+import { WeriftRelay, type WeriftRelayOptions } from './werift-relay.js';
+import { asDataMessage, type CodecInit, type FromWorker, type PlayerCall, type ToWorker, type WorkerInit } from './worker-protocol.js';
+
+export interface WorkerRelayOptions extends WeriftRelayOptions {
+  /** How many media workers carry the players (1 or more). */
+  workers: number;
+  /** The media cuts on now (test faults), for a worker started later; with `mediaCut`. */
+  mediaCuts?: () => [string, number][];
+}
+
+/** One worker's state, as the fault route lists it. */
+export interface MediaWorkerInfo {
+  index: number;
+  /** Its thread id (a new one after a restart). */
+  threadId: number;
+  players: number;
+  /** Its module is loaded (until then what is sent to it waits). */
+  ready: boolean;
+  /** How many times this slot's worker was started again after ending by itself. */
+  restarts: number;
+}
+
+/** A worker that ended within this long of its start counts as failing to start. */
+const EARLY_EXIT_MS = 5000;
+/** The longest delay before a failing worker is started again. */
+const MAX_RESTART_DELAY_MS = 5000;
+
+/** Where the worker's module is: beside this one (tsc's output), or beside the bundle this was built into. */
+function workerFile(): URL {
+  const candidates = ['./media-worker.js', '../media-worker.js'].map((p) => new URL(p, import.meta.url));
+  return candidates.find((u) => existsSync(fileURLToPath(u))) ?? candidates[0]!;
+}
+
+const codecInit = (c: RTCRtpCodecParameters | undefined): CodecInit | undefined =>
+  c
+    ? {
+        mimeType: c.mimeType,
+        clockRate: c.clockRate,
+        ...(c.channels === undefined ? {} : { channels: c.channels }),
+        ...(c.parameters === undefined ? {} : { parameters: c.parameters }),
+      }
+    : undefined;
+
+/** Source numbers, one per publisher, the same on every worker. */
+const sourceIds = new WeakMap<WeriftPublisher, number>();
+let nextSourceId = 1;
+const sourceId = (p: WeriftPublisher): number => {
+  let id = sourceIds.get(p);
+  if (id === undefined) sourceIds.set(p, (id = nextSourceId++));
+  return id;
+};
+
+/** A publisher's packets, to one worker. */
+class WorkerSink implements RtpSink {
+  waitingForKeyframe = false;
+  /** This publisher's players on the worker. */
+  readonly players = new Set<RemotePlayer>();
+
+  constructor(
+    private readonly slot: MediaWorker,
+    readonly src: number,
+    readonly publisher: WeriftPublisher,
+  ) {}
+
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+    const h = rtp.header;
+    // A copy of its own (the payload is a view into a larger buffer), handed over, not copied again.
+    const payload = new Uint8Array(rtp.payload);
+    this.slot.post({ t: 'rtp', src: this.src, kind, keyframe, header: [h.sequenceNumber, h.timestamp, h.marker ? 1 : 0, h.payloadType, h.ssrc], payload }, [
+      payload.buffer,
+    ]);
+  }
+
+  sendToPlayer(message: DataMessage): void {
+    this.slot.post({ t: 'data', src: this.src, message });
+  }
+
+  /** The publisher is going away: its players on the worker close (their plays end through the handler). */
+  close(): void {
+    this.slot.dropSink(this, true);
+  }
+}
+
+/** A player whose connection is in a worker. */
+class RemotePlayer implements PlayerPeer {
+  closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly slot: MediaWorker,
+    readonly sink: WorkerSink,
+    readonly events: PeerEvents,
+  ) {}
+
+  createOffer(): Promise<{ sdp: string; idMapping: IdMapping }> {
+    return this.call('createOffer') as Promise<{ sdp: string; idMapping: IdMapping }>;
+  }
+
+  async acceptAnswer(sdp: string): Promise<void> {
+    await this.call('acceptAnswer', sdp);
+  }
+
+  acceptOffer(sdp: string): Promise<string> {
+    return this.call('acceptOffer', sdp) as Promise<string>;
+  }
+
+  async addCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (this.closed) return;
+    await this.call('addCandidate', candidate).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.slot.post({ t: 'close', id: this.id });
+    this.slot.forget(this);
+  }
+
+  private call(op: PlayerCall, arg?: unknown): Promise<unknown> {
+    if (this.closed) return Promise.reject(new SdpError('player is closed'));
+    return this.slot.call(this.id, op, arg);
+  }
+}
+
+/** One worker slot: its thread (replaced when it ends by itself), players and sinks. */
+class MediaWorker {
+  private worker!: Worker;
+  private startedAt = 0;
+  private failures = 0;
+  restarts = 0;
+  ready = false;
+  private down = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  readonly players = new Map<number, RemotePlayer>();
+  private readonly sinks = new Map<number, WorkerSink>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextReq = 1;
+  private shutDown: (() => void) | undefined;
+
+  constructor(
+    readonly index: number,
+    private readonly init: () => WorkerInit,
+  ) {
+    this.start();
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  private start(): void {
+    this.startedAt = performance.now();
+    this.ready = false;
+    const worker = new Worker(workerFile(), { workerData: this.init() });
+    worker.unref();
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    // The 'exit' that follows does the work.
+    worker.on('error', () => undefined);
+    worker.on('exit', () => this.onExit(worker));
+    this.worker = worker;
+  }
+
+  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  call(id: number, op: PlayerCall, arg: unknown): Promise<unknown> {
+    const req = this.nextReq++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      this.post({ t: 'call', id, req, op, arg });
+    });
+  }
+
+  createPlayer(id: number, publisher: WeriftPublisher, events: PeerEvents): RemotePlayer {
+    const src = sourceId(publisher);
+    let sink = this.sinks.get(src);
+    if (!sink) {
+      sink = new WorkerSink(this, src, publisher);
+      this.sinks.set(src, sink);
+      this.post({
+        t: 'source',
+        src,
+        streamId: publisher.streamId,
+        kinds: [...publisher.kinds],
+        video: codecInit(publisher.videoCodec),
+        audio: codecInit(publisher.audioCodec),
+      });
+      publisher.attach(sink);
+    }
+    const player = new RemotePlayer(id, this, sink, events);
+    sink.players.add(player);
+    this.players.set(id, player);
+    this.post({ t: 'player', id, src });
+    return player;
+  }
+
+  /** A player closed: the last of its publisher's on this worker takes the sink away. */
+  forget(player: RemotePlayer): void {
+    this.players.delete(player.id);
+    player.sink.players.delete(player);
+    if (player.sink.players.size === 0) this.dropSink(player.sink, false);
+  }
+
+  /** Stops sending a publisher's packets here; `publisherGone`: its players here are closed too (no `onClosed`, as on the main thread). */
+  dropSink(sink: WorkerSink, publisherGone: boolean): void {
+    if (this.sinks.get(sink.src) !== sink) return;
+    this.sinks.delete(sink.src);
+    sink.publisher.detach(sink);
+    if (publisherGone) {
+      for (const p of sink.players) {
+        p.closed = true;
+        this.players.delete(p.id);
+      }
+      sink.players.clear();
+    }
+    this.post({ t: 'unsource', src: sink.src });
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.t) {
+      case 'result': {
+        const waiter = this.pending.get(m.req);
+        this.pending.delete(m.req);
+        if (!waiter) return;
+        if (m.ok) waiter.resolve(m.value);
+        else waiter.reject(m.sdp ? new SdpError(m.message) : new Error(m.message));
+        return;
+      }
+      case 'candidate': {
+        const p = this.players.get(m.id);
+        if (p && !p.closed) safely(() => p.events.onCandidate(m.candidate));
+        return;
+      }
+      case 'started': {
+        const p = this.players.get(m.id);
+        if (p && !p.closed) safely(() => p.events.onMediaStarted());
+        return;
+      }
+      case 'closed':
+        return this.closedRemotely(this.players.get(m.id));
+      case 'keyframe':
+        return this.sinks.get(m.src)?.publisher.requestKeyframe();
+      case 'waiting': {
+        const sink = this.sinks.get(m.src);
+        if (sink) sink.waitingForKeyframe = m.waiting;
+        return;
+      }
+      case 'toPublisher':
+        return this.sinks.get(m.src)?.publisher.sendToPublisher(asDataMessage(m.message));
+      case 'ready':
+        this.ready = true;
+        return;
+      case 'down':
+        return this.shutDown?.();
+    }
+  }
+
+  private closedRemotely(p: RemotePlayer | undefined): void {
+    if (!p || p.closed) return;
+    p.closed = true;
+    this.forget(p);
+    safely(() => p.events.onClosed());
+  }
+
+  /** The thread ended: by `shutdown()`, or by itself (every player here closes, and a new thread takes the slot). */
+  private onExit(worker: Worker): void {
+    if (worker !== this.worker) return;
+    for (const waiter of this.pending.values()) waiter.reject(new SdpError('the media worker ended'));
+    this.pending.clear();
+    if (this.down) return this.shutDown?.();
+    for (const sink of [...this.sinks.values()]) {
+      this.sinks.delete(sink.src);
+      sink.publisher.detach(sink);
+    }
+    for (const p of [...this.players.values()]) this.closedRemotely(p);
+    this.players.clear();
+    this.failures = performance.now() - this.startedAt < EARLY_EXIT_MS ? this.failures + 1 : 0;
+    this.restarts++;
+    const delay = this.failures <= 1 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 250 * 2 ** this.failures);
+    if (delay === 0) return this.start();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.down) this.start();
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  /** Test fault: the thread ends as a crash would end it. */
+  crash(): void {
+    this.post({ t: 'crash' });
+  }
+
+  /** Closes every connection here (telling the browsers), then ends the thread. */
+  async shutdown(): Promise<void> {
+    if (this.down) return;
+    this.down = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      this.shutDown = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.post({ t: 'shutdown' });
+    });
+    await worker.terminate();
+  }
+}
+
+/** Publishers and rooms on this thread, players on `workers` media workers. */
+export class WorkerRelay implements MediaRelay {
+  private readonly local: WeriftRelay;
+  private readonly slots: MediaWorker[] = [];
+  private nextPlayer = 1;
+
+  constructor(options: WorkerRelayOptions) {
+    this.local = new WeriftRelay(options);
+    const init = (): WorkerInit => ({
+      announcedHosts: options.announcedHosts,
+      faultInjection: options.mediaCut !== undefined,
+      cuts: options.mediaCuts?.() ?? [],
+    });
+    for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(new MediaWorker(i, init));
+  }
+
+  createPublisher(streamId: string, events: PeerEvents): PublisherPeer {
+    return this.local.createPublisher(streamId, events);
+  }
+
+  createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer {
+    if (!(source instanceof WeriftPublisher)) throw new TypeError('source was not created by this relay');
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.players.size < slot.players.size) slot = s;
+    return slot.createPlayer(this.nextPlayer++, source, events);
+  }
+
+  createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer {
+    return this.local.createRoomPlayer(roomId, events);
+  }
+
+  /** The media cuts changed (test faults): every worker gets the new list. */
+  setMediaCuts(cuts: [string, number][]): void {
+    for (const s of this.slots) s.post({ t: 'cuts', cuts });
+  }
+
+  /** The workers, for the fault route. */
+  workers(): MediaWorkerInfo[] {
+    return this.slots.map((s) => ({ index: s.index, threadId: s.threadId, players: s.players.size, ready: s.ready, restarts: s.restarts }));
+  }
+
+  /** Test fault: worker `index` ends as if it crashed (false: no such worker). */
+  crashWorker(index: number): boolean {
+    const slot = this.slots[index];
+    slot?.crash();
+    return slot !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.local.close(), ...this.slots.map((s) => s.shutdown())]);
+  }
+}

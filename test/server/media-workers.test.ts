@@ -1,0 +1,134 @@
+// The players' media on worker threads (`mediaWorkers`): players spread over the workers, each
+// decoding (a keyframe first, then the stream) from one publisher on the main thread, whose
+// packets reach every worker; a worker that crashes is replaced, the plays it held end with
+// `play_finished`, and a new play of theirs decodes again.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RTCPeerConnection } from 'werift';
+import type { MediaWorkerInfo } from '../../packages/server/src/relay/worker-relay.js';
+import { inspectVp8 } from '../../packages/server/src/relay/media-info.js';
+import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
+import { request, until, wsPlayMedia, wsPublishMedia } from '../helpers/whip.js';
+
+/** A werift player of `streamId` on its own socket: whether its first video packet began a keyframe, and its packet counts. */
+async function player(server: Awaited<ReturnType<typeof startServer>>, streamId: string) {
+  const ws = await AmsClient.connect(wsUrl(server));
+  const first: boolean[] = [];
+  const { pc, received } = await wsPlayMedia(ws, streamId, (kind, rtp) => {
+    if (kind === 'video' && first.length === 0) first.push(inspectVp8(rtp.payload).keyframe);
+  });
+  return { ws, pc, received, first };
+}
+
+const workersOf = async (server: Awaited<ReturnType<typeof startServer>>): Promise<MediaWorkerInfo[]> =>
+  JSON.parse((await request(server, 'GET', '/__faults/workers')).text) as MediaWorkerInfo[];
+
+describe('media workers', () => {
+  it('spreads the players over the workers, and every one of them decodes the publisher', async () => {
+    const server = await startServer({ mediaWorkers: 2, faultInjection: true });
+    const pubWs = await AmsClient.connect(wsUrl(server));
+    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'spread');
+    const players: Awaited<ReturnType<typeof player>>[] = [];
+    try {
+      for (let i = 0; i < 4; i++) players.push(await player(server, 'spread'));
+      const workers = await workersOf(server);
+      assert.deepEqual(
+        workers.map((w) => w.players),
+        [2, 2],
+        'two players on each worker',
+      );
+      assert.notEqual(workers[0]!.threadId, workers[1]!.threadId);
+      // Each player: video from a keyframe on, and audio, through the worker that holds it.
+      await Promise.all(players.map((p) => Promise.all([p.received.atLeast('video', 20), p.received.atLeast('audio', 10)])));
+      assert.deepEqual(
+        players.map((p) => p.first[0]),
+        [true, true, true, true],
+        'every first video packet begins a keyframe',
+      );
+      // A stop frees the worker's slot (and its copy of the publisher once none plays it).
+      players[0]!.ws.send({ command: 'stop', streamId: 'spread' });
+      await until(async () => (await workersOf(server)).reduce((n, w) => n + w.players, 0) === 3, 'the stopped player gone from its worker');
+    } finally {
+      media.stop();
+      for (const p of players) {
+        await p.pc.close();
+        p.ws.close();
+      }
+      await pubPc.close();
+      pubWs.close();
+      await server.close();
+    }
+  });
+
+  it('replaces a worker that crashes: its plays end (play_finished) and play again on the workers up', async () => {
+    const server = await startServer({ mediaWorkers: 2, faultInjection: true });
+    const pubWs = await AmsClient.connect(wsUrl(server));
+    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'crash');
+    const pcs: RTCPeerConnection[] = [];
+    const sockets: AmsClient[] = [pubWs];
+    try {
+      const a = await player(server, 'crash');
+      const b = await player(server, 'crash');
+      pcs.push(a.pc, b.pc);
+      sockets.push(a.ws, b.ws);
+      await Promise.all([a.received.atLeast('video', 10), b.received.atLeast('video', 10)]);
+      const before = await workersOf(server);
+      assert.deepEqual(
+        before.map((w) => w.players),
+        [1, 1],
+      );
+      // Player a is on worker 0 (the first with the fewest players).
+      const finished = a.ws.next({ command: 'notification', definition: 'play_finished', streamId: 'crash' }, 10_000);
+      const crash = await request(server, 'POST', '/__faults/workers', { body: JSON.stringify({ crash: 0 }) });
+      assert.equal(crash.status, 200);
+      await finished;
+      const after = await workersOf(server);
+      assert.equal(after[0]!.restarts, 1, 'worker 0 started again');
+      assert.notEqual(after[0]!.threadId, before[0]!.threadId, 'on a new thread');
+      assert.deepEqual(
+        after.map((w) => w.players),
+        [0, 1],
+        "the crashed worker's play ended; the other worker's goes on",
+      );
+      // The other worker's player still gets the stream.
+      await b.received.atLeast('video', 10);
+      // Player a plays again (as the element does after play_finished): on the new worker, decoding.
+      await a.pc.close();
+      const again = await player(server, 'crash');
+      pcs.push(again.pc);
+      sockets.push(again.ws);
+      await again.received.atLeast('video', 10);
+      assert.equal(again.first[0], true);
+      assert.deepEqual(
+        (await workersOf(server)).map((w) => w.players),
+        [1, 1],
+      );
+      // A crash of a worker that is not there is refused.
+      assert.equal((await request(server, 'POST', '/__faults/workers', { body: JSON.stringify({ crash: 5 }) })).status, 400);
+    } finally {
+      media.stop();
+      for (const pc of pcs) await pc.close();
+      await pubPc.close();
+      for (const s of sockets) s.close();
+      await server.close();
+    }
+  });
+
+  it('keeps the players on the main thread with mediaWorkers: 0 (no worker route)', async () => {
+    const server = await startServer({ mediaWorkers: 0, faultInjection: true });
+    const pubWs = await AmsClient.connect(wsUrl(server));
+    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'main');
+    try {
+      const p = await player(server, 'main');
+      await p.received.atLeast('video', 10);
+      assert.equal((await request(server, 'GET', '/__faults/workers')).status, 404);
+      await p.pc.close();
+      p.ws.close();
+    } finally {
+      media.stop();
+      await pubPc.close();
+      pubWs.close();
+      await server.close();
+    }
+  });
+});
