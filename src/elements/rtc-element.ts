@@ -37,7 +37,7 @@ export abstract class RtcElement extends LitElement {
     if (typeof customElements === 'undefined') return;
     const existing = customElements.get(tag);
     if (!existing) customElements.define(tag, this as unknown as CustomElementConstructor);
-    else if (existing !== (this as unknown)) console.warn(`rtc-elements: <${tag}> is already defined by another copy of rtc-elements; keeping it.`);
+    else if (existing !== (this as unknown)) console.warn(`rtc-elements: <${tag}> is taken by another copy`);
   }
 
   /**
