@@ -165,7 +165,8 @@ const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 /** The hostile server of the running test, if any (one at a time). */
 let hostile;
 // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
-// LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts).
+// LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts);
+// SimulcastApp: simulcast layers and forceStreamQuality.
 /** How often each server's limits refused or dropped a client (`onLimit`), for the `limits` action. */
 const limitCounts = { faults: {}, shared: {} };
 const serverOptions = (key) => ({
@@ -184,6 +185,8 @@ const serverOptions = (key) => ({
     TokenApp: { publishTokenControlEnabled: true, playTokenControlEnabled: true },
     LimitApp: { webRTCViewerLimit: 1 },
     JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
+    // Publishers asked for simulcast layers (test/browser/integration/simulcast.test.ts).
+    SimulcastApp: { simulcast: true },
   },
 });
 const serverInfo = (key) => ({ http: servers[key].url, ws: `${servers[key].url.replace(/^http/, 'ws')}/LiveApp/websocket` });

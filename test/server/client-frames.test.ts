@@ -42,7 +42,15 @@ describe('parseClientFrame', () => {
       error: { definition: 'unknown_command', unknownCommand: 'x'.repeat(64) },
     });
     // A command of the AMS vocabulary this server does not answer is unknown as well.
-    assert.equal(parseClientFrame('{"command":"forceStreamQuality","streamId":"s","streamHeight":360}').kind, 'refused');
+    assert.equal(parseClientFrame('{"command":"getTrackList","streamId":"s"}').kind, 'refused');
+  });
+
+  it('reads forceStreamQuality: a height in pixels, anything else 0 (automatic)', () => {
+    const height = (raw: unknown) => {
+      const parsed = parseClientFrame(JSON.stringify({ command: 'forceStreamQuality', streamId: 's', streamHeight: raw }));
+      return parsed.kind === 'frame' && parsed.frame.command === 'forceStreamQuality' ? parsed.frame.streamHeight : undefined;
+    };
+    assert.deepEqual([height(360), height('240'), height(-5), height('x'), height(undefined), height(719.6)], [360, 240, 0, 0, 0, 719]);
   });
 
   it('refuses a stream command with no streamId, an empty one or an invalid one', () => {

@@ -51,6 +51,12 @@ export interface AppSettings {
   jwtStreamSecretKey: string;
   /** At most this many viewers per stream (WebSocket and WHEP plays together); more get `viewerLimitReached`. -1: no limit (AMS's default). */
   webRTCViewerLimit: number;
+  /**
+   * Ours: the server asks each WebSocket publisher (not a room's participant) for simulcast layers
+   * (`start` with `simulcast: true`); players then get the layer their bandwidth estimate allows,
+   * or the one `forceStreamQuality` pins, and `streamInformation` lists the layers. Default false.
+   */
+  simulcast: boolean;
 }
 
 export interface ServerConfig {
@@ -142,6 +148,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   playJwtControlEnabled: false,
   jwtStreamSecretKey: '',
   webRTCViewerLimit: -1,
+  simulcast: false,
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -181,6 +188,7 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'ci
   playJwtControlEnabled: 'boolean',
   jwtStreamSecretKey: 'string',
   webRTCViewerLimit: 'limit',
+  simulcast: 'boolean',
 };
 
 /** The server options that are whole numbers (counts, milliseconds): 0 or more, 0 meaning no limit. */

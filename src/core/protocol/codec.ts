@@ -230,6 +230,11 @@ const READERS: { [C in ClientFrameCommand]: Reader<ClientFrames[C]> } = {
   join: streamOnly('join'),
   leave: streamOnly('leave'),
   peerMessageCommand: streamOnly('peerMessageCommand'),
+  // A height in pixels; anything else (or below 0) is 0: automatic.
+  forceStreamQuality: onStream((raw, streamId) => {
+    const h = Number(raw.streamHeight);
+    return { command: 'forceStreamQuality', streamId, streamHeight: Number.isFinite(h) && h > 0 ? Math.floor(h) : 0 };
+  }),
 };
 
 /**

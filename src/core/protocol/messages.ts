@@ -37,6 +37,7 @@ export const CLIENT_FRAME_COMMANDS = [
   'join',
   'leave',
   'peerMessageCommand',
+  'forceStreamQuality',
 ] as const;
 export type ClientFrameCommand = (typeof CLIENT_FRAME_COMMANDS)[number];
 
@@ -186,6 +187,7 @@ export interface ForceStreamQualityFrame {
 
 /** The frame of each command in `CLIENT_FRAME_COMMANDS`. */
 export interface ClientFrames {
+  forceStreamQuality: ForceStreamQualityFrame;
   ping: PingFrame;
   getIceServerConfig: GetIceServerConfigFrame;
   publish: PublishFrame;

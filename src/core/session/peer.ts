@@ -70,12 +70,16 @@ export class Peer {
   }
 
   /**
-   * Sends the tracks of `stream`: each on a `sendonly` transceiver of its own (publish), or, not
-   * `sendonly`, with `addTrack`, which takes the transceivers a remote offer made (p2p, both ways).
+   * Sends the tracks of `stream`: each on a `sendonly` transceiver of its own (publish; with
+   * `layers`, the video in those simulcast encodings), or, not `sendonly`, with `addTrack`, which
+   * takes the transceivers a remote offer made (p2p, both ways).
    */
-  addStream(stream: MediaStream, sendonly?: boolean): void {
+  addStream(stream: MediaStream, sendonly?: boolean, layers?: unknown): void {
     for (const track of stream.getTracks()) {
-      if (sendonly) this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      // The layers the server asks for (the embedded server's `start`: `simulcast`, a list of
+      // encodings); anything else makes addTransceiver throw, which fails the offer (an error event).
+      const sendEncodings = track.kind === 'video' ? (layers as RTCRtpEncodingParameters[] | undefined) : undefined;
+      if (sendonly) this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], sendEncodings });
       else this.pc.addTrack(track, stream);
     }
   }

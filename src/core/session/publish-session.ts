@@ -4,7 +4,7 @@
  * fresh credentials; no frames lost), then a full new publish.
  */
 import { RtcError } from '../errors.js';
-import type { TakeConfigurationFrame } from '../protocol/messages.js';
+import type { StartFrame, TakeConfigurationFrame } from '../protocol/messages.js';
 import { isConnected } from './peer.js';
 import { Session, ICE_RESTART_TIMEOUT_MS } from './session.js';
 import type { PublishOptions } from './types.js';
@@ -41,20 +41,20 @@ export class PublishSession extends Session<PublishOptions> {
     this.watchdog('publish');
   }
 
-  protected override onStart(): void {
+  protected override onStart(frame: StartFrame): void {
     // `start` answers our `publish`: once negotiating or live, another one (a server's mistake) would tear the connection down.
     if (this.state !== 'connecting') return;
     const attempt = this.attempt;
-    void this.#offer().catch((e: unknown) => {
+    void this.#offer(frame.simulcast).catch((e: unknown) => {
       if (attempt === this.attempt) this.fail(RtcError.of('notSetLocalDescription', { streamId: this.streamId, cause: e }), true);
     });
   }
 
-  async #offer(): Promise<void> {
+  async #offer(layers: unknown): Promise<void> {
     const o = this.options!;
     // Media first, then the peer connection: the offer always carries the tracks.
     const peer = this.createPeer();
-    peer.addStream(o.stream, true);
+    peer.addStream(o.stream, true, layers);
     this.attachChannel(peer.pc.createDataChannel(o.streamId, { ordered: true }));
     const sdp = await peer.offer();
     this.transition('negotiating');

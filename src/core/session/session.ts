@@ -5,7 +5,7 @@
  * first where AMS allows it, then a full new publish/play).
  */
 import { catalogEntry, isCatalogCode, RtcError } from '../errors.js';
-import type { IceServerConfigFrame, NotificationFrame, ServerFrame, TakeConfigurationFrame } from '../protocol/messages.js';
+import type { IceServerConfigFrame, NotificationFrame, ServerFrame, StartFrame, TakeConfigurationFrame } from '../protocol/messages.js';
 import type { OutgoingFrame, Signaling } from '../signaling/signaling.js';
 import { lazy } from '../lazy.js';
 import type { RtcStats, StatsTracker } from '../stats.js';
@@ -128,8 +128,8 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
   protected abstract onConfiguration(frame: TakeConfigurationFrame): Promise<void>;
   /** A notification for our stream (already reported as a callback). */
   protected abstract onNotification(definition: string, frame: NotificationFrame): void;
-  /** `start` from the server (publish only). */
-  protected onStart(): void {}
+  /** `start` from the server (publish only; its `simulcast`, ours, lists the layers asked for). */
+  protected onStart(_frame: StartFrame): void {}
   /**
    * A server error for our stream: return true when handled (e.g. waiting for a stream). A server
    * too busy to admit us (admission control, `highResourceUsage`) is reported once and asked
@@ -455,7 +455,7 @@ export abstract class Session<O extends CommonOptions = CommonOptions> extends T
         return;
       }
       case 'start':
-        if (frame.streamId === own) this.onStart();
+        if (frame.streamId === own) this.onStart(frame);
         return;
       case 'takeConfiguration':
         if (frame.streamId === own) {

@@ -6,7 +6,7 @@
  */
 import { RTCRtpCodecParameters, useOPUS, type RtpPacket, type RTCRtpSender } from 'werift';
 import type { DataMessage } from './channel-outbox.js';
-import type { MediaKind } from './types.js';
+import type { MediaKind, VideoLayer } from './types.js';
 import { ownPacket } from './werift-workarounds.js';
 
 export const RTCP_PSFB = 206;
@@ -39,7 +39,8 @@ export function holdEarly(held: RtpPacket[] | undefined, rtp: RtpPacket, keyfram
 
 /** What a publisher forwards to: a player, or one source slot of a room player. */
 export interface RtpSink {
-  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void;
+  /** A packet of the publisher's; `layer`: the simulcast layer (rid) of a video packet, `''` without layers. */
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer: string): void;
   sendToPlayer(message: DataMessage): void;
   /** Connected, forwarding video, and no keyframe sent yet. */
   readonly waitingForKeyframe: boolean;
@@ -53,6 +54,8 @@ export interface RtpSink {
  */
 export interface PlayerSource {
   readonly streamId: string;
+  /** Its video comes in simulcast layers (the server asked for them). */
+  readonly simulcast: boolean;
   readonly kinds: ReadonlySet<MediaKind>;
   /** The negotiated codecs, which the players offer in turn. */
   readonly videoCodec: RTCRtpCodecParameters | undefined;
@@ -65,18 +68,29 @@ export interface PlayerSource {
   requestKeyframe(): void;
   /** A message from one player to the publisher. */
   sendToPublisher(message: DataMessage): void;
+  /** The video's layers sending now, highest first (`PublisherPeer.layers`). */
+  layers(): VideoLayer[];
 }
 
-/** The RTCP feedback a forwarded video m-line offers: NACK, PLI and FIR (a fresh list each call). */
-export const videoFeedback = (): { type: string; parameter?: string }[] => [
+/**
+ * The RTCP feedback a forwarded video m-line offers: NACK, PLI and FIR, and with `remb` the
+ * browser's bandwidth estimate (which picks a simulcast layer) (a fresh list each call).
+ */
+export const videoFeedback = (remb = false): { type: string; parameter?: string }[] => [
   { type: 'nack' },
   { type: 'nack', parameter: 'pli' },
   { type: 'ccm', parameter: 'fir' },
+  ...(remb ? [{ type: 'goog-remb' }] : []),
 ];
 
-/** A forwarded video m-line's codec: the source's codec with `videoFeedback()`. */
-export function forwardedVideoCodec(source: { mimeType: string; clockRate: number; parameters?: string }): RTCRtpCodecParameters {
-  return new RTCRtpCodecParameters({ mimeType: source.mimeType, clockRate: source.clockRate, rtcpFeedback: videoFeedback(), parameters: source.parameters });
+/** A forwarded video m-line's codec: the source's codec with `videoFeedback(remb)`. */
+export function forwardedVideoCodec(source: { mimeType: string; clockRate: number; parameters?: string }, remb = false): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType: source.mimeType,
+    clockRate: source.clockRate,
+    rtcpFeedback: videoFeedback(remb),
+    parameters: source.parameters,
+  });
 }
 
 /** A forwarded audio m-line's codec: the source's (2 channels unless it says otherwise), or Opus. */

@@ -11,10 +11,11 @@ import { RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import { isCut } from '../faults.js';
 import type { DataMessage } from './channel-outbox.js';
 import type { PlayerSource, RtpSink } from './forwarding.js';
+import { LayerBook } from './layers.js';
 import { networkPolicy } from './network-policy.js';
 import type { Peer, PeerHost } from './peer.js';
 import { WeriftPlayer } from './player-peer.js';
-import { SdpError, type IceCandidateInit, type MediaKind } from './types.js';
+import { SdpError, type IceCandidateInit, type MediaKind, type VideoLayer } from './types.js';
 import { asDataMessage, type CodecInit, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
 /** How often a source reports whether a player waits for a keyframe (the publisher's own tick). */
@@ -31,6 +32,9 @@ const codec = (c: CodecInit | undefined): RTCRtpCodecParameters | undefined => (
 class RemoteSource implements PlayerSource {
   readonly sinks = new Set<RtpSink>();
   readonly kinds: ReadonlySet<MediaKind>;
+  readonly simulcast: boolean;
+  /** The layers of the video, from the packets handed over. */
+  private readonly book = new LayerBook();
   readonly videoCodec: RTCRtpCodecParameters | undefined;
   readonly audioCodec: RTCRtpCodecParameters | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -42,6 +46,7 @@ class RemoteSource implements PlayerSource {
     m: Extract<ToWorker, { t: 'source' }>,
   ) {
     this.kinds = new Set(m.kinds);
+    this.simulcast = m.simulcast;
     this.videoCodec = codec(m.video);
     this.audioCodec = codec(m.audio);
   }
@@ -65,8 +70,13 @@ class RemoteSource implements PlayerSource {
     post({ t: 'toPublisher', src: this.src, message });
   }
 
-  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
-    for (const sink of this.sinks) sink.forward(kind, rtp, keyframe);
+  layers(): VideoLayer[] {
+    return this.book.list();
+  }
+
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer: string, width: number, height: number): void {
+    if (kind === 'video') this.book.note(layer, rtp.header.ssrc, rtp.payload.length + 12, width, height);
+    for (const sink of this.sinks) sink.forward(kind, rtp, keyframe, layer);
   }
 
   sendToPlayers(message: DataMessage): void {
@@ -154,7 +164,7 @@ port.on('message', (m: ToWorker) => {
       const [sequenceNumber, timestamp, marker, payloadType, ssrc] = m.header;
       const header = new RtpHeader({ sequenceNumber, timestamp, marker: marker === 1, payloadType, ssrc });
       const payload = Buffer.from(m.payload.buffer, m.payload.byteOffset, m.payload.byteLength);
-      sources.get(m.src)?.forward(m.kind, new RtpPacket(header, payload), m.keyframe);
+      sources.get(m.src)?.forward(m.kind, new RtpPacket(header, payload), m.keyframe, m.layer, m.width, m.height);
       return;
     }
     case 'data':
@@ -173,6 +183,9 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'close':
       players.get(m.id)?.close();
+      return;
+    case 'quality':
+      players.get(m.id)?.setQuality(m.height);
       return;
     case 'cuts':
       cuts.clear();

@@ -2,7 +2,7 @@
  * What publisher, player and room player share: the werift connection, its lifecycle (connected,
  * closed by the browser, closed by the server), the first-media signal and the candidates.
  */
-import { RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
+import { RTCPeerConnection, type RTCRtpCodecParameters, type RTCRtpHeaderExtensionParameters } from 'werift';
 import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
@@ -61,10 +61,15 @@ export abstract class Peer {
 
   /**
    * Makes the connection (once, from the constructor or the first offer) and watches its state;
-   * `key` (its stream or room id) is what a media cut names.
+   * `key` (its stream or room id) is what a media cut names; `videoExtensions`: the RTP header
+   * extensions its video negotiates (none by default).
    */
-  protected createPc(codecs: PeerCodecs, key: string): RTCPeerConnection {
-    const pc = new RTCPeerConnection({ ...this.host.policy.config, codecs });
+  protected createPc(codecs: PeerCodecs, key: string, videoExtensions?: RTCRtpHeaderExtensionParameters[]): RTCPeerConnection {
+    const pc = new RTCPeerConnection({
+      ...this.host.policy.config,
+      codecs,
+      ...(videoExtensions ? { headerExtensions: { video: videoExtensions, audio: [] } } : {}),
+    });
     const host = this.host;
     if (host.mediaCut) {
       // werift opens its sockets while gathering, before any check goes out.

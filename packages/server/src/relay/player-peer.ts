@@ -21,7 +21,8 @@ import {
 import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
-import { setTrackId } from './werift-workarounds.js';
+import { LayerSelector, rembBitrate, reportedLoss } from './layers.js';
+import { continueSequence, setTrackId } from './werift-workarounds.js';
 
 interface Forwarder {
   sender: RTCRtpSender;
@@ -40,6 +41,10 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   waitingForKeyframe = false;
   /** Before the connection is up: the video from the latest keyframe on (`holdEarly`). */
   private early: RtpPacket[] | undefined;
+  /** The simulcast layer sent (`''` without layers; undefined before the first video packet), and the one to switch to at its next keyframe. */
+  private layer: string | undefined;
+  private target: string | undefined;
+  private readonly selector = new LayerSelector();
 
   constructor(
     host: PeerHost,
@@ -59,6 +64,19 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
       // The track id the browser sees (msid), as AMS names it.
       setTrackId(t.sender, trackIdFor(kind, streamId));
       onKeyframeRequest(t.sender, () => this.source.requestKeyframe());
+      if (kind === 'video' && this.source.simulcast) {
+        // The browser's bandwidth estimate (REMB, which the offer's goog-remb asks for) and its
+        // reported losses pick the layer.
+        const sender = t.sender;
+        sender.onRtcp.subscribe((packet) => {
+          const bps = rembBitrate(packet);
+          const loss = bps === undefined ? reportedLoss(packet, sender.ssrc) : undefined;
+          if (bps !== undefined) this.selector.setEstimate(bps);
+          else if (loss !== undefined) this.selector.setLoss(loss);
+          else return;
+          this.chooseLayer();
+        });
+      }
       this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
     }
     if (withChannel) {
@@ -115,7 +133,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   /** The publisher's codecs, with the feedback a forwarded m-line offers (VP8 and Opus for a kind it does not send: such an m-line of a client's offer is answered inactive). */
   private codecs(): PeerCodecs {
     const v = this.source.videoCodec;
-    return { video: [v ? forwardedVideoCodec(v) : useVP8()], audio: [forwardedAudioCodec(this.source.audioCodec)] };
+    return { video: [v ? forwardedVideoCodec(v, this.source.simulcast) : useVP8()], audio: [forwardedAudioCodec(this.source.audioCodec)] };
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
@@ -142,11 +160,45 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     this.startMedia();
   }
 
-  /** Sends a publisher packet on the m-line of `kind`, once its gate lets it through. */
-  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+  /**
+   * Pins the layer closest to `height` (0: automatic); the switch happens at that layer's next
+   * keyframe, asked for now.
+   */
+  setQuality(height: number): void {
+    this.selector.pinned = Math.max(0, Math.floor(height) || 0);
+    this.chooseLayer();
+  }
+
+  /** Picks the layer to send; a new one is switched to at its next keyframe, asked for now. */
+  private chooseLayer(): void {
+    // From the layer it is switching to, if a switch waits for its keyframe (no flapping meanwhile).
+    const next = this.selector.choose(this.source.layers(), this.target ?? this.layer);
+    if (next === undefined || next === this.target) return;
+    this.target = next;
+    if (next !== this.layer && this.layer !== undefined) this.source.requestKeyframe();
+  }
+
+  /** Whether a video packet of `layer` is sent: its layer's, or the target's from its keyframe on (a switch: the sequence goes on). */
+  private takeLayer(sender: RTCRtpSender, rtp: RtpPacket, keyframe: boolean, layer: string): boolean {
+    if (layer === this.layer || !this.source.simulcast) return true;
+    if (this.target === undefined || (keyframe && layer !== this.target)) this.chooseLayer();
+    if (layer !== this.target) return false;
+    if (this.layer === undefined) {
+      this.layer = layer;
+      return true;
+    }
+    if (!keyframe) return false;
+    this.layer = layer;
+    if (this.connected) continueSequence(sender, rtp.header, 'video');
+    return true;
+  }
+
+  /** Sends a publisher packet on the m-line of `kind`, once its gate (and, for video, its layer) lets it through. */
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer = ''): void {
     if (this.closed) return;
     const f = this.forwarders.get(kind);
     if (!f) return;
+    if (kind === 'video' && !this.takeLayer(f.sender, rtp, keyframe, layer)) return;
     if (!this.connected) {
       if (kind === 'video') this.early = holdEarly(this.early, rtp, keyframe);
       return;

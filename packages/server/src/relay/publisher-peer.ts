@@ -3,14 +3,27 @@
  * reads each packet (keyframe, picture size, bitrate) and hands it to every attached sink (players
  * and room player slots); keyframe requests to the browser are paced by `PliPacer`.
  */
-import { useH264, useOPUS, useVP8, type RTCDataChannel, type RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import {
+  useH264,
+  useOPUS,
+  useRepairedRtpStreamId,
+  useSdesMid,
+  useSdesRTPStreamId,
+  useVP8,
+  type MediaStreamTrack,
+  type RTCDataChannel,
+  type RTCRtpCodecParameters,
+  type RTCRtpTransceiver,
+  type RtpPacket,
+} from 'werift';
 import { isEmpty, sendData, type DataMessage } from './channel-outbox.js';
 import { RembEstimator, REMB_SEND_INTERVAL_MS, sendRemb, seqDiff } from './congestion.js';
 import { PliPacer, type PlayerSource, type RtpSink } from './forwarding.js';
+import { LayerBook } from './layers.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
 import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer } from './sdp.js';
-import { SdpError, type MediaKind, type PeerEvents, type PublisherPeer, type StreamMediaInfo } from './types.js';
+import { SdpError, type MediaKind, type PeerEvents, type PublisherOptions, type PublisherPeer, type StreamMediaInfo, type VideoLayer } from './types.js';
 
 /** Video bitrate hints put in the publisher's answer (kbit/s). */
 const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
@@ -23,6 +36,7 @@ const LOST_KEYFRAME_INTERVAL_MS = 1000;
 /** A publisher's werift connection and the sinks it forwards to. */
 export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource {
   readonly kinds = new Set<MediaKind>();
+  readonly simulcast: boolean;
   /** Where the packets and data channel messages go. */
   readonly players = new Set<RtpSink>();
   /** The negotiated codecs (after `acceptOffer`), which the players offer in turn. */
@@ -31,8 +45,11 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
   private videoName: VideoCodecName | undefined;
   private videoSsrc: number | undefined;
   private videoTransceiver: RTCRtpTransceiver | undefined;
-  private width = 0;
-  private height = 0;
+  /** The video's layers by rid (`''` without simulcast), in the order the offer lists them (highest first). */
+  readonly videoLayers = new LayerBook();
+  /** The layer whose losses are watched (the first of the offer's: the highest). */
+  private lossLayer = '';
+  private readonly subscribed = new WeakSet<MediaStreamTrack>();
   private readonly videoMeter = new BitrateMeter();
   private readonly audioMeter = new BitrateMeter();
   private readonly channels: RTCDataChannel[] = [];
@@ -58,18 +75,31 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     host: PeerHost,
     readonly streamId: string,
     events: PeerEvents,
+    private readonly options: PublisherOptions = {},
   ) {
     super(host, events);
-    const pc = this.createPc({ video: [useVP8(), useH264()], audio: [useOPUS()] }, streamId);
+    this.simulcast = options.simulcast === true;
+    // Simulcast layers are told apart by their RTP stream id (rid), a header extension.
+    const extensions = options.simulcast ? [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId()] : undefined;
+    const pc = this.createPc({ video: [useVP8(), useH264()], audio: [useOPUS()] }, streamId, extensions);
     pc.onTrack.subscribe((track) => {
       const kind = track.kind as MediaKind;
-      track.onReceiveRtp.subscribe((rtp) => {
-        try {
-          this.onRtp(kind, rtp);
-        } catch {
-          /* never let a bad packet reach werift's event loop */
-        }
-      });
+      // With simulcast, one track per layer (rid) on the one video transceiver.
+      const receiver = pc.getTransceivers().find((t) => t.receiver.tracks.includes(track))?.receiver;
+      const tracks = receiver && receiver.tracks.length > 1 ? receiver.tracks : [track];
+      if (kind === 'video') this.lossLayer = tracks[0]?.rid ?? '';
+      for (const t of tracks) {
+        if (this.subscribed.has(t)) continue;
+        this.subscribed.add(t);
+        const layer = t.rid ?? '';
+        t.onReceiveRtp.subscribe((rtp) => {
+          try {
+            this.onRtp(kind, rtp, layer);
+          } catch {
+            /* never let a bad packet reach werift's event loop */
+          }
+        });
+      }
     });
     pc.onDataChannel.subscribe((channel) => {
       this.channels.push(channel);
@@ -86,7 +116,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     let answer: string;
     if (!isUsableSdp(sdp)) throw new SdpError('not a usable offer');
     try {
-      const offer = filterCandidates(restrictPublisherOffer(sdp), (c) => this.host.policy.allowRemote(c));
+      const offer = filterCandidates(restrictPublisherOffer(sdp, this.options.simulcast === true), (c) => this.host.policy.allowRemote(c));
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       await pc.setLocalDescription(await pc.createAnswer());
       answer = pc.localDescription?.sdp ?? '';
@@ -119,7 +149,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     if (this.kinds.size === 0) this.startMedia();
   }
 
-  private onRtp(kind: MediaKind, rtp: RtpPacket): void {
+  private onRtp(kind: MediaKind, rtp: RtpPacket, layer: string): void {
     if (this.closed) return;
     this.startMedia();
     const size = rtp.payload.length + 12;
@@ -131,31 +161,42 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     }
     let keyframe = false;
     if (kind === 'video') {
-      this.videoMeter.add(size);
-      if (this.videoSsrc !== rtp.header.ssrc) this.highestVideoSeq = undefined;
-      this.videoSsrc = rtp.header.ssrc;
-      this.noteSequence(rtp.header.sequenceNumber);
+      // Losses are watched on one layer (a keyframe request reaches every layer).
+      const watched = layer === this.lossLayer;
+      if (watched) {
+        this.videoMeter.add(size);
+        if (this.videoSsrc !== rtp.header.ssrc) this.highestVideoSeq = undefined;
+        this.videoSsrc = rtp.header.ssrc;
+        this.noteSequence(rtp.header.sequenceNumber);
+      }
+      let width = 0;
+      let height = 0;
       if (rtp.payload.length > 0 && this.videoName) {
         const info = inspectVideo(this.videoName, rtp.payload);
         keyframe = info.keyframe;
-        if (keyframe) this.keyframeBegan(rtp.header.sequenceNumber);
-        if (info.width && info.height) {
-          this.width = info.width;
-          this.height = info.height;
-        }
+        if (keyframe && watched) this.keyframeBegan(rtp.header.sequenceNumber);
+        width = info.width ?? 0;
+        height = info.height ?? 0;
       }
+      this.videoLayers.note(layer, rtp.header.ssrc, size, width, height);
     } else {
       this.audioMeter.add(size);
     }
-    for (const player of this.players) player.forward(kind, rtp, keyframe);
+    for (const player of this.players) player.forward(kind, rtp, keyframe, layer);
+  }
+
+  layers(): VideoLayer[] {
+    return this.videoLayers.list();
   }
 
   info(): StreamMediaInfo {
+    // The highest layer sending (or the only video).
+    const top = this.layers()[0];
     return {
-      width: this.width,
-      height: this.height,
+      width: top?.width ?? 0,
+      height: top?.height ?? 0,
       videoCodec: this.videoName ?? '',
-      videoBitrate: this.videoMeter.bitsPerSecond(),
+      videoBitrate: top?.bitrate ?? this.videoMeter.bitsPerSecond(),
       audioBitrate: this.audioMeter.bitsPerSecond(),
     };
   }
@@ -188,10 +229,11 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     this.pli.request();
   }
 
+  /** A keyframe request to every layer of the video (a player may be about to switch to any of them). */
   private sendPli(): boolean {
     const t = this.videoTransceiver;
-    if (!t || this.videoSsrc === undefined || this.closed) return false;
-    void t.receiver.sendRtcpPLI(this.videoSsrc).catch(() => undefined);
+    if (!t || this.videoLayers.size === 0 || this.closed) return false;
+    for (const ssrc of this.videoLayers.ssrcs()) void t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
     return true;
   }
 

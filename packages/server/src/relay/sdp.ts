@@ -89,10 +89,12 @@ export const isAcceptedH264 = (fmtp: ReadonlyMap<string, string>): boolean =>
  * exactly one video codec (VP8 first, else H264 42e01f packetization-mode=1) and Opus
  * for audio. Sections without an acceptable codec are left untouched (werift rejects them).
  */
-export function restrictPublisherOffer(sdp: string): string {
+export function restrictPublisherOffer(sdp: string, simulcast = false): string {
   const { session, media } = splitSdp(sdp);
   for (const section of media) {
     const kind = mediaKind(section);
+    // Layers not asked for (a client that sends them anyway): the answer takes none, so it sends its first encoding alone.
+    if (!simulcast) section.lines = section.lines.filter((l) => !l.startsWith('a=simulcast:') && !l.startsWith('a=rid:'));
     const codecs = codecsOf(section);
     let keep: number[];
     if (kind === 'video') {

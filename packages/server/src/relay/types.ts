@@ -41,6 +41,20 @@ export interface StreamMediaInfo {
   audioBitrate: number;
 }
 
+/** One simulcast layer of a publisher's video (by its `rid`; `''` for a video without layers). */
+export interface VideoLayer {
+  rid: string;
+  width: number;
+  height: number;
+  /** Bits a second over the last second or so. */
+  bitrate: number;
+}
+
+export interface PublisherOptions {
+  /** The publisher was asked for simulcast layers: their RTP stream ids are read (header extensions). */
+  simulcast?: boolean;
+}
+
 export interface PublisherPeer {
   readonly streamId: string;
   /** Applies the client's offer and resolves with the answer SDP. Rejects with `SdpError`. */
@@ -49,6 +63,11 @@ export interface PublisherPeer {
   /** Kinds the publisher sends (known after `acceptOffer`). */
   readonly kinds: ReadonlySet<MediaKind>;
   info(): StreamMediaInfo;
+  /**
+   * The video's layers sending now, highest first (one, `rid` `''`, without simulcast; none
+   * before the first video packet), as `streamInformation` lists them.
+   */
+  layers(): VideoLayer[];
   /** Stops the peer connection and detaches every player (their tracks end). Idempotent. */
   close(): void;
 }
@@ -70,6 +89,11 @@ export interface PlayerPeer {
    */
   acceptOffer(sdp: string): Promise<string>;
   addCandidate(candidate: IceCandidateInit): Promise<void>;
+  /**
+   * Pins the simulcast layer closest to `height` pixels (AMS's `forceStreamQuality`); 0: the
+   * layer the player's bandwidth estimate allows. A stream without layers is not changed.
+   */
+  setQuality(height: number): void;
   /** Idempotent. */
   close(): void;
 }
@@ -106,7 +130,7 @@ export interface RoomPlayerPeer {
 }
 
 export interface MediaRelay {
-  createPublisher(streamId: string, events: PeerEvents): PublisherPeer;
+  createPublisher(streamId: string, events: PeerEvents, options?: PublisherOptions): PublisherPeer;
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer;
   createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer;
   /** Closes every peer connection. */

@@ -13,7 +13,7 @@ import type { Peer, PeerHost } from './peer.js';
 import { WeriftPlayer } from './player-peer.js';
 import { WeriftPublisher } from './publisher-peer.js';
 import { WeriftRoomPlayer } from './room-player.js';
-import type { MediaRelay, PeerEvents, PlayerPeer, PublisherPeer, RoomPlayerEvents, RoomPlayerPeer } from './types.js';
+import type { MediaRelay, PeerEvents, PlayerPeer, PublisherOptions, PublisherPeer, RoomPlayerEvents, RoomPlayerPeer } from './types.js';
 
 export interface WeriftRelayOptions {
   /**
@@ -37,8 +37,8 @@ export class WeriftRelay implements MediaRelay, PeerHost {
     this.mediaCut = options.mediaCut;
   }
 
-  createPublisher(streamId: string, events: PeerEvents): PublisherPeer {
-    return this.track(new WeriftPublisher(this, streamId, events));
+  createPublisher(streamId: string, events: PeerEvents, options?: PublisherOptions): PublisherPeer {
+    return this.track(new WeriftPublisher(this, streamId, events, options));
   }
 
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer {

@@ -32,15 +32,18 @@ export type RtpHeaderTuple = [number, number, number, number, number];
 
 export type ToWorker =
   /** A publisher some of this worker's players play (sent before its first player). */
-  | { t: 'source'; src: number; streamId: string; kinds: MediaKind[]; video?: CodecInit; audio?: CodecInit }
+  | { t: 'source'; src: number; streamId: string; kinds: MediaKind[]; simulcast: boolean; video?: CodecInit; audio?: CodecInit }
   /** The publisher is gone, or none of this worker's players plays it any more: its players close. */
   | { t: 'unsource'; src: number }
-  | { t: 'rtp'; src: number; kind: MediaKind; keyframe: boolean; header: RtpHeaderTuple; payload: Uint8Array }
+  /** A packet; video: its simulcast `layer` (`''` without) and that layer's picture size as known so far. */
+  | { t: 'rtp'; src: number; kind: MediaKind; keyframe: boolean; header: RtpHeaderTuple; payload: Uint8Array; layer: string; width: number; height: number }
   /** A publisher's data channel message, to its players. */
   | { t: 'data'; src: number; message: DataMessage }
   | { t: 'player'; id: number; src: number }
   | { t: 'call'; id: number; req: number; op: PlayerCall; arg?: unknown }
   | { t: 'close'; id: number }
+  /** `forceStreamQuality` for a player (`PlayerPeer.setQuality`). */
+  | { t: 'quality'; id: number; height: number }
   | { t: 'cuts'; cuts: [string, number][] }
   /** Closes every connection (telling the browsers), then answers `down`. */
   | { t: 'shutdown' }

@@ -27,12 +27,13 @@ import {
   type MediaRelay,
   type PeerEvents,
   type PlayerPeer,
+  type PublisherOptions,
   type PublisherPeer,
   type RoomPlayerEvents,
   type RoomPlayerPeer,
 } from './types.js';
 import { WeriftRelay, type WeriftRelayOptions } from './werift-relay.js';
-import { asDataMessage, type CodecInit, type FromWorker, type PlayerCall, type ToWorker, type WorkerInit } from './worker-protocol.js';
+import { asDataMessage, type CodecInit, type FromWorker, type PlayerCall, type RtpHeaderTuple, type ToWorker, type WorkerInit } from './worker-protocol.js';
 
 export interface WorkerRelayOptions extends WeriftRelayOptions {
   /** How many media workers carry the players (1 or more). */
@@ -95,13 +96,13 @@ class WorkerSink implements RtpSink {
     readonly publisher: WeriftPublisher,
   ) {}
 
-  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer: string): void {
     const h = rtp.header;
     // A copy of its own (the payload is a view into a larger buffer), handed over, not copied again.
     const payload = new Uint8Array(rtp.payload);
-    this.slot.post({ t: 'rtp', src: this.src, kind, keyframe, header: [h.sequenceNumber, h.timestamp, h.marker ? 1 : 0, h.payloadType, h.ssrc], payload }, [
-      payload.buffer,
-    ]);
+    const [width, height] = kind === 'video' ? this.publisher.videoLayers.sizeOf(layer) : [0, 0];
+    const header: RtpHeaderTuple = [h.sequenceNumber, h.timestamp, h.marker ? 1 : 0, h.payloadType, h.ssrc];
+    this.slot.post({ t: 'rtp', src: this.src, kind, keyframe, header, payload, layer, width, height }, [payload.buffer]);
   }
 
   sendToPlayer(message: DataMessage): void {
@@ -140,6 +141,10 @@ class RemotePlayer implements PlayerPeer {
   async addCandidate(candidate: IceCandidateInit): Promise<void> {
     if (this.closed) return;
     await this.call('addCandidate', candidate).catch(() => undefined);
+  }
+
+  setQuality(height: number): void {
+    if (!this.closed) this.slot.post({ t: 'quality', id: this.id, height });
   }
 
   close(): void {
@@ -216,6 +221,7 @@ class MediaWorker {
         src,
         streamId: publisher.streamId,
         kinds: [...publisher.kinds],
+        simulcast: publisher.simulcast,
         video: codecInit(publisher.videoCodec),
         audio: codecInit(publisher.audioCodec),
       });
@@ -358,8 +364,8 @@ export class WorkerRelay implements MediaRelay {
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(new MediaWorker(i, init));
   }
 
-  createPublisher(streamId: string, events: PeerEvents): PublisherPeer {
-    return this.local.createPublisher(streamId, events);
+  createPublisher(streamId: string, events: PeerEvents, options?: PublisherOptions): PublisherPeer {
+    return this.local.createPublisher(streamId, events, options);
   }
 
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer {

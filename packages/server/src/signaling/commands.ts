@@ -10,7 +10,7 @@ import { getRoomInfo, joinRoom, leaveFromRoom } from './legacy-rooms.js';
 import { enableTrack, setMaxVideoTrackCount } from './multitrack.js';
 import { stop, takeCandidate, takeConfiguration } from './negotiation.js';
 import { isP2PPeerOf, join, leave, relayToPeer } from './p2p-commands.js';
-import { play } from './play.js';
+import { forceStreamQuality, play } from './play.js';
 import { publish } from './publish.js';
 
 /** Handles one typed frame; `json` is the frame as it arrived (for the P2P relay). */
@@ -29,6 +29,7 @@ const COMMANDS: { readonly [C in ClientFrameCommand]: Handler<ClientFrames[C]> }
   publish,
   play,
   stop,
+  forceStreamQuality,
   // SDP and candidates go to the P2P relay only for an id this socket joined as a peer;
   // for publish and play ids they stay with this socket's sessions.
   takeConfiguration: (conn, frame, json) => (isP2PPeerOf(conn, frame.streamId) ? relayToPeer(conn, frame.streamId, json) : takeConfiguration(conn, frame)),

@@ -47,6 +47,8 @@ interface PeerSession extends Phased {
 export interface PublishSession extends PeerSession, LiveStream {
   readonly kind: 'publish';
   peer?: PublisherPeer;
+  /** The server asked this publisher for simulcast layers (the app's `simulcast`). */
+  simulcast?: boolean;
 }
 
 /** A play of one live stream. */

@@ -26,23 +26,24 @@ export function getIceServerConfig(conn: Connection): void {
   });
 }
 
-/** Resolution, bitrates and codec of a live stream. */
+/** Resolution, bitrates and codec of a live stream (of each of its simulcast layers). */
 export function getStreamInfo(conn: Connection, { streamId }: GetStreamInfoFrame): void {
   const live = conn.app.live.live(streamId);
   if (!live || !live.peer) return conn.out.error('no_stream_exist', { streamId, error_code: '404' });
   const info = live.peer.info();
+  const layers = live.peer.layers();
+  const entry = (width: number, height: number, videoBitrate: number) => ({
+    streamWidth: width,
+    streamHeight: height,
+    videoBitrate,
+    audioBitrate: info.audioBitrate,
+    videoCodec: info.videoCodec,
+  });
   conn.out.send({
     command: 'streamInformation',
     streamId,
-    streamInfo: [
-      {
-        streamWidth: info.width,
-        streamHeight: info.height,
-        videoBitrate: info.videoBitrate,
-        audioBitrate: info.audioBitrate,
-        videoCodec: info.videoCodec,
-      },
-    ],
+    // Simulcast: one entry per layer sending, highest first, as AMS lists its renditions.
+    streamInfo: layers.length > 1 ? layers.map((l) => entry(l.width, l.height, l.bitrate)) : [entry(info.width, info.height, info.videoBitrate)],
   });
 }
 

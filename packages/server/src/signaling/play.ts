@@ -3,7 +3,7 @@
  * viewer count, and the end of a play (on `stop`, or when the publish it watches ends). A play
  * of a multitrack room goes to `multitrack.ts`.
  */
-import type { PlayFrame } from '../../../../src/core/protocol/messages.js';
+import type { ForceStreamQualityFrame, PlayFrame } from '../../../../src/core/protocol/messages.js';
 import type { AppSettings } from '../config.js';
 import type { LiveStream } from '../registries/live-streams.js';
 import { acceptStreamToken } from '../registries/stream-tokens.js';
@@ -91,4 +91,16 @@ export function endPlay(conn: Connection, session: PlaySession, notify: boolean)
   }
   session.peer.close();
   if (notify) conn.out.notify('play_finished', { streamId: session.streamId, subscriberId: '' });
+}
+
+/**
+ * `forceStreamQuality`: the play of `streamId` on this socket pins the simulcast layer closest to
+ * `streamHeight` (0: the one its bandwidth allows) and `resolutionChangeInfo` says so, as AMS
+ * answers it. Without a play of that stream on this socket, nothing happens.
+ */
+export function forceStreamQuality(conn: Connection, { streamId, streamHeight }: ForceStreamQualityFrame): void {
+  const session = conn.plays.get(streamId);
+  if (!session || isStopped(session)) return;
+  session.peer.setQuality(streamHeight);
+  conn.out.notify('resolutionChangeInfo', { streamId, streamHeight });
 }

@@ -10,6 +10,17 @@ import type { Connection, PublishSession } from './connection.js';
 import { flushCandidates, peerEvents } from './peer-session.js';
 import { isStopped, transition } from './phase.js';
 
+/**
+ * The simulcast layers asked for (ours, in `start`): the encodings the browser sends (its
+ * `sendEncodings`), full, half and a quarter size. Chrome leaves out the ones a small camera
+ * cannot make (640x480 makes two).
+ */
+export const SIMULCAST_LAYERS = [
+  { rid: 'h', scaleResolutionDownBy: 1 },
+  { rid: 'm', scaleResolutionDownBy: 2 },
+  { rid: 'l', scaleResolutionDownBy: 4 },
+];
+
 /** `publish`: refused (id in use, unregistered, bad token or main track) or answered with `start`; the client offers next. */
 export function publish(conn: Connection, frame: PublishFrame): void {
   const { streamId } = frame;
@@ -49,9 +60,11 @@ export function publish(conn: Connection, frame: PublishFrame): void {
     // The room can be played from now on (an SDK publishes, then plays the room at once).
     conn.app.mainTracks.open(mainTrack);
   }
+  // Simulcast layers asked for (ours: AMS sends no such field) of a stream of its own, not a room's participant.
+  if (settings.simulcast && !mainTrack) session.simulcast = true;
   conn.publishes.set(streamId, session);
   live.add(session);
-  conn.out.send({ command: 'start', streamId, subscriberId: frame.subscriberId ?? '' });
+  conn.out.send({ command: 'start', streamId, subscriberId: frame.subscriberId ?? '', ...(session.simulcast ? { simulcast: SIMULCAST_LAYERS } : {}) });
 }
 
 /** The client's first offer: the publisher peer is made, the answer goes out. */
@@ -65,6 +78,7 @@ export async function acceptPublishOffer(conn: Connection, session: PublishSessi
       () => publishStarted(conn, session),
       () => endPublish(conn, session, true),
     ),
+    { simulcast: session.simulcast === true },
   );
   session.peer = peer;
   let answer: string;

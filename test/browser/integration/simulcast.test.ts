@@ -1,0 +1,115 @@
+// Adaptive quality on the embedded server: an app with `simulcast` asks each publisher for layers
+// (`start` with `simulcast: true`); <rtc-publisher> then sends its 1280x720 camera in three, full,
+// half and a quarter size; `streamInformation` lists the layers as AMS lists its renditions;
+// `setQuality(height)` (AMS's `forceStreamQuality`) pins the closest layer, switched to at its next
+// keyframe with no freeze, and `setQuality(0)` hands the choice back to the bandwidth estimate.
+import { expect } from '@open-wc/testing';
+import '../../../src/define.js';
+import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
+import { AmsClient, poll, uniqueStreamId } from '../../helpers/ams-client.js';
+import { player, publisher, sessionOf, unmountAll, ws } from '../../helpers/matrix.js';
+
+const SIMULCAST_WS = ws.replace('/LiveApp/', '/SimulcastApp/');
+const video = (el: RtcPlayer): HTMLVideoElement => el.shadowRoot!.querySelector('video')!;
+const frames = (el: RtcPlayer): number => video(el).getVideoPlaybackQuality().totalVideoFrames;
+
+/** Resolves once the player shows `height` lines and has decoded more frames since. */
+async function showsHeight(el: RtcPlayer, height: number, ms = 10_000): Promise<void> {
+  await poll(() => video(el).videoHeight === height, ms, `${height} lines shown (now ${video(el).videoHeight})`);
+  const n = frames(el);
+  await poll(() => frames(el) > n + 3, 5000, `frames at ${height}`);
+}
+
+/** The largest gap between decoded frames (ms) while `run` runs, from the video's frame callbacks. */
+async function largestGap(el: RtcPlayer, run: () => Promise<void>): Promise<number> {
+  const v = video(el);
+  let last = performance.now();
+  let gap = 0;
+  let on = true;
+  const tick = (now: number): void => {
+    gap = Math.max(gap, now - last);
+    last = now;
+    if (on) v.requestVideoFrameCallback(tick);
+  };
+  v.requestVideoFrameCallback(tick);
+  try {
+    await run();
+  } finally {
+    on = false;
+  }
+  return Math.max(gap, performance.now() - last);
+}
+
+describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp)', function () {
+  (this as unknown as { timeout(ms: number): void }).timeout(60_000);
+  afterEach(() => unmountAll());
+
+  it('sends three layers, lists them, pins one by height at its keyframe without a freeze, and goes back to automatic', async () => {
+    const streamId = uniqueStreamId('layers');
+    const { el: pub } = publisher(streamId, { serverUrl: SIMULCAST_WS, mediaConstraints: { video: { width: 1280, height: 720 }, audio: true } });
+    await pub.start();
+    const encodings = sessionOf(pub)
+      .pc!.getSenders()
+      .find((s) => s.track?.kind === 'video')!
+      .getParameters().encodings;
+    expect(encodings.map((e) => e.rid)).to.deep.equal(['h', 'm', 'l']);
+
+    const { el: play, rec } = player(streamId, { serverUrl: SIMULCAST_WS });
+    await play.play();
+    await showsHeight(play, 720);
+
+    // streamInformation: one rendition per layer sending, highest first.
+    const client = await AmsClient.connect(SIMULCAST_WS);
+    try {
+      const info = await poll(
+        async () => {
+          client.send({ command: 'getStreamInfo', streamId });
+          const f = await client.waitFor((x) => x.command === 'streamInformation' && x.streamId === streamId, 5000, 'streamInformation');
+          const list = f.streamInfo as { streamHeight: number; videoBitrate: number; videoCodec: string }[];
+          return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
+        },
+        15_000,
+        'three layers listed, each sending',
+      );
+      expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
+      expect(info[0]!.videoBitrate).to.be.above(info[2]!.videoBitrate);
+      expect(info[0]!.videoCodec).to.equal('vp8');
+    } finally {
+      client.ws.close();
+    }
+
+    // Pinned: the closest layer (200 → 180), at its keyframe, with no freeze.
+    const from = rec.events.length;
+    const gapDown = await largestGap(play, async () => {
+      play.setQuality(200);
+      await showsHeight(play, 180);
+    });
+    const change = await rec.next('rtc-resolution-change-info', 5000, () => true, from);
+    expect((change.detail as { streamHeight?: number }).streamHeight).to.equal(200);
+    expect(gapDown, 'the largest gap between frames at the switch (ms)').to.be.below(700);
+    await showsHeight(play, 180);
+
+    const gapMid = await largestGap(play, async () => {
+      play.setQuality(360);
+      await showsHeight(play, 360);
+    });
+    expect(gapMid).to.be.below(700);
+
+    // Automatic again: on this unconstrained path, the highest layer.
+    play.setQuality(0);
+    await showsHeight(play, 720, 20_000);
+    expect(play.getAttribute('state')).to.equal('live');
+  });
+
+  it('does not ask for layers where the app does not (LiveApp): one encoding', async () => {
+    const streamId = uniqueStreamId('single');
+    const { el: pub } = publisher(streamId);
+    await pub.start();
+    const encodings = sessionOf(pub)
+      .pc!.getSenders()
+      .find((s) => s.track?.kind === 'video')!
+      .getParameters().encodings;
+    expect(encodings.length).to.equal(1);
+    expect(encodings[0]!.rid).to.equal(undefined);
+  });
+});
