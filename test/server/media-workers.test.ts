@@ -23,6 +23,15 @@ async function player(server: Awaited<ReturnType<typeof startServer>>, streamId:
 const workersOf = async (server: Awaited<ReturnType<typeof startServer>>): Promise<MediaWorkerInfo[]> =>
   JSON.parse((await request(server, 'GET', '/__faults/workers')).text) as MediaWorkerInfo[];
 
+/** Blocks worker `index`'s event loop `times` times for `ms` (the fault route). */
+const stall = async (server: Awaited<ReturnType<typeof startServer>>, index: number, ms: number, times: number): Promise<void> => {
+  const answer = await request(server, 'POST', '/__faults/workers', {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ stall: index, ms, times }),
+  });
+  assert.equal(answer.status, 200, answer.text);
+};
+
 describe('media workers', () => {
   it('spreads the players over the workers, and every one of them decodes the publisher', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true });
@@ -126,6 +135,51 @@ describe('media workers', () => {
       p.ws.close();
     } finally {
       media.stop();
+      await pubPc.close();
+      pubWs.close();
+      await server.close();
+    }
+  });
+  it('admission control reads the workers: a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
+    const server = await startServer({ mediaWorkers: 2, faultInjection: true, eventLoopLagLimitMs: 150 });
+    const pubWs = await AmsClient.connect(wsUrl(server));
+    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'lagging');
+    const players: Awaited<ReturnType<typeof player>>[] = [];
+    const late = await AmsClient.connect(wsUrl(server));
+    try {
+      // Worker 0's loop blocked 6 × 300 ms (the main thread's loop is not): new players go to worker 1.
+      await stall(server, 0, 300, 6);
+      await until(async () => (await workersOf(server))[0]!.lagging, 'worker 0 reported lagging');
+      for (let i = 0; i < 2; i++) players.push(await player(server, 'lagging'));
+      assert.deepEqual(
+        (await workersOf(server)).map((w) => w.players),
+        [0, 2],
+        'both players on the worker that keeps up',
+      );
+      await Promise.all(players.map((p) => p.received.atLeast('video', 10)));
+
+      // Both workers lagging: a play is refused, as AMS refuses one on a busy server.
+      await Promise.all([stall(server, 0, 300, 8), stall(server, 1, 300, 8)]);
+      await until(async () => (await workersOf(server)).every((w) => w.lagging), 'both workers reported lagging');
+      const refused = await late.request({ command: 'play', streamId: 'lagging' }, { command: 'error' });
+      assert.equal(refused.definition, 'highResourceUsage');
+      assert.match(String(refused.reason), /media workers are overloaded \(event loop lag \d+ ms, limit 150 ms\)/);
+      assert.equal(server.app('LiveApp').live.get('lagging')?.viewers.size, 2, 'nothing was made of the refused play');
+
+      // The lag over, the same socket's play is admitted, and the players admitted before went on.
+      await until(async () => (await workersOf(server)).every((w) => !w.lagging), 'the lag over', 15_000);
+      const watching = Promise.all(players.map((p) => p.received.atLeast('video', 10)));
+      const admitted = await wsPlayMedia(late, 'lagging');
+      await admitted.received.atLeast('video', 5);
+      await watching;
+      await admitted.pc.close();
+    } finally {
+      media.stop();
+      for (const p of players) {
+        await p.pc.close();
+        p.ws.close();
+      }
+      late.close();
       await pubPc.close();
       pubWs.close();
       await server.close();

@@ -98,7 +98,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   // The players' media on worker threads (one per core by default), or all on this one.
   const workerRelay =
     injectedRelay === undefined && config.mediaWorkers > 0
-      ? new WorkerRelay({ ...relayOptions, workers: config.mediaWorkers, mediaCuts: () => faults.mediaCuts() })
+      ? new WorkerRelay({ ...relayOptions, workers: config.mediaWorkers, mediaCuts: () => faults.mediaCuts(), lagLimitMs: config.eventLoopLagLimitMs })
       : undefined;
   if (workerRelay && mediaCut) faults.onMediaCuts = (cuts) => workerRelay.setMediaCuts(cuts);
   const relay: MediaRelay = injectedRelay ?? workerRelay ?? createWeriftRelay(relayOptions);
@@ -115,7 +115,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   };
   const admission: Admission = {
     refusal: (kind) => {
-      const overload = load.overload();
+      // A player's media is on a worker: every worker lagging refuses a play too.
+      const overload = load.overload() ?? (kind === 'play' ? workerRelay?.overload() : undefined);
       if (overload || kind !== 'play' || config.maxPlayers <= 0) return overload;
       const n = players();
       return n >= config.maxPlayers ? { cause: 'maxPlayers', reason: `the server has ${n} players, its limit` } : undefined;

@@ -2,7 +2,8 @@
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
  * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts and the
  * overload switch too), `DELETE` clears them all. With media workers, `/__faults/workers`: `GET`
- * lists them (players, restarts), `POST {crash: index}` ends one as a crash would. Off, the paths
+ * lists them (players, restarts, lagging), `POST {crash: index}` ends one as a crash would,
+ * `POST {stall: index, ms, times}` blocks its event loop (admission control's worker reading). Off, the paths
  * are 404s.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
@@ -13,6 +14,7 @@ import type { Route } from './router.js';
 export interface WorkerFaults {
   workers(): unknown[];
   crashWorker(index: number): boolean;
+  stallWorker(index: number, ms: number, times: number): boolean;
 }
 
 /** The `/__faults` routes; `enabled` is the config's `faultInjection`; `workers`, when the players are on media workers. */
@@ -30,9 +32,18 @@ export function faultRoutes(enabled: boolean, faults: FaultTable, workers?: Work
       methods: {
         GET: (_req, res) => sendJson(res, 200, workers!.workers()),
         POST: async (req, res) => {
-          const body = (await readJsonBody(req)) as { crash?: unknown } | null;
+          const body = (await readJsonBody(req)) as { crash?: unknown; stall?: unknown; ms?: unknown; times?: unknown } | null;
+          const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+          if (body?.stall !== undefined) {
+            // {stall: index, ms, times}: that worker's loop blocked `times` times (1-10) for `ms` (1-5000).
+            const { stall, ms = 300, times = 2 } = body;
+            if (!isIndex(stall)) throw new HttpError(400, 'stall must be a worker index');
+            if (!isIndex(ms) || ms < 1 || ms > 5000 || !isIndex(times) || times < 1 || times > 10) throw new HttpError(400, 'ms must be 1-5000 and times 1-10');
+            if (!workers!.stallWorker(stall, ms, times)) throw new HttpError(400, `there is no worker ${stall}`);
+            return sendJson(res, 200, { success: true });
+          }
           const index = body?.crash;
-          if (typeof index !== 'number' || !Number.isInteger(index)) throw new HttpError(400, 'crash must be a worker index');
+          if (!isIndex(index)) throw new HttpError(400, 'crash must be a worker index');
           if (!workers!.crashWorker(index)) throw new HttpError(400, `there is no worker ${index}`);
           sendJson(res, 200, { success: true });
         },

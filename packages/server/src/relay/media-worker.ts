@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import { isCut } from '../faults.js';
+import { LoadGauge } from '../load-gauge.js';
 import type { DataMessage } from './channel-outbox.js';
 import type { PlayerSource, RtpSink } from './forwarding.js';
 import { LayerBook } from './layers.js';
@@ -24,6 +25,8 @@ const WAITING_TICK_MS = 100;
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts runs as a worker thread');
 const init = workerData as WorkerInit;
+/** How often the worker looks at its lag reading (a change is reported at once). */
+const LOAD_CHECK_MS = 100;
 const post = (message: FromWorker): void => port.postMessage(message);
 
 const codec = (c: CodecInit | undefined): RTCRtpCodecParameters | undefined => (c ? new RTCRtpCodecParameters({ ...c }) : undefined);
@@ -157,6 +160,20 @@ async function shutdown(): Promise<void> {
   post({ t: 'down' });
 }
 
+// Admission control's lag reading, for this thread's own loop: the main thread admits no player
+// while every worker lags (`WorkerRelay.overload`), and places none on a worker that does.
+const gauge = new LoadGauge({ cpuLimit: 0, eventLoopLagLimitMs: init.lagLimitMs });
+gauge.start();
+let lagging = false;
+if (init.lagLimitMs > 0) {
+  setInterval(() => {
+    const now = gauge.overload() !== undefined;
+    if (now === lagging) return;
+    lagging = now;
+    post({ t: 'load', lagging, lagMs: Math.round(gauge.lagMs) });
+  }, LOAD_CHECK_MS).unref();
+}
+
 post({ t: 'ready' });
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
@@ -193,6 +210,17 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'shutdown':
       void shutdown();
+      return;
+    case 'stall':
+      for (let i = 0; i < m.times; i++) {
+        setTimeout(
+          () => {
+            const end = performance.now() + m.ms;
+            while (performance.now() < end);
+          },
+          i * (m.ms + 40),
+        );
+      }
       return;
     case 'crash':
       // Ends this thread only (not the process), as an uncaught error in it would.

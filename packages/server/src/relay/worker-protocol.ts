@@ -22,6 +22,8 @@ export interface WorkerInit {
   /** Whether media cuts (test faults) apply, and the ones on now (scope → end, `Date.now()` clock). */
   faultInjection: boolean;
   cuts: [string, number][];
+  /** The config's `eventLoopLagLimitMs` (0: off): the worker reports when its own loop lags that much (`load`). */
+  lagLimitMs: number;
 }
 
 /** The calls a player's proxy forwards, by `PlayerPeer` method. */
@@ -48,7 +50,9 @@ export type ToWorker =
   /** Closes every connection (telling the browsers), then answers `down`. */
   | { t: 'shutdown' }
   /** Test fault: the worker ends at once, as a crash would end it. */
-  | { t: 'crash' };
+  | { t: 'crash' }
+  /** Test fault: the worker's event loop is blocked `times` times for `ms`, 40 ms apart. */
+  | { t: 'stall'; ms: number; times: number };
 
 export type FromWorker =
   | { t: 'result'; req: number; ok: true; value: unknown }
@@ -63,6 +67,8 @@ export type FromWorker =
   /** Whether any of the source's players waits for a keyframe (sent on change). */
   | { t: 'waiting'; src: number; waiting: boolean }
   | { t: 'toPublisher'; src: number; message: DataMessage }
+  /** Its event loop lags past the limit (admission control's reading, `load-gauge.ts`), or no longer does (sent on change). */
+  | { t: 'load'; lagging: boolean; lagMs: number }
   /** The worker's module is loaded: it takes messages (sent once, first). */
   | { t: 'ready' }
   | { t: 'down' };

@@ -18,6 +18,7 @@ import type { RTCRtpCodecParameters, RtpPacket } from 'werift';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import type { DataMessage } from './channel-outbox.js';
 import type { RtpSink } from './forwarding.js';
+import type { Overload } from '../load-gauge.js';
 import { safely } from './peer.js';
 import { WeriftPublisher } from './publisher-peer.js';
 import {
@@ -40,6 +41,8 @@ export interface WorkerRelayOptions extends WeriftRelayOptions {
   workers: number;
   /** The media cuts on now (test faults), for a worker started later; with `mediaCut`. */
   mediaCuts?: () => [string, number][];
+  /** The config's `eventLoopLagLimitMs`: past it, a worker takes no new player (0 or absent: off). */
+  lagLimitMs?: number;
 }
 
 /** One worker's state, as the fault route lists it. */
@@ -52,6 +55,8 @@ export interface MediaWorkerInfo {
   ready: boolean;
   /** How many times this slot's worker was started again after ending by itself. */
   restarts: number;
+  /** Its event loop lags past `eventLoopLagLimitMs`: it takes no new player. */
+  lagging: boolean;
 }
 
 /** A worker that ended within this long of its start counts as failing to start. */
@@ -167,6 +172,9 @@ class MediaWorker {
   private failures = 0;
   restarts = 0;
   ready = false;
+  /** Its event loop lags past `lagLimitMs` (its own reading, `load`), and by how much at the latest report, ms. */
+  lagging = false;
+  lagMs = 0;
   private down = false;
   private restartTimer: NodeJS.Timeout | undefined;
   readonly players = new Map<number, RemotePlayer>();
@@ -188,7 +196,7 @@ class MediaWorker {
 
   private start(): void {
     this.startedAt = performance.now();
-    this.ready = false;
+    this.ready = this.lagging = false;
     const worker = new Worker(workerFile(), { workerData: this.init() });
     worker.unref();
     worker.on('message', (m: FromWorker) => this.onMessage(m));
@@ -290,6 +298,10 @@ class MediaWorker {
       case 'ready':
         this.ready = true;
         return;
+      case 'load':
+        this.lagging = m.lagging;
+        this.lagMs = m.lagMs;
+        return;
       case 'down':
         return this.shutDown?.();
     }
@@ -330,6 +342,11 @@ class MediaWorker {
     this.post({ t: 'crash' });
   }
 
+  /** Test fault: the thread's event loop is blocked `times` times for `ms`. */
+  stall(ms: number, times: number): void {
+    this.post({ t: 'stall', ms, times });
+  }
+
   /** Closes every connection here (telling the browsers), then ends the thread. */
   async shutdown(): Promise<void> {
     if (this.down) return;
@@ -353,13 +370,16 @@ export class WorkerRelay implements MediaRelay {
   private readonly local: WeriftRelay;
   private readonly slots: MediaWorker[] = [];
   private nextPlayer = 1;
+  private readonly lagLimitMs: number;
 
   constructor(options: WorkerRelayOptions) {
     this.local = new WeriftRelay(options);
+    this.lagLimitMs = options.lagLimitMs ?? 0;
     const init = (): WorkerInit => ({
       announcedHosts: options.announcedHosts,
       faultInjection: options.mediaCut !== undefined,
       cuts: options.mediaCuts?.() ?? [],
+      lagLimitMs: options.lagLimitMs ?? 0,
     });
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(new MediaWorker(i, init));
   }
@@ -370,9 +390,22 @@ export class WorkerRelay implements MediaRelay {
 
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer {
     if (!(source instanceof WeriftPublisher)) throw new TypeError('source was not created by this relay');
-    let slot = this.slots[0]!;
-    for (const s of this.slots) if (s.players.size < slot.players.size) slot = s;
+    // The worker with the fewest players of those whose loop keeps up (of all, if none does:
+    // admission control refuses plays then, `overload`).
+    const open = this.slots.filter((s) => !s.lagging);
+    let slot = (open.length > 0 ? open : this.slots)[0]!;
+    for (const s of open.length > 0 ? open : this.slots) if (s.players.size < slot.players.size) slot = s;
     return slot.createPlayer(this.nextPlayer++, source, events);
+  }
+
+  /**
+   * Admission control's reading of the workers (`load-gauge.ts` reads the main thread): every
+   * worker's event loop lags past the limit, so a new player would go to an overloaded one.
+   */
+  overload(): Overload | undefined {
+    if (!this.slots.every((s) => s.lagging)) return undefined;
+    const lag = Math.max(...this.slots.map((s) => s.lagMs));
+    return { cause: 'eventLoopLagLimitMs', reason: `the media workers are overloaded (event loop lag ${lag} ms, limit ${this.lagLimitMs} ms)` };
   }
 
   createRoomPlayer(roomId: string, events: RoomPlayerEvents): RoomPlayerPeer {
@@ -386,13 +419,20 @@ export class WorkerRelay implements MediaRelay {
 
   /** The workers, for the fault route. */
   workers(): MediaWorkerInfo[] {
-    return this.slots.map((s) => ({ index: s.index, threadId: s.threadId, players: s.players.size, ready: s.ready, restarts: s.restarts }));
+    return this.slots.map((s) => ({ index: s.index, threadId: s.threadId, players: s.players.size, ready: s.ready, restarts: s.restarts, lagging: s.lagging }));
   }
 
   /** Test fault: worker `index` ends as if it crashed (false: no such worker). */
   crashWorker(index: number): boolean {
     const slot = this.slots[index];
     slot?.crash();
+    return slot !== undefined;
+  }
+
+  /** Test fault: worker `index`'s event loop is blocked `times` times for `ms` (false: no such worker). */
+  stallWorker(index: number, ms: number, times: number): boolean {
+    const slot = this.slots[index];
+    slot?.stall(ms, times);
     return slot !== undefined;
   }
 
