@@ -51,7 +51,7 @@ export type ToWorker =
   | { t: 'shutdown' }
   /** Test fault: the worker ends at once, as a crash would end it. */
   | { t: 'crash' }
-  /** Test fault: the worker's event loop is blocked `times` times for `ms`, 40 ms apart. */
+  /** Test fault: the worker's event loop is blocked (`Atomics.wait`: no CPU used) `times` times for `ms`, 40 ms apart. */
   | { t: 'stall'; ms: number; times: number };
 
 export type FromWorker =
