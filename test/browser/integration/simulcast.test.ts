@@ -2,7 +2,8 @@
 // (`start` with `simulcast: true`); <rtc-publisher> then sends its 1280x720 camera in three, full,
 // half and a quarter size; `streamInformation` lists the layers as AMS lists its renditions;
 // `setQuality(height)` (AMS's `forceStreamQuality`) pins the closest layer, switched to at its next
-// keyframe with no freeze, and `setQuality(0)` hands the choice back to the bandwidth estimate.
+// keyframe with no freeze, and `setQuality(0)` hands the choice back to the bandwidth estimate;
+// in VP8 and in H.264.
 import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
@@ -40,6 +41,18 @@ async function largestGap(el: RtcPlayer, run: () => Promise<void>): Promise<numb
   return Math.max(gap, performance.now() - last);
 }
 
+/** The stream's renditions as the server lists them now: the answer to a new `getStreamInfo` (not an earlier one). */
+async function renditions(client: AmsClient, streamId: string): Promise<{ streamHeight: number; videoBitrate: number; videoCodec: string }[]> {
+  const from = client.frames.length;
+  client.send({ command: 'getStreamInfo', streamId });
+  const f = await client.waitFor(
+    (x) => x.command === 'streamInformation' && x.streamId === streamId && client.frames.indexOf(x) >= from,
+    5000,
+    'streamInformation',
+  );
+  return f.streamInfo as { streamHeight: number; videoBitrate: number; videoCodec: string }[];
+}
+
 describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp)', function () {
   (this as unknown as { timeout(ms: number): void }).timeout(60_000);
   afterEach(() => unmountAll());
@@ -63,9 +76,7 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
     try {
       const info = await poll(
         async () => {
-          client.send({ command: 'getStreamInfo', streamId });
-          const f = await client.waitFor((x) => x.command === 'streamInformation' && x.streamId === streamId, 5000, 'streamInformation');
-          const list = f.streamInfo as { streamHeight: number; videoBitrate: number; videoCodec: string }[];
+          const list = await renditions(client, streamId);
           return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
         },
         15_000,
@@ -99,6 +110,61 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
     play.setQuality(0);
     await showsHeight(play, 720, 20_000);
     expect(play.getAttribute('state')).to.equal('live');
+  });
+
+  it('does the same in H.264 (where the browser encodes it): three layers listed as h264, one pinned by height', async () => {
+    const h264 = (RTCRtpSender.getCapabilities('video')?.codecs ?? []).filter(
+      (c) => c.mimeType === 'video/H264' && /packetization-mode=1/.test(c.sdpFmtpLine ?? ''),
+    );
+    expect(h264.length, 'this Chromium encodes H.264').to.be.above(0);
+    // <rtc-publisher> offers the browser's codecs in the browser's order (VP8 first): here its
+    // video transceiver is given H.264 only, as a browser preferring it would offer.
+    const addTransceiver = RTCPeerConnection.prototype.addTransceiver;
+    RTCPeerConnection.prototype.addTransceiver = function (this: RTCPeerConnection, ...args: Parameters<RTCPeerConnection['addTransceiver']>) {
+      const t = addTransceiver.apply(this, args);
+      if (t.sender.track?.kind === 'video') t.setCodecPreferences(h264);
+      return t;
+    };
+    try {
+      const streamId = uniqueStreamId('h264layers');
+      const { el: pub } = publisher(streamId, { serverUrl: SIMULCAST_WS, mediaConstraints: { video: { width: 1280, height: 720 }, audio: true } });
+      await pub.start();
+      const sender = sessionOf(pub)
+        .pc!.getSenders()
+        .find((s) => s.track?.kind === 'video')!;
+      expect(sender.getParameters().encodings.map((e) => e.rid)).to.deep.equal(['h', 'm', 'l']);
+      expect(sender.getParameters().codecs[0]?.mimeType).to.equal('video/H264');
+
+      const { el: play } = player(streamId, { serverUrl: SIMULCAST_WS });
+      await play.play();
+      await showsHeight(play, 720);
+
+      const client = await AmsClient.connect(SIMULCAST_WS);
+      try {
+        const info = await poll(
+          async () => {
+            const list = await renditions(client, streamId);
+            return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
+          },
+          15_000,
+          'three H.264 layers listed, each sending',
+        );
+        expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
+        expect(info.map((l) => l.videoCodec)).to.deep.equal(['h264', 'h264', 'h264']);
+      } finally {
+        client.ws.close();
+      }
+
+      const gap = await largestGap(play, async () => {
+        play.setQuality(200);
+        await showsHeight(play, 180);
+      });
+      expect(gap, 'the largest gap between frames at the switch (ms)').to.be.below(700);
+      play.setQuality(0);
+      await showsHeight(play, 720, 20_000);
+    } finally {
+      RTCPeerConnection.prototype.addTransceiver = addTransceiver;
+    }
   });
 
   it('does not ask for layers where the app does not (LiveApp): one encoding', async () => {
