@@ -53,6 +53,23 @@ async function renditions(client: AmsClient, streamId: string): Promise<{ stream
   return f.streamInfo as { streamHeight: number; videoBitrate: number; videoCodec: string }[];
 }
 
+/** The stream's renditions once three layers are listed, each sending (from a socket of its own). */
+async function threeLayers(streamId: string): Promise<{ streamHeight: number; videoBitrate: number; videoCodec: string }[]> {
+  const client = await AmsClient.connect(SIMULCAST_WS);
+  try {
+    return await poll(
+      async () => {
+        const list = await renditions(client, streamId);
+        return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
+      },
+      15_000,
+      'three layers listed, each sending',
+    );
+  } finally {
+    client.ws.close();
+  }
+}
+
 describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp)', function () {
   (this as unknown as { timeout(ms: number): void }).timeout(60_000);
   afterEach(() => unmountAll());
@@ -72,22 +89,10 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
     await showsHeight(play, 720);
 
     // streamInformation: one rendition per layer sending, highest first.
-    const client = await AmsClient.connect(SIMULCAST_WS);
-    try {
-      const info = await poll(
-        async () => {
-          const list = await renditions(client, streamId);
-          return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
-        },
-        15_000,
-        'three layers listed, each sending',
-      );
-      expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
-      expect(info[0]!.videoBitrate).to.be.above(info[2]!.videoBitrate);
-      expect(info[0]!.videoCodec).to.equal('vp8');
-    } finally {
-      client.ws.close();
-    }
+    const info = await threeLayers(streamId);
+    expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
+    expect(info[0]!.videoBitrate).to.be.above(info[2]!.videoBitrate);
+    expect(info[0]!.videoCodec).to.equal('vp8');
 
     // Pinned: the closest layer (200 → 180), at its keyframe, with no freeze.
     const from = rec.events.length;
@@ -139,21 +144,9 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
       await play.play();
       await showsHeight(play, 720);
 
-      const client = await AmsClient.connect(SIMULCAST_WS);
-      try {
-        const info = await poll(
-          async () => {
-            const list = await renditions(client, streamId);
-            return list.length === 3 && list.every((l) => l.videoBitrate > 0) ? list : undefined;
-          },
-          15_000,
-          'three H.264 layers listed, each sending',
-        );
-        expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
-        expect(info.map((l) => l.videoCodec)).to.deep.equal(['h264', 'h264', 'h264']);
-      } finally {
-        client.ws.close();
-      }
+      const info = await threeLayers(streamId);
+      expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
+      expect(info.map((l) => l.videoCodec)).to.deep.equal(['h264', 'h264', 'h264']);
 
       const gap = await largestGap(play, async () => {
         play.setQuality(200);
