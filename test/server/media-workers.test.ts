@@ -140,21 +140,24 @@ describe('media workers', () => {
       await server.close();
     }
   });
-  it('admission control reads the workers: a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
+  it('admission control reads the workers (once warm): a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true, eventLoopLagLimitMs: 150 });
     const pubWs = await AmsClient.connect(wsUrl(server));
     const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'lagging');
     const players: Awaited<ReturnType<typeof player>>[] = [];
     const late = await AmsClient.connect(wsUrl(server));
     try {
+      // A player on each worker; a worker's lag counts once its first player's set-up is over.
+      for (let i = 0; i < 2; i++) players.push(await player(server, 'lagging'));
+      await until(async () => (await workersOf(server)).every((w) => w.warm), 'both workers warm', 10_000);
       // Worker 0's loop blocked 6 × 300 ms (the main thread's loop is not): new players go to worker 1.
       await stall(server, 0, 300, 6);
       await until(async () => (await workersOf(server))[0]!.lagging, 'worker 0 reported lagging');
       for (let i = 0; i < 2; i++) players.push(await player(server, 'lagging'));
       assert.deepEqual(
         (await workersOf(server)).map((w) => w.players),
-        [0, 2],
-        'both players on the worker that keeps up',
+        [1, 3],
+        'both new players on the worker that keeps up',
       );
       await Promise.all(players.map((p) => p.received.atLeast('video', 10)));
 
@@ -164,7 +167,7 @@ describe('media workers', () => {
       const refused = await late.request({ command: 'play', streamId: 'lagging' }, { command: 'error' });
       assert.equal(refused.definition, 'highResourceUsage');
       assert.match(String(refused.reason), /media workers are overloaded \(event loop lag \d+ ms, limit 150 ms\)/);
-      assert.equal(server.app('LiveApp').live.get('lagging')?.viewers.size, 2, 'nothing was made of the refused play');
+      assert.equal(server.app('LiveApp').live.get('lagging')?.viewers.size, 4, 'nothing was made of the refused play');
 
       // The lag over, the same socket's play is admitted, and the players admitted before went on.
       await until(async () => (await workersOf(server)).every((w) => !w.lagging), 'the lag over', 15_000);

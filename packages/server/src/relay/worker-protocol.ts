@@ -67,6 +67,8 @@ export type FromWorker =
   /** Whether any of the source's players waits for a keyframe (sent on change). */
   | { t: 'waiting'; src: number; waiting: boolean }
   | { t: 'toPublisher'; src: number; message: DataMessage }
+  /** Its lag counts from now on (its first player's warm-up is over). */
+  | { t: 'warm' }
   /** Its event loop lags past the limit (admission control's reading, `load-gauge.ts`), or no longer does (sent on change). */
   | { t: 'load'; lagging: boolean; lagMs: number }
   /** The worker's module is loaded: it takes messages (sent once, first). */

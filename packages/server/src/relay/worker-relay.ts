@@ -57,6 +57,8 @@ export interface MediaWorkerInfo {
   restarts: number;
   /** Its event loop lags past `eventLoopLagLimitMs`: it takes no new player. */
   lagging: boolean;
+  /** Its lag counts (from 5 s after its first player: before, that player's set-up compiles werift's code). */
+  warm: boolean;
 }
 
 /** A worker that ended within this long of its start counts as failing to start. */
@@ -175,6 +177,7 @@ class MediaWorker {
   /** Its event loop lags past `lagLimitMs` (its own reading, `load`), and by how much at the latest report, ms. */
   lagging = false;
   lagMs = 0;
+  warm = false;
   private down = false;
   private restartTimer: NodeJS.Timeout | undefined;
   readonly players = new Map<number, RemotePlayer>();
@@ -196,7 +199,7 @@ class MediaWorker {
 
   private start(): void {
     this.startedAt = performance.now();
-    this.ready = this.lagging = false;
+    this.ready = this.lagging = this.warm = false;
     const worker = new Worker(workerFile(), { workerData: this.init() });
     worker.unref();
     worker.on('message', (m: FromWorker) => this.onMessage(m));
@@ -297,6 +300,9 @@ class MediaWorker {
         return this.sinks.get(m.src)?.publisher.sendToPublisher(asDataMessage(m.message));
       case 'ready':
         this.ready = true;
+        return;
+      case 'warm':
+        this.warm = true;
         return;
       case 'load':
         this.lagging = m.lagging;
@@ -419,7 +425,15 @@ export class WorkerRelay implements MediaRelay {
 
   /** The workers, for the fault route. */
   workers(): MediaWorkerInfo[] {
-    return this.slots.map((s) => ({ index: s.index, threadId: s.threadId, players: s.players.size, ready: s.ready, restarts: s.restarts, lagging: s.lagging }));
+    return this.slots.map((s) => ({
+      index: s.index,
+      threadId: s.threadId,
+      players: s.players.size,
+      ready: s.ready,
+      restarts: s.restarts,
+      lagging: s.lagging,
+      warm: s.warm,
+    }));
   }
 
   /** Test fault: worker `index` ends as if it crashed (false: no such worker). */
