@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RTCPeerConnection } from 'werift';
 import { networkPolicy } from '../../packages/server/src/relay/network-policy.js';
-import { EARLY_DTLS_LIMIT, earlyDtlsStatus, startDtlsEarly } from '../../packages/server/src/relay/werift-workarounds.js';
+import { answerAsDtlsServer, EARLY_DTLS_LIMIT, earlyDtlsStatus, startDtlsEarly } from '../../packages/server/src/relay/werift-workarounds.js';
 
 /** The ICE agent behind a werift DTLS transport (internals the workaround also touches). */
 interface Agent {
@@ -57,6 +57,34 @@ describe('startDtlsEarly, werift to werift', () => {
       assert.deepEqual(earlyDtlsStatus(dtls), { keepsEarlyPackets: true, startsAtNomination: true });
     } finally {
       await Promise.all([server.close(), client.close()]);
+    }
+  });
+});
+
+describe('answerAsDtlsServer', () => {
+  it("makes werift answer an actpass offer passive (werift's own answer is active) and come up as the DTLS server", async () => {
+    const config = networkPolicy(undefined).config;
+    const offerer = new RTCPeerConnection(config);
+    const plain = new RTCPeerConnection(config);
+    const answerer = new RTCPeerConnection(config);
+    startDtlsEarly(answerer);
+    try {
+      offerer.createDataChannel('x');
+      await offerer.setLocalDescription(await offerer.createOffer());
+      assert.match(offerer.localDescription!.sdp, /^a=setup:actpass\r?$/m);
+      await plain.setRemoteDescription(offerer.localDescription!);
+      assert.match((await plain.createAnswer()).sdp, /^a=setup:active\r?$/m, "werift's own answer: it would be the DTLS client");
+      await answerer.setRemoteDescription(offerer.localDescription!);
+      answerAsDtlsServer(answerer);
+      await answerer.setLocalDescription(await answerer.createAnswer());
+      assert.match(answerer.localDescription!.sdp, /^a=setup:passive\r?$/m);
+      const up = Promise.all([connected(offerer), connected(answerer)]);
+      await offerer.setRemoteDescription(answerer.localDescription!);
+      await up;
+      assert.equal(answerer.dtlsTransports[0]!.role, 'server');
+      assert.equal(offerer.dtlsTransports[0]!.role, 'client');
+    } finally {
+      await Promise.all([offerer.close(), plain.close(), answerer.close()]);
     }
   });
 });

@@ -28,6 +28,8 @@ describe('an ICE restart on a live publisher', () => {
       });
       await until(() => rembs >= 2, 'REMBs before the restart', 10_000);
       const serverUfrag = ufragOf(pc.remoteDescription?.sdp);
+      // The server answers as the DTLS server (`answerAsDtlsServer`), before and after the restart.
+      assert.match(pc.remoteDescription?.sdp ?? '', /^a=setup:passive\r?$/m);
 
       await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
       const answer = ws.next({ command: 'takeConfiguration', streamId: 'ice-restart', type: 'answer' });
@@ -35,6 +37,7 @@ describe('an ICE restart on a live publisher', () => {
       ws.send({ command: 'takeConfiguration', streamId: 'ice-restart', type: 'offer', sdp: offer });
       const sdp = (await answer).sdp as string;
       assert.notEqual(ufragOf(sdp), serverUfrag, 'the server answered with new credentials');
+      assert.match(sdp, /^a=setup:passive\r?$/m);
       await pc.setRemoteDescription({ type: 'answer', sdp });
       const after = rembs;
       // The server's ICE agent runs again and nominates a pair; until then werift sends it nothing.

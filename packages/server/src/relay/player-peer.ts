@@ -22,7 +22,7 @@ import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
 import { LayerSelector, rembBitrate, reportedLoss } from './layers.js';
-import { continueSequence, setTrackId } from './werift-workarounds.js';
+import { answerAsDtlsServer, continueSequence, setTrackId } from './werift-workarounds.js';
 
 interface Forwarder {
   sender: RTCRtpSender;
@@ -119,6 +119,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     try {
       // The offer's m-lines of a kind the publisher sends take the sendonly transceivers made above.
       await pc.setRemoteDescription({ type: 'offer', sdp: filterCandidates(sdp, (c) => this.host.policy.allowRemote(c)) });
+      answerAsDtlsServer(pc);
       await pc.setLocalDescription(await pc.createAnswer());
     } catch (e) {
       if (this.closed) throw new SdpError('player is closed');

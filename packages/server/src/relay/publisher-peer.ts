@@ -23,6 +23,7 @@ import { LayerBook } from './layers.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
 import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer } from './sdp.js';
+import { answerAsDtlsServer } from './werift-workarounds.js';
 import { SdpError, type MediaKind, type PeerEvents, type PublisherOptions, type PublisherPeer, type StreamMediaInfo, type VideoLayer } from './types.js';
 
 /** Video bitrate hints put in the publisher's answer (kbit/s). */
@@ -118,6 +119,7 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     try {
       const offer = filterCandidates(restrictPublisherOffer(sdp, this.options.simulcast === true), (c) => this.host.policy.allowRemote(c));
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      answerAsDtlsServer(pc);
       await pc.setLocalDescription(await pc.createAnswer());
       answer = pc.localDescription?.sdp ?? '';
       if (!answer) throw new Error('no local description');

@@ -145,6 +145,16 @@ function resolveIceAtNomination(t: EarlyDtlsInternals): boolean {
   return true;
 }
 
+/**
+ * werift answers an offer's `a=setup:actpass` with `active`: it becomes the DTLS client, and
+ * its client waits a fixed 100 ms before its ClientHello. Called between the remote offer and
+ * the answer, this makes it answer `passive`: the browser sends its ClientHello as soon as its
+ * ICE is up, and `startDtlsEarly` has werift answer it at once.
+ */
+export function answerAsDtlsServer(pc: RTCPeerConnection): void {
+  for (const t of pc.dtlsTransports) if (t.role === 'auto') t.role = 'server';
+}
+
 /** The parts of werift's ICE transport and agent `resumeIceAfterRestart` touches. */
 interface RestartInternals {
   state?: unknown;
