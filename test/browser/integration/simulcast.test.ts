@@ -86,7 +86,8 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
 
     const { el: play, rec } = player(streamId, { serverUrl: SIMULCAST_WS });
     await play.play();
-    await showsHeight(play, 720);
+    // A new player starts on the layer its first estimate allows and climbs (5 s between tries).
+    await showsHeight(play, 720, 20_000);
 
     // streamInformation: one rendition per layer sending, highest first.
     const info = await threeLayers(streamId);
@@ -142,7 +143,8 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
 
       const { el: play } = player(streamId, { serverUrl: SIMULCAST_WS });
       await play.play();
-      await showsHeight(play, 720);
+      // A new player starts on the layer its first estimate allows and climbs (5 s between tries).
+      await showsHeight(play, 720, 20_000);
 
       const info = await threeLayers(streamId);
       expect(info.map((l) => l.streamHeight)).to.deep.equal([720, 360, 180]);
