@@ -140,6 +140,7 @@ describe('media workers', () => {
       await server.close();
     }
   });
+
   it('admission control reads the workers (once warm): a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true, eventLoopLagLimitMs: 150 });
     const pubWs = await AmsClient.connect(wsUrl(server));
