@@ -148,7 +148,7 @@ describe('WHIP and WHEP: <rtc-publisher> and <rtc-player> over HTTP', () => {
 
     it('our WHIP publish plays over the AMS WebSocket; an AMS WebSocket publish plays over WHEP', async () => {
       const overWhip = id('whip2ws');
-      await livePublisher(overWhip);
+      const whipPub = await livePublisher(overWhip);
       const wsPlayer = player({ 'server-url': server.ws, 'stream-id': overWhip, autoplay: '' });
       await next(wsPlayer, 'rtc-play-started');
       await frames(wsPlayer, 10, 'WHIP publish over the WebSocket');
@@ -159,6 +159,9 @@ describe('WHIP and WHEP: <rtc-publisher> and <rtc-player> over HTTP', () => {
       const whepPlayer = player({ 'server-url': app, 'stream-id': overWs, autoplay: '' });
       await next(whepPlayer, 'rtc-play-started');
       await frames(whepPlayer, 10, 'WebSocket publish over WHEP');
+      // Where the browser offers (WHIP, an AMS publish, WHEP), the server answers as the DTLS
+      // server: werift's own `active` answer would make its hello wait a fixed 100 ms.
+      for (const el of [whipPub, wsPub, whepPlayer]) expect(sessionOf(el).pc!.remoteDescription!.sdp).to.match(/^a=setup:passive\r?$/m);
     });
 
     it('a full endpoint URL without stream-id is used as it is (any WHIP/WHEP server)', async () => {

@@ -127,9 +127,9 @@ const host: PeerHost = {
 function createPlayer(id: number, src: number): void {
   const source = sources.get(src);
   if (!source) return post({ t: 'closed', id });
-  if (warmAt === undefined) {
-    warmAt = performance.now() + WARM_UP_MS;
-    setTimeout(() => post({ t: 'warm' }), WARM_UP_MS).unref();
+  if (!warming) {
+    warming = true;
+    setTimeout(watchLag, WARM_UP_MS).unref();
   }
   const player = new WeriftPlayer(host, source, {
     onCandidate: (candidate: IceCandidateInit) => post({ t: 'candidate', id, candidate }),
@@ -166,17 +166,19 @@ async function shutdown(): Promise<void> {
 
 // Admission control's lag reading, for this thread's own loop: the main thread admits no player
 // while every worker lags (`WorkerRelay.overload`), and places none on a worker that does. A
-// fresh thread's first players compile werift's code paths as they come up (two stalls of
-// 150-300 ms on 2 cores, which refused the plays after a server restart): its lag counts from
-// `WARM_UP_MS` after its first player on.
+// fresh thread's first player compiles werift's code paths as it comes up (stalls of 150-300 ms
+// on 2 cores, which are not overload): the reading starts `WARM_UP_MS` after that player.
 const WARM_UP_MS = 5000;
-let warmAt: number | undefined;
-const gauge = new LoadGauge({ cpuLimit: 0, eventLoopLagLimitMs: init.lagLimitMs });
-gauge.start();
-let lagging = false;
-if (init.lagLimitMs > 0) {
+let warming = false;
+
+function watchLag(): void {
+  post({ t: 'warm' });
+  if (init.lagLimitMs <= 0) return;
+  const gauge = new LoadGauge({ cpuLimit: 0, eventLoopLagLimitMs: init.lagLimitMs });
+  gauge.start();
+  let lagging = false;
   setInterval(() => {
-    const now = warmAt !== undefined && performance.now() >= warmAt && gauge.overload() !== undefined;
+    const now = gauge.overload() !== undefined;
     if (now === lagging) return;
     lagging = now;
     post({ t: 'load', lagging, lagMs: Math.round(gauge.lagMs) });

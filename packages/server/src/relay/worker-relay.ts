@@ -385,7 +385,7 @@ export class WorkerRelay implements MediaRelay {
       announcedHosts: options.announcedHosts,
       faultInjection: options.mediaCut !== undefined,
       cuts: options.mediaCuts?.() ?? [],
-      lagLimitMs: options.lagLimitMs ?? 0,
+      lagLimitMs: this.lagLimitMs,
     });
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(new MediaWorker(i, init));
   }
@@ -398,9 +398,10 @@ export class WorkerRelay implements MediaRelay {
     if (!(source instanceof WeriftPublisher)) throw new TypeError('source was not created by this relay');
     // The worker with the fewest players of those whose loop keeps up (of all, if none does:
     // admission control refuses plays then, `overload`).
-    const open = this.slots.filter((s) => !s.lagging);
-    let slot = (open.length > 0 ? open : this.slots)[0]!;
-    for (const s of open.length > 0 ? open : this.slots) if (s.players.size < slot.players.size) slot = s;
+    const keepingUp = this.slots.filter((s) => !s.lagging);
+    const candidates = keepingUp.length > 0 ? keepingUp : this.slots;
+    let slot = candidates[0]!;
+    for (const s of candidates) if (s.players.size < slot.players.size) slot = s;
     return slot.createPlayer(this.nextPlayer++, source, events);
   }
 
