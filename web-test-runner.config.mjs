@@ -166,7 +166,7 @@ const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 let hostile;
 // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
 // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts);
-// SimulcastApp: simulcast layers and forceStreamQuality.
+// SimulcastApp: simulcast layers and forceStreamQuality; NoDtxApp: no Opus DTX asked of publishers.
 /** How often each server's limits refused or dropped a client (`onLimit`), for the `limits` action. */
 const limitCounts = { faults: {}, shared: {} };
 const serverOptions = (key) => ({
@@ -187,6 +187,8 @@ const serverOptions = (key) => ({
     JwtApp: { publishJwtControlEnabled: true, playJwtControlEnabled: true, jwtStreamSecretKey: JWT_TEST_SECRET },
     // Publishers asked for simulcast layers (test/browser/integration/simulcast.test.ts).
     SimulcastApp: { simulcast: true },
+    // Publishers' answers without Opus DTX (test/browser/integration/dtx.test.ts).
+    NoDtxApp: { audioDtx: false },
   },
 });
 const serverInfo = (key) => ({ http: servers[key].url, ws: `${servers[key].url.replace(/^http/, 'ws')}/LiveApp/websocket` });

@@ -115,6 +115,8 @@ async function browserParts() {
     // Admission control off, as in the tests (test/helpers/server.ts): this process runs the browser's
     // driver beside the server, and on a busy machine it refused the room ("The server is busy").
     serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true, cpuLimit: 0, eventLoopLagLimitMs: 0 };
+    // BENCH_DTX=0: the publishers' answers without Opus DTX (the server's audioDtx off), to compare.
+    if (process.env.BENCH_DTX === '0') serverOptions.apps = { LiveApp: { audioDtx: false } };
     server = await createServer(serverOptions);
     const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
     writeFileSync(
@@ -257,34 +259,50 @@ async function roomBench(page) {
       `first frame of each of the other ${PEOPLE - 1}: ${late.frames.toFixed(0)} ms`,
   );
   const WINDOW_MS = 10_000;
-  // BENCH_PROFILE=<file>: a CPU profile of this process over the window (the server's work), for DevTools.
-  const profiler = process.env.BENCH_PROFILE ? new (await import('node:inspector/promises')).Session() : undefined;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, WINDOW_MS));
-  const cpu = process.cpuUsage(cpu0);
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
-    profiler.disconnect();
-    console.log(`CPU profile of the room's window: ${process.env.BENCH_PROFILE}`);
-  }
-  const share = ((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 100;
   const live = server.app('LiveApp').live;
-  const kbps = late.ids.map((id) => Math.round((live.get(id)?.peer?.info().videoBitrate ?? 0) / 1000));
-  console.log(
-    `server CPU, ${PEOPLE}-person room (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant; ` +
-      `user ${((cpu.user / 1000 / (performance.now() - t0)) * 100).toFixed(1)} %, system ${((cpu.system / 1000 / (performance.now() - t0)) * 100).toFixed(1)} %; ` +
-      `publishers' video ${kbps.join(', ')} kbit/s`,
-  );
+  /** The server's CPU share over a window, and what the publishers send it then. */
+  const window = async (label, profile) => {
+    // BENCH_PROFILE=<file>: a CPU profile of this process over the first window (the server's work), for DevTools.
+    const profiler = profile ? new (await import('node:inspector/promises')).Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const cpu = process.cpuUsage(cpu0);
+    if (profiler) {
+      const { profile: data } = await profiler.post('Profiler.stop');
+      writeFileSync(profile, JSON.stringify(data));
+      profiler.disconnect();
+      console.log(`CPU profile of the room's window: ${profile}`);
+    }
+    const ms = performance.now() - t0;
+    const share = ((cpu.user + cpu.system) / 1000 / ms) * 100;
+    const kbps = (key) => late.ids.map((id) => Math.round((live.get(id)?.peer?.info()[key] ?? 0) / 1000)).join(', ');
+    console.log(
+      `server CPU, ${PEOPLE}-person room, ${label} (640x480 fake camera, over ${WINDOW_MS / 1000} s): ${share.toFixed(1)} % of one core, ${(share / PEOPLE).toFixed(1)} % per participant; ` +
+        `user ${((cpu.user / 1000 / ms) * 100).toFixed(1)} %, system ${((cpu.system / 1000 / ms) * 100).toFixed(1)} %; ` +
+        `publishers' video ${kbps('videoBitrate')} kbit/s, audio ${kbps('audioBitrate')} kbit/s`,
+    );
+    return share;
+  };
+  // The first seconds after the last join cost more than what follows (its connections' set-up,
+  // the browsers' bandwidth probing, first keyframes), so they are a window of their own.
+  const joining = await window('the 10 s after the last join, every microphone on');
+  const share = await window('after that, every microphone on (the fake one: a beep every 500 ms)', process.env.BENCH_PROFILE);
+  // One speaks, three listen with their microphones muted (a muted track sends silence, which
+  // Opus DTX, asked for by the server's answer, sends as one packet every 400 ms).
+  await page.evaluate('window.roomMuteListeners()');
+  await new Promise((r) => setTimeout(r, 1000));
+  const muted = await window('one speaking, three muted');
   await page.evaluate('window.roomDown()');
   results.room.push(
-    { metric: `room of ${PEOPLE}: server CPU (of one core)`, unit: '%', ours: [share] },
+    { metric: `room of ${PEOPLE}: server CPU (of one core), the 10 s after the last join`, unit: '%', ours: [joining] },
+    { metric: `room of ${PEOPLE}: server CPU (of one core), every microphone on`, unit: '%', ours: [share] },
+    { metric: `room of ${PEOPLE}: server CPU (of one core), one speaking, three muted`, unit: '%', ours: [muted] },
     { metric: `room of ${PEOPLE}: last joiner's first frames of the others, from join()`, unit: 'ms', ours: [late.frames] },
   );
 }

@@ -139,6 +139,10 @@ async function roomUp(ws: string, n: number): Promise<{ live: number; played: nu
 
 (window as unknown as { roomUp: (n: number) => Promise<unknown> }).roomUp = (n) =>
   roomUp((window as unknown as { __RTC_SERVER__: { ws: string } }).__RTC_SERVER__.ws, n);
+/** Mutes every participant's microphone but the first's (one speaks, the others listen). */
+(window as unknown as { roomMuteListeners: () => void }).roomMuteListeners = () => {
+  for (const r of (window as unknown as { __rooms: RtcRoom[] }).__rooms.slice(1)) r.setMicrophoneMuted(true);
+};
 (window as unknown as { roomDown: () => Promise<void> }).roomDown = async () => {
   const rooms = (window as unknown as { __rooms: RtcRoom[] }).__rooms;
   await Promise.all(rooms.map((r) => r.leave()));

@@ -23,6 +23,9 @@ describe('config', () => {
     assert.equal(c.settings.remoteAllowedCIDR, '127.0.0.1,::1');
     assert.equal(c.settings.corsAllowedOrigins, '');
     assert.equal(c.staticRoot, undefined);
+    // Ours, on by default: publishers' answers ask for Opus DTX (test/browser/integration/dtx.test.ts).
+    assert.equal(c.settings.audioDtx, true);
+    assert.equal(resolveConfig({ apps: { LiveApp: { audioDtx: false } } }).apps['LiveApp']?.audioDtx, false);
   });
 
   itRefusesConfigs([
@@ -30,6 +33,7 @@ describe('config', () => {
     [{ port: '80' }, /port/],
     [{ host: '' }, /host/],
     [{ settings: { publishTokenControlEnabled: 'yes' } }, /publishTokenControlEnabled/],
+    [{ apps: { LiveApp: { audioDtx: 1 } } }, /apps\.LiveApp\.audioDtx/],
     [{ apps: { LiveApp: { nope: true } } }, /apps\.LiveApp\.nope/],
     [{ apps: { LiveApp: { streams: [3] } } }, /streams/],
     [{ settings: { remoteAllowedCIDR: '127.0.0.1,localhost' } }, /settings\.remoteAllowedCIDR: "localhost"/],

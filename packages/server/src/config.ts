@@ -57,6 +57,12 @@ export interface AppSettings {
    * or the one `forceStreamQuality` pins, and `streamInformation` lists the layers. Default false.
    */
   simulcast: boolean;
+  /**
+   * Ours: the server's answer to a publisher (WebSocket, room participant or WHIP) asks for Opus
+   * DTX (`usedtx=1`), so a silent or muted microphone sends a packet every 400 ms instead of 50 a
+   * second. Default true.
+   */
+  audioDtx: boolean;
 }
 
 export interface ServerConfig {
@@ -149,6 +155,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   jwtStreamSecretKey: '',
   webRTCViewerLimit: -1,
   simulcast: false,
+  audioDtx: true,
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -189,6 +196,7 @@ const APP_KEYS: Record<keyof AppSettings, 'boolean' | 'string' | 'streams' | 'ci
   jwtStreamSecretKey: 'string',
   webRTCViewerLimit: 'limit',
   simulcast: 'boolean',
+  audioDtx: 'boolean',
 };
 
 /** The server options that are whole numbers (counts, milliseconds): 0 or more, 0 meaning no limit. */

@@ -54,16 +54,20 @@ const publish: PostHandler = async (req, res, post, deps) => {
     peer.close();
     store.finish(streamId);
   };
-  const peer = deps.relay.createPublisher(streamId, {
-    // The answer carries every server candidate (werift gathers before it answers).
-    onCandidate: () => undefined,
-    onMediaStarted: () => {
-      if (!transition(stream, 'live')) return;
-      record.broadcast.status = 'broadcasting';
-      record.broadcast.startTime = Date.now();
+  const peer = deps.relay.createPublisher(
+    streamId,
+    {
+      // The answer carries every server candidate (werift gathers before it answers).
+      onCandidate: () => undefined,
+      onMediaStarted: () => {
+        if (!transition(stream, 'live')) return;
+        record.broadcast.status = 'broadcasting';
+        record.broadcast.startTime = Date.now();
+      },
+      onClosed: end,
     },
-    onClosed: end,
-  });
+    { audioDtx: settings.audioDtx },
+  );
   stream.peer = peer;
   const session = offerSession('whip', ctx.name, streamId, token, offer, peer, end);
   const answer = await firstAnswer(peer, offer, end);

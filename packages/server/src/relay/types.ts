@@ -53,6 +53,8 @@ export interface VideoLayer {
 export interface PublisherOptions {
   /** The publisher was asked for simulcast layers: their RTP stream ids are read (header extensions). */
   simulcast?: boolean;
+  /** The answer asks for Opus DTX (`usedtx=1`): a silent or muted microphone sends a packet every 400 ms, not 50 a second. */
+  audioDtx?: boolean;
 }
 
 export interface PublisherPeer {

@@ -78,7 +78,7 @@ export async function acceptPublishOffer(conn: Connection, session: PublishSessi
       () => publishStarted(conn, session),
       () => endPublish(conn, session, true),
     ),
-    { simulcast: session.simulcast === true },
+    { simulcast: session.simulcast === true, audioDtx: conn.app.settings.audioDtx },
   );
   session.peer = peer;
   let answer: string;
