@@ -7,6 +7,7 @@ import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
 import { closeWithNotify, guardUdp, resumeIceAfterRestart, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
+import { installWeriftSpeedups } from './werift-speedups.js';
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -65,6 +66,7 @@ export abstract class Peer {
    * extensions its video negotiates (none by default).
    */
   protected createPc(codecs: PeerCodecs, key: string, videoExtensions?: RTCRtpHeaderExtensionParameters[]): RTCPeerConnection {
+    installWeriftSpeedups();
     const pc = new RTCPeerConnection({
       ...this.host.policy.config,
       codecs,

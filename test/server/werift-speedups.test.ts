@@ -1,0 +1,133 @@
+// The relay's werift speed-ups (packages/server/src/relay/werift-speedups.ts): the RTP header
+// parser gives what werift's gives (or throws where it throws) on real and on malformed packets,
+// and the UDP sends of werift's ICE transports skip the address lookup for IP literals and still
+// arrive (a name still resolves).
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { describe, it } from 'node:test';
+import { RtpHeader, RtpPacket, UdpTransport } from 'werift';
+import { installWeriftSpeedups, parseRtpHeader, skipLookupForIpLiterals, weriftRtpHeaderParse } from '../../packages/server/src/relay/werift-speedups.js';
+
+/** A tiny deterministic generator (the corpus is the same on every run). */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Packets as publishers send them: csrcs, one- and two-byte header extensions, padding, markers. */
+function packets(): Buffer[] {
+  const rnd = random(7);
+  const out: Buffer[] = [];
+  for (let i = 0; i < 300; i++) {
+    const twoByte = i % 3 === 2;
+    const extensions = Array.from({ length: Math.floor(rnd() * 4) }, (_, k) => ({
+      id: twoByte ? 1 + Math.floor(rnd() * 200) : 1 + ((k * 3 + i) % 14),
+      payload: Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * (twoByte ? 20 : 15)) }, () => Math.floor(rnd() * 256))),
+    }));
+    const header = new RtpHeader({
+      marker: rnd() < 0.3,
+      payloadType: Math.floor(rnd() * 128),
+      sequenceNumber: Math.floor(rnd() * 65536),
+      timestamp: Math.floor(rnd() * 2 ** 32),
+      ssrc: Math.floor(rnd() * 2 ** 32),
+      csrc: Array.from({ length: i % 5 === 0 ? Math.floor(rnd() * 4) : 0 }, () => Math.floor(rnd() * 2 ** 32)),
+      extension: extensions.length > 0,
+      extensionProfile: twoByte ? 0x1000 : 0xbede,
+      extensions,
+    });
+    const payload = Buffer.from(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
+    const raw = new RtpPacket(header, payload).serialize();
+    if (i % 7 === 0) raw[0] = raw[0]! | 0x20; // padding flag (the last byte is its size)
+    out.push(raw);
+  }
+  return out;
+}
+
+/** Whether `raw` has a header extension block said to end past the packet's end. */
+function extensionPastEnd(raw: Buffer): boolean {
+  if (raw.length < 12 || !(raw[0]! & 0x10)) return false;
+  const at = 12 + (raw[0]! & 0x0f) * 4;
+  return raw.length >= at + 4 && at + 4 + raw.readUInt16BE(at + 2) * 4 > raw.length;
+}
+
+/** What a parser makes of `raw`: the header, or that it threw. */
+function outcome(parse: (raw: Buffer) => RtpHeader, raw: Buffer): RtpHeader | 'threw' {
+  try {
+    return parse(raw);
+  } catch {
+    return 'threw';
+  }
+}
+
+describe('werift speed-ups', () => {
+  it("parses every RTP header as werift's own parser does", () => {
+    const all = packets();
+    assert.ok(all.some((p) => p[0]! & 0x10) && all.some((p) => p.readUInt16BE(12 + (p[0]! & 0x0f) * 4) === 0x1000), 'both extension profiles in the corpus');
+    for (const raw of all) assert.deepStrictEqual(outcome(parseRtpHeader, raw), outcome(weriftRtpHeaderParse, raw));
+  });
+
+  it('parses malformed and truncated packets as werift does, throwing where it throws', () => {
+    const rnd = random(11);
+    const cases: Buffer[] = [Buffer.alloc(0), Buffer.alloc(11), Buffer.from([0x9f, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3])];
+    for (const raw of packets().slice(0, 120)) {
+      cases.push(raw.subarray(0, Math.floor(rnd() * raw.length)));
+      const bent = Buffer.from(raw);
+      bent[Math.floor(rnd() * Math.min(bent.length, 24))] = Math.floor(rnd() * 256);
+      cases.push(bent);
+    }
+    for (let i = 0; i < 200; i++) cases.push(Buffer.from(Array.from({ length: Math.floor(rnd() * 48) }, () => Math.floor(rnd() * 256))));
+    let threw = 0;
+    let past = 0;
+    for (const raw of cases) {
+      const ours = outcome(parseRtpHeader, raw);
+      if (ours === 'threw') threw++;
+      if (extensionPastEnd(raw)) {
+        // werift reads on past the end (quadratically: not run here); ours refuses the packet.
+        past++;
+        assert.equal(ours, 'threw', raw.toString('hex'));
+        continue;
+      }
+      assert.deepStrictEqual(ours, outcome(weriftRtpHeaderParse, raw), raw.toString('hex'));
+    }
+    assert.ok(threw > 0 && threw < cases.length && past > 0, `some throw, some parse (${threw} of ${cases.length}; ${past} past the end)`);
+  });
+
+  it('refuses a header extension said to run past the packet, which werift reads on into', () => {
+    // One-byte extension block of 0xffff words in a 16-byte datagram.
+    const raw = Buffer.from([0x90, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xbe, 0xde, 0xff, 0xff]);
+    assert.throws(() => parseRtpHeader(raw), RangeError);
+    // werift's own: an entry for every two missing bytes (a short block keeps this test quick).
+    const short = Buffer.from([0x90, 96, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xbe, 0xde, 0x00, 0x40]);
+    assert.equal(weriftRtpHeaderParse(short).extensions.length, 128);
+    assert.throws(() => parseRtpHeader(short), RangeError);
+  });
+
+  it("installs the parser into werift, and UDP sends of werift's transports skip the lookup and arrive", async () => {
+    installWeriftSpeedups();
+    installWeriftSpeedups();
+    assert.equal(RtpHeader.deSerialize, parseRtpHeader);
+    const sink = createSocket('udp4');
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+    const got: string[] = [];
+    const arrived = (n: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => void (got.length >= n ? resolve() : sink.once('message', (m) => (got.push(m.toString()), check())));
+        check();
+      });
+    const transport = await UdpTransport.init('udp4');
+    try {
+      // Installed by init: a second call finds the lookup already its own and replaces it again.
+      assert.equal(skipLookupForIpLiterals(transport.socket), true, "Node's dgram internals as expected");
+      await transport.send(Buffer.from('by address'), ['127.0.0.1', sink.address().port]);
+      await transport.send(Buffer.from('by name'), ['localhost', sink.address().port]);
+      await arrived(2);
+      assert.deepEqual(got.sort(), ['by address', 'by name']);
+    } finally {
+      await transport.close();
+      sink.close();
+    }
+  });
+});
