@@ -6,7 +6,7 @@ import { RTCPeerConnection, type RTCRtpCodecParameters, type RTCRtpHeaderExtensi
 import type { NetworkPolicy } from './network-policy.js';
 import { bundleCandidates, filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type IceCandidateInit, type PeerEvents } from './types.js';
-import { closeWithNotify, guardUdp, resumeIceAfterRestart, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
+import { closeWithNotify, guardUdp, noDefaultStunServer, resumeIceAfterRestart, startDtlsEarly, watchDtlsClose } from './werift-workarounds.js';
 import { installWeriftSpeedups } from './werift-speedups.js';
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -79,6 +79,7 @@ export abstract class Peer {
       pc.iceGatheringStateChange.subscribe(guard);
       pc.iceConnectionStateChange.subscribe(guard);
     }
+    noDefaultStunServer(pc, (this.host.policy.config?.iceServers ?? []).length > 0);
     startDtlsEarly(pc);
     resumeIceAfterRestart(pc);
     pc.connectionStateChange.subscribe((state) => {

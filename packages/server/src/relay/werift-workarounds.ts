@@ -3,8 +3,8 @@
  * DTLS it starts late (and the early DTLS packets it drops), the ICE agent it does not run again
  * after an ICE restart, the DTLS close_notify it never
  * sends, a browser closing that it does not notice, the msid track id it has no setter for, RTP
- * headers it rewrites in place, sequence rebasing it gets wrong, and inactive m-lines it writes
- * with port 0.
+ * headers it rewrites in place, sequence rebasing it gets wrong, inactive m-lines it writes
+ * with port 0, and the STUN server of Google's it asks on every gathering.
  */
 import { RtpHeader, RtpPacket, type RTCDtlsTransport, type RTCPeerConnection, type RTCRtpSender } from 'werift';
 import type { MediaKind } from './types.js';
@@ -326,4 +326,32 @@ export function guardUdp(pc: RTCPeerConnection, cut: () => boolean): void {
       gate(protocol.transport, 'onData', cut, () => undefined);
     }
   }
+}
+
+/** The part of werift's ICE agent (`iceTransport.connection`) `noDefaultStunServer` clears. */
+interface StunInternals {
+  stunServer?: unknown;
+}
+
+/**
+ * werift's ICE agent asks a STUN server on every gathering, Google's (`stun.l.google.com:19302`)
+ * when it is given none, and the gathering (so `setLocalDescription`, so every offer and answer
+ * of the server) waits for that query: the name's lookup (on Node's thread pool), then the
+ * request, up to 5 s. The server has no use for a reflexive candidate (it announces its host
+ * addresses), and where the lookup or the packets are slow or dropped, each connection's offer
+ * waited those 5 s: seen in the fan-out bench, where a few receivers got their offer 5 s late.
+ * Here the agents of `pc` ask no STUN server unless its configuration names one.
+ */
+export function noDefaultStunServer(pc: RTCPeerConnection, configured: boolean): void {
+  if (configured) return;
+  const internals = pc as unknown as { gatherCandidates?: () => Promise<void> };
+  const gather = internals.gatherCandidates;
+  if (typeof gather !== 'function') return;
+  internals.gatherCandidates = function (this: unknown) {
+    for (const t of pc.iceTransports) {
+      const agent = t.connection as unknown as StunInternals | undefined;
+      if (agent) agent.stunServer = undefined;
+    }
+    return gather.call(this);
+  };
 }
