@@ -261,8 +261,8 @@ async function roomBench(page) {
   const WINDOW_MS = 10_000;
   const live = server.app('LiveApp').live;
   /** The server's CPU share over a window, and what the publishers send it then. */
-  const window = async (label, profile) => {
-    // BENCH_PROFILE=<file>: a CPU profile of this process over the first window (the server's work), for DevTools.
+  const measure = async (label, profile) => {
+    // BENCH_PROFILE=<file>: a CPU profile of this process over the window given it (the second: every microphone on; the server's work), for DevTools.
     const profiler = profile ? new (await import('node:inspector/promises')).Session() : undefined;
     if (profiler) {
       profiler.connect();
@@ -291,13 +291,13 @@ async function roomBench(page) {
   };
   // The first seconds after the last join cost more than what follows (its connections' set-up,
   // the browsers' bandwidth probing, first keyframes), so they are a window of their own.
-  const joining = await window('the 10 s after the last join, every microphone on');
-  const share = await window('after that, every microphone on (the fake one: a beep every 500 ms)', process.env.BENCH_PROFILE);
+  const joining = await measure('the 10 s after the last join, every microphone on');
+  const share = await measure('after that, every microphone on (the fake one: a beep every 500 ms)', process.env.BENCH_PROFILE);
   // One speaks, three listen with their microphones muted (a muted track sends silence, which
   // Opus DTX, asked for by the server's answer, sends as one packet every 400 ms).
   await page.evaluate('window.roomMuteListeners()');
   await new Promise((r) => setTimeout(r, 1000));
-  const muted = await window('one speaking, three muted');
+  const muted = await measure('one speaking, three muted');
   await page.evaluate('window.roomDown()');
   results.room.push(
     { metric: `room of ${PEOPLE}: server CPU (of one core), the 10 s after the last join`, unit: '%', ours: [joining] },
