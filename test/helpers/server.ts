@@ -1,5 +1,6 @@
 /** Test helpers: a real server on a free loopback port and a real WebSocket client speaking AMS. */
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
+import { clientPc } from './werift-client.js';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import { createServer, type RunningServer, type ServerOptions } from '../../packages/server/src/index.js';
@@ -98,7 +99,7 @@ const PC_CONFIG = { iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], b
  * `publish_started`. Media publishing is covered by the browser tests.
  */
 export async function publishDataOnly(client: AmsClient, streamId: string, extra: Record<string, unknown> = {}) {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const channel: RTCDataChannel = pc.createDataChannel(streamId, { ordered: true });
   await client.request({ command: 'publish', streamId, video: false, audio: false, ...extra }, { command: 'start', streamId });
   const offer = await pc.createOffer();
@@ -113,7 +114,7 @@ export async function publishDataOnly(client: AmsClient, streamId: string, extra
 
 /** Plays `streamId` from a werift peer up to `play_started`; returns the offer frame too. */
 export async function playDataOnly(client: AmsClient, streamId: string, extra: Record<string, unknown> = {}) {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const channelPromise = new Promise<RTCDataChannel>((resolve) => pc.onDataChannel.subscribe((c) => resolve(c)));
   const offer = await client.request({ command: 'play', streamId, ...extra }, { command: 'takeConfiguration', streamId, type: 'offer' });
   await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp as string });

@@ -4,6 +4,7 @@
  * HTTP requests, and SDP fragments as a client writes them.
  */
 import { MediaStream, MediaStreamTrack, RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import { clientPc } from './werift-client.js';
 import type { RunningServer } from '../../packages/server/src/index.js';
 import type { AmsClient } from './server.js';
 
@@ -124,7 +125,7 @@ export function sendSyntheticMedia(
 
 /** A werift publisher with a video and (unless `audio: false`) an audio track; its offer is made (candidates gathered). */
 export async function publisherPeer(options: { audio?: boolean } = {}) {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const stream = new MediaStream();
   const video = new MediaStreamTrack({ kind: 'video' });
   const audio = options.audio === false ? undefined : new MediaStreamTrack({ kind: 'audio' });
@@ -177,7 +178,7 @@ export function countRtp(pc: RTCPeerConnection, onRtp?: (kind: 'video' | 'audio'
 
 /** A werift player offering to receive video and audio; its offer is made (candidates gathered). */
 export async function playerPeer() {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const received = countRtp(pc);
   pc.addTransceiver('video', { direction: 'recvonly' });
   pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -221,7 +222,7 @@ export async function wsPublishMedia(
   streamId: string,
   options: { audio?: boolean; videoBytes?: number; keyframeEvery?: number; publish?: Record<string, unknown> } = {},
 ) {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const stream = new MediaStream();
   const video = new MediaStreamTrack({ kind: 'video' });
   const audio = options.audio === false ? undefined : new MediaStreamTrack({ kind: 'audio' });
@@ -239,7 +240,7 @@ export async function wsPublishMedia(
 
 /** Plays `streamId` over the AMS WebSocket `ws` from a werift peer (the server offers), up to `play_started`; `received` counts its packets (each also to `onRtp`). */
 export async function wsPlayMedia(ws: AmsClient, streamId: string, onRtp?: (kind: 'video' | 'audio', rtp: RtpPacket) => void) {
-  const pc = new RTCPeerConnection(PC_CONFIG);
+  const pc = clientPc(PC_CONFIG);
   const received = countRtp(pc, onRtp);
   const offer = await ws.request({ command: 'play', streamId }, { command: 'takeConfiguration', streamId, type: 'offer' });
   await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp as string });
