@@ -1,9 +1,9 @@
 /** Test helpers: a real server on a free loopback port and a real WebSocket client speaking AMS. */
 import { RTCPeerConnection, type RTCDataChannel } from 'werift';
-import { clientPc } from './werift-client.js';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import { createServer, type RunningServer, type ServerOptions } from '../../packages/server/src/index.js';
+import { clientPc } from './werift-client.js';
 
 export type Frame = Record<string, unknown> & { command: string };
 

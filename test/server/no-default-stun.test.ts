@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { RTCPeerConnection, UdpTransport } from 'werift';
 import { networkPolicy } from '../../packages/server/src/relay/network-policy.js';
 import { noDefaultStunServer } from '../../packages/server/src/relay/werift-workarounds.js';
+import { AmsClient, playDataOnly, publishDataOnly, startServer, wsUrl } from '../helpers/server.js';
 
 /** The names werift looks up (`dns.promises.lookup`, as it resolves a STUN server) and where its UDP transports send, meanwhile. */
 function recordDestinations(): { hosts: string[]; stop: () => void } {
@@ -60,5 +61,24 @@ describe('noDefaultStunServer', () => {
     const { hosts, sdp } = await gatherOnce(true);
     assert.deepEqual(hosts, []);
     assert.match(sdp, /^a=candidate:.* 127\.0\.0\.1 \d+ typ host/m);
+  });
+
+  it("the real server's publish answer and play offer look up no STUN server", async () => {
+    // Media workers off: the players' connections then live in this process, where the spy is.
+    const server = await startServer({ mediaWorkers: 0 });
+    const pub = await AmsClient.connect(wsUrl(server));
+    const viewer = await AmsClient.connect(wsUrl(server));
+    const record = recordDestinations();
+    try {
+      const { pc: pubPc } = await publishDataOnly(pub, 'nostun');
+      const { pc: playPc } = await playDataOnly(viewer, 'nostun');
+      assert.ok(!record.hosts.includes('stun.l.google.com'), `looked up or sent to ${JSON.stringify(record.hosts)}`);
+      await Promise.all([pubPc.close(), playPc.close()]);
+    } finally {
+      record.stop();
+      pub.close();
+      viewer.close();
+      await server.close();
+    }
   });
 });

@@ -4,22 +4,16 @@
 // arrive (a name still resolves).
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import dns from 'node:dns';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { RtpHeader, RtpPacket, UdpTransport } from 'werift';
 import { installWeriftSpeedups, parseRtpHeader, skipLookupForIpLiterals, weriftRtpHeaderParse } from '../../packages/server/src/relay/werift-speedups.js';
-
-/** A tiny deterministic generator (the corpus is the same on every run). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { prng } from '../helpers/hostile-server.js';
 
 /** Packets as publishers send them: csrcs, one- and two-byte header extensions, padding, markers. */
 function packets(): Buffer[] {
-  const rnd = random(7);
+  const rnd = prng(7);
   const out: Buffer[] = [];
   for (let i = 0; i < 300; i++) {
     const twoByte = i % 3 === 2;
@@ -70,7 +64,7 @@ describe('werift speed-ups', () => {
   });
 
   it('parses malformed and truncated packets as werift does, throwing where it throws', () => {
-    const rnd = random(11);
+    const rnd = prng(11);
     const cases: Buffer[] = [Buffer.alloc(0), Buffer.alloc(11), Buffer.from([0x9f, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3])];
     for (const raw of packets().slice(0, 120)) {
       cases.push(raw.subarray(0, Math.floor(rnd() * raw.length)));
@@ -105,26 +99,35 @@ describe('werift speed-ups', () => {
     assert.throws(() => parseRtpHeader(short), RangeError);
   });
 
-  it("installs the parser into werift, and UDP sends of werift's transports skip the lookup and arrive", async () => {
+  it("installs the parser into werift, and UDP sends of werift's transports skip the lookup for an address and arrive", async () => {
     installWeriftSpeedups();
     installWeriftSpeedups();
     assert.equal(RtpHeader.deSerialize, parseRtpHeader);
     const sink = createSocket('udp4');
     await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
-    const got: string[] = [];
-    const arrived = (n: number): Promise<void> =>
-      new Promise((resolve) => {
-        const check = (): void => void (got.length >= n ? resolve() : sink.once('message', (m) => (got.push(m.toString()), check())));
-        check();
-      });
-    const transport = await UdpTransport.init('udp4');
+    // A socket takes dns.lookup as it is made: the spy sees every lookup of the transport's sends.
+    const looked: string[] = [];
+    const lookup = dns.lookup;
+    dns.lookup = ((name: string, ...rest: unknown[]) => {
+      looked.push(name);
+      return (lookup as (...a: unknown[]) => void).call(dns, name, ...rest);
+    }) as typeof dns.lookup;
+    const transport = await UdpTransport.init('udp4').finally(() => void (dns.lookup = lookup));
+    // (Binding looked its address up: only the sends' lookups count.)
+    assert.ok(looked.length <= 1, `lookups while binding: ${JSON.stringify(looked)}`);
+    looked.length = 0;
     try {
-      // Installed by init: a second call finds the lookup already its own and replaces it again.
-      assert.equal(skipLookupForIpLiterals(transport.socket), true, "Node's dgram internals as expected");
+      const got: string[] = [];
+      sink.on('message', (m) => got.push(m.toString()));
       await transport.send(Buffer.from('by address'), ['127.0.0.1', sink.address().port]);
+      await once(sink, 'message');
+      assert.deepEqual(looked, [], 'no lookup for an IP literal');
       await transport.send(Buffer.from('by name'), ['localhost', sink.address().port]);
-      await arrived(2);
-      assert.deepEqual(got.sort(), ['by address', 'by name']);
+      if (got.length < 2) await once(sink, 'message');
+      assert.deepEqual(looked, ['localhost'], 'a name is still looked up');
+      assert.deepEqual(got, ['by address', 'by name']);
+      // Installed by init already: a second call finds the internals again and wraps its own lookup.
+      assert.equal(skipLookupForIpLiterals(transport.socket), true, "Node's dgram internals as expected");
     } finally {
       await transport.close();
       sink.close();

@@ -5,31 +5,19 @@
 import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { poll, uniqueStreamId } from '../../helpers/ams-client.js';
+import { outboundStat, poll, uniqueStreamId } from '../../helpers/ams-client.js';
 import { player, publisher, sessionOf, unmountAll, ws } from '../../helpers/matrix.js';
 
 const NO_DTX_WS = ws.replace('/LiveApp/', '/NoDtxApp/');
 
-/** The publisher's audio `outbound-rtp` report. */
-async function audioOut(el: RtcPublisher): Promise<{ packetsSent: number; timestamp: number }> {
-  const report = await sessionOf(el).pc!.getStats();
-  for (const s of report.values()) if (s.type === 'outbound-rtp' && s.kind === 'audio') return s as { packetsSent: number; timestamp: number };
-  throw new Error('no audio outbound-rtp');
-}
-
 /** Audio packets a second the publisher sends, over 2 s of its own stats. */
 async function audioRate(el: RtcPublisher): Promise<number> {
-  const a = await audioOut(el);
-  const b = await poll(
-    async () => {
-      const s = await audioOut(el);
-      return s.timestamp - a.timestamp >= 2000 ? s : undefined;
-    },
-    10_000,
-    '2 s of audio stats',
-    200,
-  );
-  return ((b.packetsSent - a.packetsSent) * 1000) / (b.timestamp - a.timestamp);
+  const pc = sessionOf(el).pc!;
+  const a = await outboundStat(pc, 'audio', 'packetsSent');
+  const t0 = performance.now();
+  // Two seconds of packets (the stats polled meanwhile; no event marks the end of a rate window).
+  const b = await poll(async () => (performance.now() - t0 >= 2000 ? outboundStat(pc, 'audio', 'packetsSent') : undefined), 10_000, '2 s of audio stats', 200);
+  return ((b - a) * 1000) / (performance.now() - t0);
 }
 
 /** A live publisher with its microphone muted from the start; the answer's Opus line. */

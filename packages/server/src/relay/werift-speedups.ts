@@ -60,8 +60,9 @@ export function parseRtpHeader(raw: Buffer): RtpHeader {
           offset++;
           continue;
         }
-        const id = (byte ?? 0) >> 4;
-        const len = ((byte ?? 0) & 0x0f) + 1;
+        // (A byte past the end cannot occur here: the block ends within the packet.)
+        const id = byte! >> 4;
+        const len = (byte! & 0x0f) + 1;
         offset++;
         if (id === 15) break;
         extensions.push({ id, payload: raw.subarray(offset, offset + len) });
