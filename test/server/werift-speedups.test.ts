@@ -1,14 +1,23 @@
 // The relay's werift speed-ups (packages/server/src/relay/werift-speedups.ts): the RTP header
 // parser gives what werift's gives (or throws where it throws) on real and on malformed packets,
-// and the UDP sends of werift's ICE transports skip the address lookup for IP literals and still
-// arrive (a name still resolves).
+// the UDP sends of werift's ICE transports skip the address lookup for IP literals and still
+// arrive (a name still resolves), and a forwarded packet sent by `sendRtpFast` goes out as
+// werift's `sendRtp` sends it, with the same sender state, but a true NTP time.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import dns from 'node:dns';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { RtpHeader, RtpPacket, UdpTransport } from 'werift';
-import { installWeriftSpeedups, parseRtpHeader, skipLookupForIpLiterals, weriftRtpHeaderParse } from '../../packages/server/src/relay/werift-speedups.js';
+import { RTCDtlsTransport, RtpHeader, RtpPacket, RTCRtpSender, UdpTransport } from 'werift';
+import {
+  installWeriftSpeedups,
+  ntpTimestamp,
+  parseRtpHeader,
+  sendRtpFast,
+  skipLookupForIpLiterals,
+  weriftRtpHeaderParse,
+} from '../../packages/server/src/relay/werift-speedups.js';
+import { ownPacket } from '../../packages/server/src/relay/werift-workarounds.js';
 import { prng } from '../helpers/hostile-server.js';
 
 /** Packets as publishers send them: csrcs, one- and two-byte header extensions, padding, markers. */
@@ -132,5 +141,85 @@ describe('werift speed-ups', () => {
       await transport.close();
       sink.close();
     }
+  });
+
+  describe('sendRtpFast', () => {
+    /** A sender on a stand-in DTLS transport that is connected: its SRTP "encrypts" to header + payload, its ICE connection records what it sends. */
+    function sender(): { sender: RTCRtpSender; sent: Buffer[]; dtls: { bytesSent: number; packetsSent: number; state: string } } {
+      const sent: Buffer[] = [];
+      const dtls = {
+        state: 'connected',
+        srtp: { encrypt: (payload: Buffer, header: RtpHeader) => Buffer.concat([header.serialize(header.serializeSize), payload]) },
+        bytesSent: 0,
+        packetsSent: 0,
+        config: {},
+        iceTransport: { connection: { send: (data: Buffer) => Promise.resolve(void sent.push(data)) } },
+        sendRtp: RTCDtlsTransport.prototype.sendRtp,
+        sendRtcp: () => Promise.resolve(),
+      };
+      const s = new RTCRtpSender('video');
+      Object.assign(s, { dtlsTransport: dtls, codec: { payloadType: 101 }, ssrc: 0x1234abcd });
+      // Offsets as a source switch leaves them (werift's replaceRTP), past the wrap of both counters.
+      Object.assign(s, { seqOffset: 65_500, timestampOffset: 4_294_967_000 });
+      return { sender: s, sent, dtls };
+    }
+    const state = (s: RTCRtpSender) => {
+      const i = s as unknown as Record<string, unknown>;
+      return {
+        timestamp: i.timestamp,
+        sequenceNumber: i.sequenceNumber,
+        rtpTimestamp: i.rtpTimestamp,
+        octetCount: i.octetCount,
+        packetCount: i.packetCount,
+        headerBytesSent: i.headerBytesSent,
+        rtpCache: (i.rtpCache as RtpPacket[]).map((p) => p?.serialize().toString('hex')),
+      };
+    };
+
+    it("sends what werift's sendRtp sends, leaving the sender's state as it does, with a true NTP time", async () => {
+      const ours = sender();
+      const theirs = sender();
+      try {
+        for (const raw of packets()) {
+          const rtp = RtpPacket.deSerialize(raw);
+          assert.equal(sendRtpFast(ours.sender, ownPacket(rtp)), true);
+          await theirs.sender.sendRtp(ownPacket(rtp));
+        }
+        assert.equal(ours.sent.length, 300);
+        assert.deepEqual(
+          ours.sent.map((b) => b.toString('hex')),
+          theirs.sent.map((b) => b.toString('hex')),
+        );
+        assert.deepEqual(state(ours.sender), state(theirs.sender));
+        assert.deepEqual([ours.dtls.bytesSent, ours.dtls.packetsSent], [theirs.dtls.bytesSent, theirs.dtls.packetsSent]);
+        // The Sender Reports' NTP time: ours is now, to the millisecond; werift's is whole seconds.
+        const ntp = (ours.sender as unknown as { ntpTimestamp: bigint }).ntpTimestamp;
+        const ms = Number(ntp >> 32n) * 1000 + (Number(ntp & 0xffffffffn) / 2 ** 32) * 1000 - 2_208_988_800_000;
+        assert.ok(Math.abs(ms - Date.now()) < 1000, `NTP time ${ms} against now ${Date.now()}`);
+        assert.ok((ours.sender as unknown as { rtcpRunning: boolean }).rtcpRunning, 'its Sender Reports started');
+      } finally {
+        ours.sender.stop();
+        theirs.sender.stop();
+      }
+    });
+
+    it("leaves a sender with header extensions to werift's path, and drops a packet while not connected as werift does", () => {
+      const a = sender();
+      (a.sender as unknown as { headerExtensions: unknown[] }).headerExtensions = [{ id: 1, uri: 'urn:ietf:params:rtp-hdrext:sdes:mid' }];
+      const rtp = RtpPacket.deSerialize(packets()[0]!);
+      assert.equal(sendRtpFast(a.sender, ownPacket(rtp)), false);
+      const b = sender();
+      b.dtls.state = 'connecting';
+      const before = state(b.sender);
+      assert.equal(sendRtpFast(b.sender, ownPacket(rtp)), true);
+      assert.deepEqual([a.sent.length, b.sent.length], [0, 0]);
+      assert.deepEqual(state(b.sender), before);
+    });
+
+    it('writes NTP timestamps as seconds since 1900 and a binary fraction', () => {
+      const ms = Date.UTC(2026, 11, 7, 12, 0, 0, 250);
+      assert.equal(ntpTimestamp(ms), (BigInt(ms / 1000 - 0.25 + 2_208_988_800) << 32n) | BigInt(2 ** 30));
+      assert.equal(ntpTimestamp(Date.UTC(1970, 0, 1)), 2_208_988_800n << 32n);
+    });
   });
 });

@@ -7,6 +7,7 @@
 import { RTCRtpCodecParameters, useOPUS, type RtpPacket, type RTCRtpSender } from 'werift';
 import type { DataMessage } from './channel-outbox.js';
 import type { MediaKind, VideoLayer } from './types.js';
+import { sendRtpFast } from './werift-speedups.js';
 import { ownPacket } from './werift-workarounds.js';
 
 export const RTCP_PSFB = 206;
@@ -200,7 +201,8 @@ export class PliPacer {
   }
 }
 
-/** Sends a forwarded packet on `sender` (its own header copy; errors dropped). */
+/** Sends a forwarded packet on `sender` (its own header copy; errors dropped): `sendRtpFast`, or werift's `sendRtp` where that needs werift's path. */
 export function sendForwarded(sender: RTCRtpSender, rtp: RtpPacket): void {
-  void sender.sendRtp(ownPacket(rtp)).catch(() => undefined);
+  const own = ownPacket(rtp);
+  if (!sendRtpFast(sender, own)) void sender.sendRtp(own).catch(() => undefined);
 }
