@@ -248,6 +248,12 @@ function amsServerPlugin() {
         case 'viewers':
           // How many viewers (WebSocket and WHEP plays) `streamId` of `app` has now.
           return server.app(payload.app).live.get(payload.streamId)?.viewers.size ?? 0;
+        case 'layers-sent': {
+          // The simulcast layer (rid) each sink of `streamId`'s publisher in `app` sends now: its
+          // players' and the room connections' (relay/layers.ts LayerSwitch; null: none yet).
+          const peer = server.app(payload.app).live.get(payload.streamId)?.peer;
+          return [...(peer?.players ?? [])].map((sink) => ({ room: 'owner' in sink, layer: sink.layers?.sending ?? null }));
+        }
         case 'drop-connections':
           return server.dropConnections();
         case 'workers':

@@ -1,9 +1,10 @@
 // Which simulcast layer a player gets (packages/server/src/relay/layers.ts): pinned by height,
 // else by the browser's bandwidth estimate, stepping down at once and trying a layer up after a
-// quiet spell (twice as long after each failed try); and who is asked for layers at all.
+// quiet spell (twice as long after each failed try); how a forwarded m-line switches to it (at its
+// keyframe, the other layers dropped); and who is asked for layers at all.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closestLayer, LAYER_PROBE_MS, LAYER_RAMP_MS, LAYER_TRY_MS, LayerBook, LayerSelector } from '../../packages/server/src/relay/layers.js';
+import { closestLayer, LAYER_PROBE_MS, LAYER_RAMP_MS, LAYER_TRY_MS, LayerBook, LayerSelector, LayerSwitch } from '../../packages/server/src/relay/layers.js';
 import type { VideoLayer } from '../../packages/server/src/relay/types.js';
 import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
 
@@ -94,7 +95,31 @@ describe('simulcast layer choice', () => {
     assert.deepEqual(book.ssrcs().sort(), [1, 2, 3]);
   });
 
-  it('asks a publisher of a simulcast app for layers in start, not a room participant, not another app', async () => {
+  it('sends one layer on a forwarded m-line: the chosen one, switched to at its keyframe (asked for), the others dropped', () => {
+    let layers = LAYERS;
+    let keyframeRequests = 0;
+    const sw = new LayerSwitch({ simulcast: true, layers: () => layers, requestKeyframe: () => void keyframeRequests++ });
+    // No estimate yet: the highest; its packets go, the others' are dropped.
+    assert.deepEqual([sw.take(false, 'm'), sw.take(false, 'h'), sw.take(false, 'l'), sw.take(false, 'h')], ['drop', 'send', 'drop', 'send']);
+    assert.equal(sw.sending, 'h');
+    assert.equal(keyframeRequests, 0);
+    // The estimate falls under h: m is picked, its keyframe asked for; h goes on until m's keyframe comes.
+    sw.selector.setEstimate(600_000);
+    sw.choose();
+    assert.equal(keyframeRequests, 1);
+    assert.deepEqual([sw.take(false, 'h'), sw.take(false, 'm'), sw.take(true, 'l')], ['send', 'drop', 'drop']);
+    assert.equal(sw.take(true, 'm'), 'switch', "m's keyframe: the switch (the m-line's sequence goes on)");
+    assert.deepEqual([sw.take(false, 'm'), sw.take(false, 'h'), sw.take(true, 'h')], ['send', 'drop', 'drop']);
+    assert.equal(sw.sending, 'm');
+    // Its layer stops sending: the highest that fits of the rest.
+    layers = LAYERS.filter((l) => l.rid !== 'm');
+    assert.equal(sw.take(true, 'l'), 'switch');
+    // A source without layers: everything goes.
+    const plain = new LayerSwitch({ simulcast: false, layers: () => [], requestKeyframe: () => undefined });
+    assert.deepEqual([plain.take(false, ''), plain.take(true, '')], ['send', 'send']);
+  });
+
+  it('asks a publisher of a simulcast app for layers in start, a room participant too, not another app', async () => {
     const server = await startServer({ apps: { SimApp: { simulcast: true } } });
     const sim = await AmsClient.connect(wsUrl(server, 'SimApp'));
     const live = await AmsClient.connect(wsUrl(server));
@@ -105,7 +130,10 @@ describe('simulcast layer choice', () => {
         ['h', 'm', 'l'],
       );
       const sub = await sim.request({ command: 'publish', streamId: 'p1', mainTrack: 'room1' }, { command: 'start', streamId: 'p1' });
-      assert.equal(sub.simulcast, undefined);
+      assert.deepEqual(
+        (sub.simulcast as { rid: string }[]).map((l) => l.rid),
+        ['h', 'm', 'l'],
+      );
       const plain = await live.request({ command: 'publish', streamId: 'cam' }, { command: 'start', streamId: 'cam' });
       assert.equal(plain.simulcast, undefined);
     } finally {

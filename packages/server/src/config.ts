@@ -52,9 +52,10 @@ export interface AppSettings {
   /** At most this many viewers per stream (WebSocket and WHEP plays together); more get `viewerLimitReached`. -1: no limit (AMS's default). */
   webRTCViewerLimit: number;
   /**
-   * Ours: the server asks each WebSocket publisher (not a room's participant) for simulcast layers
-   * (`start` with `simulcast: true`); players then get the layer their bandwidth estimate allows,
-   * or the one `forceStreamQuality` pins, and `streamInformation` lists the layers. Default false.
+   * Ours: the server asks each WebSocket publisher (a room's participant too) for simulcast layers
+   * (`start` with `simulcast: true`); players, and each room connection for each participant, then
+   * get the layer their bandwidth estimate allows (a player: or the one `forceStreamQuality`
+   * pins), and `streamInformation` lists the layers. Default false.
    */
   simulcast: boolean;
   /**

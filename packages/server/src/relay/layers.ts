@@ -70,6 +70,61 @@ export class LayerBook {
   }
 }
 
+/** What a forwarded video m-line's layers come from: its source (`PlayerSource`, a room participant's publisher). */
+export interface LayerSource {
+  /** Its video comes in simulcast layers. */
+  readonly simulcast: boolean;
+  /** The layers sending now, highest first. */
+  layers(): VideoLayer[];
+  requestKeyframe(): void;
+}
+
+/**
+ * The layer one forwarded video m-line sends: the one it sends now, and the one its selector
+ * picked, switched to at that layer's next keyframe (asked for when picked), so the picture
+ * never breaks. A player has one; a room player one per participant's video m-line.
+ */
+export class LayerSwitch {
+  readonly selector = new LayerSelector();
+  /** The layer sent (undefined before the first video packet), and the one to switch to at its next keyframe. */
+  private layer: string | undefined;
+  private target: string | undefined;
+
+  constructor(private readonly source: LayerSource) {}
+
+  /** The layer sent now (undefined before the first). */
+  get sending(): string | undefined {
+    return this.layer;
+  }
+
+  /** Picks the layer to send; a new one is switched to at its next keyframe, asked for now. */
+  choose(): void {
+    // From the layer it is switching to, if a switch waits for its keyframe (no flapping meanwhile).
+    const next = this.selector.choose(this.source.layers(), this.target ?? this.layer);
+    if (next === undefined || next === this.target) return;
+    this.target = next;
+    if (next !== this.layer && this.layer !== undefined) this.source.requestKeyframe();
+  }
+
+  /**
+   * What to do with a video packet of `layer`: `send` (its layer's, or a source without layers),
+   * `switch` (the target's keyframe: sent, and the m-line's sequence goes on from the last packet
+   * sent), or `drop`.
+   */
+  take(keyframe: boolean, layer: string): 'send' | 'switch' | 'drop' {
+    if (layer === this.layer || !this.source.simulcast) return 'send';
+    if (this.target === undefined || (keyframe && layer !== this.target)) this.choose();
+    if (layer !== this.target) return 'drop';
+    if (this.layer === undefined) {
+      this.layer = layer;
+      return 'send';
+    }
+    if (!keyframe) return 'drop';
+    this.layer = layer;
+    return 'switch';
+  }
+}
+
 /** A layer is taken when the estimate has this much more than its bitrate. */
 export const LAYER_HEADROOM = 1.15;
 /** The current layer is left when the estimate falls under this share of its bitrate. */

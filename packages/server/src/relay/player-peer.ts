@@ -21,7 +21,7 @@ import {
 import { errorMessage, Peer, type PeerCodecs, type PeerHost } from './peer.js';
 import { filterCandidates, isUsableSdp } from './sdp.js';
 import { SdpError, type MediaKind, type PeerEvents, type PlayerPeer } from './types.js';
-import { LayerSelector, rembBitrate, reportedLoss } from './layers.js';
+import { LayerSwitch, rembBitrate, reportedLoss } from './layers.js';
 import { answerAsDtlsServer, continueSequence, setTrackId } from './werift-workarounds.js';
 
 interface Forwarder {
@@ -41,10 +41,8 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   waitingForKeyframe = false;
   /** Before the connection is up: the video from the latest keyframe on (`holdEarly`). */
   private early: RtpPacket[] | undefined;
-  /** The simulcast layer sent (`''` without layers; undefined before the first video packet), and the one to switch to at its next keyframe. */
-  private layer: string | undefined;
-  private target: string | undefined;
-  private readonly selector = new LayerSelector();
+  /** The simulcast layer sent, and the one to switch to. */
+  private readonly layers: LayerSwitch;
 
   constructor(
     host: PeerHost,
@@ -52,6 +50,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     events: PeerEvents,
   ) {
     super(host, events);
+    this.layers = new LayerSwitch(source);
   }
 
   /** The connection with one `sendonly` m-line per kind the publisher sends (and, for the server's offer, the data channel). */
@@ -71,10 +70,10 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
         sender.onRtcp.subscribe((packet) => {
           const bps = rembBitrate(packet);
           const loss = bps === undefined ? reportedLoss(packet, sender.ssrc) : undefined;
-          if (bps !== undefined) this.selector.setEstimate(bps);
-          else if (loss !== undefined) this.selector.setLoss(loss);
+          if (bps !== undefined) this.layers.selector.setEstimate(bps);
+          else if (loss !== undefined) this.layers.selector.setLoss(loss);
           else return;
-          this.chooseLayer();
+          this.layers.choose();
         });
       }
       this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
@@ -166,32 +165,15 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
    * keyframe, asked for now.
    */
   setQuality(height: number): void {
-    this.selector.pinned = Math.max(0, Math.floor(height) || 0);
-    this.chooseLayer();
-  }
-
-  /** Picks the layer to send; a new one is switched to at its next keyframe, asked for now. */
-  private chooseLayer(): void {
-    // From the layer it is switching to, if a switch waits for its keyframe (no flapping meanwhile).
-    const next = this.selector.choose(this.source.layers(), this.target ?? this.layer);
-    if (next === undefined || next === this.target) return;
-    this.target = next;
-    if (next !== this.layer && this.layer !== undefined) this.source.requestKeyframe();
+    this.layers.selector.pinned = Math.max(0, Math.floor(height) || 0);
+    this.layers.choose();
   }
 
   /** Whether a video packet of `layer` is sent: its layer's, or the target's from its keyframe on (a switch: the sequence goes on). */
   private takeLayer(sender: RTCRtpSender, rtp: RtpPacket, keyframe: boolean, layer: string): boolean {
-    if (layer === this.layer || !this.source.simulcast) return true;
-    if (this.target === undefined || (keyframe && layer !== this.target)) this.chooseLayer();
-    if (layer !== this.target) return false;
-    if (this.layer === undefined) {
-      this.layer = layer;
-      return true;
-    }
-    if (!keyframe) return false;
-    this.layer = layer;
-    if (this.connected) continueSequence(sender, rtp.header, 'video');
-    return true;
+    const take = this.layers.take(keyframe, layer);
+    if (take === 'switch' && this.connected) continueSequence(sender, rtp.header, 'video');
+    return take !== 'drop';
   }
 
   /** Sends a publisher packet on the m-line of `kind`, once its gate (and, for video, its layer) lets it through. */

@@ -11,6 +11,7 @@ import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
 import { forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { LayerSwitch, rembBitrate, reportedLoss } from './layers.js';
 import { Peer, safely, type PeerHost } from './peer.js';
 import { WeriftPublisher } from './publisher-peer.js';
 import { filterCandidates } from './sdp.js';
@@ -37,12 +38,16 @@ interface VideoSlot extends Lane {
 class Slot implements RtpSink {
   readonly lanes = new Map<MediaKind, Lane>();
   removed = false;
+  /** The simulcast layer of its video this room connection gets (as a player's), whichever m-line carries it. */
+  readonly layers: LayerSwitch;
 
   constructor(
     readonly owner: WeriftRoomPlayer,
     readonly source: WeriftPublisher,
     public media: boolean,
-  ) {}
+  ) {
+    this.layers = new LayerSwitch(source);
+  }
 
   get id(): string {
     return this.source.streamId;
@@ -67,8 +72,8 @@ class Slot implements RtpSink {
     return this.owner.isConnected && lane !== undefined && !lane.gate.open;
   }
 
-  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
-    this.owner.forward(this, kind, rtp, keyframe);
+  forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer: string): void {
+    this.owner.forward(this, kind, rtp, keyframe, layer);
   }
 
   /** A participant's data channel message, on the room channel. */
@@ -113,7 +118,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   ) {
     super(host, roomEvents);
     // Each video m-line offers its participant's codec only (see sync()); werift numbers these once.
-    this.videoCodecs = [forwardedVideoCodec({ mimeType: 'video/VP8', clockRate: 90000 }), forwardedVideoCodec(useH264())];
+    // With goog-remb: the browser's bandwidth estimate picks each simulcast participant's layer.
+    this.videoCodecs = [forwardedVideoCodec({ mimeType: 'video/VP8', clockRate: 90000 }, true), forwardedVideoCodec(useH264(), true)];
     const pc = this.createPc({ video: this.videoCodecs, audio: [useOPUS()] }, this.roomId);
     // werift places the data channel after the first offer's media m-lines; inactive m-lines are
     // rewritten from port 0 to port 9 in every offer (see offer()), which keeps the BUNDLE group valid.
@@ -233,6 +239,7 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
       transceiver = this.pc!.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
       if (codec) transceiver.codecs = [codec];
       onKeyframeRequest(transceiver.sender, () => this.owners.get(transceiver)?.source.requestKeyframe());
+      if (kind === 'video') this.watchEstimate(transceiver);
     }
     // The track id the browser sees (msid), as AMS names it.
     setTrackId(transceiver.sender, trackIdFor(kind, id));
@@ -358,13 +365,47 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     this.startMedia();
   }
 
+  // ---------------------------------------------------------------- simulcast layers
+
+  /**
+   * The browser's bandwidth estimate (REMB, sent on one of the video m-lines) shared evenly
+   * among the participants seen, and its reported losses of each m-line, pick each simulcast
+   * participant's layer, as a player's (`LayerSwitch`).
+   */
+  private watchEstimate(transceiver: RTCRtpTransceiver): void {
+    const sender = transceiver.sender;
+    sender.onRtcp.subscribe((packet) => {
+      const bps = rembBitrate(packet);
+      if (bps !== undefined) {
+        const seen = [...this.slots.values()].filter((s) => s.lanes.has('video'));
+        for (const slot of seen) {
+          if (!slot.source.simulcast) continue;
+          slot.layers.selector.setEstimate(bps / seen.length);
+          slot.layers.choose();
+        }
+        return;
+      }
+      const slot = this.owners.get(transceiver);
+      const loss = slot?.source.simulcast ? reportedLoss(packet, sender.ssrc) : undefined;
+      if (!slot || loss === undefined) return;
+      slot.layers.selector.setLoss(loss);
+      slot.layers.choose();
+    });
+  }
+
   // ---------------------------------------------------------------- forwarding
 
-  /** Sends a packet of `slot`'s source on its lane of `kind`, once the lane's gate lets it through. */
-  forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean): void {
+  /** Sends a packet of `slot`'s source on its lane of `kind`, once the lane's gate (and, for video, the slot's layer) lets it through. */
+  forward(slot: Slot, kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer = ''): void {
     if (this.closed || slot.removed) return;
     const lane = slot.lanes.get(kind);
     if (!lane) return;
+    if (kind === 'video') {
+      const take = slot.layers.take(keyframe, layer);
+      if (take === 'drop') return;
+      // Another layer of the same participant: the m-line's sequence goes on from the last packet sent.
+      if (take === 'switch') lane.rebase = true;
+    }
     if (!this.connected) {
       if (kind === 'video') lane.early = holdEarly(lane.early, rtp, keyframe);
       return;

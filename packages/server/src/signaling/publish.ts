@@ -60,8 +60,8 @@ export function publish(conn: Connection, frame: PublishFrame): void {
     // The room can be played from now on (an SDK publishes, then plays the room at once).
     conn.app.mainTracks.open(mainTrack);
   }
-  // Simulcast layers asked for (ours: AMS sends no such field) of a stream of its own, not a room's participant.
-  if (settings.simulcast && !mainTrack) session.simulcast = true;
+  // Simulcast layers asked for (ours: AMS sends no such field), a room's participant's too.
+  if (settings.simulcast) session.simulcast = true;
   conn.publishes.set(streamId, session);
   live.add(session);
   conn.out.send({ command: 'start', streamId, subscriberId: frame.subscriberId ?? '', ...(session.simulcast ? { simulcast: SIMULCAST_LAYERS } : {}) });
