@@ -3,12 +3,13 @@
 // and the embedded server: the server and headless Chromium run in a private network namespace
 // (`unshare -n`: loopback only, nothing else reachable) and nftables changes the path there (UDP cut,
 // random loss, a rate cap on the publisher's uplink, and on the downlink of a simulcast player,
-// which must move to a lower layer) and the server restarts (closed, down 2 s and
+// which must move to a lower layer, and on a simulcast room connection's, which must get a lower
+// layer of the other participant) and the server restarts (closed, down 2 s and
 // 10 s, started again on the same port); rules live only in that namespace. Then a 3-person
 // <rtc-room> (multitrack) in their place, through its participants' uplinks capped at 300 and at
 // 500 kbit/s each, a 5 s and a 20 s cut, 5 % and 20 % loss, and two restarts (2 s and 10 s down).
 //   node scripts/fault-lab.mjs            run the scenarios, print the figures, exit 1 if one fails
-//   node scripts/fault-lab.mjs --only=cut,uplink,loss,restart,downlink,room   some of them (loss: loss5 and loss20)
+//   node scripts/fault-lab.mjs --only=cut,uplink,loss,restart,downlink,roomdownlink,room   some of them (loss: loss5 and loss20)
 //   node scripts/fault-lab.mjs --measure  the same figures for `npm run bench`, never failing, with
 //                                         the official AMS SDK's player beside ours under loss and restarts
 // Needs root (for the namespace and nft) and Debian's nftables (installed with apt-get when missing)
@@ -862,24 +863,22 @@ async function simPlayerFigures() {
 }
 
 /**
- * A simulcast player's downlink capped at `kbps` for `seconds`: it must move to a lower layer (its
- * picture under 720 lines) instead of losing packets, keep decoding, and lose few packets once
- * moved; after the cap it goes back up (a try up every 8 s at first).
+ * Waits up to `waitS` seconds for `heightNow()` to show 720 lines (then 2 s more), caps the
+ * downlink from the server port `figures()` finds at `kbps` for `seconds`, and returns what it
+ * measured: the lines shown each second, playback, the step down's second, the loss and rate in
+ * over the second half of the cap. Undefined (a failed check) without a port.
  */
-async function narrowDownlink(page, ws, kbps, seconds) {
-  await page.evaluate(setupSimulcast, ws, 'faultsim');
-  const heightNow = () => page.evaluate(() => window.__sim.frames.at(-1)?.h ?? 0);
-  // Chrome turns its layers on as its send estimate grows: the 720-line one within a few seconds.
+async function capDownlink(page, name, framesOf, figures, heightNow, kbps, seconds, waitS) {
   let before = 0;
-  for (let i = 0; i < 15 && before !== 720; i++) {
+  for (let i = 0; i < waitS && before !== 720; i++) {
     await sleep(1000);
     before = await heightNow();
   }
   await sleep(2000);
   before = await heightNow();
-  const a = await page.evaluate(simPlayerFigures);
-  if (!a.port) return check(`downlink ${kbps} kbit/s: the simulcast player's server port found`, false);
-  check(`downlink ${kbps} kbit/s: the simulcast player on the 720-line layer within 15 s`, before === 720, `${before} lines`);
+  const a = await page.evaluate(figures);
+  if (!a.port) return void check(`${name}: the server port found`, false);
+  check(`${name}: the 720-line layer shown within ${waitS} s`, before === 720, `${before} lines`);
   // Server to browser: the source port is the server's.
   nft.rule(`udp sport ${a.port} limit rate over ${Math.round((kbps * 1000) / 8)} bytes/second drop`);
   const t0 = await now(page);
@@ -888,23 +887,40 @@ async function narrowDownlink(page, ws, kbps, seconds) {
   for (let i = 0; i < seconds; i++) {
     await sleep(1000);
     heights.push(await heightNow());
-    if (i === Math.floor(seconds / 2)) mid = await page.evaluate(simPlayerFigures);
+    if (i === Math.floor(seconds / 2)) mid = await page.evaluate(figures);
   }
-  const end = await page.evaluate(simPlayerFigures);
+  const end = await page.evaluate(figures);
   const t1 = await now(page);
   nft.clear();
-  const play = playback(await page.evaluate((x, y) => window.__sim.frames.filter((f) => f.t >= x && f.t <= y), t0, t1), t0, t1);
+  const play = playback(await page.evaluate(framesOf, t0, t1), t0, t1);
   const down = heights.findIndex((h) => h > 0 && h < 720);
   // Loss over the second half of the cap, once on a lower layer (tries up lose some: a few per cent).
   const lost = mid && end.packetsLost - mid.packetsLost;
   const got = mid && end.packetsReceived - mid.packetsReceived;
   const lossPct = got + lost > 0 ? (lost / (got + lost)) * 100 : 0;
   const kbpsIn = mid && end.t > mid.t ? ((end.bytes - mid.bytes) * 8) / (end.t - mid.t) : 0;
+  const lastS = seconds - Math.floor(seconds / 2) - 1;
+  return { heights, play, down, lossPct, kbpsIn, lastS };
+}
+
+/**
+ * A simulcast player's downlink capped at `kbps` for `seconds`: it must move to a lower layer (its
+ * picture under 720 lines) instead of losing packets, keep decoding, and lose few packets once
+ * moved; after the cap it goes back up (a try up every 8 s at first).
+ */
+async function narrowDownlink(page, ws, kbps, seconds) {
+  await page.evaluate(setupSimulcast, ws, 'faultsim');
+  const heightNow = () => page.evaluate(() => window.__sim.frames.at(-1)?.h ?? 0);
+  // Chrome turns its layers on as its send estimate grows: the 720-line one within a few seconds.
+  const framesOf = (x, y) => window.__sim.frames.filter((f) => f.t >= x && f.t <= y);
+  const m = await capDownlink(page, `downlink ${kbps} kbit/s`, framesOf, simPlayerFigures, heightNow, kbps, seconds, 15);
+  if (!m) return;
+  const { heights, play, down, lossPct, kbpsIn, lastS } = m;
   results.push({
     scenario: `downlink ${kbps} kbit/s ${seconds} s`,
     fps: play.fps,
     maxGapMs: play.maxGapMs,
-    bitrate: `picture lines each second ${heights.join(' ')}; ${fmt(kbpsIn)} kbit/s in, ${fmt(lossPct, 1)} % lost over the last ${seconds - Math.floor(seconds / 2) - 1} s`,
+    bitrate: `picture lines each second ${heights.join(' ')}; ${fmt(kbpsIn)} kbit/s in, ${fmt(lossPct, 1)} % lost over the last ${lastS} s`,
   });
   check(`downlink ${kbps} kbit/s: the player moves to a lower layer within 10 s`, down >= 0 && down < 10, `after ${down + 1} s: ${heights.join(' ')}`);
   // (A try up under the cap loses part of the new layer's keyframe: a freeze of up to about 3 s
@@ -931,6 +947,89 @@ async function narrowDownlink(page, ws, kbps, seconds) {
   await page.evaluate(() => {
     window.__sim.player.remove();
     window.__sim.pub.remove();
+  });
+}
+
+/**
+ * In the page: a 2-person <rtc-room> of a simulcast app, X with a 1280x720 camera (three layers)
+ * and Y without one (so the only connection receiving video is Y's room connection); Y's tile of
+ * X records each frame's height.
+ */
+async function setupSimRoom(ws, roomId) {
+  await customElements.whenDefined('rtc-room');
+  window.__lab720 = true;
+  const sr = { frames: [], rooms: [] };
+  window.__simRoom = sr;
+  for (const [id, extra] of [
+    [`${roomId}x`, {}],
+    [`${roomId}y`, { 'no-video': '' }],
+  ]) {
+    const el = document.createElement('rtc-room');
+    for (const [k, v] of Object.entries({ 'server-url': ws, 'room-id': roomId, 'stream-id': id, 'auto-join': '', ...extra })) el.setAttribute(k, v);
+    el.style.cssText = 'display:block;width:480px;height:360px';
+    document.body.append(el);
+    sr.rooms.push(el);
+  }
+  let watched = null;
+  setInterval(() => {
+    const video = sr.rooms[1].shadowRoot?.querySelector(`[data-participant="${roomId}x"] video`);
+    if (!video || video === watched) return;
+    watched = video;
+    const onFrame = (now, meta) => {
+      sr.frames.push({ t: performance.now(), n: meta.presentedFrames, h: meta.height });
+      if (watched === video) video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, 50);
+}
+
+/** In the page: the one connection receiving video (Y's room connection): its server port and video inbound counters. */
+async function simRoomFigures() {
+  const out = { port: undefined, packetsReceived: 0, packetsLost: 0, bytes: 0, t: 0 };
+  for (const pc of window.__pcs) {
+    if (pc.connectionState === 'closed') continue;
+    const report = await pc.getStats();
+    const byId = new Map();
+    report.forEach((x) => byId.set(x.id, x));
+    let video = false;
+    let port;
+    report.forEach((x) => {
+      if (x.type === 'transport' && x.selectedCandidatePairId) port = byId.get(byId.get(x.selectedCandidatePairId)?.remoteCandidateId)?.port;
+      if (x.type === 'inbound-rtp' && x.kind === 'video' && x.packetsReceived > 0) {
+        video = true;
+        Object.assign(out, { packetsReceived: x.packetsReceived, packetsLost: x.packetsLost, bytes: x.bytesReceived, t: x.timestamp });
+      }
+    });
+    if (video) out.port = port;
+  }
+  return out;
+}
+
+/**
+ * Simulcast in a room: Y's room connection capped at `kbps` for `seconds` must get a lower layer
+ * of X (the room connection's share of its estimate), not loss, as a player does.
+ */
+async function roomDownlink(page, ws, kbps, seconds) {
+  await page.evaluate(setupSimRoom, ws, 'faultsimroom');
+  const heightNow = () => page.evaluate(() => window.__simRoom.frames.at(-1)?.h ?? 0);
+  const name = `room (simulcast): downlink ${kbps} kbit/s`;
+  const framesOf = (x, y) => window.__simRoom.frames.filter((f) => f.t >= x && f.t <= y);
+  const m = await capDownlink(page, name, framesOf, simRoomFigures, heightNow, kbps, seconds, 20);
+  if (!m) return;
+  const { heights, play, down, lossPct, kbpsIn, lastS } = m;
+  results.push({
+    scenario: `room: downlink ${kbps} kbit/s ${seconds} s`,
+    fps: play.fps,
+    maxGapMs: play.maxGapMs,
+    bitrate: `X's picture lines each second ${heights.join(' ')}; ${fmt(kbpsIn)} kbit/s in, ${fmt(lossPct, 1)} % lost over the last ${lastS} s`,
+  });
+  check(`${name}: X moves to a lower layer within 10 s`, down >= 0 && down < 10, `after ${down + 1} s: ${heights.join(' ')}`);
+  check(`${name}: X keeps decoding (no gap over 4 s)`, play.maxGapMs <= 4000, `${fmt(play.fps, 1)} fps, largest gap ${fmt(play.maxGapMs)} ms`);
+  check(`${name}: under 5 % of the packets lost once moved`, lossPct < 5, `${fmt(lossPct, 1)} %, ${fmt(kbpsIn)} kbit/s`);
+  await page.evaluate(async () => {
+    const rooms = window.__simRoom.rooms;
+    await Promise.all(rooms.map((r) => r.leave()));
+    for (const r of rooms) r.remove();
   });
 }
 
@@ -994,6 +1093,8 @@ try {
   if (want('restart')) await restart(page, 10);
   // A simulcast player (an app that asks for layers) on a 300 kbit/s downlink: a lower layer, not loss.
   if (want('downlink')) await narrowDownlink(page, `${server.url.replace(/^http/, 'ws')}/SimulcastApp/websocket`, 300, 20);
+  // The same in a room: a participant's room connection on a 300 kbit/s downlink gets a lower layer of the other.
+  if (want('roomdownlink')) await roomDownlink(page, `${server.url.replace(/^http/, 'ws')}/SimulcastApp/websocket`, 300, 20);
   await sdk?.context.close();
   sdk = null;
   // A 3-person <rtc-room> (multitrack) through the same faults: cuts, loss and restarts.

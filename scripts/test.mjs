@@ -186,9 +186,9 @@ const wordpressTest = async (chrome) =>
 // namespace, with nftables cutting, dropping and capping the media path, and the server restarted.
 // In two halves at once, each in a namespace of its own with its own server and Chromium (the lab
 // mostly waits: one half keeps a quarter of the cores busy): the pair's cuts, narrow uplink,
-// restarts and 5 % loss; the pair's 20 % loss, a simulcast player's narrow downlink and the room
-// (2.5-3.5 min each).
-const FAULT_LAB_HALVES = ['--only=cut,uplink,restart,loss5', '--only=loss20,downlink,room'];
+// restarts and 5 % loss, then a simulcast room's narrow downlink; the pair's 20 % loss, a
+// simulcast player's narrow downlink and the room (2.5-3.5 min each).
+const FAULT_LAB_HALVES = ['--only=cut,uplink,restart,loss5,roomdownlink', '--only=loss20,downlink,room'];
 async function faultLab(chrome) {
   // nftables once, before the halves (two apt-gets at once would fight over dpkg's lock).
   if (!onPath('nft') && canAptInstall()) aptInstall(['nftables'], 'nft');
