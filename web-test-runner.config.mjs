@@ -218,6 +218,9 @@ function amsServerPlugin() {
         case 'limits':
           // How often each limit (onLimit's name: overloadFault, maxStreamsPerSocket, …) refused a client so far.
           return { ...limitCounts[key] };
+        case 'lose-keyframe-requests':
+          // The next `times` keyframe requests to the publisher of `streamId` lost (faults.ts, KeyframeRequestDropRule).
+          return server.faults.dropKeyframeRequests({ keyframeRequests: 'drop', ...payload.rule });
         case 'media-cut':
           // A media-path cut (packages/server/src/faults.ts, MediaCutRule): UDP dropped, sockets kept.
           return server.faults.cutMedia({ media: 'cut', ...payload.rule });

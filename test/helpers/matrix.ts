@@ -35,6 +35,9 @@ export const fault = (rule: FaultRule): Promise<unknown> => executeServerCommand
 export const clearFaults = (): Promise<unknown> => executeServerCommand('rtc-server', { action: 'clear-faults' });
 /** Closes every socket the server holds; resolves with how many. */
 export const dropConnections = (): Promise<number> => executeServerCommand('rtc-server', { action: 'drop-connections' }) as Promise<number>;
+/** Loses the next `times` keyframe requests (PLIs) the relay sends to the publisher of `streamId`. */
+export const loseKeyframeRequests = (streamId: string, times = 1): Promise<unknown> =>
+  executeServerCommand('rtc-server', { action: 'lose-keyframe-requests', rule: { streamId, times } });
 /** Drops the relay's UDP (ICE, DTLS, RTP) both ways for `ms`, for `streamId` or every stream; the sockets stay up. */
 export const cutMedia = (ms: number, streamId?: string): Promise<unknown> =>
   executeServerCommand('rtc-server', { action: 'media-cut', rule: { ms, streamId } });

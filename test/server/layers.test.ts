@@ -1,11 +1,12 @@
 // Which simulcast layer a player gets (packages/server/src/relay/layers.ts): pinned by height,
 // else by the browser's bandwidth estimate, stepping down at once and trying a layer up after a
 // quiet spell (twice as long after each failed try); how a forwarded m-line switches to it (at its
-// keyframe, the other layers dropped); and who is asked for layers at all.
+// keyframe, the other layers dropped); lost keyframe requests (a fault rule); and who is asked for layers at all.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closestLayer, LAYER_PROBE_MS, LAYER_RAMP_MS, LAYER_TRY_MS, LayerBook, LayerSelector, LayerSwitch } from '../../packages/server/src/relay/layers.js';
 import type { VideoLayer } from '../../packages/server/src/relay/types.js';
+import { checkKeyframeRequestDropRule, FaultRuleError, FaultTable } from '../../packages/server/src/faults.js';
 import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
 
 const LAYERS: VideoLayer[] = [
@@ -105,10 +106,14 @@ describe('simulcast layer choice', () => {
     assert.equal(keyframeRequests, 0);
     // The estimate falls under h: m is picked, its keyframe asked for; h goes on until m's keyframe comes.
     sw.selector.setEstimate(600_000);
+    assert.equal(sw.switching, false);
     sw.choose();
     assert.equal(keyframeRequests, 1);
     assert.deepEqual([sw.take(false, 'h'), sw.take(false, 'm'), sw.take(true, 'l')], ['send', 'drop', 'drop']);
+    // Waiting for m's keyframe: its sink counts as waiting for one (the request is sent again until it comes).
+    assert.equal(sw.switching, true);
     assert.equal(sw.take(true, 'm'), 'switch', "m's keyframe: the switch (the m-line's sequence goes on)");
+    assert.equal(sw.switching, false);
     assert.deepEqual([sw.take(false, 'm'), sw.take(false, 'h'), sw.take(true, 'h')], ['send', 'drop', 'drop']);
     assert.equal(sw.sending, 'm');
     // Its layer stops sending: the highest that fits of the rest.
@@ -117,6 +122,28 @@ describe('simulcast layer choice', () => {
     // A source without layers: everything goes.
     const plain = new LayerSwitch({ simulcast: false, layers: () => [], requestKeyframe: () => undefined });
     assert.deepEqual([plain.take(false, ''), plain.take(true, '')], ['send', 'send']);
+  });
+
+  it('loses keyframe requests on demand (a fault rule): the next `times` to a stream, any stream without one; cleared with the faults', () => {
+    assert.deepEqual(checkKeyframeRequestDropRule({ keyframeRequests: 'drop' }), { keyframeRequests: 'drop', times: 1 });
+    for (const bad of [
+      { keyframeRequests: 'keep' },
+      { keyframeRequests: 'drop', times: 0 },
+      { keyframeRequests: 'drop', times: 101 },
+      { keyframeRequests: 'drop', streamId: 5 },
+      null,
+    ])
+      assert.throws(() => checkKeyframeRequestDropRule(bad), FaultRuleError, JSON.stringify(bad));
+    const faults = new FaultTable();
+    faults.dropKeyframeRequests({ keyframeRequests: 'drop', streamId: 'cam', times: 2 });
+    assert.deepEqual(
+      ['other', 'cam', 'cam', 'cam'].map((s) => faults.takeKeyframeRequestDrop(s)),
+      [false, true, true, false],
+    );
+    faults.dropKeyframeRequests({ keyframeRequests: 'drop', times: 5 });
+    assert.equal(faults.takeKeyframeRequestDrop('any'), true);
+    faults.clear();
+    assert.equal(faults.takeKeyframeRequestDrop('any'), false);
   });
 
   it('asks a publisher of a simulcast app for layers in start, a room participant too, not another app', async () => {

@@ -150,6 +150,28 @@ export function checkMediaCutRule(input: unknown): MediaCutRule {
 }
 
 /**
+ * Lost keyframe requests: the next `times` (1-100) keyframe requests (PLIs) the relay sends to the
+ * publisher of `streamId` (any publisher when absent) are dropped, as if lost on the way; the relay
+ * counts them as sent.
+ */
+export interface KeyframeRequestDropRule {
+  keyframeRequests: 'drop';
+  streamId?: string;
+  times: number;
+}
+
+/** Validates a lost-keyframe-request rule; throws `FaultRuleError`. */
+export function checkKeyframeRequestDropRule(input: unknown): KeyframeRequestDropRule {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new FaultRuleError('a keyframe request rule must be an object');
+  const r = input as Record<string, unknown>;
+  if (r.keyframeRequests !== 'drop') throw new FaultRuleError("keyframeRequests must be 'drop'");
+  if (r.streamId !== undefined && typeof r.streamId !== 'string') throw new FaultRuleError('streamId must be a string');
+  const times = r.times ?? 1;
+  if (!(typeof times === 'number' && Number.isInteger(times) && times >= 1 && times <= 100)) throw new FaultRuleError('times must be an integer from 1 to 100');
+  return { keyframeRequests: 'drop', times, ...(r.streamId === undefined ? {} : { streamId: r.streamId }) };
+}
+
+/**
  * The overload switch: `{overload: true}` makes the load gauge (`load-gauge.ts`) say the server is
  * overloaded, so new publishes, plays and room joins are refused (`highResourceUsage`, WHIP/WHEP
  * 503) without producing real load; `{overload: false}` (or clearing the faults) turns it off.
@@ -184,6 +206,7 @@ export class FaultTable {
   private httpRules: HttpFaultRule[] = [];
   /** Media cuts: stream id (`''` for all) → when the cut ends (`Date.now()` clock). */
   private cuts = new Map<string, number>();
+  private keyframeDrops: KeyframeRequestDropRule[] = [];
   #overloaded = false;
 
   constructor(initial: readonly unknown[] = []) {
@@ -232,6 +255,18 @@ export class FaultTable {
   /** Called with `mediaCuts()` whenever a cut starts or the faults are cleared (the media workers' copies). */
   onMediaCuts: ((cuts: [string, number][]) => void) | undefined;
 
+  /** Adds a lost-keyframe-request rule (`KeyframeRequestDropRule`). */
+  dropKeyframeRequests(rule: unknown): KeyframeRequestDropRule {
+    const checked = checkKeyframeRequestDropRule(rule);
+    this.keyframeDrops.push(checked);
+    return checked;
+  }
+
+  /** Whether this keyframe request to the publisher of `streamId` is lost (counting the rule down). */
+  takeKeyframeRequestDrop(streamId: string): boolean {
+    return takeFrom(this.keyframeDrops, (r) => r.streamId === undefined || r.streamId === streamId) !== undefined;
+  }
+
   /** Turns the overload switch (`OverloadRule`) on or off. */
   setOverload(rule: unknown): OverloadRule {
     const checked = checkOverloadRule(rule);
@@ -244,11 +279,12 @@ export class FaultTable {
     return this.#overloaded;
   }
 
-  /** Drops every rule, ends every media cut and turns the overload switch off. */
+  /** Drops every rule (lost keyframe requests too), ends every media cut and turns the overload switch off. */
   clear(): void {
     this.rules = [];
     this.httpRules = [];
     this.cuts.clear();
+    this.keyframeDrops = [];
     this.#overloaded = false;
     this.onMediaCuts?.([]);
   }

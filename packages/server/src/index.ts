@@ -94,7 +94,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const faults = new FaultTable(config.faults);
   // Media cuts (test faults) only when fault injection is on: otherwise the sockets stay unwrapped.
   const mediaCut = config.faultInjection ? (key: string) => faults.mediaCut(key) : undefined;
-  const relayOptions = { announcedHosts: mediaHosts(config), mediaCut };
+  const dropKeyframeRequest = config.faultInjection ? (streamId: string) => faults.takeKeyframeRequestDrop(streamId) : undefined;
+  const relayOptions = { announcedHosts: mediaHosts(config), mediaCut, dropKeyframeRequest };
   // The players' media on worker threads (one per core by default), or all on this one.
   const workerRelay =
     injectedRelay === undefined && config.mediaWorkers > 0

@@ -8,7 +8,7 @@ import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { RtcPlayer } from '../../../src/elements/rtc-player/rtc-player.js';
 import { AmsClient, poll, uniqueStreamId } from '../../helpers/ams-client.js';
-import { player, publisher, sessionOf, unmountAll, ws } from '../../helpers/matrix.js';
+import { loseKeyframeRequests, player, publisher, sessionOf, unmountAll, ws } from '../../helpers/matrix.js';
 
 const SIMULCAST_WS = ws.replace('/LiveApp/', '/SimulcastApp/');
 const video = (el: RtcPlayer): HTMLVideoElement => el.shadowRoot!.querySelector('video')!;
@@ -116,6 +116,22 @@ describe('simulcast layers and forceStreamQuality (embedded server, SimulcastApp
     play.setQuality(0);
     await showsHeight(play, 720, 20_000);
     expect(play.getAttribute('state')).to.equal('live');
+  });
+
+  it('switches layer even when the keyframe request for it is lost: the request is sent again until the keyframe comes', async () => {
+    const streamId = uniqueStreamId('lostpli');
+    const { el: pub } = publisher(streamId, { serverUrl: SIMULCAST_WS, mediaConstraints: { video: { width: 1280, height: 720 }, audio: true } });
+    await pub.start();
+    const { el: play } = player(streamId, { serverUrl: SIMULCAST_WS });
+    await play.play();
+    await poll(() => video(play).videoHeight > 0, 10_000, 'a picture');
+    // Any layer but the one shown (the player may still be climbing), once each layer is sending.
+    await threeLayers(streamId);
+    const target = video(play).videoHeight === 180 ? 720 : 180;
+    // The one request the pin sends is lost: the switch waits for the requests sent after it.
+    await loseKeyframeRequests(streamId, 1);
+    play.setQuality(target);
+    await showsHeight(play, target);
   });
 
   it('does the same in H.264 (where the browser encodes it): three layers listed as h264, one pinned by height', async () => {

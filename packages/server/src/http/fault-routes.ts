@@ -1,7 +1,7 @@
 /**
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
- * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts and the
- * overload switch too), `DELETE` clears them all. With media workers, `/__faults/workers`: `GET`
+ * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts, lost
+ * keyframe requests and the overload switch too), `DELETE` clears them all. With media workers, `/__faults/workers`: `GET`
  * lists them (players, restarts, lagging), `POST {crash: index}` ends one as a crash would,
  * `POST {stall: index, ms, times}` blocks its event loop (admission control's worker reading).
  * Off, the paths are 404s.
@@ -59,10 +59,19 @@ export function faultRoutes(enabled: boolean, faults: FaultTable, workers?: Work
           try {
             // A rule with a `method` is a WHIP/WHEP HTTP fault (`HttpFaultRule`), one with `media` a
             // media-path cut (`MediaCutRule`), one with `overload` the overload switch
-            // (`OverloadRule`), any other an AMS command's.
+            // (`OverloadRule`), one with `keyframeRequests` lost keyframe requests
+            // (`KeyframeRequestDropRule`), any other an AMS command's.
             const has = (r: unknown, key: string) => typeof r === 'object' && r !== null && key in r;
             const add = (r: unknown) =>
-              has(r, 'method') ? faults.addHttp(r) : has(r, 'media') ? faults.cutMedia(r) : has(r, 'overload') ? faults.setOverload(r) : faults.add(r);
+              has(r, 'method')
+                ? faults.addHttp(r)
+                : has(r, 'media')
+                  ? faults.cutMedia(r)
+                  : has(r, 'overload')
+                    ? faults.setOverload(r)
+                    : has(r, 'keyframeRequests')
+                      ? faults.dropKeyframeRequests(r)
+                      : faults.add(r);
             const rules = Array.isArray(body) ? body.map(add) : [add(body)];
             sendJson(res, 200, { success: true, rules });
           } catch (e) {

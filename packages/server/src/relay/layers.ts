@@ -97,6 +97,16 @@ export class LayerSwitch {
     return this.layer;
   }
 
+  /**
+   * A switch waits for its layer's keyframe. The sink counts as waiting for a keyframe meanwhile,
+   * so the request is sent again until one comes: the one request sent at the pick, if lost (or
+   * not honoured by the encoder), left the player on its old layer until the encoder's next
+   * keyframe of its own, which may never come (a pin to 180 lines still showed 720 after 10 s).
+   */
+  get switching(): boolean {
+    return this.layer !== undefined && this.target !== undefined && this.target !== this.layer;
+  }
+
   /** Picks the layer to send; a new one is switched to at its next keyframe, asked for now. */
   choose(): void {
     // From the layer it is switching to, if a switch waits for its keyframe (no flapping meanwhile).

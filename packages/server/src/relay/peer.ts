@@ -25,6 +25,8 @@ export interface PeerHost {
   readonly policy: NetworkPolicy;
   /** Whether the media path of the connection for `key` (a stream or room id) is cut now (test faults). */
   mediaCut?(key: string): boolean;
+  /** Whether this keyframe request to the publisher of `streamId` is lost on its way (test faults). */
+  dropKeyframeRequest?(streamId: string): boolean;
   /** The peer has closed: the relay stops tracking it. */
   forget(peer: Peer): void;
 }

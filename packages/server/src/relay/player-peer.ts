@@ -38,7 +38,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
   /** Who offers, fixed by the first call: the server (`createOffer`) or the client (`acceptOffer`). */
   private mode: 'offer' | 'answer' | undefined;
   /** Connected, forwarding video, and no keyframe sent yet. */
-  waitingForKeyframe = false;
+  private noKeyframeYet = false;
   /** Before the connection is up: the video from the latest keyframe on (`holdEarly`). */
   private early: RtpPacket[] | undefined;
   /** The simulcast layer sent, and the one to switch to. */
@@ -154,10 +154,15 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     } else if (video) {
       // The gate times out counting from now.
       video.gate.shut();
-      this.waitingForKeyframe = true;
+      this.noKeyframeYet = true;
       this.source.requestKeyframe();
     }
     this.startMedia();
+  }
+
+  /** No keyframe sent yet since the connection came up, or a switch of layer waits for its layer's. */
+  get waitingForKeyframe(): boolean {
+    return !this.closed && (this.noKeyframeYet || (this.connected && this.layers.switching));
   }
 
   /**
@@ -187,7 +192,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
       return;
     }
     if (!f.gate.pass(keyframe)) return;
-    if (kind === 'video' && keyframe) this.waitingForKeyframe = false;
+    if (kind === 'video' && keyframe) this.noKeyframeYet = false;
     sendForwarded(f.sender, rtp);
   }
 
@@ -198,7 +203,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
 
   protected release(): void {
     this.outbox.clear();
-    this.waitingForKeyframe = false;
+    this.noKeyframeYet = false;
     this.early = undefined;
     this.source.detach(this);
     this.host.forget(this);

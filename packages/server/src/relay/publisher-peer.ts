@@ -237,6 +237,8 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
   private sendPli(): boolean {
     const t = this.videoTransceiver;
     if (!t || this.videoLayers.size === 0 || this.closed) return false;
+    // A request lost on the way (test faults): counted as sent, as a lost PLI is.
+    if (this.host.dropKeyframeRequest?.(this.streamId)) return true;
     for (const ssrc of this.videoLayers.ssrcs()) void t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
     return true;
   }

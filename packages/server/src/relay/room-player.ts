@@ -69,7 +69,8 @@ class Slot implements RtpSink {
 
   get waitingForKeyframe(): boolean {
     const lane = this.lanes.get('video');
-    return this.owner.isConnected && lane !== undefined && !lane.gate.open;
+    // (Or a switch of layer waits for its layer's keyframe: asked for again until it comes.)
+    return this.owner.isConnected && lane !== undefined && (!lane.gate.open || this.layers.switching);
   }
 
   forward(kind: MediaKind, rtp: RtpPacket, keyframe: boolean, layer: string): void {

@@ -23,6 +23,8 @@ export interface WeriftRelayOptions {
   announcedHosts?: string[];
   /** Test faults: whether the media path of the connection for a stream (or room) id is cut now. */
   mediaCut?: (key: string) => boolean;
+  /** Test faults: whether this keyframe request to the publisher of a stream is lost (not sent). */
+  dropKeyframeRequest?: (streamId: string) => boolean;
 }
 
 /** The werift relay: publishers, players and multitrack room players. */
@@ -31,10 +33,12 @@ export class WeriftRelay implements MediaRelay, PeerHost {
   private readonly peers = new Set<Peer>();
 
   readonly mediaCut: ((key: string) => boolean) | undefined;
+  readonly dropKeyframeRequest: ((streamId: string) => boolean) | undefined;
 
   constructor(options: WeriftRelayOptions = {}) {
     this.policy = networkPolicy(options.announcedHosts);
     this.mediaCut = options.mediaCut;
+    this.dropKeyframeRequest = options.dropKeyframeRequest;
   }
 
   createPublisher(streamId: string, events: PeerEvents, options?: PublisherOptions): PublisherPeer {
