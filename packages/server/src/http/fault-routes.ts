@@ -1,10 +1,10 @@
 /**
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
  * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts, lost
- * keyframe requests and the overload switch too), `DELETE` clears them all. With media workers, `/__faults/workers`: `GET`
- * lists them (players, restarts, lagging), `POST {crash: index}` ends one as a crash would,
- * `POST {stall: index, ms, times}` blocks its event loop (admission control's worker reading).
- * Off, the paths are 404s.
+ * keyframe requests and the overload switch too), `DELETE` clears them all. With media workers,
+ * `/__faults/workers`: `GET` lists them (players, restarts, lagging), `POST {crash: index}` ends
+ * one as a crash would, `POST {stall: index, ms, times}` blocks its event loop (admission
+ * control's worker reading). Off, the paths are 404s.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
