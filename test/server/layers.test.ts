@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { closestLayer, LAYER_PROBE_MS, LAYER_RAMP_MS, LAYER_TRY_MS, LayerBook, LayerSelector, LayerSwitch } from '../../packages/server/src/relay/layers.js';
 import type { VideoLayer } from '../../packages/server/src/relay/types.js';
 import { checkKeyframeRequestDropRule, FaultRuleError, FaultTable } from '../../packages/server/src/faults.js';
-import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
+import { AmsClient, http, startServer, wsUrl } from '../helpers/server.js';
 
 const LAYERS: VideoLayer[] = [
   { rid: 'h', width: 1280, height: 720, bitrate: 1_500_000 },
@@ -144,6 +144,24 @@ describe('simulcast layer choice', () => {
     assert.equal(faults.takeKeyframeRequestDrop('any'), true);
     faults.clear();
     assert.equal(faults.takeKeyframeRequestDrop('any'), false);
+  });
+
+  it('takes the lost-keyframe-request rule over /__faults (a bad one is a 400), and DELETE clears it', async () => {
+    const server = await startServer({ faultInjection: true });
+    try {
+      const added = await http(server, 'POST', '/__faults', { keyframeRequests: 'drop', streamId: 'cam', times: 2 });
+      assert.equal(added.status, 200);
+      assert.deepEqual(added.json.rules, [{ keyframeRequests: 'drop', streamId: 'cam', times: 2 }]);
+      assert.equal((await http(server, 'POST', '/__faults', { keyframeRequests: 'drop', times: 0 })).status, 400);
+      assert.deepEqual(
+        ['other', 'cam'].map((s) => server.faults.takeKeyframeRequestDrop(s)),
+        [false, true],
+      );
+      assert.equal((await http(server, 'DELETE', '/__faults')).status, 200);
+      assert.equal(server.faults.takeKeyframeRequestDrop('cam'), false, 'the second drop was cleared');
+    } finally {
+      await server.close();
+    }
   });
 
   it('asks a publisher of a simulcast app for layers in start, a room participant too, not another app', async () => {

@@ -150,10 +150,11 @@ export class KeyframeGate {
 /**
  * When a publisher is asked for a keyframe: at once unless one went out in the last
  * `MIN_PLI_INTERVAL_MS` (then at the next tick), and again every `KEYFRAME_RETRY_MS` while a
- * player waits for one (or, for video lost upstream, until one arrives). Only when a player needs one (a new player, a new source in a slot, a
- * player's own PLI or FIR after a loss NACKs could not repair): no timer asks for keyframes
- * nobody needs, each of which costs every player a burst of bits. `send` sends a PLI, or
- * returns false when it cannot (no video yet).
+ * player waits for one (or, for video lost upstream, until one arrives). Only when a player
+ * needs one (a new player, a new source in a slot, a switch of simulcast layer waiting for its
+ * layer's, a player's own PLI or FIR after a loss NACKs could not repair): no timer asks for
+ * keyframes nobody needs, each of which costs every player a burst of bits. `send` sends a PLI,
+ * or returns false when it cannot (no video yet).
  */
 export class PliPacer {
   private lastPli = -Infinity;
