@@ -1,5 +1,6 @@
 // The relay's forwarding primitives (packages/server/src/relay/forwarding.ts): keyframe requests read from
-// literal RTCP bytes, the keyframe gate and the PLI pacing on a given clock, the forwarded codecs.
+// literal RTCP bytes, the keyframe gate and the PLI pacing on a given clock, the forwarded codecs,
+// the VP8 picture numbering across a change of source.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RtcpPacketConverter, useH264 } from 'werift';
@@ -10,6 +11,7 @@ import {
   KEYFRAME_GATE_MS,
   KeyframeGate,
   PliPacer,
+  Vp8Numbering,
 } from '../../packages/server/src/relay/forwarding.js';
 
 const rtcp = (...b: number[]): unknown => {
@@ -153,5 +155,54 @@ describe('forwarded codecs', () => {
     assert.equal(opus.channels, 2);
     const source = forwardedAudioCodec(forwardedAudioCodec(undefined));
     assert.deepEqual([source.mimeType, source.clockRate, source.channels], ['audio/OPUS', 48000, 2]);
+  });
+});
+
+describe('Vp8Numbering', () => {
+  /** A VP8 payload: descriptor with a 15-bit PictureID (`pic`), TL0PICIDX (`tl0`) and TID, then two bytes. */
+  const vp8 = (pic: number, tl0: number, start = true): Buffer =>
+    Buffer.from([0x80 | (start ? 0x10 : 0), 0xe0, 0x80 | (pic >> 8), pic & 0xff, tl0, 0x20, 0x9d, 0x01]);
+  const numbers = (p: Buffer): [number, number] => [((p[2]! & 0x7f) << 8) | p[3]!, p[4]!];
+
+  it('passes one source as it is (the same buffer, no copy)', () => {
+    const n = new Vp8Numbering();
+    for (let i = 0; i < 5; i++) {
+      const p = vp8(30000 + i, 250 + i);
+      assert.equal(n.apply(p), p);
+    }
+  });
+
+  it('goes on from the last numbers sent at a restart, one picture later, wrapping; the shared payload stays as it was', () => {
+    const n = new Vp8Numbering();
+    n.apply(vp8(32766, 254));
+    n.apply(vp8(32767, 255, false));
+    // Another layer: its own numbers, far behind (the case that froze Chrome's picture).
+    n.restart();
+    const key = vp8(100, 10);
+    const out = n.apply(key);
+    assert.notEqual(out, key);
+    assert.deepEqual(numbers(out), [0, 0]);
+    assert.deepEqual(numbers(key), [100, 10], 'the shared payload is untouched');
+    assert.deepEqual(out.subarray(5), key.subarray(5), 'the rest is the same');
+    // Its next pictures keep the shift; a late, older packet does not move the numbering back.
+    assert.deepEqual(numbers(n.apply(vp8(101, 10))), [1, 0]);
+    assert.deepEqual(numbers(n.apply(vp8(102, 11))), [2, 1]);
+    assert.deepEqual(numbers(n.apply(vp8(99, 9))), [32767, 255]);
+    // A third source (back to the first layer, now ahead): again from the last sent.
+    n.restart();
+    assert.deepEqual(numbers(n.apply(vp8(20000, 200))), [3, 2]);
+    assert.deepEqual(numbers(n.apply(vp8(20001, 200))), [4, 2]);
+  });
+
+  it('a 7-bit PictureID wraps at 128; a payload without the numbers, or too short, passes as it is', () => {
+    const n = new Vp8Numbering();
+    n.apply(Buffer.from([0x90, 0x80, 127, 0x00]));
+    n.restart();
+    const out = n.apply(Buffer.from([0x90, 0x80, 40, 0x00]));
+    assert.equal(out[2], 0);
+    for (const p of [Buffer.from([0x10, 0x00]), Buffer.from([0x90, 0x80]), Buffer.from([0x90, 0xc0, 0x85, 0x01]), Buffer.alloc(0)]) {
+      n.restart();
+      assert.equal(n.apply(p), p);
+    }
   });
 });

@@ -202,8 +202,90 @@ export class PliPacer {
   }
 }
 
-/** Sends a forwarded packet on `sender` (its own header copy; errors dropped): `sendRtpFast`, or werift's `sendRtp` where that needs werift's path. */
-export function sendForwarded(sender: RTCRtpSender, rtp: RtpPacket): void {
-  const own = ownPacket(rtp);
+/**
+ * Sends a forwarded packet on `sender` (its own header copy; errors dropped): `sendRtpFast`, or
+ * werift's `sendRtp` where that needs werift's path. `numbering`: the m-line's VP8 picture
+ * numbering, which the payload goes through.
+ */
+export function sendForwarded(sender: RTCRtpSender, rtp: RtpPacket, numbering?: Vp8Numbering): void {
+  const own = ownPacket(rtp, numbering ? numbering.apply(rtp.payload) : rtp.payload);
   if (!sendRtpFast(sender, own)) void sender.sendRtp(own).catch(() => undefined);
+}
+
+/** `a` is ahead of `b` in a sequence of `mask + 1` numbers (a power of two) that wraps. */
+const ahead = (a: number, b: number, mask: number): boolean => {
+  const d = (a - b) & mask;
+  return d !== 0 && d <= mask >> 1;
+};
+
+/**
+ * The VP8 picture numbering (RFC 7741's PictureID and TL0PICIDX) of one forwarded m-line, kept
+ * going when its source changes (another simulcast layer, another participant in a slot): each
+ * encoder numbers its pictures from its own random start, and the RTP sequence alone going on
+ * is not enough. Chrome's VP8 reference finder keeps what it knows per TL0PICIDX: a keyframe
+ * whose numbers jump back leaves it the old layer's entries ahead, and it drops the new layer's
+ * frames as old until its TL0PICIDX passes them, seconds later (the picture frozen at the old
+ * layer). So, as other SFUs do, the numbers go on from the last ones sent, one picture later.
+ * (A payload that needs no change is sent as it is; one that does is a copy: every sink shares it.)
+ */
+export class Vp8Numbering {
+  private picShift = 0;
+  private tl0Shift = 0;
+  /** The newest numbers sent (-1: none yet). */
+  private lastPic = -1;
+  private lastTl0 = -1;
+  private restarting = false;
+
+  /** The next packet is the first of another source (a keyframe): its numbers go on from the last sent. */
+  restart(): void {
+    this.restarting = true;
+  }
+
+  /** `payload` with its numbers as this m-line sends them. */
+  apply(payload: Buffer): Buffer {
+    const restart = this.restarting;
+    this.restarting = false;
+    // X (extended control bits), then I (PictureID, M: 15 bits) and L (TL0PICIDX).
+    if (payload.length < 3 || (payload[0]! & 0x80) === 0) return payload;
+    const x = payload[1]!;
+    let i = 2;
+    let picAt = -1;
+    let wide = false;
+    if (x & 0x80) {
+      picAt = i;
+      wide = (payload[i]! & 0x80) !== 0;
+      i += wide ? 2 : 1;
+    }
+    const tl0At = x & 0x40 ? i : -1;
+    if (i + (tl0At < 0 ? 0 : 1) > payload.length) return payload;
+    const pic = picAt < 0 ? -1 : wide ? ((payload[picAt]! & 0x7f) << 8) | payload[picAt + 1]! : payload[picAt]! & 0x7f;
+    const tl0 = tl0At < 0 ? -1 : payload[tl0At]!;
+    const picMask = wide ? 0x7fff : 0x7f;
+    if (restart) {
+      if (pic >= 0 && this.lastPic >= 0) this.picShift = (this.lastPic + 1 - pic) & 0x7fff;
+      if (tl0 >= 0 && this.lastTl0 >= 0) this.tl0Shift = (this.lastTl0 + 1 - tl0) & 0xff;
+    }
+    let out = payload;
+    if (pic >= 0) {
+      const v = (pic + this.picShift) & picMask;
+      if (v !== pic) {
+        out = Buffer.from(payload);
+        if (wide) {
+          out[picAt] = 0x80 | (v >> 8);
+          out[picAt + 1] = v & 0xff;
+        } else out[picAt] = v;
+      }
+      // (A late packet, a retransmission's, does not move the newest back.)
+      if (this.lastPic < 0 || restart || ahead(v, this.lastPic, picMask)) this.lastPic = v;
+    }
+    if (tl0 >= 0) {
+      const v = (tl0 + this.tl0Shift) & 0xff;
+      if (v !== tl0) {
+        if (out === payload) out = Buffer.from(payload);
+        out[tl0At] = v;
+      }
+      if (this.lastTl0 < 0 || restart || ahead(v, this.lastTl0, 0xff)) this.lastTl0 = v;
+    }
+    return out;
+  }
 }

@@ -15,6 +15,7 @@ import {
   KeyframeGate,
   onKeyframeRequest,
   sendForwarded,
+  Vp8Numbering,
   type PlayerSource,
   type RtpSink,
 } from './forwarding.js';
@@ -28,6 +29,8 @@ interface Forwarder {
   sender: RTCRtpSender;
   /** Video: nothing forwarded until a keyframe (or the gate times out); audio: always open. */
   gate: KeyframeGate;
+  /** VP8 video: its picture numbering, kept going across a switch of simulcast layer. */
+  numbering?: Vp8Numbering;
 }
 
 /** A player's werift connection, fed by one publisher (on this thread, or through a media worker's stand-in). */
@@ -76,7 +79,8 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
           this.layers.choose();
         });
       }
-      this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio') });
+      const vp8 = kind === 'video' && this.source.videoCodec?.mimeType.toLowerCase() === 'video/vp8';
+      this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio'), numbering: vp8 ? new Vp8Numbering() : undefined });
     }
     if (withChannel) {
       const channel = pc.createDataChannel(streamId, { ordered: true });
@@ -150,7 +154,7 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     if (video && early) {
       // A keyframe came while the connection came up: it and what followed it go out now.
       video.gate.pass(true);
-      for (const rtp of early) sendForwarded(video.sender, rtp);
+      for (const rtp of early) sendForwarded(video.sender, rtp, video.numbering);
     } else if (video) {
       // The gate times out counting from now.
       video.gate.shut();
@@ -174,10 +178,16 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     this.layers.choose();
   }
 
-  /** Whether a video packet of `layer` is sent: its layer's, or the target's from its keyframe on (a switch: the sequence goes on). */
-  private takeLayer(sender: RTCRtpSender, rtp: RtpPacket, keyframe: boolean, layer: string): boolean {
+  /**
+   * Whether a video packet of `layer` is sent: its layer's, or the target's from its keyframe on
+   * (a switch: the sequence and the VP8 picture numbers go on).
+   */
+  private takeLayer(f: Forwarder, rtp: RtpPacket, keyframe: boolean, layer: string): boolean {
     const take = this.layers.take(keyframe, layer);
-    if (take === 'switch' && this.connected) continueSequence(sender, rtp.header, 'video');
+    if (take === 'switch') {
+      if (this.connected) continueSequence(f.sender, rtp.header, 'video');
+      f.numbering?.restart();
+    }
     return take !== 'drop';
   }
 
@@ -186,14 +196,14 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
     if (this.closed) return;
     const f = this.forwarders.get(kind);
     if (!f) return;
-    if (kind === 'video' && !this.takeLayer(f.sender, rtp, keyframe, layer)) return;
+    if (kind === 'video' && !this.takeLayer(f, rtp, keyframe, layer)) return;
     if (!this.connected) {
       if (kind === 'video') this.early = holdEarly(this.early, rtp, keyframe);
       return;
     }
     if (!f.gate.pass(keyframe)) return;
     if (kind === 'video' && keyframe) this.noKeyframeYet = false;
-    sendForwarded(f.sender, rtp);
+    sendForwarded(f.sender, rtp, f.numbering);
   }
 
   /** A publisher's data channel message, to the browser (queued until the channel opens). */

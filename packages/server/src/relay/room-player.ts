@@ -10,7 +10,7 @@ import { MediaStream, useH264, useOPUS, type RTCRtpCodecParameters, type RTCRtpT
 import { trackIdFor } from '../../../../src/core/protocol/ams.js';
 import type { IdMapping } from '../../../../src/core/protocol/messages.js';
 import { ChannelOutbox, isEmpty, type DataMessage } from './channel-outbox.js';
-import { forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, type RtpSink } from './forwarding.js';
+import { forwardedVideoCodec, holdEarly, KeyframeGate, onKeyframeRequest, sendForwarded, Vp8Numbering, type RtpSink } from './forwarding.js';
 import { LayerSwitch, rembBitrate, reportedLoss } from './layers.js';
 import { Peer, safely, type PeerHost } from './peer.js';
 import { WeriftPublisher } from './publisher-peer.js';
@@ -92,6 +92,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   private readonly slots = new Map<string, Slot>();
   private readonly videoCodecs: RTCRtpCodecParameters[];
   private readonly owners = new Map<RTCRtpTransceiver, Slot>();
+  /** Each VP8 m-line's picture numbering. */
+  private readonly numbering = new Map<RTCRtpTransceiver, Vp8Numbering>();
   private readonly free: RTCRtpTransceiver[] = [];
   /** Transceivers made inactive in the outstanding offer: reusable once it is answered. */
   private freedInOffer: RTCRtpTransceiver[] = [];
@@ -239,6 +241,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
     } else {
       transceiver = this.pc!.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
       if (codec) transceiver.codecs = [codec];
+      // (Whoever it carries later: the numbers go on across them.)
+      if (codec?.mimeType.toLowerCase() === 'video/vp8') this.numbering.set(transceiver, new Vp8Numbering());
       onKeyframeRequest(transceiver.sender, () => this.owners.get(transceiver)?.source.requestKeyframe());
       if (kind === 'video') this.watchEstimate(transceiver);
     }
@@ -417,12 +421,15 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
   /** Sends a packet on `lane` (a reused m-line's first packet goes on from the last one sent there). */
   private send(lane: Lane, kind: MediaKind, rtp: RtpPacket): void {
     const sender = lane.transceiver.sender;
+    const numbering = this.numbering.get(lane.transceiver);
     if (lane.rebase) {
-      // Another source on this m-line: it goes on from the last packet sent.
+      // Another source on this m-line (another layer, another participant): it goes on from the
+      // last packet sent, its VP8 picture numbers too.
       lane.rebase = false;
       continueSequence(sender, rtp.header, kind);
+      numbering?.restart();
     }
-    sendForwarded(sender, rtp);
+    sendForwarded(sender, rtp, numbering);
   }
 
   sendToPlayer(message: DataMessage): void {

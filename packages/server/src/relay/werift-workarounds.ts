@@ -262,11 +262,12 @@ export function setTrackId(sender: RTCRtpSender, trackId: string): void {
 /**
  * A copy of `rtp` to hand to one sender: werift's sendRtp rewrites ssrc, payload type and
  * sequence in place, and keeps header extensions it does not know, so every player gets its
- * own header, without extensions. The payload is shared.
+ * own header, without extensions. The payload is shared (or `payload`, the sink's own: a VP8
+ * picture renumbered, `Vp8Numbering`).
  */
-export function ownPacket(rtp: RtpPacket): RtpPacket {
+export function ownPacket(rtp: RtpPacket, payload = rtp.payload): RtpPacket {
   const header = new RtpHeader({ ...rtp.header, extension: false, extensions: [] });
-  return new RtpPacket(header, rtp.payload);
+  return new RtpPacket(header, payload);
 }
 
 /**
