@@ -6,6 +6,7 @@
  */
 import { RTCRtpCodecParameters, useOPUS, type RtpPacket, type RTCRtpSender } from 'werift';
 import type { DataMessage } from './channel-outbox.js';
+import { vp8Descriptor } from './media-info.js';
 import type { MediaKind, VideoLayer } from './types.js';
 import { sendRtpFast } from './werift-speedups.js';
 import { ownPacket } from './werift-workarounds.js';
@@ -245,19 +246,9 @@ export class Vp8Numbering {
   apply(payload: Buffer): Buffer {
     const restart = this.restarting;
     this.restarting = false;
-    // X (extended control bits), then I (PictureID, M: 15 bits) and L (TL0PICIDX).
-    if (payload.length < 3 || (payload[0]! & 0x80) === 0) return payload;
-    const x = payload[1]!;
-    let i = 2;
-    let picAt = -1;
-    let wide = false;
-    if (x & 0x80) {
-      picAt = i;
-      wide = (payload[i]! & 0x80) !== 0;
-      i += wide ? 2 : 1;
-    }
-    const tl0At = x & 0x40 ? i : -1;
-    if (i + (tl0At < 0 ? 0 : 1) > payload.length) return payload;
+    const d = vp8Descriptor(payload);
+    if (!d || d.end > payload.length) return payload;
+    const { picAt, wide, tl0At } = d;
     const pic = picAt < 0 ? -1 : wide ? ((payload[picAt]! & 0x7f) << 8) | payload[picAt + 1]! : payload[picAt]! & 0x7f;
     const tl0 = tl0At < 0 ? -1 : payload[tl0At]!;
     const picMask = wide ? 0x7fff : 0x7f;

@@ -15,6 +15,37 @@ export interface KeyframeInfo {
 
 const NOT_KEY: KeyframeInfo = { keyframe: false };
 
+/** Where a VP8 payload descriptor's fields are (RFC 7741). */
+export interface Vp8Descriptor {
+  /** The PictureID's first byte (-1: none); `wide`: 15 bits, else 7. */
+  picAt: number;
+  wide: boolean;
+  /** The TL0PICIDX byte (-1: none). */
+  tl0At: number;
+  /** The first byte after the descriptor. */
+  end: number;
+}
+
+/** The descriptor of a VP8 payload, or undefined when the payload ends inside its fields. */
+export function vp8Descriptor(payload: Uint8Array): Vp8Descriptor | undefined {
+  if (payload.length < 1) return undefined;
+  const d: Vp8Descriptor = { picAt: -1, wide: false, tl0At: -1, end: 1 };
+  if (payload[0]! & 0x80) {
+    if (payload.length < 2) return undefined;
+    const x = payload[1]!;
+    d.end = 2;
+    if (x & 0x80) {
+      if (payload.length <= d.end) return undefined;
+      d.picAt = d.end;
+      d.wide = (payload[d.end]! & 0x80) !== 0;
+      d.end += d.wide ? 2 : 1;
+    }
+    if (x & 0x40) d.tl0At = d.end++;
+    if (x & 0x30) d.end += 1;
+  }
+  return d;
+}
+
 /** VP8 (RFC 7741): payload descriptor, then the frame tag; keyframes carry the picture size. */
 export function inspectVp8(payload: Uint8Array): KeyframeInfo {
   if (payload.length < 1) return NOT_KEY;
@@ -22,18 +53,7 @@ export function inspectVp8(payload: Uint8Array): KeyframeInfo {
   const start = (b0 & 0x10) !== 0;
   const partition = b0 & 0x0f;
   if (!start || partition !== 0) return NOT_KEY;
-  let i = 1;
-  if (b0 & 0x80) {
-    if (payload.length < 2) return NOT_KEY;
-    const x = payload[1]!;
-    i = 2;
-    if (x & 0x80) {
-      if (payload.length <= i) return NOT_KEY;
-      i += payload[i]! & 0x80 ? 2 : 1;
-    }
-    if (x & 0x40) i += 1;
-    if (x & 0x30) i += 1;
-  }
+  const i = vp8Descriptor(payload)?.end ?? payload.length;
   if (payload.length <= i) return NOT_KEY;
   if ((payload[i]! & 0x01) !== 0) return NOT_KEY; // P bit set: inter frame
   const info: KeyframeInfo = { keyframe: true };
