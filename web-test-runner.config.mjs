@@ -166,7 +166,8 @@ const JWT_TEST_SECRET = 'rtc-elements-browser-tests-jwt-secret';
 let hostile;
 // TokenApp: publishing and playing need a token (WHIP/WHEP Bearer tokens, test/browser/whip.test.ts).
 // LimitApp: one viewer per stream; JwtApp: JWT stream tokens (test/browser/hardening.test.ts);
-// SimulcastApp: simulcast layers and forceStreamQuality; NoDtxApp: no Opus DTX asked of publishers.
+// SimulcastApp: simulcast layers and forceStreamQuality; NoDtxApp: no Opus DTX asked of publishers;
+// Ptime60App: 60 ms audio packets asked of publishers.
 /** How often each server's limits refused or dropped a client (`onLimit`), for the `limits` action. */
 const limitCounts = { faults: {}, shared: {} };
 const serverOptions = (key) => ({
@@ -189,6 +190,8 @@ const serverOptions = (key) => ({
     SimulcastApp: { simulcast: true },
     // Publishers' answers without Opus DTX (test/browser/integration/dtx.test.ts).
     NoDtxApp: { audioDtx: false },
+    // Publishers asked for 60 ms audio packets (the same file).
+    Ptime60App: { audioPacketMs: 60 },
   },
 });
 const serverInfo = (key) => ({ http: servers[key].url, ws: `${servers[key].url.replace(/^http/, 'ws')}/LiveApp/websocket` });

@@ -116,7 +116,12 @@ async function browserParts() {
     // driver beside the server, and on a busy machine it refused the room ("The server is busy").
     serverOptions = { host: '127.0.0.1', port: 0, demoDir: dir, faultInjection: true, cpuLimit: 0, eventLoopLagLimitMs: 0 };
     // BENCH_DTX=0: the publishers' answers without Opus DTX (the server's audioDtx off), to compare.
-    if (process.env.BENCH_DTX === '0') serverOptions.apps = { LiveApp: { audioDtx: false } };
+    // BENCH_PTIME=40|60: the publishers asked for audio packets that long (the server's audioPacketMs), to compare.
+    const live = {
+      ...(process.env.BENCH_DTX === '0' ? { audioDtx: false } : {}),
+      ...(process.env.BENCH_PTIME ? { audioPacketMs: Number(process.env.BENCH_PTIME) } : {}),
+    };
+    if (Object.keys(live).length > 0) serverOptions.apps = { LiveApp: live };
     server = await createServer(serverOptions);
     const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
     writeFileSync(

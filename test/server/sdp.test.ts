@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   addVideoBitrateHints,
+  setAudioPacketTime,
   bundleCandidates,
   filterCandidates,
   isAcceptedH264,
@@ -167,6 +168,21 @@ describe('isAcceptedH264', () => {
       false,
     );
     assert.equal(isAcceptedH264(new Map([['profile-level-id', '42e01f']])), false);
+  });
+});
+
+describe('setAudioPacketTime', () => {
+  it('asks each audio section in use for the packet length, at its end; not video, a rejected section or one with a ptime', () => {
+    const audio = ['m=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1'];
+    const rest = [
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'a=rtpmap:96 VP8/90000',
+      'm=audio 0 UDP/TLS/RTP/SAVPF 111',
+      'a=rtpmap:111 opus/48000/2',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'a=ptime:20',
+    ];
+    assert.equal(setAudioPacketTime(sdp(...SESSION, ...audio, ...rest), 60), sdp(...SESSION, ...audio, 'a=ptime:60', ...rest));
   });
 });
 

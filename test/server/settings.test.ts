@@ -26,6 +26,9 @@ describe('config', () => {
     // Ours, on by default: publishers' answers ask for Opus DTX (test/browser/integration/dtx.test.ts).
     assert.equal(c.settings.audioDtx, true);
     assert.equal(resolveConfig({ apps: { LiveApp: { audioDtx: false } } }).apps['LiveApp']?.audioDtx, false);
+    // Ours: the browser's own audio packets (20 ms) unless an app asks for others (test/browser/integration/dtx.test.ts).
+    assert.equal(c.settings.audioPacketMs, 20);
+    assert.equal(resolveConfig({ apps: { LiveApp: { audioPacketMs: 60 } } }).apps['LiveApp']?.audioPacketMs, 60);
   });
 
   itRefusesConfigs([
@@ -35,6 +38,8 @@ describe('config', () => {
     [{ settings: { publishTokenControlEnabled: 'yes' } }, /publishTokenControlEnabled/],
     [{ apps: { LiveApp: { audioDtx: 1 } } }, /apps\.LiveApp\.audioDtx/],
     [{ apps: { LiveApp: { nope: true } } }, /apps\.LiveApp\.nope/],
+    [{ apps: { LiveApp: { audioPacketMs: 30 } } }, /apps\.LiveApp\.audioPacketMs must be one of 10, 20, 40, 60/],
+    [{ settings: { audioPacketMs: '60' } }, /settings\.audioPacketMs/],
     [{ apps: { LiveApp: { streams: [3] } } }, /streams/],
     [{ settings: { remoteAllowedCIDR: '127.0.0.1,localhost' } }, /settings\.remoteAllowedCIDR: "localhost"/],
     [{ apps: { LiveApp: { remoteAllowedCIDR: ['127.0.0.1'] } } }, /apps\.LiveApp\.remoteAllowedCIDR/],

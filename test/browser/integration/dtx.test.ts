@@ -1,14 +1,17 @@
 // Opus DTX: the embedded server's answer to a publisher asks for it (`usedtx=1`; the app setting
 // `audioDtx`, on by default), so a muted (or silent) microphone sends a packet every 400 ms
 // instead of 50 a second, and the server forwards that little to each player. An app with the
-// setting off (NoDtxApp) gets the browser's 50 a second of silence.
+// setting off (NoDtxApp) gets the browser's 50 a second of silence. And the audio packet length
+// (the app setting `audioPacketMs`, `a=ptime` in the answer): 20 ms, the browser's own, unless an
+// app asks for longer (Ptime60App: 60 ms, a third as many packets to forward).
 import { expect } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { RtcPublisher } from '../../../src/elements/rtc-publisher/rtc-publisher.js';
-import { outboundStat, poll, uniqueStreamId } from '../../helpers/ams-client.js';
+import { inboundStat, outboundStat, poll, uniqueStreamId } from '../../helpers/ams-client.js';
 import { player, publisher, sessionOf, unmountAll, ws } from '../../helpers/matrix.js';
 
 const NO_DTX_WS = ws.replace('/LiveApp/', '/NoDtxApp/');
+const PTIME_60_WS = ws.replace('/LiveApp/', '/Ptime60App/');
 
 /** Audio packets a second the publisher sends, over 2 s of its own stats. */
 async function audioRate(el: RtcPublisher): Promise<number> {
@@ -49,5 +52,36 @@ describe('Opus DTX asked of publishers (real server)', function () {
     const { el, opusFmtp } = await mutedPublisher(NO_DTX_WS);
     expect(opusFmtp).to.not.match(/usedtx=1/);
     expect(await audioRate(el), 'audio packets a second, muted').to.be.above(35);
+  });
+});
+
+describe('audio packet length asked of publishers (real server, audioPacketMs)', function () {
+  (this as unknown as { timeout(ms: number): void }).timeout(40_000);
+  afterEach(unmountAll);
+
+  /** A live publisher with its microphone on; the answer's ptime line, if any. */
+  async function speaking(serverUrl: string): Promise<{ el: RtcPublisher; streamId: string; ptime: string | undefined }> {
+    const streamId = uniqueStreamId('ptime');
+    const { el } = publisher(streamId, { serverUrl });
+    await el.start();
+    return { el, streamId, ptime: /^a=ptime:(\d+)/m.exec(sessionOf(el).pc!.remoteDescription!.sdp)?.[1] };
+  }
+
+  it('by default the answer names none: the browser sends its own 20 ms packets, 50 a second', async () => {
+    const { el, ptime } = await speaking(ws);
+    expect(ptime).to.equal(undefined);
+    expect(await audioRate(el), 'audio packets a second').to.be.above(35);
+  });
+
+  it('an app asking for 60 ms gets a third as many packets, forwarded as they are: a player hears them', async () => {
+    const { el, streamId, ptime } = await speaking(PTIME_60_WS);
+    expect(ptime).to.equal('60');
+    const rate = await audioRate(el);
+    expect(rate, 'audio packets a second').to.be.within(10, 25);
+    const { el: p } = player(streamId, { serverUrl: PTIME_60_WS, autoplay: true });
+    await poll(() => (p.shadowRoot?.querySelector('video')?.getVideoPlaybackQuality().totalVideoFrames ?? 0) > 5, 15_000, 'frames');
+    const pc = sessionOf(p).pc!;
+    await poll(async () => ((await inboundStat(pc, 'audio', 'packetsReceived')) > 10 ? true : undefined), 10_000, 'audio packets at the player');
+    await poll(async () => ((await inboundStat(pc, 'audio', 'totalSamplesReceived')) > 0 ? true : undefined), 10_000, 'audio decoded at the player');
   });
 });

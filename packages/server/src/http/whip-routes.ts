@@ -66,7 +66,7 @@ const publish: PostHandler = async (req, res, post, deps) => {
       },
       onClosed: end,
     },
-    { audioDtx: settings.audioDtx },
+    { audioDtx: settings.audioDtx, audioPacketMs: settings.audioPacketMs },
   );
   stream.peer = peer;
   const session = offerSession('whip', ctx.name, streamId, token, offer, peer, end);

@@ -23,13 +23,15 @@ import { PliPacer, type PlayerSource, type RtpSink } from './forwarding.js';
 import { LayerBook } from './layers.js';
 import { BitrateMeter, inspectVideo, type VideoCodecName } from './media-info.js';
 import { errorMessage, Peer, type PeerHost } from './peer.js';
-import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer } from './sdp.js';
+import { addVideoBitrateHints, filterCandidates, isUsableSdp, restrictPublisherOffer, setAudioPacketTime } from './sdp.js';
 import { answerAsDtlsServer } from './werift-workarounds.js';
 import { SdpError, type MediaKind, type PeerEvents, type PublisherOptions, type PublisherPeer, type StreamMediaInfo, type VideoLayer } from './types.js';
 
 /** Video bitrate hints put in the publisher's answer (kbit/s). */
 const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
 const TICK_MS = 100;
+/** The audio packet length a browser sends unasked (ms): the answer names another only. */
+const DEFAULT_PTIME_MS = 20;
 /** A video packet still missing this long after a later one arrived is lost for good (werift's NACKs gave up). */
 const LOST_FOR_GOOD_MS = 150;
 /** At most one keyframe request for such losses this often (on a congested uplink every keyframe costs). */
@@ -145,6 +147,8 @@ export class WeriftPublisher extends Peer implements PublisherPeer, PlayerSource
     }
     answer = filterCandidates(answer, (c) => this.host.policy.allowLocal(c));
     answer = addVideoBitrateHints(answer, BITRATE_HINTS);
+    const ptime = this.options.audioPacketMs;
+    if (ptime !== undefined && ptime !== DEFAULT_PTIME_MS) answer = setAudioPacketTime(answer, ptime);
     this.trickle(answer);
     return answer;
   }

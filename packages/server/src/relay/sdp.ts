@@ -1,6 +1,7 @@
 /**
  * Small, pure SDP rewrites the relay applies around werift: which codecs a publisher may use,
- * the bitrate hints in the answer, and which ICE candidates are allowed in or out.
+ * the bitrate hints and the audio packet length in the answer, and which ICE candidates are
+ * allowed in or out.
  * @internal
  */
 
@@ -138,6 +139,20 @@ export function addVideoBitrateHints(sdp: string, hints: BitrateHints): string {
         section.lines.splice(rtpmapIdx + 1, 0, `a=fmtp:${codec.pt} ${extra}`);
       }
     }
+  }
+  return joinSdp(session, media);
+}
+
+/**
+ * Asks for audio packets of `ms` milliseconds (`a=ptime`, RFC 4566, which Chrome's Opus encoder
+ * follows): in each audio section in use that has no `ptime` yet.
+ */
+export function setAudioPacketTime(sdp: string, ms: number): string {
+  const { session, media } = splitSdp(sdp);
+  for (const section of media) {
+    if (mediaKind(section) !== 'audio' || section.lines[0]!.startsWith('m=audio 0 ')) continue;
+    if (section.lines.some((l) => l.startsWith('a=ptime:'))) continue;
+    section.lines.push(`a=ptime:${ms}`);
   }
   return joinSdp(session, media);
 }

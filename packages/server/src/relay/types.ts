@@ -55,6 +55,8 @@ export interface PublisherOptions {
   simulcast?: boolean;
   /** The answer asks for Opus DTX (`usedtx=1`): a silent or muted microphone sends a packet every 400 ms, not 50 a second. */
   audioDtx?: boolean;
+  /** The answer asks for audio packets this long (`a=ptime`, milliseconds); the browser's own (20) when absent. */
+  audioPacketMs?: number;
 }
 
 export interface PublisherPeer {

@@ -78,7 +78,7 @@ export async function acceptPublishOffer(conn: Connection, session: PublishSessi
       () => publishStarted(conn, session),
       () => endPublish(conn, session, true),
     ),
-    { simulcast: session.simulcast === true, audioDtx: conn.app.settings.audioDtx },
+    { simulcast: session.simulcast === true, audioDtx: conn.app.settings.audioDtx, audioPacketMs: conn.app.settings.audioPacketMs },
   );
   session.peer = peer;
   let answer: string;
