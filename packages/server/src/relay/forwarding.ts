@@ -228,6 +228,10 @@ const ahead = (a: number, b: number, mask: number): boolean => {
  * frames as old until its TL0PICIDX passes them, seconds later (the picture frozen at the old
  * layer). So, as other SFUs do, the numbers go on from the last ones sent, one picture later.
  * (A payload that needs no change is sent as it is; one that does is a copy: every sink shares it.)
+ * That account is not reproduced on demand: with this off, a throwaway fault that put the lower
+ * layers' numbers behind the highest's (by 2 to 110 TL0PICIDX) did not freeze a pin from 720 to
+ * 180 lines. (One Chrome was seen numbering its three layers alike, another not.) What stands
+ * behind it is the measurement: 5 of 40 pins not shown within 12 s without it, 0 of 40 with it.
  */
 export class Vp8Numbering {
   private picShift = 0;
