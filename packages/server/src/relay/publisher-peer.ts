@@ -30,7 +30,7 @@ import { SdpError, type MediaKind, type PeerEvents, type PublisherOptions, type 
 /** Video bitrate hints put in the publisher's answer (kbit/s). */
 const BITRATE_HINTS = { start: 1500, min: 300, max: 2500 };
 const TICK_MS = 100;
-/** The audio packet length a browser sends unasked (ms): the answer names another only. */
+/** The audio packet length a browser sends unasked (ms); the answer names a length only when asked for another. */
 const DEFAULT_PTIME_MS = 20;
 /** A video packet still missing this long after a later one arrived is lost for good (werift's NACKs gave up). */
 const LOST_FOR_GOOD_MS = 150;
