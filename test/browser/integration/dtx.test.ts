@@ -73,7 +73,7 @@ describe('audio packet length asked of publishers (real server, audioPacketMs)',
     expect(await audioRate(el), 'audio packets a second').to.be.above(35);
   });
 
-  it('an app asking for 60 ms gets a third as many packets, forwarded as they are: a player hears them', async () => {
+  it('an app asking for 60 ms gets a third as many packets; a player of the stream receives and decodes its audio', async () => {
     const { el, streamId, ptime } = await speaking(PTIME_60_WS);
     expect(ptime).to.equal('60');
     const rate = await audioRate(el);
