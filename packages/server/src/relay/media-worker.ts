@@ -242,7 +242,8 @@ async function warmThread(): Promise<void> {
 }
 
 post({ t: 'ready' });
-const warmUp = warmThread();
+// (Never an unhandled rejection: that would end the thread.)
+const warmUp = warmThread().catch(() => undefined);
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'rtp': {
