@@ -1089,15 +1089,12 @@ try {
         `${fmt(p.fps, 1)} fps, fewest ${p.minFramesPer2s} frames in a 2 s window and ${p.minFramesPer3s} in a 3 s one, largest gap ${fmt(p.maxGapMs)} ms`,
       ),
     );
+  if (want('restart')) await restart(page, 2);
+  if (want('restart')) await restart(page, 10);
   // A simulcast player (an app that asks for layers) on a 300 kbit/s downlink: a lower layer, not loss.
   if (want('downlink')) await narrowDownlink(page, `${server.url.replace(/^http/, 'ws')}/SimulcastApp/websocket`, 300, 20);
   // The same in a room: a participant's room connection on a 300 kbit/s downlink gets a lower layer of the other.
   if (want('roomdownlink')) await roomDownlink(page, `${server.url.replace(/^http/, 'ws')}/SimulcastApp/websocket`, 300, 20);
-  // The restarts last: their 2 s recovery checks time the player's first frame, and in npm test
-  // the Node tests run beside the lab's first minutes (with them beside it, the first player after
-  // a restart measured 1.3-2.5 s; without, 0.7-1.2 s).
-  if (want('restart')) await restart(page, 2);
-  if (want('restart')) await restart(page, 10);
   await sdk?.context.close();
   sdk = null;
   // A 3-person <rtc-room> (multitrack) through the same faults: cuts, loss and restarts.

@@ -185,11 +185,10 @@ const wordpressTest = async (chrome) =>
 // The fault lab (scripts/fault-lab.mjs): the server (dist/node/) and Chromium in a private network
 // namespace, with nftables cutting, dropping and capping the media path, and the server restarted.
 // In two halves at once, each in a namespace of its own with its own server and Chromium (the lab
-// mostly waits: one half keeps a quarter of the cores busy): the pair's cuts, narrow uplink and
-// 5 % loss, a simulcast room's narrow downlink, then the pair's restarts (last: by then the Node
-// tests beside the lab are done); the pair's 20 % loss, a simulcast player's narrow downlink and
-// the room (2.5-3.5 min each).
-const FAULT_LAB_HALVES = ['--only=cut,uplink,loss5,roomdownlink,restart', '--only=loss20,downlink,room'];
+// mostly waits: one half keeps a quarter of the cores busy): the pair's cuts, narrow uplink,
+// restarts and 5 % loss, then a simulcast room's narrow downlink; the pair's 20 % loss, a
+// simulcast player's narrow downlink and the room (2.5-3.5 min each).
+const FAULT_LAB_HALVES = ['--only=cut,uplink,restart,loss5,roomdownlink', '--only=loss20,downlink,room'];
 async function faultLab(chrome) {
   // nftables once, before the halves (two apt-gets at once would fight over dpkg's lock).
   if (!onPath('nft') && canAptInstall()) aptInstall(['nftables'], 'nft');
