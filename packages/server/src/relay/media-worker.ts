@@ -7,7 +7,7 @@
  * speaks `worker-protocol.ts` with them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import { RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 import { isCut } from '../faults.js';
 import { LoadGauge } from '../load-gauge.js';
 import type { DataMessage } from './channel-outbox.js';
@@ -156,8 +156,6 @@ async function call(m: Extract<ToWorker, { t: 'call' }>): Promise<void> {
 }
 
 async function shutdown(): Promise<void> {
-  endWarmUp?.();
-  await warmUp;
   const open = [...players.values()];
   for (const source of sources.values()) source.close();
   sources.clear();
@@ -187,63 +185,7 @@ function watchLag(): void {
   }, LOAD_CHECK_MS).unref();
 }
 
-/**
- * A fresh thread's first player compiles werift's code paths (the offer, ICE, DTLS, SRTP) as it
- * comes up. On 2 busy cores that took the first player after a server restart past 2 s (the
- * fault lab's "server down 2 s" in CI: 2091 and 2177 ms, the publisher, on the warm main thread,
- * live after 207 and 551 ms). So the thread first connects a player to a werift peer of its own,
- * on the loopback, and closes both: the real first player finds the paths compiled. Bounded by
- * `WARM_UP_LIMIT_MS`; a failure only means a colder first player.
- */
-const WARM_UP_LIMIT_MS = 5000;
-/** Ends the warm-up now (at shutdown). */
-let endWarmUp: (() => void) | undefined;
-
-async function warmThread(): Promise<void> {
-  const vp8 = useVP8();
-  const opus = useOPUS();
-  const source = new RemoteSource(-1, '', {
-    t: 'source',
-    src: -1,
-    streamId: 'warm-up',
-    kinds: ['video', 'audio'],
-    simulcast: false,
-    video: { mimeType: vp8.mimeType, clockRate: vp8.clockRate },
-    audio: { mimeType: opus.mimeType, clockRate: opus.clockRate, ...(opus.channels ? { channels: opus.channels } : {}) },
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const stopped = new Promise<void>((resolve) => {
-    endWarmUp = resolve;
-    timer = setTimeout(resolve, WARM_UP_LIMIT_MS);
-  });
-  const player = new WeriftPlayer({ policy: host.policy, forget: () => undefined }, source, {
-    onCandidate: () => undefined,
-    onMediaStarted: () => undefined,
-    onClosed: () => undefined,
-  });
-  const peer = new RTCPeerConnection({ ...host.policy.config, codecs: { video: [useVP8()], audio: [useOPUS()] } });
-  try {
-    const { sdp } = await player.createOffer();
-    await peer.setRemoteDescription({ type: 'offer', sdp });
-    await peer.setLocalDescription(await peer.createAnswer());
-    const connected = new Promise<void>((resolve) => {
-      peer.connectionStateChange.subscribe((state) => state === 'connected' && resolve());
-    });
-    await player.acceptAnswer(peer.localDescription?.sdp ?? '');
-    await Promise.race([connected, stopped]);
-  } catch {
-    /* a colder first player, nothing more */
-  } finally {
-    clearTimeout(timer);
-    player.close();
-    source.close();
-    await Promise.all([player.closing, peer.close().catch(() => undefined)]);
-  }
-}
-
 post({ t: 'ready' });
-// (Never an unhandled rejection: that would end the thread.)
-const warmUp = warmThread().catch(() => undefined);
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'rtp': {
