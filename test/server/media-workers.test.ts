@@ -1,11 +1,12 @@
 // The players' media on worker threads (`mediaWorkers`): players spread over the workers, each
 // decoding (a keyframe first, then the stream) from one publisher on the main thread, whose
 // packets reach every worker; a worker that crashes is replaced, the plays it held end with
-// `play_finished`, and a new play of theirs decodes again.
+// `play_finished`, and a new play of theirs decodes again; while no worker is ready (one slow to
+// load), the main thread takes the first few players.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RTCPeerConnection } from 'werift';
-import type { MediaWorkerInfo } from '../../packages/server/src/relay/worker-relay.js';
+import { EARLY_PLAYERS_ON_MAIN, type MediaWorkerInfo } from '../../packages/server/src/relay/worker-relay.js';
 import { inspectVp8 } from '../../packages/server/src/relay/media-info.js';
 import { AmsClient, startServer, wsUrl } from '../helpers/server.js';
 import { request, until, wsPlayMedia, wsPublishMedia } from '../helpers/whip.js';
@@ -23,6 +24,10 @@ async function player(server: Awaited<ReturnType<typeof startServer>>, streamId:
 const workersOf = async (server: Awaited<ReturnType<typeof startServer>>): Promise<MediaWorkerInfo[]> =>
   JSON.parse((await request(server, 'GET', '/__faults/workers')).text) as MediaWorkerInfo[];
 
+/** Resolves once every worker has loaded its module (until then the first players go to the main thread). */
+const workersReady = (server: Awaited<ReturnType<typeof startServer>>): Promise<void> =>
+  until(async () => (await workersOf(server)).every((w) => w.ready), 'every worker ready', 15_000);
+
 /** Blocks worker `index`'s event loop `times` times for `ms` (the fault route). */
 const stall = async (server: Awaited<ReturnType<typeof startServer>>, index: number, ms: number, times: number): Promise<void> => {
   const answer = await request(server, 'POST', '/__faults/workers', {
@@ -32,9 +37,26 @@ const stall = async (server: Awaited<ReturnType<typeof startServer>>, index: num
   assert.equal(answer.status, 200, answer.text);
 };
 
+/** Ends a test's publisher (its media, peer and socket), its players and the server. */
+async function closeAll(
+  server: Awaited<ReturnType<typeof startServer>>,
+  pub: { media: { stop(): void }; pc: RTCPeerConnection; ws: AmsClient },
+  players: { pc: RTCPeerConnection; ws: AmsClient }[],
+): Promise<void> {
+  pub.media.stop();
+  for (const p of players) {
+    await p.pc.close();
+    p.ws.close();
+  }
+  await pub.pc.close();
+  pub.ws.close();
+  await server.close();
+}
+
 describe('media workers', () => {
   it('spreads the players over the workers, and every one of them decodes the publisher', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true });
+    await workersReady(server);
     const pubWs = await AmsClient.connect(wsUrl(server));
     const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'spread');
     const players: Awaited<ReturnType<typeof player>>[] = [];
@@ -58,19 +80,13 @@ describe('media workers', () => {
       players[0]!.ws.send({ command: 'stop', streamId: 'spread' });
       await until(async () => (await workersOf(server)).reduce((n, w) => n + w.players, 0) === 3, 'the stopped player gone from its worker');
     } finally {
-      media.stop();
-      for (const p of players) {
-        await p.pc.close();
-        p.ws.close();
-      }
-      await pubPc.close();
-      pubWs.close();
-      await server.close();
+      await closeAll(server, { media, pc: pubPc, ws: pubWs }, players);
     }
   });
 
   it('replaces a worker that crashes: its plays end (play_finished) and play again on the workers up', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true });
+    await workersReady(server);
     const pubWs = await AmsClient.connect(wsUrl(server));
     const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'crash');
     const pcs: RTCPeerConnection[] = [];
@@ -114,12 +130,50 @@ describe('media workers', () => {
       );
       // A crash of a worker that is not there is refused.
       assert.equal((await request(server, 'POST', '/__faults/workers', { body: JSON.stringify({ crash: 5 }) })).status, 400);
+      // And so is a replacement's delay that is not 0-10000 ms (nothing crashed).
+      for (const readyAfterMs of [-1, 10_001, '100', 1.5]) {
+        assert.equal(
+          (await request(server, 'POST', '/__faults/workers', { body: JSON.stringify({ crash: 0, readyAfterMs }) })).status,
+          400,
+          String(readyAfterMs),
+        );
+      }
+      assert.equal((await workersOf(server))[0]!.restarts, 1, 'no crash made of a refused request');
     } finally {
       media.stop();
       for (const pc of pcs) await pc.close();
       await pubPc.close();
       for (const s of sockets) s.close();
       await server.close();
+    }
+  });
+
+  it(`while no worker is ready, the main thread takes the first ${EARLY_PLAYERS_ON_MAIN} players, and they decode; the next waits for a worker`, async () => {
+    const server = await startServer({ mediaWorkers: 1, faultInjection: true });
+    await workersReady(server);
+    const pubWs = await AmsClient.connect(wsUrl(server));
+    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'early');
+    const players: Awaited<ReturnType<typeof player>>[] = [];
+    try {
+      // The only worker replaced by one slow to load (ready 8 s after its start), as at a server's start on a busy machine.
+      assert.equal((await request(server, 'POST', '/__faults/workers', { body: JSON.stringify({ crash: 0, readyAfterMs: 8000 }) })).status, 200);
+      await until(async () => (await workersOf(server))[0]!.restarts === 1, 'worker 0 started again');
+      assert.equal((await workersOf(server))[0]!.ready, false);
+      for (let i = 0; i < EARLY_PLAYERS_ON_MAIN; i++) players.push(await player(server, 'early'));
+      assert.equal((await workersOf(server))[0]!.players, 0, 'none of them on the worker');
+      await Promise.all(players.map((p) => p.received.atLeast('video', 10)));
+      assert.ok(
+        players.every((p) => p.first[0] === true),
+        'every first video packet begins a keyframe',
+      );
+      // One more, the worker still not ready: it goes to the worker (whose module, loaded, serves it).
+      players.push(await player(server, 'early'));
+      const [worker] = await workersOf(server);
+      assert.deepEqual([worker!.ready, worker!.players], [false, 1], 'the next player on the worker, though not ready');
+      await players.at(-1)!.received.atLeast('video', 10);
+      assert.equal(server.app('LiveApp').live.get('early')?.viewers.size, EARLY_PLAYERS_ON_MAIN + 1);
+    } finally {
+      await closeAll(server, { media, pc: pubPc, ws: pubWs }, players);
     }
   });
 
@@ -143,6 +197,7 @@ describe('media workers', () => {
 
   it('admission control reads the workers (once warm): a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
     const server = await startServer({ mediaWorkers: 2, faultInjection: true, eventLoopLagLimitMs: 150 });
+    await workersReady(server);
     const pubWs = await AmsClient.connect(wsUrl(server));
     const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'lagging');
     const players: Awaited<ReturnType<typeof player>>[] = [];

@@ -2,9 +2,10 @@
  * The fault switch over HTTP, `/__faults` (test-only, when `faultInjection` is on): `GET` lists
  * the AMS command rules, `POST` adds one rule or a list (WHIP/WHEP HTTP rules, media cuts, lost
  * keyframe requests and the overload switch too), `DELETE` clears them all. With media workers,
- * `/__faults/workers`: `GET` lists them (players, restarts, lagging), `POST {crash: index}` ends
- * one as a crash would, `POST {stall: index, ms, times}` blocks its event loop (admission
- * control's worker reading). Off, the paths are 404s.
+ * `/__faults/workers`: `GET` lists them (players, ready, restarts, lagging), `POST {crash: index}`
+ * ends one as a crash would (with `readyAfterMs`, up to 10000, its replacement says `ready` that
+ * late), `POST {stall: index, ms, times}` blocks its event loop (admission control's worker
+ * reading). Off, the paths are 404s.
  */
 import { FaultRuleError, type FaultTable } from '../faults.js';
 import { HttpError, readJsonBody, sendJson } from './json.js';
@@ -13,7 +14,7 @@ import type { Route } from './router.js';
 /** The media workers, as the fault route sees them (`WorkerRelay`). */
 export interface WorkerFaults {
   workers(): unknown[];
-  crashWorker(index: number): boolean;
+  crashWorker(index: number, readyAfterMs?: number): boolean;
   stallWorker(index: number, ms: number, times: number): boolean;
 }
 
@@ -32,7 +33,7 @@ export function faultRoutes(enabled: boolean, faults: FaultTable, workers?: Work
       methods: {
         GET: (_req, res) => sendJson(res, 200, workers!.workers()),
         POST: async (req, res) => {
-          const body = (await readJsonBody(req)) as { crash?: unknown; stall?: unknown; ms?: unknown; times?: unknown } | null;
+          const body = (await readJsonBody(req)) as { crash?: unknown; readyAfterMs?: unknown; stall?: unknown; ms?: unknown; times?: unknown } | null;
           const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
           if (body?.stall !== undefined) {
             // {stall: index, ms, times}: that worker's loop blocked `times` times (1-10) for `ms` (1-5000).
@@ -44,7 +45,10 @@ export function faultRoutes(enabled: boolean, faults: FaultTable, workers?: Work
           }
           const index = body?.crash;
           if (!isIndex(index)) throw new HttpError(400, 'crash must be a worker index');
-          if (!workers!.crashWorker(index)) throw new HttpError(400, `there is no worker ${index}`);
+          const { readyAfterMs } = body!;
+          if (readyAfterMs !== undefined && (!isIndex(readyAfterMs) || readyAfterMs < 0 || readyAfterMs > 10_000))
+            throw new HttpError(400, 'readyAfterMs must be 0-10000');
+          if (!workers!.crashWorker(index, readyAfterMs)) throw new HttpError(400, `there is no worker ${index}`);
           sendJson(res, 200, { success: true });
         },
       },

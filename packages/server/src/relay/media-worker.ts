@@ -185,7 +185,8 @@ function watchLag(): void {
   }, LOAD_CHECK_MS).unref();
 }
 
-post({ t: 'ready' });
+if (init.readyAfterMs) setTimeout(() => post({ t: 'ready' }), init.readyAfterMs).unref();
+else post({ t: 'ready' });
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'rtp': {

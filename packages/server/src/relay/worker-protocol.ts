@@ -24,6 +24,8 @@ export interface WorkerInit {
   cuts: [string, number][];
   /** The config's `eventLoopLagLimitMs` (0: off): the worker reports when its own loop lags that much (`load`). */
   lagLimitMs: number;
+  /** Test fault (`POST /__faults/workers {crash, readyAfterMs}`): the worker says `ready` this much later, as one slow to load its module on a busy machine (absent: at once). */
+  readyAfterMs?: number;
 }
 
 /** The calls a player's proxy forwards, by `PlayerPeer` method. */

@@ -61,6 +61,15 @@ export interface MediaWorkerInfo {
   warm: boolean;
 }
 
+/**
+ * While no worker is `ready` (a server just started: each worker loads werift's code first, which
+ * took 0.8-1.4 s on 2 busy cores), the main thread, whose werift the publishers already run, takes
+ * up to this many players, so the first viewers (often back from a restart) are not kept waiting
+ * for a worker. Later ones wait for a worker as before: the main thread carries the publishers and
+ * the rooms, and a crowd of viewers there would starve them.
+ */
+export const EARLY_PLAYERS_ON_MAIN = 8;
+
 /** A worker that ended within this long of its start counts as failing to start. */
 const EARLY_EXIT_MS = 5000;
 /** The longest delay before a failing worker is started again. */
@@ -185,6 +194,8 @@ class MediaWorker {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextReq = 1;
   private shutDown: (() => void) | undefined;
+  /** Test fault: the next thread started says `ready` this much later (`crash(readyAfterMs)`). */
+  private readyAfterMs: number | undefined;
 
   constructor(
     readonly index: number,
@@ -200,7 +211,8 @@ class MediaWorker {
   private start(): void {
     this.startedAt = performance.now();
     this.ready = this.lagging = this.warm = false;
-    const worker = new Worker(workerFile(), { workerData: this.init() });
+    const worker = new Worker(workerFile(), { workerData: { ...this.init(), readyAfterMs: this.readyAfterMs } satisfies WorkerInit });
+    this.readyAfterMs = undefined;
     worker.unref();
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     // The 'exit' that follows does the work.
@@ -343,8 +355,9 @@ class MediaWorker {
     this.restartTimer.unref();
   }
 
-  /** Test fault: the thread ends as a crash would end it. */
-  crash(): void {
+  /** Test fault: the thread ends as a crash would end it; its replacement says `ready` `readyAfterMs` late. */
+  crash(readyAfterMs?: number): void {
+    this.readyAfterMs = readyAfterMs;
     this.post({ t: 'crash' });
   }
 
@@ -377,6 +390,8 @@ export class WorkerRelay implements MediaRelay {
   private readonly slots: MediaWorker[] = [];
   private nextPlayer = 1;
   private readonly lagLimitMs: number;
+  /** Players the main thread took while no worker was ready (`EARLY_PLAYERS_ON_MAIN`). */
+  private onMain = 0;
 
   constructor(options: WorkerRelayOptions) {
     this.local = new WeriftRelay(options);
@@ -396,6 +411,10 @@ export class WorkerRelay implements MediaRelay {
 
   createPlayer(source: PublisherPeer, events: PeerEvents): PlayerPeer {
     if (!(source instanceof WeriftPublisher)) throw new TypeError('source was not created by this relay');
+    if (this.onMain < EARLY_PLAYERS_ON_MAIN && !this.slots.some((s) => s.ready)) {
+      this.onMain++;
+      return this.local.createPlayer(source, events);
+    }
     // The worker with the fewest players of those whose loop keeps up (of all, if none does:
     // admission control refuses plays then, `overload`).
     const keepingUp = this.slots.filter((s) => !s.lagging);
@@ -437,10 +456,10 @@ export class WorkerRelay implements MediaRelay {
     }));
   }
 
-  /** Test fault: worker `index` ends as if it crashed (false: no such worker). */
-  crashWorker(index: number): boolean {
+  /** Test fault: worker `index` ends as if it crashed, its replacement `ready` `readyAfterMs` late (false: no such worker). */
+  crashWorker(index: number, readyAfterMs?: number): boolean {
     const slot = this.slots[index];
-    slot?.crash();
+    slot?.crash(readyAfterMs);
     return slot !== undefined;
   }
 
