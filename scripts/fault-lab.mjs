@@ -862,6 +862,20 @@ async function simPlayerFigures() {
   return out;
 }
 
+/** In the page: every open connection's outbound video layers, e.g. `l 180, m 360, h 360 (cpu)`. */
+async function sentLayers() {
+  const layers = [];
+  for (const pc of window.__pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((x) => {
+      if (x.type !== 'outbound-rtp' || x.kind !== 'video') return;
+      const why = x.qualityLimitationReason && x.qualityLimitationReason !== 'none' ? ` (${x.qualityLimitationReason})` : '';
+      layers.push(`${x.rid ?? '-'} ${x.frameHeight ?? 'off'}${why}`);
+    });
+  }
+  return layers.join(', ') || 'no video';
+}
+
 /**
  * Waits up to `waitS` seconds for `heightNow()` to show 720 lines (then 2 s more), caps the
  * downlink from the server port `figures()` finds at `kbps` for `seconds`, and returns what it
@@ -878,7 +892,11 @@ async function capDownlink(page, name, framesOf, figures, heightNow, kbps, secon
   before = await heightNow();
   const a = await page.evaluate(figures);
   if (!a.port) return void check(`${name}: the server port found`, false);
-  check(`${name}: the 720-line layer shown within ${waitS} s`, before === 720, `${before} lines`);
+  // What the publishers send then (each simulcast layer's lines, and why Chrome limits it, if it
+  // does): a 720-line layer not shown may be one not sent, on a machine busy enough for Chrome's
+  // encoder to give up resolution (`cpu`) or with an uplink estimate too low for it (`bandwidth`).
+  const sent = before === 720 ? '' : `; sent: ${await page.evaluate(sentLayers)}`;
+  check(`${name}: the 720-line layer shown within ${waitS} s`, before === 720, `${before} lines${sent}`);
   // Server to browser: the source port is the server's.
   nft.rule(`udp sport ${a.port} limit rate over ${Math.round((kbps * 1000) / 8)} bytes/second drop`);
   const t0 = await now(page);
