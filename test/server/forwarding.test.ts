@@ -164,6 +164,13 @@ describe('Vp8Numbering', () => {
     Buffer.from([0x80 | (start ? 0x10 : 0), 0xe0, 0x80 | (pic >> 8), pic & 0xff, tl0, 0x20, 0x9d, 0x01]);
   const numbers = (p: Buffer): [number, number] => [((p[2]! & 0x7f) << 8) | p[3]!, p[4]!];
 
+  it('is made for a VP8 sender only (forCodec)', () => {
+    assert.ok(Vp8Numbering.forCodec({ mimeType: 'video/VP8' }) instanceof Vp8Numbering);
+    assert.ok(Vp8Numbering.forCodec({ mimeType: 'video/vp8' }) instanceof Vp8Numbering);
+    assert.equal(Vp8Numbering.forCodec({ mimeType: 'video/H264' }), undefined);
+    assert.equal(Vp8Numbering.forCodec(undefined), undefined);
+  });
+
   it('passes one source as it is (the same buffer, no copy)', () => {
     const n = new Vp8Numbering();
     for (let i = 0; i < 5; i++) {

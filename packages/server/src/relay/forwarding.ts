@@ -234,6 +234,11 @@ const ahead = (a: number, b: number, mask: number): boolean => {
  * behind it is the measurement: 5 of 40 pins not shown within 12 s without it, 0 of 40 with it.
  */
 export class Vp8Numbering {
+  /** A numbering for a sender of `codec` if it is VP8 (other codecs' numbers are sent as they come). */
+  static forCodec(codec: { mimeType: string } | undefined): Vp8Numbering | undefined {
+    return codec?.mimeType.toLowerCase() === 'video/vp8' ? new Vp8Numbering() : undefined;
+  }
+
   private picShift = 0;
   private tl0Shift = 0;
   /** The newest numbers sent (-1: none yet). */

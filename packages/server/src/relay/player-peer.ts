@@ -79,8 +79,8 @@ export class WeriftPlayer extends Peer implements PlayerPeer, RtpSink {
           this.layers.choose();
         });
       }
-      const vp8 = kind === 'video' && this.source.videoCodec?.mimeType.toLowerCase() === 'video/vp8';
-      this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio'), numbering: vp8 ? new Vp8Numbering() : undefined });
+      const numbering = kind === 'video' ? Vp8Numbering.forCodec(this.source.videoCodec) : undefined;
+      this.forwarders.set(kind, { sender: t.sender, gate: new KeyframeGate(kind === 'audio'), numbering });
     }
     if (withChannel) {
       const channel = pc.createDataChannel(streamId, { ordered: true });

@@ -242,7 +242,8 @@ export class WeriftRoomPlayer extends Peer implements RoomPlayerPeer {
       transceiver = this.pc!.addTransceiver(kind, { direction: 'sendonly', streams: [stream] });
       if (codec) transceiver.codecs = [codec];
       // (Whoever it carries later: the numbers go on across them.)
-      if (codec?.mimeType.toLowerCase() === 'video/vp8') this.numbering.set(transceiver, new Vp8Numbering());
+      const numbering = Vp8Numbering.forCodec(codec);
+      if (numbering) this.numbering.set(transceiver, numbering);
       onKeyframeRequest(transceiver.sender, () => this.owners.get(transceiver)?.source.requestKeyframe());
       if (kind === 'video') this.watchEstimate(transceiver);
     }
