@@ -10,7 +10,11 @@ export type Frame = Record<string, unknown> & { command: string };
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   // Admission control's real readings off unless a test asks: a test's process runs its clients'
   // peers beside the server, and their stalls (werift, start-up) are not the server's load.
-  return createServer({ host: '127.0.0.1', port: 0, cpuLimit: 0, eventLoopLagLimitMs: 0, ...options });
+  // Media workers off unless a test asks (media-workers.test.ts does): each worker loads werift's
+  // code in a thread of its own at every server start, which was 44 % of the Node tests' CPU (user
+  // 100 s against 56 s), and in `npm test` the fault lab's timed checks run beside them. The
+  // players' path through the workers is also that of every browser test and of the fault lab.
+  return createServer({ host: '127.0.0.1', port: 0, cpuLimit: 0, eventLoopLagLimitMs: 0, mediaWorkers: 0, ...options });
 }
 
 export const wsUrl = (server: RunningServer, app = 'LiveApp', suffix = ''): string => `${server.url.replace(/^http/, 'ws')}/${app}/websocket${suffix}`;
