@@ -177,6 +177,17 @@ describe('media workers', () => {
     }
   });
 
+  it('closes a server whose workers are still loading and warming up (each connects a player of its own on the loopback first)', async () => {
+    const server = await startServer({ mediaWorkers: 2, faultInjection: true });
+    assert.deepEqual(
+      (await workersOf(server)).map((w) => w.ready),
+      [false, false],
+      'not ready yet',
+    );
+    // Resolves: the warm-ups are ended and their connections closed (node:test's timeout otherwise).
+    await server.close();
+  });
+
   it('keeps the players on the main thread with mediaWorkers: 0 (no worker route)', async () => {
     const server = await startServer({ mediaWorkers: 0, faultInjection: true });
     const pubWs = await AmsClient.connect(wsUrl(server));

@@ -7,7 +7,7 @@
  * speaks `worker-protocol.ts` with them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
 import { isCut } from '../faults.js';
 import { LoadGauge } from '../load-gauge.js';
 import type { DataMessage } from './channel-outbox.js';
@@ -156,6 +156,9 @@ async function call(m: Extract<ToWorker, { t: 'call' }>): Promise<void> {
 }
 
 async function shutdown(): Promise<void> {
+  down = true;
+  endWarmUp?.();
+  await warmUp;
   const open = [...players.values()];
   for (const source of sources.values()) source.close();
   sources.clear();
@@ -185,8 +188,71 @@ function watchLag(): void {
   }, LOAD_CHECK_MS).unref();
 }
 
-if (init.readyAfterMs) setTimeout(() => post({ t: 'ready' }), init.readyAfterMs).unref();
-else post({ t: 'ready' });
+/**
+ * Before the thread says `ready`, it connects a player to a werift peer of its own on the loopback
+ * (offer, ICE, DTLS, SRTP) and closes both. Otherwise a fresh thread's first player compiles those
+ * paths as it comes up: from `play` to `play_started`, 194-214 ms for a fresh worker's first
+ * player against 140-153 ms for the next (a quiet machine, a werift client). Until a worker is
+ * ready the main thread takes the first players (`EARLY_PLAYERS_ON_MAIN`), so no viewer waits for
+ * this. At most `WARM_UP_LIMIT_MS`; a failure only means a colder first player; shutdown ends it.
+ */
+const WARM_UP_LIMIT_MS = 5000;
+/** Ends the warm-up now (at shutdown). */
+let endWarmUp: (() => void) | undefined;
+let down = false;
+
+async function warmThread(): Promise<void> {
+  const vp8 = useVP8();
+  const opus = useOPUS();
+  // Its id, -1, matches no sink on the main thread: what it posts there (keyframe requests, waiting) is dropped.
+  const source = new RemoteSource(-1, '', {
+    t: 'source',
+    src: -1,
+    streamId: 'warm-up',
+    kinds: ['video', 'audio'],
+    simulcast: false,
+    video: { mimeType: vp8.mimeType, clockRate: vp8.clockRate },
+    audio: { mimeType: opus.mimeType, clockRate: opus.clockRate, ...(opus.channels ? { channels: opus.channels } : {}) },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    endWarmUp = resolve;
+    timer = setTimeout(resolve, WARM_UP_LIMIT_MS);
+  });
+  let player: WeriftPlayer | undefined;
+  let peer: RTCPeerConnection | undefined;
+  try {
+    // The thread's network policy (its hosts), without the media cuts (test faults) of real players.
+    player = new WeriftPlayer({ policy: host.policy, forget: () => undefined }, source, {
+      onCandidate: () => undefined,
+      onMediaStarted: () => undefined,
+      onClosed: () => undefined,
+    });
+    const p = (peer = new RTCPeerConnection({ ...host.policy.config, codecs: { video: [useVP8()], audio: [useOPUS()] } }));
+    const connected = new Promise<void>((resolve) => {
+      p.connectionStateChange.subscribe((state) => state === 'connected' && resolve());
+    });
+    const { sdp } = await player.createOffer();
+    await p.setRemoteDescription({ type: 'offer', sdp });
+    await p.setLocalDescription(await p.createAnswer());
+    await player.acceptAnswer(p.localDescription?.sdp ?? '');
+    await Promise.race([connected, stopped]);
+  } catch {
+    /* a colder first player, nothing more */
+  } finally {
+    clearTimeout(timer);
+    endWarmUp = undefined;
+    player?.close();
+    source.close();
+    await Promise.all([player?.closing, peer?.close().catch(() => undefined)]);
+  }
+}
+
+const warmUp = warmThread().then(() => {
+  if (down) return;
+  if (init.readyAfterMs) setTimeout(() => post({ t: 'ready' }), init.readyAfterMs).unref();
+  else post({ t: 'ready' });
+});
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'rtp': {

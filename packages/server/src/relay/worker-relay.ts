@@ -51,7 +51,7 @@ export interface MediaWorkerInfo {
   /** Its thread id (a new one after a restart). */
   threadId: number;
   players: number;
-  /** Its module is loaded (until then what is sent to it waits). */
+  /** Its module is loaded and its werift code warmed up (`media-worker.ts`); what is sent to it before waits for the module only. */
   ready: boolean;
   /** How many times this slot's worker was started again after ending by itself. */
   restarts: number;
@@ -62,8 +62,8 @@ export interface MediaWorkerInfo {
 }
 
 /**
- * While no worker is `ready` (a server just started: each worker loads werift's code first, which
- * took 0.8-1.4 s on 2 busy cores), the main thread, whose werift the publishers already run, takes
+ * While no worker is `ready` (a server just started: each worker loads werift's code, which took
+ * 0.8-1.4 s on 2 busy cores, and warms it up), the main thread, whose werift the publishers already run, takes
  * up to this many players, so the first viewers (often back from a restart) are not kept waiting
  * for a worker. Later ones wait for a worker as before: the main thread carries the publishers and
  * the rooms, and a crowd of viewers there would starve them.
