@@ -223,20 +223,24 @@ async function warmThread(): Promise<void> {
   let peer: RTCPeerConnection | undefined;
   try {
     // The thread's network policy (its hosts), without the media cuts (test faults) of real players.
-    player = new WeriftPlayer({ policy: host.policy, forget: () => undefined }, source, {
+    const pl = (player = new WeriftPlayer({ policy: host.policy, forget: () => undefined }, source, {
       onCandidate: () => undefined,
       onMediaStarted: () => undefined,
       onClosed: () => undefined,
-    });
+    }));
     const p = (peer = new RTCPeerConnection({ ...host.policy.config, codecs: { video: [useVP8()], audio: [useOPUS()] } }));
     const connected = new Promise<void>((resolve) => {
       p.connectionStateChange.subscribe((state) => state === 'connected' && resolve());
     });
-    const { sdp } = await player.createOffer();
-    await p.setRemoteDescription({ type: 'offer', sdp });
-    await p.setLocalDescription(await p.createAnswer());
-    await player.acceptAnswer(p.localDescription?.sdp ?? '');
-    await Promise.race([connected, stopped]);
+    const connect = async (): Promise<void> => {
+      const { sdp } = await pl.createOffer();
+      await p.setRemoteDescription({ type: 'offer', sdp });
+      await p.setLocalDescription(await p.createAnswer());
+      await pl.acceptAnswer(p.localDescription?.sdp ?? '');
+      await connected;
+    };
+    // Every step within the limit (a step that never ends is left to the close below).
+    await Promise.race([connect().catch(() => undefined), stopped]);
   } catch {
     /* a colder first player, nothing more */
   } finally {
