@@ -47,6 +47,13 @@ function sdkVideo(): HTMLVideoElement {
 
 /** When the latest <rtc-player> was attached (`performance.now()`), for the timeline. */
 let lastAttach = 0;
+/** The timeline's run under way: when its player's <video> first fired each of these events. */
+let videoMarks: Record<string, number> | undefined;
+const VIDEO_EVENTS = ['loadstart', 'loadedmetadata', 'canplay', 'playing'];
+const watchVideo = (video: HTMLVideoElement): void => {
+  const marks = videoMarks;
+  if (marks) for (const type of VIDEO_EVENTS) video.addEventListener(type, () => (marks[`video_${type}`] ??= performance.now()), { once: true });
+};
 
 /** <rtc-player autoplay>: from attaching the element (socket not yet open) to its first frame; `url` an AMS WebSocket or (WHEP) the app's http:// URL. */
 async function elementPlayerOnce(url: string, streamId: string): Promise<number> {
@@ -59,7 +66,9 @@ async function elementPlayerOnce(url: string, streamId: string): Promise<number>
   lastAttach = t0;
   document.body.append(el);
   await el.updateComplete;
-  await firstFrame(el.shadowRoot!.querySelector('video')!);
+  const video = el.shadowRoot!.querySelector('video')!;
+  watchVideo(video);
+  await firstFrame(video);
   const ms = performance.now() - t0;
   el.remove();
   return ms;
@@ -90,6 +99,7 @@ const sdkFromScratch = (ws: string, streamId: string): Promise<number[]> =>
 /** The SDK player with its socket already open: from play() to its first frame. */
 async function sdkPlayerOnce(ws: string, streamId: string): Promise<number> {
   const video = sdkVideo();
+  watchVideo(video);
   const { adaptor } = await createSdkPeer(ws, { isPlayMode: true, remoteVideoElement: video, mediaConstraints: { video: false, audio: false } });
   const t0 = performance.now();
   adaptor.play(streamId);
@@ -189,6 +199,7 @@ async function firstFrameRace(ws: string, streamId: string, runs: number): Promi
   for (let i = 0; i < runs; i++) {
     for (const who of ['element', 'sdk']) {
       const [p0, s0] = [pcs.length, sockets.length];
+      const seen: Record<string, number> = (videoMarks = {});
       const total = who === 'element' ? await elementPlayerOnce(ws, streamId) : await sdkPlayerOnce(ws, streamId);
       const pc = pcs[p0] ?? {};
       const sock = sockets[sockets.length - 1] ?? {};
@@ -204,6 +215,7 @@ async function firstFrameRace(ws: string, streamId: string, runs: number): Promi
               in_notification_play_started: sock.in_notification_play_started,
             }),
         ...pc,
+        ...seen,
       })) {
         if (v >= t0) marks[k] = v - t0;
       }
@@ -214,6 +226,7 @@ async function firstFrameRace(ws: string, streamId: string, runs: number): Promi
       await gap();
     }
   }
+  videoMarks = undefined;
   publisher.close();
   return out;
 };
