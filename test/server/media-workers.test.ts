@@ -37,6 +37,15 @@ const stall = async (server: Awaited<ReturnType<typeof startServer>>, index: num
   assert.equal(answer.status, 200, answer.text);
 };
 
+/** A server with media workers (`options`, fault injection on), once they are ready, and a werift publisher of `streamId` on it. */
+async function publishing(options: Parameters<typeof startServer>[0], streamId: string) {
+  const server = await startServer({ faultInjection: true, ...options });
+  await workersReady(server);
+  const ws = await AmsClient.connect(wsUrl(server));
+  const { pc, media } = await wsPublishMedia(ws, streamId);
+  return { server, media, pc, ws };
+}
+
 /** Ends a test's publisher (its media, peer and socket), its players and the server. */
 async function closeAll(
   server: Awaited<ReturnType<typeof startServer>>,
@@ -55,10 +64,7 @@ async function closeAll(
 
 describe('media workers', () => {
   it('spreads the players over the workers, and every one of them decodes the publisher', async () => {
-    const server = await startServer({ mediaWorkers: 2, faultInjection: true });
-    await workersReady(server);
-    const pubWs = await AmsClient.connect(wsUrl(server));
-    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'spread');
+    const { server, media, pc: pubPc, ws: pubWs } = await publishing({ mediaWorkers: 2 }, 'spread');
     const players: Awaited<ReturnType<typeof player>>[] = [];
     try {
       for (let i = 0; i < 4; i++) players.push(await player(server, 'spread'));
@@ -85,10 +91,7 @@ describe('media workers', () => {
   });
 
   it('replaces a worker that crashes: its plays end (play_finished) and play again on the workers up', async () => {
-    const server = await startServer({ mediaWorkers: 2, faultInjection: true });
-    await workersReady(server);
-    const pubWs = await AmsClient.connect(wsUrl(server));
-    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'crash');
+    const { server, media, pc: pubPc, ws: pubWs } = await publishing({ mediaWorkers: 2 }, 'crash');
     const pcs: RTCPeerConnection[] = [];
     const sockets: AmsClient[] = [pubWs];
     try {
@@ -149,10 +152,7 @@ describe('media workers', () => {
   });
 
   it(`while no worker is ready, the main thread takes the first ${EARLY_PLAYERS_ON_MAIN} players, and they decode; the next waits for a worker`, async () => {
-    const server = await startServer({ mediaWorkers: 1, faultInjection: true });
-    await workersReady(server);
-    const pubWs = await AmsClient.connect(wsUrl(server));
-    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'early');
+    const { server, media, pc: pubPc, ws: pubWs } = await publishing({ mediaWorkers: 1 }, 'early');
     const players: Awaited<ReturnType<typeof player>>[] = [];
     try {
       // The only worker replaced by one slow to load (ready 8 s after its start), as at a server's start on a busy machine.
@@ -207,10 +207,7 @@ describe('media workers', () => {
   });
 
   it('admission control reads the workers (once warm): a lagging worker takes no new player; every worker lagging refuses a play with highResourceUsage, and the players watching keep their media', async () => {
-    const server = await startServer({ mediaWorkers: 2, faultInjection: true, eventLoopLagLimitMs: 150 });
-    await workersReady(server);
-    const pubWs = await AmsClient.connect(wsUrl(server));
-    const { pc: pubPc, media } = await wsPublishMedia(pubWs, 'lagging');
+    const { server, media, pc: pubPc, ws: pubWs } = await publishing({ mediaWorkers: 2, eventLoopLagLimitMs: 150 }, 'lagging');
     const players: Awaited<ReturnType<typeof player>>[] = [];
     const late = await AmsClient.connect(wsUrl(server));
     try {
