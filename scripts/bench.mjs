@@ -126,7 +126,7 @@ async function browserParts() {
     const ws = `${server.url.replace(/^http/, 'ws')}/LiveApp/websocket`;
     writeFileSync(
       join(dir, 'index.html'),
-      `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="page.js"></script>`,
+      `<!doctype html><script>window.__RTC_SERVER__=${JSON.stringify({ http: server.url, ws })}</script><script type="module" src="/dist/rtc-elements.js"></script><script type="module" src="page.js"></script>`,
     );
     browser = await puppeteer.launch({
       executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',

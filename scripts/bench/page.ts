@@ -1,11 +1,11 @@
 // The bench page: measures play-request-to-first-decoded-frame against the embedded server,
 // for a plain RTCPeerConnection client speaking the protocol and for the official AMS SDK.
-// Bundled by scripts/bench.mjs with esbuild; never part of the product.
+// Bundled by scripts/bench.mjs with esbuild; never part of the product. The elements are not in it:
+// the page loads the built dist/rtc-elements.js first, by its own script tag, as a site owner's
+// page does (the lazy chunks fetched as there), so what is measured is what ships.
 import { AmsClient, fakeMedia, inboundStat, poll, uniqueStreamId, waitForEvent } from '../../test/helpers/ams-client.js';
 import { createSdkPeer } from '../../test/helpers/sdk.js';
 import { WebRTCAdaptor } from '@antmedia/webrtc_adaptor';
-import '../../src/define.js';
-import '../../src/define-room.js';
 import type { RtcRoom } from '../../src/elements/rtc-room/rtc-room.js';
 
 const RUNS = 7;
