@@ -15,6 +15,8 @@ import {
   tableRows,
   writeReport,
   linePlot,
+  median,
+  ratioInterval,
   type BenchResults,
 } from '../../scripts/bench/node/report.js';
 
@@ -162,5 +164,26 @@ describe("the fan-out receivers' loss count", () => {
     // 65533 … 65541 (5 after the wrap): 9 expected, 7 distinct received (65536+3 and +4 lost).
     assert.equal(c.expected, 9);
     assert.equal(c.received, 7);
+  });
+});
+
+describe("the first-frame ratio's bootstrap interval", () => {
+  const ours = [64, 47, 121, 60, 58, 70, 66, 61, 80, 55, 63, 90, 59, 62, 68, 71, 57, 65, 75, 52, 67];
+  const sdk = [50, 37, 63, 45, 48, 52, 49, 51, 44, 55, 47, 60, 46, 53, 50, 41, 58, 49, 54, 43, 52];
+
+  it('holds the ratio of the medians, is the same for the same samples, and narrows as the samples agree', () => {
+    const point = median(ours) / median(sdk);
+    const a = ratioInterval(ours, sdk)!;
+    assert.ok(a.low < point && point < a.high, `${a.low} < ${point} < ${a.high}`);
+    assert.deepEqual(ratioInterval(ours, sdk), a);
+    // A wider level is at least as wide; samples that all agree leave nothing to move.
+    const wide = ratioInterval(ours, sdk, 0.99)!;
+    assert.ok(wide.low <= a.low && wide.high >= a.high);
+    assert.deepEqual(ratioInterval([60, 60, 60], [50, 50, 50]), { low: 1.2, high: 1.2 });
+  });
+
+  it('is undefined with no samples on a side', () => {
+    assert.equal(ratioInterval([], sdk), undefined);
+    assert.equal(ratioInterval(ours, []), undefined);
   });
 });

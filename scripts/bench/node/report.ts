@@ -55,6 +55,43 @@ export const MISSING = '—';
 /** The median as the bench has always taken it: the middle of the sorted samples (the upper one of an even count). */
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * How far the ratio of two medians (`median(ours) / median(sdk)`) could move from run to run: the
+ * central `level` share (0.9: from the 5th to the 95th percentile) of that ratio over `resamples`
+ * bootstrap resamples, each side drawn again from its own samples with replacement. The draws
+ * come from a fixed seed, so the same samples always give the same interval. Undefined with no
+ * samples on a side.
+ */
+export function ratioInterval(
+  ours: readonly number[],
+  sdk: readonly number[],
+  level = 0.9,
+  resamples = 2000,
+  seed = 1,
+): { low: number; high: number } | undefined {
+  if (ours.length === 0 || sdk.length === 0) return undefined;
+  // mulberry32: a small deterministic generator, uniform in [0, 1).
+  let state = seed >>> 0;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const draw = (xs: readonly number[]): number[] => xs.map(() => xs[Math.floor(random() * xs.length)]!);
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i++) {
+    const d = median(draw(sdk));
+    const n = median(draw(ours));
+    if (d > 0) ratios.push(n / d);
+  }
+  if (ratios.length === 0) return undefined;
+  ratios.sort((a, b) => a - b);
+  const at = (q: number): number => ratios[Math.min(ratios.length - 1, Math.max(0, Math.floor(q * ratios.length)))]!;
+  return { low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+}
+
 const has = (xs: readonly number[] | undefined): xs is number[] => xs !== undefined && xs.length > 0;
 
 function format(value: number, unit: Unit): string {
