@@ -37,7 +37,7 @@ const sh = (cmd, args) => {
 };
 // The Node build (dist/node/): the report and the fan-out modules, and the fault lab's server.
 sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
-const { emptyResults, ratioInterval, reportPath, summaryTable, writeReport } = await import(join(root, 'dist/node/scripts/bench/node/report.js'));
+const { emptyResults, median, ratioInterval, reportPath, summaryTable, writeReport } = await import(join(root, 'dist/node/scripts/bench/node/report.js'));
 const { fanoutCounts, fanoutCurve } = await import(join(root, 'dist/node/scripts/bench/node/fanout.js'));
 /** What the run measured, for the summary table and the report; each part adds to it as it goes. */
 const results = emptyResults();
@@ -136,7 +136,6 @@ async function browserParts() {
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForFunction('typeof window.runBench === "function"');
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const stats = (xs) => {
       const s = [...xs].sort((a, b) => a - b);
       return `median ${median(s).toFixed(0)} ms (min ${s[0].toFixed(0)}, max ${s[s.length - 1].toFixed(0)}, n=${s.length})`;
