@@ -39,6 +39,7 @@ const sh = (cmd, args) => {
 sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.node.json']);
 const { emptyResults, median, ratioInterval, reportPath, summaryTable, writeReport } = await import(join(root, 'dist/node/scripts/bench/node/report.js'));
 const { fanoutCounts, fanoutCurve } = await import(join(root, 'dist/node/scripts/bench/node/fanout.js'));
+const { formatProfileShares, profileShares } = await import(join(root, 'dist/node/scripts/bench/node/profile.js'));
 /** What the run measured, for the summary table and the report; each part adds to it as it goes. */
 const results = emptyResults();
 results.machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`;
@@ -288,6 +289,7 @@ async function roomBench(page) {
       writeFileSync(profile, JSON.stringify(data));
       profiler.disconnect();
       console.log(`CPU profile of the room's window: ${profile}`);
+      for (const line of formatProfileShares(profileShares(data))) console.log(line);
     }
     const ms = performance.now() - t0;
     const share = ((cpu.user + cpu.system) / 1000 / ms) * 100;
