@@ -37,6 +37,15 @@ export interface ProfileShares {
 /** Native methods of Node's cipher objects (createCipheriv and its decipher). */
 const CRYPTO = new Set(['initiv', 'init', 'update', 'final', 'CipherBase', 'setAAD', 'setAuthTag', 'getAuthTag', 'setAutoPadding']);
 
+/** The kind of work of a sample's own function (not idle, not the profiler's). */
+function kindOf({ functionName, url }: { functionName: string; url: string }): WorkKind {
+  if (functionName === '(garbage collector)') return 'garbage collection';
+  if (functionName === '(program)') return '(program)';
+  if (url === '') return functionName === 'send' ? 'UDP send (native)' : CRYPTO.has(functionName) ? 'crypto (native)' : 'other native';
+  if (url.startsWith('node:')) return "Node's own JavaScript";
+  return url.includes('/werift/') ? "werift's JavaScript" : 'our JavaScript';
+}
+
 /**
  * The busy time of `profile` by kind of work, from each sample's own function (self time). The
  * profiler's own work (what runs under `node:inspector`) and idle samples are left out.
@@ -67,22 +76,7 @@ export function profileShares(profile: CpuProfile): ProfileShares {
       profilerUs += t;
       continue;
     }
-    const kind: WorkKind =
-      frame.functionName === '(garbage collector)'
-        ? 'garbage collection'
-        : frame.functionName === '(program)'
-          ? '(program)'
-          : frame.url === ''
-            ? frame.functionName === 'send'
-              ? 'UDP send (native)'
-              : CRYPTO.has(frame.functionName)
-                ? 'crypto (native)'
-                : 'other native'
-            : frame.url.startsWith('node:')
-              ? "Node's own JavaScript"
-              : frame.url.includes('/werift/')
-                ? "werift's JavaScript"
-                : 'our JavaScript';
+    const kind = kindOf(frame);
     us.set(kind, us.get(kind)! + t);
   }
   const busyUs = [...us.values()].reduce((a, b) => a + b, 0);
@@ -96,7 +90,7 @@ export function profileShares(profile: CpuProfile): ProfileShares {
 }
 
 /** The JavaScript kinds: what a change to ours, werift's or Node's own JavaScript could remove. */
-export const isJavaScript = (kind: WorkKind): boolean => kind.endsWith('JavaScript');
+const isJavaScript = (kind: WorkKind): boolean => kind.endsWith('JavaScript');
 
 /** `profileShares` as lines to print: each kind's share and ms per second, then the JavaScript's sum. */
 export function formatProfileShares(s: ProfileShares): string[] {
